@@ -1,0 +1,72 @@
+// EventQueue: pending events ordered by (time, priority, insertion sequence).
+//
+// Events are 32-byte PODs in a 4-ary min-heap stored in one vector that only grows, so scheduling
+// allocates nothing per event once the heap has reached its working size. Cancellation is lazy:
+// a cancelled event's sequence number is remembered and the event is dropped when it reaches the
+// top, which keeps the hot path free of position bookkeeping (cancels are rare next to events).
+#pragma once
+
+#include "engine/sim_time.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace lbsim::engine {
+
+// Who handles an event: an index the Simulation hands out, stable across runs of the same model.
+using HandlerId = uint32_t;
+
+// Identifies one scheduled event, for cancellation. A default handle refers to nothing.
+// It carries the event's time and order, so the queue can tell whether the event already ran
+// without keeping an index of every pending event.
+struct EventHandle {
+  SimTime time;
+  uint64_t order = 0;  // 0 = none; real events count from 1
+  bool valid() const { return order != 0; }
+};
+
+struct Event {
+  SimTime time;
+  uint64_t order;  // priority in the top 8 bits, insertion sequence below: ties break deterministically
+  uint64_t arg;    // handler-defined payload (a request id, a server index, ...)
+  HandlerId handler;
+  uint32_t kind;   // handler-defined event kind
+
+  int priority() const { return static_cast<int>(order >> 56) - 128; }
+  uint64_t sequence() const { return order & kSequenceMask; }
+  static constexpr uint64_t kSequenceMask = (uint64_t{1} << 56) - 1;
+};
+static_assert(sizeof(Event) == 32);
+
+class EventQueue {
+public:
+  // Lower priority values run first among events at the same time; range [-128, 127].
+  EventHandle push(SimTime time, int priority, HandlerId handler, uint32_t kind, uint64_t arg);
+  // Returns false if the event already ran, was cancelled, or never existed.
+  bool cancel(EventHandle handle);
+
+  bool empty() const { return heap_.empty(); }
+  size_t size() const { return heap_.size(); }  // includes cancelled events not yet dropped
+  // The earliest live event; drops cancelled events on the way. Precondition: !empty() after the call
+  // to drop_cancelled_top() returned true.
+  bool drop_cancelled_top();
+  const Event& top() const { return heap_.front(); }
+  Event pop();
+  void clear();
+
+private:
+  static bool before(const Event& a, const Event& b)
+  {
+    return a.time < b.time || (a.time == b.time && a.order < b.order);
+  }
+  void sift_down(size_t i, Event e);
+
+  std::vector<Event> heap_;
+  std::vector<uint64_t> cancelled_;  // sorted sequence numbers of cancelled, still-queued events
+  uint64_t next_sequence_ = 1;
+  uint64_t first_live_sequence_ = 1;
+  SimTime last_popped_time_;         // events pop in (time, order) order: anything at or before
+  uint64_t last_popped_order_ = 0;   // the last popped one has already left the queue
+};
+
+}  // namespace lbsim::engine
