@@ -1,0 +1,25 @@
+// The lbsim commands, one file each; main.cpp wires them to the command line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lbsim::cli {
+
+// Exit codes: 0 success, 1 the scenario or its run failed (message on stderr), 2 bad command line.
+int check_command(const std::string& file, const std::vector<std::string>& overrides);
+int run_command(const std::string& file, const std::string& out_dir, const std::vector<std::string>& overrides,
+                bool quiet);
+int trace_command(const std::string& file, uint64_t requests, const std::vector<std::string>& overrides);
+
+struct BenchOptions {
+  uint64_t requests = 2'000'000;
+  uint64_t memory_requests = 20'000'000;  // 0 skips the memory check
+  int servers = 16;
+  std::string algorithms = "both";  // round_robin, least_connections or both
+  std::string out_dir;              // where the runs write their files (a temporary folder by default)
+};
+int bench_command(const BenchOptions& options);
+
+}  // namespace lbsim::cli

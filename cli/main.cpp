@@ -1,0 +1,55 @@
+// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench).
+#include "cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+
+int main(int argc, char** argv)
+{
+  CLI::App app{"lbsim: a deterministic simulator of load balancing and scaling.\n"
+               "Describe a system in YAML, run it, read latency percentiles, throughput, utilization and cost."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "lbsim 0.1.0");
+
+  std::string file, out_dir;
+  std::vector<std::string> overrides;
+  bool quiet = false;
+  uint64_t trace_requests = 20;
+  lbsim::cli::BenchOptions bench;
+
+  auto add_set = [&](CLI::App* command) {
+    command->add_option("--set", overrides, "Override a scenario value: KEY=VALUE with a dotted key path, "
+                                            "e.g. --set balancer.algorithm=least_connections (repeatable)");
+  };
+
+  CLI::App* check = app.add_subcommand("check", "Validate a scenario file and say what it describes");
+  check->add_option("FILE", file, "Scenario YAML file")->required();
+  add_set(check);
+
+  CLI::App* run = app.add_subcommand("run", "Run a scenario, print a summary and optionally write result files");
+  run->add_option("FILE", file, "Scenario YAML file")->required();
+  run->add_option("--out", out_dir, "Folder for summary.json, timeseries.csv and servers.csv");
+  run->add_flag("--quiet,-q", quiet, "Print nothing on success");
+  add_set(run);
+
+  CLI::App* trace = app.add_subcommand("trace", "Print which server each request went to, as CSV");
+  trace->add_option("FILE", file, "Scenario YAML file")->required();
+  trace->add_option("--requests,-n", trace_requests, "How many requests to trace")->check(CLI::PositiveNumber);
+  add_set(trace);
+
+  CLI::App* bench_app = app.add_subcommand("bench", "Run the W1 speed workload and print wall time, events/s, peak memory");
+  bench_app->add_option("--requests", bench.requests, "Requests per timed run")->check(CLI::PositiveNumber);
+  bench_app->add_option("--memory-requests", bench.memory_requests,
+                        "Requests for the memory check run (0 skips it)");
+  bench_app->add_option("--servers", bench.servers, "Servers (K)")->check(CLI::PositiveNumber);
+  bench_app->add_option("--algorithm", bench.algorithms, "round_robin, least_connections or both")
+      ->check(CLI::IsMember({"round_robin", "least_connections", "both"}));
+  bench_app->add_option("--out", bench.out_dir, "Keep the runs' result files in this folder");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (*check) return lbsim::cli::check_command(file, overrides);
+  if (*run) return lbsim::cli::run_command(file, out_dir, overrides, quiet);
+  if (*trace) return lbsim::cli::trace_command(file, trace_requests, overrides);
+  if (*bench_app) return lbsim::cli::bench_command(bench);
+  return 2;
+}

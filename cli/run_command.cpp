@@ -1,0 +1,32 @@
+#include "cli/commands.hpp"
+
+#include "cli/summary_table.hpp"
+#include "scenarios/loader.hpp"
+#include "scenarios/runner.hpp"
+
+#include <cstdio>
+#include <exception>
+
+namespace lbsim::cli {
+
+int run_command(const std::string& file, const std::string& out_dir, const std::vector<std::string>& overrides, bool quiet)
+{
+  models::SystemConfig config;
+  try {
+    config = scenarios::load_scenario_file(file, overrides);
+  } catch (const scenarios::ScenarioError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  }
+  try {
+    const models::RunSummary summary = scenarios::run_scenario(config, out_dir);
+    if (!quiet) std::fputs(summary_table(summary).c_str(), stdout);
+    if (!out_dir.empty() && !quiet) std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv)\n", out_dir.c_str());
+    return summary.stopped_early ? 1 : 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: error: the run failed: %s\n", file.c_str(), e.what());
+    return 1;
+  }
+}
+
+}  // namespace lbsim::cli

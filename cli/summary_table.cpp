@@ -1,0 +1,54 @@
+#include "cli/summary_table.hpp"
+
+#include "scenarios/results_writer.hpp"
+
+#include <cstdio>
+
+namespace lbsim::cli {
+
+namespace {
+std::string line(const char* format, auto... args)
+{
+  char buffer[256];
+  std::snprintf(buffer, sizeof buffer, format, args...);
+  return buffer;
+}
+
+std::string ms(double seconds) { return line("%.3f ms", seconds * 1e3); }
+}  // namespace
+
+std::string summary_table(const models::RunSummary& s)
+{
+  std::string out;
+  out += line("scenario     %s (seed %llu)\n", s.scenario.c_str(), static_cast<unsigned long long>(s.seed));
+  out += line("measured     %.3f s of simulated time, %llu events, fingerprint %s\n", s.simulated_s,
+              static_cast<unsigned long long>(s.events), s.fingerprint.c_str());
+  out += line("requests     %llu arrived, %llu completed, %llu rejected (503), %llu failed\n",
+              static_cast<unsigned long long>(s.arrived), static_cast<unsigned long long>(s.completed),
+              static_cast<unsigned long long>(s.rejected), static_cast<unsigned long long>(s.failed));
+  out += line("throughput   %.2f req/s\n", s.throughput_rps);
+  out += "latency      mean " + ms(s.latency_mean_s);
+  for (const auto& [p, v] : s.latency_percentiles_s) out += "   " + scenarios::percentile_key(p) + " " + ms(v);
+  out += "   max " + ms(s.latency_max_s) + "\n";
+  if (s.slo_p99_s) {
+    double p99 = 0;
+    for (const auto& [p, v] : s.latency_percentiles_s)
+      if (p == 99.0) p99 = v;
+    out += line("SLO          p99 <= %s: %s\n", ms(*s.slo_p99_s).c_str(), p99 <= *s.slo_p99_s ? "met" : "MISSED");
+  }
+  if (s.little_l > 0)
+    out += line("Little's law L = %.4f, lambda*W = %.4f (%+.2f%%)\n", s.little_l, s.little_lambda_w,
+                100.0 * (s.little_lambda_w - s.little_l) / s.little_l);
+  if (s.cost_total > 0) out += line("cost         %.4f\n", s.cost_total);
+  out += "\n";
+  out += line("%-16s %12s %10s %12s %12s\n", "server", "completed", "rejected", "utilization", "mean queue");
+  for (const auto& server : s.servers)
+    out += line("%-16s %12llu %10llu %11.1f%% %12.3f\n", server.name.c_str(),
+                static_cast<unsigned long long>(server.completed), static_cast<unsigned long long>(server.rejected),
+                100.0 * server.utilization, server.mean_queue);
+  if (s.stopped_early)
+    out += "\nwarning: the run gave up before stop.requests completed: far more requests were refused than served\n";
+  return out;
+}
+
+}  // namespace lbsim::cli

@@ -1,0 +1,125 @@
+#include "engine/latency_histogram.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace lbsim::engine {
+
+namespace {
+
+static_assert(LatencyHistogram::kBucketCount ==
+              (static_cast<std::size_t>(63 - (LatencyHistogram::kSubBucketBits + 1))
+               << LatencyHistogram::kSubBucketBits) + 256);
+
+// Adds a * b to the 128-bit sum (hi, lo). Portable 64x64 -> 128 product from
+// 32-bit halves (the same helper as rng.cpp's; __int128 is not ISO C++).
+void add_product(uint64_t& hi, uint64_t& lo, uint64_t a, uint64_t b)
+{
+  constexpr uint64_t kLow32 = 0xffff'ffffu;
+  const uint64_t p0 = (a & kLow32) * (b & kLow32);
+  const uint64_t p1 = (a & kLow32) * (b >> 32);
+  const uint64_t p2 = (a >> 32) * (b & kLow32);
+  const uint64_t p3 = (a >> 32) * (b >> 32);
+  const uint64_t middle = (p0 >> 32) + (p1 & kLow32) + (p2 & kLow32);
+  const uint64_t product_lo = (middle << 32) | (p0 & kLow32);
+  const uint64_t product_hi = p3 + (p1 >> 32) + (p2 >> 32) + (middle >> 32);
+  lo += product_lo;
+  hi += product_hi + (lo < product_lo ? 1u : 0u);
+}
+
+}  // namespace
+
+LatencyHistogram::LatencyHistogram() : counts_(kBucketCount, 0) {}
+
+void LatencyHistogram::reject_negative(int64_t ns)
+{
+  throw std::invalid_argument("LatencyHistogram: negative value " + std::to_string(ns) + " ns");
+}
+
+void LatencyHistogram::record_n(int64_t ns, uint64_t n)
+{
+  if (ns < 0) reject_negative(ns);
+  if (n == 0) return;
+  counts_[bucket_index(ns)] += n;
+  note(ns, n);
+  add_product(sum_hi_, sum_lo_, static_cast<uint64_t>(ns), n);
+}
+
+int64_t LatencyHistogram::bucket_lower(std::size_t index)
+{
+  if (index < 256) return static_cast<int64_t>(index);
+  const std::size_t shift = (index >> kSubBucketBits) - 1;
+  const std::size_t mantissa = (index & ((std::size_t{1} << kSubBucketBits) - 1)) + (std::size_t{1} << kSubBucketBits);
+  return static_cast<int64_t>(static_cast<uint64_t>(mantissa) << shift);
+}
+
+int64_t LatencyHistogram::bucket_width(std::size_t index)
+{
+  if (index < 256) return 1;
+  return int64_t{1} << ((index >> kSubBucketBits) - 1);
+}
+
+int64_t LatencyHistogram::quantile(double q) const
+{
+  if (!(q >= 0.0 && q <= 1.0))
+    throw std::invalid_argument("LatencyHistogram::quantile: q must be in [0, 1]");
+  if (count_ == 0) return 0;
+  const double exact_rank = std::ceil(q * static_cast<double>(count_));
+  const uint64_t rank = exact_rank >= static_cast<double>(count_) ? count_
+                        : exact_rank <= 1.0                      ? 1
+                                                                 : static_cast<uint64_t>(exact_rank);
+  // The extreme ranks are known exactly; no need for a bucket estimate.
+  if (rank == 1) return min_;
+  if (rank == count_) return max_;
+
+  const std::size_t last = bucket_index(max_);
+  uint64_t seen = 0;
+  for (std::size_t i = bucket_index(min_); i <= last; ++i) {
+    seen += counts_[i];
+    if (seen >= rank) {
+      const int64_t midpoint = bucket_lower(i) + (bucket_width(i) - 1) / 2;
+      return std::clamp(midpoint, min_, max_);
+    }
+  }
+  return max_;  // unreachable while counts_ sums to count_
+}
+
+double LatencyHistogram::mean() const
+{
+  if (count_ == 0) return 0.0;
+  const double sum = static_cast<double>(sum_hi_) * 0x1.0p64 + static_cast<double>(sum_lo_);
+  return sum / static_cast<double>(count_);
+}
+
+void LatencyHistogram::clear()
+{
+  if (count_ > 0) {
+    const auto first = counts_.begin() + static_cast<std::ptrdiff_t>(bucket_index(min_));
+    const auto last = counts_.begin() + static_cast<std::ptrdiff_t>(bucket_index(max_)) + 1;
+    std::fill(first, last, uint64_t{0});
+  }
+  count_ = 0;
+  min_ = std::numeric_limits<int64_t>::max();
+  max_ = 0;
+  sum_hi_ = 0;
+  sum_lo_ = 0;
+}
+
+void LatencyHistogram::merge(const LatencyHistogram& other)
+{
+  if (other.count_ == 0) return;
+  const std::size_t last = bucket_index(other.max_);
+  for (std::size_t i = bucket_index(other.min_); i <= last; ++i) counts_[i] += other.counts_[i];
+  // Copies first, so that h.merge(h) doubles correctly.
+  const uint64_t other_lo = other.sum_lo_;
+  const uint64_t other_hi = other.sum_hi_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+  count_ += other.count_;
+  sum_lo_ += other_lo;
+  sum_hi_ += other_hi + (sum_lo_ < other_lo ? 1u : 0u);
+}
+
+}  // namespace lbsim::engine

@@ -1,0 +1,69 @@
+#include "models/client_group.hpp"
+
+#include <cmath>
+
+namespace lbsim::models {
+
+ClientGroup::ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64_t master_seed,
+                         engine::Simulation& sim, RequestPool& requests, RequestSink& sink)
+    : index_(index), config_(config), sim_(sim), requests_(requests), sink_(sink), handler_(sim.add_handler(*this)),
+      arrival_rng_(master_seed, "client:" + config.name + ":arrivals"),
+      request_rng_(master_seed, "client:" + config.name + ":requests")
+{
+  for (const RequestType& type : config_.mix) share_total_ += type.share;
+}
+
+void ClientGroup::start()
+{
+  start_ = sim_.now();
+  schedule_next();
+}
+
+void ClientGroup::schedule_next()
+{
+  const ArrivalConfig& a = config_.arrivals;
+  switch (a.process) {
+    case ArrivalConfig::Process::poisson:
+      sim_.schedule_in(SimTime::from_seconds(-std::log(arrival_rng_.uniform_open01()) / a.rate_per_s), handler_);
+      break;
+    case ArrivalConfig::Process::constant:
+      // The k-th arrival at start + k/rate, computed from k so rounding never accumulates.
+      sim_.schedule_at(start_ + SimTime::from_seconds(static_cast<double>(sent_) / a.rate_per_s), handler_);
+      break;
+    case ArrivalConfig::Process::script:
+      if (sent_ < a.script.size()) sim_.schedule_at(start_ + a.script[sent_].at, handler_, 0, sent_);
+      break;
+  }
+}
+
+uint32_t ClientGroup::pick_type()
+{
+  if (config_.mix.size() == 1) return 0;
+  double u = request_rng_.uniform01() * share_total_;
+  for (uint32_t i = 0; i + 1 < config_.mix.size(); ++i) {
+    u -= config_.mix[i].share;
+    if (u < 0) return i;
+  }
+  return static_cast<uint32_t>(config_.mix.size() - 1);
+}
+
+void ClientGroup::handle(const engine::Event& event)
+{
+  const RequestId id = requests_.acquire();
+  Request& r = requests_[id];
+  r.client_group = index_;
+  if (config_.arrivals.process == ArrivalConfig::Process::script)
+    r.client = config_.arrivals.script[event.arg].client;
+  else
+    r.client = config_.addresses.size() == 1
+                   ? 0
+                   : static_cast<uint32_t>(request_rng_.below(config_.addresses.size()));
+  r.type = pick_type();
+  r.work = SimTime::from_seconds(config_.mix[r.type].work->sample(request_rng_));
+  r.sent = sim_.now();
+  ++sent_;
+  schedule_next();
+  sink_.on_request_sent(id);
+}
+
+}  // namespace lbsim::models

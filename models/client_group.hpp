@@ -1,0 +1,45 @@
+// ClientGroup: an open-loop source of requests (poisson, constant or scripted arrivals) from a
+// population of client addresses, each request drawn from the group's mix of request types.
+#pragma once
+
+#include "engine/event_handler.hpp"
+#include "engine/rng.hpp"
+#include "engine/simulation.hpp"
+#include "models/request.hpp"
+#include "models/system_config.hpp"
+
+namespace lbsim::models {
+
+class RequestSink {
+public:
+  virtual ~RequestSink() = default;
+  virtual void on_request_sent(RequestId request) = 0;
+};
+
+class ClientGroup final : public engine::EventHandler {
+public:
+  ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64_t master_seed, engine::Simulation& sim,
+              RequestPool& requests, RequestSink& sink);
+
+  void start();  // schedules the first arrival
+  void handle(const engine::Event& event) override;
+  const ClientGroupConfig& config() const { return config_; }
+
+private:
+  void schedule_next();
+  uint32_t pick_type();
+
+  uint32_t index_;
+  const ClientGroupConfig& config_;
+  engine::Simulation& sim_;
+  RequestPool& requests_;
+  RequestSink& sink_;
+  engine::HandlerId handler_;
+  engine::RngStream arrival_rng_;  // separate streams: changing the mix leaves arrival times alone
+  engine::RngStream request_rng_;
+  double share_total_ = 0;
+  SimTime start_;
+  uint64_t sent_ = 0;
+};
+
+}  // namespace lbsim::models

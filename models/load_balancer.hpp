@@ -1,0 +1,36 @@
+// LoadBalancer: the balancer node. It keeps its own view of the pool (active requests per server,
+// eligibility, weights) and asks its algorithm which server gets each request.
+#pragma once
+
+#include "engine/rng.hpp"
+#include "models/balancers/balancer.hpp"
+#include "models/system_config.hpp"
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+namespace lbsim::models {
+
+class LoadBalancer {
+public:
+  LoadBalancer(BalancerConfig config, std::unique_ptr<Balancer> algorithm, std::vector<PoolMember> pool,
+               uint64_t master_seed);
+
+  // Picks a server and counts the request as active there; nullopt when none is eligible.
+  std::optional<uint32_t> choose(uint32_t client_address, std::string_view path, SimTime now);
+  // The request left the server (answered or refused): it is no longer active there.
+  void release(uint32_t server) { --pool_[server].active; }
+
+  std::span<const PoolMember> pool() const { return pool_; }
+  const BalancerConfig& config() const { return config_; }
+
+private:
+  BalancerConfig config_;
+  std::unique_ptr<Balancer> algorithm_;
+  std::vector<PoolMember> pool_;
+  engine::RngStream rng_;
+};
+
+}  // namespace lbsim::models

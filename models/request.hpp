@@ -1,0 +1,53 @@
+// A request in flight, and the pool that recycles them so memory follows what is in flight,
+// not how many requests a run simulates.
+#pragma once
+
+#include "engine/sim_time.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace lbsim::models {
+
+using engine::SimTime;
+
+inline constexpr uint32_t kNoServer = UINT32_MAX;
+using RequestId = uint32_t;  // index into the RequestPool
+
+struct Request {
+  uint64_t sequence = 0;      // arrival order over the whole run (1, 2, ...)
+  uint32_t client_group = 0;  // index into the system's client groups
+  uint32_t client = 0;        // index into that group's addresses
+  uint32_t type = 0;          // index into the group's request mix
+  uint32_t server = kNoServer;
+  SimTime sent;               // when the client sent it
+  SimTime service_start;
+  SimTime work;               // service demand at speed 1.0
+  bool measured = false;      // sent after warm-up
+};
+
+class RequestPool {
+public:
+  RequestId acquire()
+  {
+    if (!free_.empty()) {
+      const RequestId id = free_.back();
+      free_.pop_back();
+      requests_[id] = Request{};
+      return id;
+    }
+    requests_.emplace_back();
+    return static_cast<RequestId>(requests_.size() - 1);
+  }
+  void release(RequestId id) { free_.push_back(id); }
+  Request& operator[](RequestId id) { return requests_[id]; }
+  const Request& operator[](RequestId id) const { return requests_[id]; }
+  size_t in_use() const { return requests_.size() - free_.size(); }
+  size_t capacity() const { return requests_.size(); }
+
+private:
+  std::vector<Request> requests_;
+  std::vector<RequestId> free_;
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,147 @@
+#include "models/system.hpp"
+
+#include "models/balancers/registry.hpp"
+
+#include <chrono>
+
+namespace lbsim::models {
+
+namespace {
+// Warm-up ends before anything else scheduled at the same instant.
+constexpr int kWarmupEndPriority = -100;
+// A run bounded by stop.requests gives up when this many times more requests were sent without
+// completing, e.g. when every request is refused.
+constexpr uint64_t kStopRequestsGiveUpFactor = 100;
+}  // namespace
+
+System::System(SystemConfig config, const BalancerRegistry& balancers)
+    : config_(std::move(config)), metrics_(config_.metrics, sim_, servers_), handler_(sim_.add_handler(*this))
+{
+  sim_.add_observer(fingerprint_);
+  for (uint32_t i = 0; i < config_.servers.size(); ++i)
+    servers_.push_back(std::make_unique<Server>(i, config_.servers[i], sim_, requests_, static_cast<ServerListener&>(*this)));
+  if (config_.balancer) {
+    std::vector<PoolMember> pool;
+    for (const ServerConfig& s : config_.servers) pool.push_back(PoolMember{s.weight, 0, true});
+    BalancerOptions options{config_.balancer->variant};
+    balancer_.emplace(*config_.balancer, balancers.create(config_.balancer->algorithm, options), std::move(pool),
+                      config_.seed);
+  }
+  for (uint32_t i = 0; i < config_.clients.size(); ++i)
+    clients_.push_back(std::make_unique<ClientGroup>(i, config_.clients[i], config_.seed, sim_, requests_,
+                                                          static_cast<RequestSink&>(*this)));
+}
+
+System::~System() = default;
+
+void System::start()
+{
+  if (started_) return;
+  started_ = true;
+  if (config_.warmup > SimTime::zero())
+    sim_.schedule_at(config_.warmup, handler_, 0, 0, kWarmupEndPriority);
+  else
+    metrics_.start_measuring();
+  for (auto& client : clients_) client->start();
+}
+
+void System::handle(const engine::Event&) { metrics_.start_measuring(); }
+
+void System::on_request_sent(RequestId id)
+{
+  Request& r = requests_[id];
+  r.sequence = ++sent_;
+  r.measured = metrics_.measuring();
+  metrics_.on_sent(r);
+
+  uint32_t server = 0;
+  if (balancer_) {
+    const RequestType& type = config_.clients[r.client_group].mix[r.type];
+    const std::optional<uint32_t> choice = balancer_->choose(client_address(r), type.path, sim_.now());
+    server = choice ? *choice : kNoServer;
+  }
+  const bool accepted = server != kNoServer && servers_[server]->accept(id);
+  if (dispatch_observer_) dispatch_observer_->on_dispatch(r, server, accepted);
+  if (!accepted) {
+    if (balancer_ && server != kNoServer) balancer_->release(server);
+    metrics_.on_rejected(r);
+    requests_.release(id);
+  }
+
+  if (stop_after_sent_ && sent_ >= stop_after_sent_) sim_.stop();
+  if (config_.stop_requests && metrics_.arrived() > kStopRequestsGiveUpFactor * *config_.stop_requests + 1000) {
+    stopped_early_ = true;
+    sim_.stop();
+  }
+}
+
+void System::on_service_complete(uint32_t server, RequestId id)
+{
+  if (balancer_) balancer_->release(server);
+  const Request& r = requests_[id];
+  metrics_.on_completed(r);
+  requests_.release(id);
+  if (config_.stop_requests && metrics_.completed() >= *config_.stop_requests) sim_.stop();
+}
+
+void System::run_until_sent(uint64_t requests)
+{
+  stop_after_sent_ = requests;
+  start();
+  sim_.run();
+}
+
+RunSummary System::run()
+{
+  const auto wall_start = std::chrono::steady_clock::now();
+  start();
+  if (config_.duration)
+    sim_.run_until(config_.warmup + *config_.duration);
+  else
+    sim_.run();
+  metrics_.finish();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return summarize(wall);
+}
+
+RunSummary System::summarize(double wall_seconds) const
+{
+  const SimTime now = sim_.now();
+  RunSummary s;
+  s.scenario = config_.name;
+  s.seed = config_.seed;
+  s.end_time_s = now.seconds();
+  s.simulated_s = metrics_.measuring() ? (now - metrics_.measure_start()).seconds() : 0.0;
+  s.arrived = metrics_.arrived();
+  s.completed = metrics_.completed();
+  s.rejected = metrics_.rejected();
+  s.in_flight_at_end = requests_.in_use();
+  s.throughput_rps = s.simulated_s > 0 ? static_cast<double>(s.completed) / s.simulated_s : 0.0;
+  const engine::LatencyHistogram& h = metrics_.latency();
+  s.latency_mean_s = h.mean() * 1e-9;
+  s.latency_max_s = static_cast<double>(h.max()) * 1e-9;
+  s.latency_min_s = static_cast<double>(h.min()) * 1e-9;
+  for (double p : config_.metrics.percentiles)
+    s.latency_percentiles_s.emplace_back(p, static_cast<double>(h.quantile(p / 100.0)) * 1e-9);
+  if (config_.metrics.slo_p99) s.slo_p99_s = config_.metrics.slo_p99->seconds();
+  for (const auto& server : servers_) {
+    ServerSummary ss;
+    ss.name = server->name();
+    ss.completed = server->completed();
+    ss.rejected = server->rejected();
+    ss.utilization = server->utilization(now);
+    ss.mean_queue = server->mean_queue(now);
+    ss.cost = server->config().price_per_hour * s.simulated_s / 3600.0;
+    s.cost_total += ss.cost;
+    s.servers.push_back(ss);
+  }
+  s.little_l = metrics_.mean_in_flight();
+  s.little_lambda_w = s.simulated_s > 0 ? static_cast<double>(s.arrived) / s.simulated_s * s.latency_mean_s : 0.0;
+  s.events = sim_.events_processed();
+  s.fingerprint = fingerprint_.hex();
+  s.stopped_early = stopped_early_;
+  s.wall_seconds = wall_seconds;
+  return s;
+}
+
+}  // namespace lbsim::models

@@ -1,0 +1,73 @@
+// System: one runnable model built from a SystemConfig: clients, the balancer, servers, metrics,
+// all on one Simulation. run() drives it to the configured stop and returns the run's summary.
+#pragma once
+
+#include "engine/fingerprint.hpp"
+#include "engine/simulation.hpp"
+#include "models/client_group.hpp"
+#include "models/load_balancer.hpp"
+#include "models/metrics.hpp"
+#include "models/request.hpp"
+#include "models/run_summary.hpp"
+#include "models/server.hpp"
+#include "models/system_config.hpp"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace lbsim::models {
+
+class BalancerRegistry;
+
+// Told where each request went, in arrival order: the teaching trace and the GUI's step view.
+class DispatchObserver {
+public:
+  virtual ~DispatchObserver() = default;
+  // server is kNoServer when the balancer had no eligible server; accepted is false on a 503.
+  virtual void on_dispatch(const Request& request, uint32_t server, bool accepted) = 0;
+};
+
+class System final : private RequestSink, private ServerListener, private engine::EventHandler {
+public:
+  System(SystemConfig config, const BalancerRegistry& balancers);
+  ~System() override;
+
+  void set_time_series_sink(TimeSeriesSink* sink) { metrics_.set_sink(sink); }
+  void set_dispatch_observer(DispatchObserver* observer) { dispatch_observer_ = observer; }
+  void add_observer(engine::SimObserver& observer) { sim_.add_observer(observer); }
+
+  // Runs to the configured stop (duration after warm-up, or stop.requests completions).
+  RunSummary run();
+  // Runs until `requests` requests have been sent and dispatched (the teaching trace).
+  void run_until_sent(uint64_t requests);
+
+  const SystemConfig& config() const { return config_; }
+  const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
+  const engine::Simulation& simulation() const { return sim_; }
+  uint32_t client_address(const Request& r) const { return config_.clients[r.client_group].addresses[r.client]; }
+
+private:
+  void on_request_sent(RequestId id) override;
+  void on_service_complete(uint32_t server, RequestId id) override;
+  void handle(const engine::Event& event) override;  // warm-up end
+  void start();
+  RunSummary summarize(double wall_seconds) const;
+
+  SystemConfig config_;
+  engine::Simulation sim_;
+  engine::FingerprintObserver fingerprint_;
+  RequestPool requests_;
+  std::vector<std::unique_ptr<Server>> servers_;
+  std::vector<std::unique_ptr<ClientGroup>> clients_;
+  std::optional<LoadBalancer> balancer_;
+  MetricsRecorder metrics_;
+  DispatchObserver* dispatch_observer_ = nullptr;
+  engine::HandlerId handler_;
+  uint64_t sent_ = 0;
+  uint64_t stop_after_sent_ = 0;  // 0 = no limit
+  bool started_ = false;
+  bool stopped_early_ = false;
+};
+
+}  // namespace lbsim::models

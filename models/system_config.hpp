@@ -1,0 +1,84 @@
+// The plain description of a system to simulate: what the scenario loader produces and the
+// System is built from. No YAML here; every time is SimTime, every rate per second.
+#pragma once
+
+#include "engine/distributions.hpp"
+#include "engine/sim_time.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lbsim::models {
+
+using engine::SimTime;
+using DistributionPtr = std::shared_ptr<const engine::Distribution>;
+
+struct RequestType {
+  std::string method = "GET";
+  std::string path = "/";
+  double share = 1.0;
+  double request_bytes = 0;
+  double response_bytes = 0;
+  DistributionPtr work;  // service demand in seconds at speed 1.0
+};
+
+struct ScriptedArrival {
+  SimTime at;
+  uint32_t client = 0;  // index into the group's addresses
+};
+
+struct ArrivalConfig {
+  enum class Process { poisson, constant, script };
+  Process process = Process::poisson;
+  double rate_per_s = 0;                 // poisson, constant
+  std::vector<ScriptedArrival> script;   // script, sorted by time
+};
+
+struct ClientGroupConfig {
+  std::string name;
+  std::string region = "clients";
+  std::vector<uint32_t> addresses;  // IPv4 addresses, one per distinct client
+  ArrivalConfig arrivals;
+  std::vector<RequestType> mix;
+};
+
+struct ServerConfig {
+  std::string name;
+  std::string group;  // the group a `count` expanded it from ("" if none)
+  int cores = 1;
+  double speed = 1.0;
+  int weight = 1;
+  std::optional<uint64_t> queue_limit;  // waiting requests beyond which new ones get 503
+  double price_per_hour = 0;
+  std::string size;  // name in the size catalog, if any
+};
+
+struct BalancerConfig {
+  std::string name = "lb";
+  std::string algorithm = "round_robin";
+  std::string variant;
+};
+
+struct MetricsConfig {
+  SimTime interval = engine::seconds(1);
+  std::vector<double> percentiles = {50, 90, 99, 99.9};
+  std::optional<SimTime> slo_p99;
+};
+
+struct SystemConfig {
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  SimTime warmup;
+  std::optional<SimTime> duration;
+  std::optional<uint64_t> stop_requests;
+  std::vector<ClientGroupConfig> clients;
+  std::optional<BalancerConfig> balancer;
+  std::vector<ServerConfig> servers;
+  MetricsConfig metrics;
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,137 @@
+#include "scenarios/results_writer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+
+namespace lbsim::scenarios {
+
+std::string percentile_key(double percentile)
+{
+  std::string digits = format_number(percentile);
+  std::string key = "p";
+  for (char c : digits)
+    if (c != '.') key += c;
+  return key;
+}
+
+std::string format_number(double value)
+{
+  if (!std::isfinite(value)) return "nan";
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc{} ? std::string(buffer, end) : std::string("nan");
+}
+
+std::string summary_json(const models::RunSummary& s)
+{
+  using nlohmann::ordered_json;
+  ordered_json j;
+  j["scenario"] = s.scenario;
+  j["seed"] = s.seed;
+  j["simulated_s"] = s.simulated_s;
+  j["end_time_s"] = s.end_time_s;
+  j["requests"] = {{"arrived", s.arrived},   {"completed", s.completed},          {"rejected", s.rejected},
+                   {"failed", s.failed},     {"in_flight_at_end", s.in_flight_at_end}};
+  j["throughput_rps"] = s.throughput_rps;
+
+  ordered_json latency;
+  latency["mean"] = s.latency_mean_s;
+  for (const auto& [p, v] : s.latency_percentiles_s) latency[percentile_key(p)] = v;
+  latency["max"] = s.latency_max_s;
+  j["latency_s"] = latency;
+
+  ordered_json servers = ordered_json::array();
+  for (const auto& server : s.servers)
+    servers.push_back({{"name", server.name},
+                       {"completed", server.completed},
+                       {"rejected", server.rejected},
+                       {"utilization", server.utilization},
+                       {"mean_queue", server.mean_queue},
+                       {"cost", server.cost}});
+  j["servers"] = servers;
+  j["cost"] = {{"total", s.cost_total},
+               {"per_million_requests", s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0}};
+  if (s.slo_p99_s) {
+    double p99 = 0;
+    for (const auto& [p, v] : s.latency_percentiles_s)
+      if (p == 99.0) p99 = v;
+    j["slo"] = {{"p99_s", *s.slo_p99_s}, {"met", p99 <= *s.slo_p99_s}};
+  }
+  const double little_error = s.little_l > 0 ? (s.little_lambda_w - s.little_l) / s.little_l : 0.0;
+  j["little_law"] = {{"mean_in_flight", s.little_l}, {"arrival_rate_times_mean_latency", s.little_lambda_w},
+                     {"relative_difference", little_error}};
+  j["events"] = s.events;
+  j["fingerprint"] = s.fingerprint;
+  j["stopped_early"] = s.stopped_early;
+  j["wall"] = {{"seconds", s.wall_seconds},
+               {"events_per_second", s.wall_seconds > 0 ? static_cast<double>(s.events) / s.wall_seconds : 0.0}};
+  return j.dump(2) + "\n";
+}
+
+void write_file_atomically(const std::string& path, const std::string& text)
+{
+  const std::string temporary = path + ".partial";
+  std::FILE* f = std::fopen(temporary.c_str(), "wb");
+  if (!f) throw std::runtime_error("cannot write " + temporary);
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) throw std::runtime_error("failed to write " + temporary + " (disk full?)");
+  std::filesystem::rename(temporary, path);
+}
+
+void write_summary_json(const models::RunSummary& summary, const std::string& path)
+{
+  write_file_atomically(path, summary_json(summary));
+}
+
+CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir)
+    : timeseries_path_((std::filesystem::path(dir) / "timeseries.csv").string()),
+      servers_path_((std::filesystem::path(dir) / "servers.csv").string())
+{
+  timeseries_ = std::fopen((timeseries_path_ + ".partial").c_str(), "wb");
+  servers_ = std::fopen((servers_path_ + ".partial").c_str(), "wb");
+  if (!timeseries_ || !servers_) throw std::runtime_error("cannot write the time series in " + dir);
+  std::fputs("time_s,throughput_rps,latency_mean_s,latency_p50_s,latency_p99_s,in_flight,servers_up,arrived,completed,"
+             "rejected\n",
+             timeseries_);
+  std::fputs("time_s,server,state,utilization,queue,completed\n", servers_);
+}
+
+CsvTimeSeriesWriter::~CsvTimeSeriesWriter()
+{
+  if (timeseries_) std::fclose(timeseries_);
+  if (servers_) std::fclose(servers_);
+}
+
+void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers)
+{
+  const std::string time = format_number(row.time_s);
+  std::fprintf(timeseries_, "%s,%s,%s,%s,%s,%llu,%u,%llu,%llu,%llu\n", time.c_str(),
+               format_number(row.throughput_rps).c_str(), format_number(row.latency_mean_s).c_str(),
+               format_number(row.latency_p50_s).c_str(), format_number(row.latency_p99_s).c_str(),
+               static_cast<unsigned long long>(row.in_flight), row.servers_up,
+               static_cast<unsigned long long>(row.arrived), static_cast<unsigned long long>(row.completed),
+               static_cast<unsigned long long>(row.rejected));
+  for (const auto& s : servers)
+    std::fprintf(servers_, "%s,%s,%s,%s,%s,%llu\n", time.c_str(), s.server->c_str(), s.state,
+                 format_number(s.utilization).c_str(), format_number(s.queue).c_str(),
+                 static_cast<unsigned long long>(s.completed));
+}
+
+void CsvTimeSeriesWriter::close()
+{
+  const bool ok = std::fflush(timeseries_) == 0 && std::fflush(servers_) == 0 && !std::ferror(timeseries_) &&
+                  !std::ferror(servers_);
+  const bool timeseries_closed = std::fclose(timeseries_) == 0;
+  const bool servers_closed = std::fclose(servers_) == 0;
+  const bool closed = timeseries_closed && servers_closed;
+  timeseries_ = servers_ = nullptr;
+  if (!ok || !closed) throw std::runtime_error("failed to write the time series (disk full?)");
+  std::filesystem::rename(timeseries_path_ + ".partial", timeseries_path_);
+  std::filesystem::rename(servers_path_ + ".partial", servers_path_);
+}
+
+}  // namespace lbsim::scenarios

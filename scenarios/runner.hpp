@@ -1,0 +1,20 @@
+// Running one scenario end to end: build the system, run it, write the result files.
+#pragma once
+
+#include "models/run_summary.hpp"
+#include "models/system.hpp"
+#include "models/system_config.hpp"
+
+#include <memory>
+#include <string>
+
+namespace lbsim::scenarios {
+
+// Builds a runnable System with the built-in balancers.
+std::unique_ptr<models::System> build_system(const models::SystemConfig& config);
+
+// Runs the scenario; when out_dir is not empty, creates it and writes summary.json,
+// timeseries.csv and servers.csv there.
+models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir);
+
+}  // namespace lbsim::scenarios
