@@ -11,6 +11,11 @@ EventHandle EventQueue::push(SimTime time, int priority, HandlerId handler, uint
   const uint64_t seq = next_sequence_++;
   if (seq > Event::kSequenceMask) throw std::overflow_error("event sequence exhausted");
   Event e{time, (static_cast<uint64_t>(priority + 128) << 56) | seq, arg, handler, kind};
+  if (hole_at_top_) {
+    hole_at_top_ = false;
+    sift_down(0, e);
+    return EventHandle{time, e.order};
+  }
   size_t i = heap_.size();
   heap_.push_back(e);
   while (i > 0) {
@@ -36,8 +41,9 @@ bool EventQueue::cancel(EventHandle handle)
   return true;
 }
 
-bool EventQueue::drop_cancelled_top()
+bool EventQueue::drop_cancelled_top_slow()
 {
+  settle();
   while (!heap_.empty() && !cancelled_.empty()) {
     const uint64_t seq = heap_.front().sequence();
     auto it = std::lower_bound(cancelled_.begin(), cancelled_.end(), seq);
@@ -48,8 +54,28 @@ bool EventQueue::drop_cancelled_top()
   return !heap_.empty();
 }
 
+Event EventQueue::take_top()
+{
+  settle();
+  const Event top_event = heap_.front();
+  last_popped_time_ = top_event.time;
+  last_popped_order_ = top_event.order;
+  hole_at_top_ = true;
+  return top_event;
+}
+
+void EventQueue::settle()
+{
+  if (!hole_at_top_) return;
+  hole_at_top_ = false;
+  const Event last = heap_.back();
+  heap_.pop_back();
+  if (!heap_.empty()) sift_down(0, last);
+}
+
 Event EventQueue::pop()
 {
+  settle();
   const Event top_event = heap_.front();
   last_popped_time_ = top_event.time;
   last_popped_order_ = top_event.order;
@@ -79,6 +105,7 @@ void EventQueue::sift_down(size_t i, Event e)
 void EventQueue::clear()
 {
   heap_.clear();
+  hole_at_top_ = false;
   cancelled_.clear();
   first_live_sequence_ = next_sequence_;  // everything scheduled before the clear is gone
 }

@@ -8,6 +8,7 @@
 
 #include "engine/sim_time.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -45,13 +46,22 @@ public:
   // Returns false if the event already ran, was cancelled, or never existed.
   bool cancel(EventHandle handle);
 
-  bool empty() const { return heap_.empty(); }
-  size_t size() const { return heap_.size(); }  // includes cancelled events not yet dropped
-  // The earliest live event; drops cancelled events on the way. Precondition: !empty() after the call
-  // to drop_cancelled_top() returned true.
-  bool drop_cancelled_top();
+  bool empty() const { return heap_.size() == (hole_at_top_ ? 1u : 0u); }
+  // Includes cancelled events not yet dropped.
+  size_t size() const { return heap_.size() - (hole_at_top_ ? 1u : 0u); }
+  // Makes top() the earliest live event, dropping cancelled ones; false when none is left.
+  bool drop_cancelled_top()
+  {
+    if (!hole_at_top_ && cancelled_.empty()) return !heap_.empty();  // the common case, inline
+    return drop_cancelled_top_slow();
+  }
+  // Precondition: drop_cancelled_top() returned true.
   const Event& top() const { return heap_.front(); }
   Event pop();
+  // Like pop(), but leaves the top slot empty until the next push fills it: when handling an event
+  // schedules the next one (an arrival its successor, a completion the next service), the pair
+  // costs one sift instead of two.
+  Event take_top();
   void clear();
 
 private:
@@ -61,7 +71,11 @@ private:
   }
   void sift_down(size_t i, Event e);
 
+  bool drop_cancelled_top_slow();
+  void settle();  // really removes a taken top that no push has refilled
+
   std::vector<Event> heap_;
+  bool hole_at_top_ = false;
   std::vector<uint64_t> cancelled_;  // sorted sequence numbers of cancelled, still-queued events
   uint64_t next_sequence_ = 1;
   uint64_t first_live_sequence_ = 1;

@@ -15,8 +15,7 @@ public:
   void on_event(const Event& event) override
   {
     mix(static_cast<uint64_t>(event.time.ns()));
-    mix((static_cast<uint64_t>(event.handler) << 32) | event.kind);
-    mix(event.arg);
+    mix((static_cast<uint64_t>(event.handler) << 32) ^ event.kind ^ (event.arg << 40) ^ (event.arg >> 24));
   }
   uint64_t value() const { return state_; }
   std::string hex() const;
@@ -24,11 +23,10 @@ public:
 private:
   void mix(uint64_t x)
   {
-    // splitmix64's finaliser over the running state: cheap, and every input bit avalanches.
-    uint64_t z = (state_ ^ x) + 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    state_ = z ^ (z >> 31);
+    // One multiply-xorshift round per word (as in the xxHash/wyhash family): cheap enough to run on
+    // every event, and any change in the trajectory changes the result with overwhelming odds.
+    const uint64_t z = (state_ ^ x) * 0x9e3779b97f4a7c15ULL;
+    state_ = z ^ (z >> 29);
   }
   uint64_t state_ = 0x6c6273696d000001ULL;  // "lbsim" and a format version
 };

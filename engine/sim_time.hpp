@@ -2,7 +2,6 @@
 // Integer time never drifts, orders events exactly and spans 292 years.
 #pragma once
 
-#include <cmath>
 #include <compare>
 #include <cstdint>
 #include <limits>
@@ -16,10 +15,11 @@ public:
   // Rounds to the nearest nanosecond; saturates instead of overflowing.
   static SimTime from_seconds(double s)
   {
-    const double ns = std::round(s * 1e9);
+    const double ns = s * 1e9;
     if (ns >= 9.2e18) return max();
     if (ns <= -9.2e18) return SimTime(std::numeric_limits<int64_t>::min());
-    return SimTime(static_cast<int64_t>(ns));
+    // Round half away from zero, inline (std::round is a library call on the hot path).
+    return SimTime(static_cast<int64_t>(ns + (ns >= 0 ? 0.5 : -0.5)));
   }
   static constexpr SimTime zero() { return SimTime(0); }
   static constexpr SimTime max() { return SimTime(std::numeric_limits<int64_t>::max()); }

@@ -27,7 +27,7 @@ bool Simulation::run_until(SimTime until)
   stop_requested_ = false;
   while (!stop_requested_ && queue_.drop_cancelled_top()) {
     if (queue_.top().time > until) break;
-    const Event event = queue_.pop();
+    const Event event = queue_.take_top();
     now_ = event.time;
     ++events_processed_;
     for (SimObserver* observer : observers_) observer->on_event(event);

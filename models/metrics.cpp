@@ -9,7 +9,7 @@ constexpr int kTickPriority = 100;
 
 MetricsRecorder::MetricsRecorder(const MetricsConfig& config, engine::Simulation& sim,
                                  const std::vector<std::unique_ptr<Server>>& servers)
-    : config_(config), sim_(sim), servers_(servers), handler_(sim.add_handler(*this)), in_flight_(sim.now(), 0.0)
+    : config_(config), sim_(sim), servers_(servers), handler_(sim.add_handler(*this)), in_flight_(sim.now(), 0)
 {
 }
 

@@ -6,7 +6,7 @@
 #include "engine/event_handler.hpp"
 #include "engine/latency_histogram.hpp"
 #include "engine/simulation.hpp"
-#include "engine/time_weighted_value.hpp"
+#include "engine/time_weighted_count.hpp"
 #include "models/request.hpp"
 #include "models/server.hpp"
 #include "models/system_config.hpp"
@@ -95,7 +95,7 @@ private:
   uint64_t interval_arrived_ = 0, interval_rejected_ = 0;
   engine::LatencyHistogram latency_;
   engine::LatencyHistogram interval_latency_;
-  engine::TimeWeightedValue in_flight_;
+  engine::TimeWeightedCount in_flight_;
 
   // Per server, the cumulative values at the start of the interval.
   std::vector<double> busy_at_interval_start_, queue_at_interval_start_;

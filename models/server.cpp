@@ -14,7 +14,7 @@ const char* to_string(ServerState state)
 Server::Server(uint32_t index, const ServerConfig& config, engine::Simulation& sim, RequestPool& requests,
                ServerListener& listener)
     : index_(index), config_(config), sim_(sim), requests_(requests), listener_(listener),
-      handler_(sim.add_handler(*this)), busy_time_(sim.now(), 0.0), queue_time_(sim.now(), 0.0)
+      handler_(sim.add_handler(*this)), busy_time_(sim.now(), 0), queue_time_(sim.now(), 0)
 {
 }
 
@@ -29,7 +29,7 @@ bool Server::accept(RequestId request)
     return false;
   }
   queue_.push_back(request);
-  queue_time_.set(sim_.now(), static_cast<double>(queue_.size()));
+  queue_time_.set(sim_.now(), static_cast<int64_t>(queue_.size()));
   return true;
 }
 
@@ -52,7 +52,7 @@ void Server::handle(const engine::Event& event)
   ++completed_;
   if (!queue_.empty()) {
     const RequestId next = queue_.pop_front();
-    queue_time_.set(sim_.now(), static_cast<double>(queue_.size()));
+    queue_time_.set(sim_.now(), static_cast<int64_t>(queue_.size()));
     start_service(next);  // busy_ goes back up; the integral sees no gap
   } else {
     busy_time_.set(sim_.now(), busy_);

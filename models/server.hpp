@@ -6,7 +6,7 @@
 
 #include "engine/event_handler.hpp"
 #include "engine/simulation.hpp"
-#include "engine/time_weighted_value.hpp"
+#include "engine/time_weighted_count.hpp"
 #include "models/fifo_queue.hpp"
 #include "models/request.hpp"
 #include "models/system_config.hpp"
@@ -63,8 +63,8 @@ private:
   ServerState state_ = ServerState::up;
   uint32_t busy_ = 0;
   FifoQueue<RequestId> queue_;
-  engine::TimeWeightedValue busy_time_;
-  engine::TimeWeightedValue queue_time_;
+  engine::TimeWeightedCount busy_time_;
+  engine::TimeWeightedCount queue_time_;
   uint64_t completed_ = 0;
   uint64_t rejected_ = 0;
 };
