@@ -5,17 +5,14 @@
 
 namespace lbsim::engine {
 
-EventHandle EventQueue::push(SimTime time, int priority, HandlerId handler, uint32_t kind, uint64_t arg)
+void EventQueue::throw_bad_push(int priority)
 {
   if (priority < -128 || priority > 127) throw std::out_of_range("event priority must be in [-128, 127]");
-  const uint64_t seq = next_sequence_++;
-  if (seq > Event::kSequenceMask) throw std::overflow_error("event sequence exhausted");
-  Event e{time, (static_cast<uint64_t>(priority + 128) << 56) | seq, arg, handler, kind};
-  if (hole_at_top_) {
-    hole_at_top_ = false;
-    sift_down(0, e);
-    return EventHandle{time, e.order};
-  }
+  throw std::overflow_error("event sequence exhausted");
+}
+
+void EventQueue::push_at_bottom(const Event& e)
+{
   size_t i = heap_.size();
   heap_.push_back(e);
   while (i > 0) {
@@ -25,7 +22,6 @@ EventHandle EventQueue::push(SimTime time, int priority, HandlerId handler, uint
     i = parent;
   }
   heap_[i] = e;
-  return EventHandle{time, e.order};
 }
 
 bool EventQueue::cancel(EventHandle handle)
@@ -54,19 +50,8 @@ bool EventQueue::drop_cancelled_top_slow()
   return !heap_.empty();
 }
 
-Event EventQueue::take_top()
+void EventQueue::remove_hole()
 {
-  settle();
-  const Event top_event = heap_.front();
-  last_popped_time_ = top_event.time;
-  last_popped_order_ = top_event.order;
-  hole_at_top_ = true;
-  return top_event;
-}
-
-void EventQueue::settle()
-{
-  if (!hole_at_top_) return;
   hole_at_top_ = false;
   const Event last = heap_.back();
   heap_.pop_back();

@@ -42,7 +42,19 @@ static_assert(sizeof(Event) == 32);
 class EventQueue {
 public:
   // Lower priority values run first among events at the same time; range [-128, 127].
-  EventHandle push(SimTime time, int priority, HandlerId handler, uint32_t kind, uint64_t arg);
+  EventHandle push(SimTime time, int priority, HandlerId handler, uint32_t kind, uint64_t arg)
+  {
+    const uint64_t seq = next_sequence_++;
+    if (priority < -128 || priority > 127 || seq > Event::kSequenceMask) throw_bad_push(priority);
+    const Event e{time, (static_cast<uint64_t>(priority + 128) << 56) | seq, arg, handler, kind};
+    if (hole_at_top_) {
+      hole_at_top_ = false;
+      sift_down(0, e);
+    } else {
+      push_at_bottom(e);
+    }
+    return EventHandle{time, e.order};
+  }
   // Returns false if the event already ran, was cancelled, or never existed.
   bool cancel(EventHandle handle);
 
@@ -61,7 +73,15 @@ public:
   // Like pop(), but leaves the top slot empty until the next push fills it: when handling an event
   // schedules the next one (an arrival its successor, a completion the next service), the pair
   // costs one sift instead of two.
-  Event take_top();
+  Event take_top()
+  {
+    settle();
+    const Event top_event = heap_.front();
+    last_popped_time_ = top_event.time;
+    last_popped_order_ = top_event.order;
+    hole_at_top_ = true;
+    return top_event;
+  }
   void clear();
 
 private:
@@ -72,7 +92,14 @@ private:
   void sift_down(size_t i, Event e);
 
   bool drop_cancelled_top_slow();
-  void settle();  // really removes a taken top that no push has refilled
+  [[noreturn]] static void throw_bad_push(int priority);
+  void push_at_bottom(const Event& e);
+  // Really removes a taken top that no push has refilled.
+  void settle()
+  {
+    if (hole_at_top_) remove_hole();
+  }
+  void remove_hole();
 
   std::vector<Event> heap_;
   bool hole_at_top_ = false;

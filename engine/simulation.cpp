@@ -13,13 +13,11 @@ HandlerId Simulation::add_handler(EventHandler& handler)
 
 void Simulation::add_observer(SimObserver& observer) { observers_.push_back(&observer); }
 
-EventHandle Simulation::schedule_at(SimTime time, HandlerId handler, uint32_t kind, uint64_t arg, int priority)
+void Simulation::throw_bad_schedule(SimTime time, HandlerId handler) const
 {
-  if (time < now_)
-    throw std::logic_error("event scheduled in the past (" + std::to_string(time.ns()) + " ns < now " +
-                           std::to_string(now_.ns()) + " ns)");
   if (handler >= handlers_.size()) throw std::logic_error("event for an unregistered handler");
-  return queue_.push(time, priority, handler, kind, arg);
+  throw std::logic_error("event scheduled in the past (" + std::to_string(time.ns()) + " ns < now " +
+                         std::to_string(now_.ns()) + " ns)");
 }
 
 bool Simulation::run_until(SimTime until)

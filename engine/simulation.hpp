@@ -26,8 +26,11 @@ public:
   size_t pending_events() const { return queue_.size(); }
 
   // Scheduling in the past is a model bug and throws std::logic_error.
-  EventHandle schedule_at(SimTime time, HandlerId handler, uint32_t kind = 0, uint64_t arg = 0,
-                          int priority = 0);
+  EventHandle schedule_at(SimTime time, HandlerId handler, uint32_t kind = 0, uint64_t arg = 0, int priority = 0)
+  {
+    if (time < now_ || handler >= handlers_.size()) throw_bad_schedule(time, handler);
+    return queue_.push(time, priority, handler, kind, arg);
+  }
   EventHandle schedule_in(SimTime delay, HandlerId handler, uint32_t kind = 0, uint64_t arg = 0,
                           int priority = 0)
   {
@@ -45,6 +48,8 @@ public:
   bool stopped() const { return stop_requested_; }
 
 private:
+  [[noreturn]] void throw_bad_schedule(SimTime time, HandlerId handler) const;
+
   std::vector<EventHandler*> handlers_;
   std::vector<SimObserver*> observers_;
   EventQueue queue_;

@@ -11,6 +11,7 @@ ClientGroup::ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64
       request_rng_(master_seed, "client:" + config.name + ":requests")
 {
   for (const RequestType& type : config_.mix) share_total_ += type.share;
+  if (config_.arrivals.rate_per_s > 0) mean_gap_s_ = 1.0 / config_.arrivals.rate_per_s;
 }
 
 void ClientGroup::start()
@@ -24,7 +25,7 @@ void ClientGroup::schedule_next()
   const ArrivalConfig& a = config_.arrivals;
   switch (a.process) {
     case ArrivalConfig::Process::poisson:
-      sim_.schedule_in(SimTime::from_seconds(-std::log(arrival_rng_.uniform_open01()) / a.rate_per_s), handler_);
+      sim_.schedule_in(SimTime::from_seconds(-std::log(arrival_rng_.uniform_open01()) * mean_gap_s_), handler_);
       break;
     case ArrivalConfig::Process::constant:
       // The k-th arrival at start + k/rate, computed from k so rounding never accumulates.

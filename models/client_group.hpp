@@ -38,6 +38,7 @@ private:
   engine::RngStream arrival_rng_;  // separate streams: changing the mix leaves arrival times alone
   engine::RngStream request_rng_;
   double share_total_ = 0;
+  double mean_gap_s_ = 0;  // 1 / rate
   SimTime start_;
   uint64_t sent_ = 0;
 };

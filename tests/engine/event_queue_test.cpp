@@ -69,3 +69,22 @@ TEST_CASE("a large random workload pops in nondecreasing (time, order)", "[event
   }
   CHECK(n == 100000);
 }
+
+TEST_CASE("take_top leaves a hole that the next push fills, keeping the order", "[event_queue]")
+{
+  EventQueue q;
+  for (int i = 1; i <= 5; ++i) q.push(milliseconds(10 * i), 0, 0, 0, static_cast<uint64_t>(i));
+  REQUIRE(q.drop_cancelled_top());
+  CHECK(q.take_top().arg == 1);
+  CHECK(q.size() == 4);
+  q.push(milliseconds(35), 0, 0, 0, 35);  // fills the hole, sifts into place
+  auto later = q.push(milliseconds(45), 0, 0, 0, 45);
+  REQUIRE(q.drop_cancelled_top());
+  CHECK(q.take_top().arg == 2);
+  // No push after this take: the next drop_cancelled_top() settles the hole.
+  CHECK(q.cancel(later));
+  std::vector<uint64_t> rest;
+  while (q.drop_cancelled_top()) rest.push_back(q.take_top().arg);
+  CHECK(rest == std::vector<uint64_t>{3, 35, 4, 5});
+  CHECK(q.empty());
+}
