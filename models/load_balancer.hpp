@@ -20,8 +20,18 @@ public:
 
   // Picks a server and counts the request as active there; nullopt when none is eligible.
   std::optional<uint32_t> choose(uint32_t client_address, std::string_view path, SimTime now);
-  // The request left the server (answered or refused): it is no longer active there.
-  void release(uint32_t server) { --pool_[server].active; }
+  // The request left the server refused, or failed: it is no longer active there.
+  void release(uint32_t server)
+  {
+    --pool_[server].active;
+    algorithm_->on_active_changed(pool_, server);
+  }
+  // The server's response reached the balancer `response_time` after the request was dispatched.
+  void on_response(uint32_t server, SimTime response_time, SimTime now)
+  {
+    release(server);
+    algorithm_->on_response(server, response_time, now);
+  }
 
   std::span<const PoolMember> pool() const { return pool_; }
   const BalancerConfig& config() const { return config_; }

@@ -23,7 +23,15 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
   if (config_.balancer) {
     std::vector<PoolMember> pool;
     for (const ServerConfig& s : config_.servers) pool.push_back(PoolMember{s.weight, 0, true});
-    BalancerOptions options{config_.balancer->variant};
+    const BalancerConfig& b = *config_.balancer;
+    BalancerOptions options;
+    options.variant = b.variant;
+    options.choices = b.choices;
+    options.hash_key = b.hash_key;
+    options.table_size = b.table_size;
+    options.decay = b.decay;
+    options.sticky_timeout = b.sticky_timeout;
+    for (const ServerConfig& s : config_.servers) options.server_names.push_back(s.name);
     balancer_.emplace(*config_.balancer, balancers.create(config_.balancer->algorithm, options), std::move(pool),
                       config_.seed);
   }
@@ -77,8 +85,9 @@ void System::on_request_sent(RequestId id)
 
 void System::on_service_complete(uint32_t server, RequestId id)
 {
-  if (balancer_) balancer_->release(server);
   const Request& r = requests_[id];
+  // Without a network the balancer dispatches a request the instant it is sent.
+  if (balancer_) balancer_->on_response(server, sim_.now() - r.sent, sim_.now());
   metrics_.on_completed(r);
   requests_.release(id);
   if (config_.stop_requests && metrics_.completed() >= *config_.stop_requests) sim_.stop();
@@ -136,7 +145,9 @@ RunSummary System::summarize(double wall_seconds) const
     s.servers.push_back(ss);
   }
   s.little_l = metrics_.mean_in_flight();
-  s.little_lambda_w = s.simulated_s > 0 ? static_cast<double>(s.arrived) / s.simulated_s * s.latency_mean_s : 0.0;
+  // Refused requests leave at once and never count in L, so lambda is the rate of admitted ones.
+  const double admitted_rate = s.simulated_s > 0 ? static_cast<double>(s.arrived - s.rejected) / s.simulated_s : 0.0;
+  s.little_lambda_w = admitted_rate * s.latency_mean_s;
   s.events = sim_.events_processed();
   s.fingerprint = fingerprint_.hex();
   s.stopped_early = stopped_early_;

@@ -59,7 +59,12 @@ struct ServerConfig {
 struct BalancerConfig {
   std::string name = "lb";
   std::string algorithm = "round_robin";
-  std::string variant;
+  std::string variant;                            // weighted_round_robin: smooth | classic
+  int choices = 2;                                // power_of_two_choices
+  std::string hash_key = "client";                // consistent_hash, maglev: client | path
+  uint64_t table_size = 65537;                    // maglev
+  SimTime decay = engine::seconds(10);            // least_response_time
+  SimTime sticky_timeout = engine::minutes(10);   // sticky_round_robin
 };
 
 struct MetricsConfig {

@@ -62,7 +62,7 @@ std::string summary_json(const models::RunSummary& s)
     j["slo"] = {{"p99_s", *s.slo_p99_s}, {"met", p99 <= *s.slo_p99_s}};
   }
   const double little_error = s.little_l > 0 ? (s.little_lambda_w - s.little_l) / s.little_l : 0.0;
-  j["little_law"] = {{"mean_in_flight", s.little_l}, {"arrival_rate_times_mean_latency", s.little_lambda_w},
+  j["little_law"] = {{"mean_in_flight", s.little_l}, {"admitted_rate_times_mean_latency", s.little_lambda_w},
                      {"relative_difference", little_error}};
   j["events"] = s.events;
   j["fingerprint"] = s.fingerprint;

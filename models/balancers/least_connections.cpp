@@ -1,52 +1,214 @@
 #include "models/balancers/least_connections.hpp"
 
+#include <stdexcept>
+#include <string>
+
 namespace lbsim::models {
 
 std::optional<uint32_t> LeastConnectionsBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
+  return attached_ ? pick_from_heap(pool) : pick_by_scan(pool);
+}
+
+void LeastConnectionsBalancer::on_pool_changed(std::span<const PoolMember> pool)
+{
+  // Small pools are faster to scan than to keep in a heap (the scan touches one cache line or two).
+  attached_ = pool.size() > kScanUpTo;
+  if (attached_) rebuild(pool);
+  known_size_ = static_cast<uint32_t>(pool.size());
+  uniform_weights_ = true;
+  for (const PoolMember& p : pool) uniform_weights_ = uniform_weights_ && effective_weight(p) == effective_weight(pool[0]);
+}
+
+// The O(n) nginx algorithm, as ngx_http_upstream_get_least_conn_peer() runs it, in one pass that
+// also collects the tied servers (nginx's second pass visits exactly those, in the same order).
+std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const PoolMember> pool)
+{
   const auto n = static_cast<uint32_t>(pool.size());
   if (current_weight_.size() != n) current_weight_.assign(n, 0);
+  if (tied_.size() < n) tied_.resize(n);
 
-  // Pass 1: the least loaded eligible server and how many share its load.
-  uint32_t best = n;
   uint32_t ties = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    const PoolMember& p = pool[i];
-    if (!p.eligible) continue;
-    if (best == n) {
-      best = i;
-      ties = 1;
-      continue;
+  if (uniform_weights_ && n == known_size_) {
+    // Equal weights (checked in on_pool_changed): active counts compare directly.
+    uint32_t least = UINT32_MAX;
+    for (uint32_t i = 0; i < n; ++i) {
+      const PoolMember& p = pool[i];
+      if (!p.eligible || p.active > least) continue;
+      if (p.active < least) {
+        least = p.active;
+        ties = 0;
+      }
+      tied_[ties++] = i;
     }
-    const PoolMember& b = pool[best];
-    const uint64_t lhs = uint64_t{p.active} * static_cast<uint64_t>(b.weight);
-    const uint64_t rhs = uint64_t{b.active} * static_cast<uint64_t>(p.weight);
-    if (lhs < rhs) {
+  } else {
+    uint32_t best = n;
+    for (uint32_t i = 0; i < n; ++i) {
+      const PoolMember& p = pool[i];
+      if (!p.eligible) continue;
+      if (best != n) {
+        const PoolMember& b = pool[best];
+        const uint64_t lhs = uint64_t{p.active} * static_cast<uint64_t>(effective_weight(b));
+        const uint64_t rhs = uint64_t{b.active} * static_cast<uint64_t>(effective_weight(p));
+        if (lhs > rhs) continue;
+        if (lhs < rhs) ties = 0;
+      }
       best = i;
-      ties = 1;
-    } else if (lhs == rhs) {
-      ++ties;
+      tied_[ties++] = i;
     }
   }
-  if (best == n) return std::nullopt;
-  if (ties == 1) return best;
+  if (ties == 0) return std::nullopt;
+  if (ties == 1) return tied_[0];
 
-  // Pass 2: smooth weighted round robin among the tied servers (nginx: cw += w; max cw; cw -= total).
-  const PoolMember& least = pool[best];
+  // Smooth weighted round robin among the tied servers, in configuration order.
   int64_t total = 0;
-  uint32_t chosen = n;
-  for (uint32_t i = best; i < n; ++i) {
-    const PoolMember& p = pool[i];
-    if (!p.eligible) continue;
-    if (uint64_t{p.active} * static_cast<uint64_t>(least.weight) !=
-        uint64_t{least.active} * static_cast<uint64_t>(p.weight))
-      continue;
-    current_weight_[i] += p.weight;
-    total += p.weight;
-    if (chosen == n || current_weight_[i] > current_weight_[chosen]) chosen = i;
+  uint32_t chosen = tied_[0];
+  for (uint32_t t = 0; t < ties; ++t) {
+    const uint32_t i = tied_[t];
+    const int64_t w = effective_weight(pool[i]);
+    current_weight_[i] += w;
+    total += w;
+    if (current_weight_[i] > current_weight_[chosen]) chosen = i;
   }
   current_weight_[chosen] -= total;
   return chosen;
+}
+
+std::optional<uint32_t> LeastConnectionsBalancer::pick_from_heap(std::span<const PoolMember> pool)
+{
+  if (pool.size() != members_.size()) rebuild(pool);
+  if (heap_.empty()) return std::nullopt;
+
+  const uint32_t root = heap_[0];
+  check_in_step(pool, root);
+  const auto tied_with_root = [&](std::size_t position) {
+    return position < heap_.size() && same_load(heap_[position], root);
+  };
+  if (!tied_with_root(1) && !tied_with_root(2)) return root;  // a unique minimum
+
+  // The tie set: the subtree of positions holding root's load, found depth first.
+  tied_.clear();
+  stack_.clear();
+  stack_.push_back(0);
+  while (!stack_.empty()) {
+    const std::size_t position = stack_.back();
+    stack_.pop_back();
+    const uint32_t member = heap_[position];
+    check_in_step(pool, member);
+    tied_.push_back(member);
+    for (std::size_t child = 2 * position + 1; child <= 2 * position + 2; ++child)
+      if (tied_with_root(child)) stack_.push_back(static_cast<uint32_t>(child));
+  }
+  return break_tie(tied_);
+}
+
+// nginx's pass 2 over the tied peers. nginx visits them in configuration order and keeps the
+// first of equal current weights; the depth-first order differs, so equal current weights go to
+// the lowest index explicitly, which is the same choice.
+uint32_t LeastConnectionsBalancer::break_tie(std::span<const uint32_t> tied)
+{
+  int64_t total = 0;
+  uint32_t chosen = tied[0];
+  bool first = true;
+  for (const uint32_t member : tied) {
+    const auto w = static_cast<int64_t>(members_[member].weight);
+    current_weight_[member] += w;
+    total += w;
+    if (first || current_weight_[member] > current_weight_[chosen] ||
+        (current_weight_[member] == current_weight_[chosen] && member < chosen))
+      chosen = member;
+    first = false;
+  }
+  current_weight_[chosen] -= total;
+  return chosen;
+}
+
+void LeastConnectionsBalancer::on_active_changed(std::span<const PoolMember> pool, uint32_t server)
+{
+  if (!attached_) return;
+  if (pool.size() != members_.size() || server >= pool.size() || pool[server].eligible != members_[server].eligible ||
+      static_cast<uint64_t>(effective_weight(pool[server])) != members_[server].weight) {
+    rebuild(pool);  // the pool changed without on_pool_changed(): start again from what it is
+    return;
+  }
+  Entry& entry = members_[server];
+  const uint64_t before = entry.active;
+  entry.active = pool[server].active;
+  if (entry.position == kNotInHeap) return;
+  if (entry.active < before) sift_up(entry.position);
+  else if (entry.active > before) sift_down(entry.position);
+}
+
+void LeastConnectionsBalancer::rebuild(std::span<const PoolMember> pool)
+{
+  const auto n = static_cast<uint32_t>(pool.size());
+  if (current_weight_.size() != n) current_weight_.assign(n, 0);
+  members_.assign(n, Entry{});
+  heap_.clear();
+  for (uint32_t i = 0; i < n; ++i) {
+    members_[i].active = pool[i].active;
+    members_[i].weight = static_cast<uint64_t>(effective_weight(pool[i]));
+    members_[i].eligible = pool[i].eligible;
+    if (!pool[i].eligible) continue;
+    members_[i].position = static_cast<uint32_t>(heap_.size());
+    heap_.push_back(i);
+  }
+  // Floyd's bottom-up heap construction, O(n).
+  for (std::size_t position = heap_.size() / 2; position-- > 0;) sift_down(position);
+}
+
+void LeastConnectionsBalancer::check_in_step(std::span<const PoolMember> pool, uint32_t member) const
+{
+  const Entry& entry = members_[member];
+  if (pool[member].active != entry.active || !pool[member].eligible ||
+      static_cast<uint64_t>(effective_weight(pool[member])) != entry.weight)
+    throw std::logic_error("least_connections: server " + std::to_string(member) +
+                           " changed without on_active_changed()/on_pool_changed()");
+}
+
+bool LeastConnectionsBalancer::same_load(uint32_t a, uint32_t b) const
+{
+  return members_[a].active * members_[b].weight == members_[b].active * members_[a].weight;
+}
+
+bool LeastConnectionsBalancer::less(uint32_t a, uint32_t b) const
+{
+  const uint64_t lhs = members_[a].active * members_[b].weight;
+  const uint64_t rhs = members_[b].active * members_[a].weight;
+  return lhs < rhs || (lhs == rhs && a < b);
+}
+
+void LeastConnectionsBalancer::place(std::size_t position, uint32_t member)
+{
+  heap_[position] = member;
+  members_[member].position = static_cast<uint32_t>(position);
+}
+
+void LeastConnectionsBalancer::sift_up(std::size_t position)
+{
+  const uint32_t member = heap_[position];
+  while (position > 0) {
+    const std::size_t parent = (position - 1) / 2;
+    if (!less(member, heap_[parent])) break;
+    place(position, heap_[parent]);
+    position = parent;
+  }
+  place(position, member);
+}
+
+void LeastConnectionsBalancer::sift_down(std::size_t position)
+{
+  const uint32_t member = heap_[position];
+  const std::size_t size = heap_.size();
+  for (;;) {
+    std::size_t child = 2 * position + 1;
+    if (child >= size) break;
+    if (child + 1 < size && less(heap_[child + 1], heap_[child])) ++child;
+    if (!less(heap_[child], member)) break;
+    place(position, heap_[child]);
+    position = child;
+  }
+  place(position, member);
 }
 
 }  // namespace lbsim::models

@@ -1,7 +1,17 @@
 #include "models/balancers/registry.hpp"
 
+#include "models/balancers/consistent_hash.hpp"
+#include "models/balancers/ip_hash.hpp"
 #include "models/balancers/least_connections.hpp"
+#include "models/balancers/least_response_time.hpp"
+#include "models/balancers/maglev.hpp"
+#include "models/balancers/power_of_two_choices.hpp"
+#include "models/balancers/random.hpp"
+#include "models/balancers/request_key.hpp"
 #include "models/balancers/round_robin.hpp"
+#include "models/balancers/sticky_round_robin.hpp"
+#include "models/balancers/weighted_least_connections.hpp"
+#include "models/balancers/weighted_round_robin.hpp"
 
 #include <stdexcept>
 
@@ -26,8 +36,27 @@ std::vector<std::string> BalancerRegistry::names() const
 void register_builtin_balancers(BalancerRegistry& registry)
 {
   registry.add("round_robin", [](const BalancerOptions&) { return std::make_unique<RoundRobinBalancer>(); });
+  registry.add("weighted_round_robin", [](const BalancerOptions& o) {
+    return std::make_unique<WeightedRoundRobinBalancer>(WeightedRoundRobinBalancer::parse_variant(o.variant));
+  });
   registry.add("least_connections",
                [](const BalancerOptions&) { return std::make_unique<LeastConnectionsBalancer>(); });
+  registry.add("weighted_least_connections",
+               [](const BalancerOptions&) { return std::make_unique<WeightedLeastConnectionsBalancer>(); });
+  registry.add("ip_hash", [](const BalancerOptions&) { return std::make_unique<IpHashBalancer>(); });
+  registry.add("least_response_time",
+               [](const BalancerOptions& o) { return std::make_unique<LeastResponseTimeBalancer>(o.decay); });
+  registry.add("sticky_round_robin",
+               [](const BalancerOptions& o) { return std::make_unique<StickyRoundRobinBalancer>(o.sticky_timeout); });
+  registry.add("random", [](const BalancerOptions&) { return std::make_unique<RandomBalancer>(); });
+  registry.add("power_of_two_choices",
+               [](const BalancerOptions& o) { return std::make_unique<PowerOfTwoChoicesBalancer>(o.choices); });
+  registry.add("consistent_hash", [](const BalancerOptions& o) {
+    return std::make_unique<ConsistentHashBalancer>(parse_request_key_source(o.hash_key), o.server_names);
+  });
+  registry.add("maglev", [](const BalancerOptions& o) {
+    return std::make_unique<MaglevBalancer>(parse_request_key_source(o.hash_key), o.server_names, o.table_size);
+  });
 }
 
 const std::vector<std::string>& all_balancer_algorithm_names()

@@ -12,8 +12,28 @@
 
 namespace lbsim::models {
 
+// Per-algorithm settings from the scenario's `balancer:` block. Each field says which algorithms
+// read it; the others ignore it. Invalid values make BalancerRegistry::create() throw
+// std::invalid_argument with a message naming the field.
 struct BalancerOptions {
+  // weighted_round_robin: "smooth" (nginx smooth WRR; also "" = the default) or "classic"
+  // (HAProxy static-rr map).
   std::string variant;
+  // power_of_two_choices: how many distinct servers to sample per pick (d >= 1).
+  int choices = 2;
+  // consistent_hash, maglev: what to hash, "client" (the client address as dotted text, like
+  // nginx $remote_addr and Envoy's source_ip policy) or "path" (the request path).
+  std::string hash_key = "client";
+  // consistent_hash, maglev: the identity of each pool member, in pool order (the server names of
+  // the scenario). A name "host:port" is hashed as host and port, as nginx parses `server`.
+  std::vector<std::string> server_names{};
+  // maglev: the lookup table size M, a prime (Envoy's default 65537; at most 5,000,011).
+  uint64_t table_size = 65537;
+  // least_response_time: the Peak-EWMA decay time tau (Finagle's decayTime, default 10 s).
+  engine::SimTime decay = engine::seconds(10);
+  // sticky_round_robin: a pin unused for this long is forgotten (nginx sticky learn's timeout
+  // default, 10 min).
+  engine::SimTime sticky_timeout = engine::minutes(10);
 };
 
 class BalancerRegistry {
