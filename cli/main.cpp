@@ -1,5 +1,6 @@
 // lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench).
 #include "cli/commands.hpp"
+#include "cli/study_command.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -45,11 +46,19 @@ int main(int argc, char** argv)
       ->check(CLI::IsMember({"round_robin", "least_connections", "both"}));
   bench_app->add_option("--out", bench.out_dir, "Keep the runs' result files in this folder");
 
+  int jobs = 0;
+  CLI::App* study = app.add_subcommand("study", "Run a study: a grid of values x replications, with confidence intervals");
+  study->add_option("FILE", file, "Study YAML file")->required();
+  study->add_option("--out", out_dir, "Folder for summary.csv, runs.csv and study.db");
+  study->add_option("--jobs,-j", jobs, "Runs at a time (default: every core)")->check(CLI::NonNegativeNumber);
+  add_set(study);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*check) return lbsim::cli::check_command(file, overrides);
   if (*run) return lbsim::cli::run_command(file, out_dir, overrides, quiet);
   if (*trace) return lbsim::cli::trace_command(file, trace_requests, overrides);
   if (*bench_app) return lbsim::cli::bench_command(bench);
+  if (*study) return lbsim::cli::study_command(file, out_dir, jobs, overrides);
   return 2;
 }

@@ -10,14 +10,28 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <string_view>
+#include <tuple>
 
 namespace lbsim::scenarios {
 
 namespace {
 
 using models::SimTime;
+
+constexpr const char* kSpeedHint = "speed is work per second relative to 1.0 (e.g. 2 for a server twice as fast)";
+
+bool is_prime(int64_t n)
+{
+  if (n < 2) return false;
+  for (int64_t d = 2; d * d <= n; ++d)
+    if (n % d == 0) return false;
+  return true;
+}
 
 struct SizeEntry {
   int cores = 1;
@@ -32,28 +46,42 @@ public:
   models::SystemConfig load(const YAML::Node& root)
   {
     r_.require_map(root, "the scenario");
+    if (root["study"]) {
+      std::string message =
+          "\"study\" makes this a study file, not a scenario; check, run and trace take a scenario file";
+      if (root["scenario"] && root["scenario"].IsScalar())
+        message += " (this study's is \"" + root["scenario"].Scalar() + "\")";
+      for (const auto& entry : root)
+        if (entry.first.Scalar() == "study") r_.fail(entry.first, message);
+    }
     r_.check_keys(root, "the scenario",
                   {"name", "description", "seed", "duration", "warmup", "stop", "clients", "balancer", "servers",
                    "sizes", "metrics"},
                   {"network", "timeline", "autoscaling"});
-    r_.require_key(root, "name", "the scenario");
-    r_.require_key(root, "clients", "the scenario");
-    r_.require_key(root, "servers", "the scenario");
+    r_.require_key(root, "name", "the scenario", "name: my-scenario");
+    r_.require_key(root, "clients", "the scenario",
+                   "clients: [{arrivals: {process: poisson, rate: 100/s}, mix: [{work: 5 ms}]}]");
+    r_.require_key(root, "servers", "the scenario", "servers: [{name: web}]");
 
     models::SystemConfig c;
     c.name = r_.string(root["name"], "name");
-    if (root["description"]) c.description = root["description"].IsScalar() ? root["description"].Scalar() : "";
+    if (const YAML::Node d = root["description"]) {
+      if (!d.IsScalar() && !d.IsNull())
+        r_.fail(d, "description must be text (one paragraph), got " + std::string(d.IsMap() ? "a mapping" : "a list"));
+      if (d.IsScalar()) c.description = d.Scalar();
+    }
     if (root["seed"]) c.seed = static_cast<uint64_t>(r_.integer(root["seed"], "seed", 0, INT64_MAX));
     if (root["warmup"]) c.warmup = SimTime::from_ns(r_.time_ns(root["warmup"], "warmup", true));
     if (root["duration"]) c.duration = SimTime::from_ns(r_.time_ns(root["duration"], "duration", false));
     if (const YAML::Node stop = root["stop"]) {
       r_.require_map(stop, "stop");
       r_.check_keys(stop, "stop", {"requests"});
-      r_.require_key(stop, "requests", "stop");
+      r_.require_key(stop, "requests", "stop", "stop: {requests: 100000}");
       c.stop_requests = static_cast<uint64_t>(r_.integer(stop["requests"], "stop.requests", 1, INT64_MAX));
     }
     if (!c.duration && !c.stop_requests)
-      r_.fail(root, "the scenario needs \"duration\" (e.g. duration: 5 min) or \"stop: {requests: N}\" to know when to end");
+      r_.fail(root, "the scenario has neither \"duration\" nor \"stop\"; one is required to know when to end "
+                    "(e.g. duration: 5 min, or stop: {requests: 100000})");
 
     if (root["sizes"]) read_sizes(root["sizes"]);
     read_clients(root["clients"], c);
@@ -79,7 +107,7 @@ private:
       r_.check_keys(s, ctx, {"cores", "speed", "price"});
       SizeEntry size;
       if (s["cores"]) size.cores = static_cast<int>(r_.integer(s["cores"], ctx + ".cores", 1, 1 << 20));
-      if (s["speed"]) size.speed = r_.number(s["speed"], ctx + ".speed", 1e-9, 1e9);
+      if (s["speed"]) size.speed = r_.positive_number(s["speed"], ctx + ".speed", 1e9, kSpeedHint);
       if (s["price"]) size.price = r_.price_per_hour(s["price"], ctx + ".price");
       sizes_[name] = size;
       size_names_.push_back(name);
@@ -89,7 +117,9 @@ private:
   void read_clients(const YAML::Node& node, models::SystemConfig& c)
   {
     r_.require_sequence(node, "clients");
-    if (node.size() == 0) r_.fail(node, "clients must list at least one client group");
+    if (node.size() == 0)
+      r_.fail(node, "clients is empty; expected at least one client group, e.g. - {arrivals: {process: poisson, rate: "
+                    "100/s}, mix: [{work: 5 ms}]}");
     std::set<std::string> names;
     for (size_t i = 0; i < node.size(); ++i) {
       const YAML::Node g = node[i];
@@ -98,10 +128,12 @@ private:
       r_.check_keys(g, ctx, {"name", "population", "addresses", "region", "arrivals", "mix"});
       models::ClientGroupConfig group;
       group.name = g["name"] ? r_.string(g["name"], ctx + ".name") : "clients-" + std::to_string(i + 1);
-      if (!names.insert(group.name).second) r_.fail(g["name"], "two client groups are named \"" + group.name + "\"");
+      if (!names.insert(group.name).second)
+        r_.fail(g["name"] ? g["name"] : g,
+                "two client groups are named \"" + group.name + "\"; give each group its own name");
       if (g["region"]) group.region = r_.string(g["region"], ctx + ".region");
-      r_.require_key(g, "arrivals", ctx);
-      r_.require_key(g, "mix", ctx);
+      r_.require_key(g, "arrivals", ctx, "arrivals: {process: poisson, rate: 100/s}");
+      r_.require_key(g, "mix", ctx, "mix: [{method: GET, path: /, work: 5 ms}]");
       read_addresses(g, ctx, c.seed, group);
       read_arrivals(g["arrivals"], ctx + ".arrivals", group);
       read_mix(g["mix"], ctx + ".mix", group);
@@ -112,6 +144,9 @@ private:
   void read_addresses(const YAML::Node& g, const std::string& ctx, uint64_t seed, models::ClientGroupConfig& group)
   {
     group_has_explicit_addresses_ = static_cast<bool>(g["addresses"]);
+    // Handles are rebound, never assigned: yaml-cpp's Node::operator= writes into the tree.
+    group_population_.reset();
+    if (g["population"]) group_population_.emplace(g["population"]);
     std::optional<uint32_t> population;
     if (g["population"])
       population = static_cast<uint32_t>(r_.integer(g["population"], ctx + ".population", 1, 1 << 24));
@@ -121,24 +156,38 @@ private:
         for (size_t k = 0; k < a.size(); ++k) {
           const std::string text = r_.string(a[k], ctx + ".addresses[" + std::to_string(k) + "]");
           const auto ip = parse_ipv4(text);
-          if (!ip) r_.fail(a[k], "\"" + text + "\" is not an IPv4 address such as 192.168.1.2");
-          if (!seen.insert(*ip).second) r_.fail(a[k], "address " + text + " is listed twice");
+          if (!ip)
+            r_.fail(a[k], ctx + ".addresses[" + std::to_string(k) + "]: \"" + text +
+                              "\" is not an IPv4 address; expected four numbers 0-255 such as 192.168.1.2");
+          if (!seen.insert(*ip).second)
+            r_.fail(a[k], "address " + text + " is listed twice in " + ctx + ".addresses; list each client once");
           group.addresses.push_back(*ip);
         }
-        if (group.addresses.empty()) r_.fail(a, ctx + ".addresses must not be empty");
+        if (group.addresses.empty())
+          r_.fail(a, ctx + ".addresses is empty; expected at least one address, or leave addresses out");
         if (population && *population != group.addresses.size())
-          r_.fail(g["population"], ctx + ".population is " + std::to_string(*population) + " but " +
-                                       std::to_string(group.addresses.size()) + " addresses are listed");
+          r_.fail(g["population"],
+                  ctx + ".population is " + std::to_string(*population) + " but " +
+                      std::to_string(group.addresses.size()) +
+                      " addresses are listed; leave population out (a list sets it) or make them agree");
         return;
       }
       const std::string text = r_.string(a, ctx + ".addresses");
       const auto block = parse_cidr(text);
-      if (!block) r_.fail(a, ctx + ".addresses must be a list of IPv4 addresses or a CIDR block such as 10.1.0.0/16, got \"" + text + "\"");
+      if (!block)
+        r_.fail(a, ctx + ".addresses must be a list of IPv4 addresses such as [192.168.1.2, 192.168.1.3] or a CIDR "
+                         "block such as 10.1.0.0/16, got \"" + text + "\"");
+      // The block's host addresses in order: without its network and broadcast addresses when it
+      // has them (prefixes up to /30). Without a population, the whole block (at most 65536).
       const uint64_t block_size = uint64_t{1} << (32 - block->second);
-      const uint64_t n = population ? *population : std::min<uint64_t>(block_size, 65536);
-      if (n > block_size)
-        r_.fail(g["population"], ctx + ".population " + std::to_string(n) + " does not fit in " + text);
-      for (uint64_t k = 0; k < n; ++k) group.addresses.push_back(block->first + static_cast<uint32_t>(k));
+      const uint64_t first_host = block->second <= 30 ? 1 : 0;
+      const uint64_t hosts = block->second <= 30 ? block_size - 2 : block_size;
+      const uint64_t n = population ? *population : std::min<uint64_t>(hosts, 65536);
+      if (n > hosts)
+        r_.fail(g["population"], ctx + ".population is " + std::to_string(n) + " but " + text + " has only " +
+                                     std::to_string(hosts) +
+                                     " host addresses; use a larger block or a smaller population");
+      for (uint64_t k = 0; k < n; ++k) group.addresses.push_back(block->first + static_cast<uint32_t>(first_host + k));
       return;
     }
     group.addresses = generate_addresses(group.name, seed, population.value_or(1));
@@ -147,20 +196,21 @@ private:
   void read_arrivals(const YAML::Node& a, const std::string& ctx, models::ClientGroupConfig& group)
   {
     r_.require_map(a, ctx);
-    r_.require_key(a, "process", ctx);
-    const std::string process =
-        r_.one_of(a["process"], ctx + ".process", {"poisson", "constant", "bursty", "diurnal", "script", "trace", "closed"});
+    r_.require_key(a, "process", ctx, "process: poisson");
+    const std::string process = r_.one_of(a["process"], ctx + ".process",
+                                          {"poisson", "constant", "bursty", "diurnal", "script", "trace", "closed"});
     models::ArrivalConfig& out = group.arrivals;
     if (process == "poisson" || process == "constant") {
       r_.check_keys(a, ctx, {"process", "rate"});
-      r_.require_key(a, "rate", ctx);
-      out.process = process == "poisson" ? models::ArrivalConfig::Process::poisson : models::ArrivalConfig::Process::constant;
+      r_.require_key(a, "rate", ctx, "rate: 100/s");
+      out.process =
+          process == "poisson" ? models::ArrivalConfig::Process::poisson : models::ArrivalConfig::Process::constant;
       out.rate_per_s = r_.rate_per_s(a["rate"], ctx + ".rate");
       return;
     }
     if (process == "script") {
       r_.check_keys(a, ctx, {"process", "requests"});
-      r_.require_key(a, "requests", ctx);
+      r_.require_key(a, "requests", ctx, "requests: [{at: 0 s, client: 192.168.1.2}]");
       out.process = models::ArrivalConfig::Process::script;
       read_script(a["requests"], ctx + ".requests", group);
       return;
@@ -173,7 +223,8 @@ private:
   void read_script(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group)
   {
     r_.require_sequence(list, ctx);
-    if (list.size() == 0) r_.fail(list, ctx + " must list at least one request");
+    if (list.size() == 0)
+      r_.fail(list, ctx + " is empty; expected at least one scripted request, e.g. - {at: 0 s, client: 192.168.1.2}");
     const bool listed = group_has_explicit_addresses_;
     // Without an explicit address list, the script's clients are the group's addresses.
     std::vector<uint32_t> generated;
@@ -187,18 +238,23 @@ private:
       const std::string ictx = ctx + "[" + std::to_string(k) + "]";
       r_.require_map(item, ictx);
       r_.check_keys(item, ictx, {"at", "client"});
-      r_.require_key(item, "at", ictx);
+      r_.require_key(item, "at", ictx, "at: 1.5 s");
       models::ScriptedArrival arrival;
       arrival.at = SimTime::from_ns(r_.time_ns(item["at"], ictx + ".at", true));
-      if (arrival.at < previous) r_.fail(item["at"], ictx + ".at goes back in time; list scripted requests in time order");
+      if (arrival.at < previous)
+        r_.fail(item["at"],
+                ictx + ".at goes back in time (the request before is later); list scripted requests in time order");
       previous = arrival.at;
       if (item["client"]) {
         const std::string text = r_.string(item["client"], ictx + ".client");
         const auto ip = parse_ipv4(text);
-        if (!ip) r_.fail(item["client"], "\"" + text + "\" is not an IPv4 address such as 192.168.1.2");
+        if (!ip)
+          r_.fail(item["client"], ictx + ".client: \"" + text +
+                                      "\" is not an IPv4 address; expected four numbers 0-255 such as 192.168.1.2");
         auto it = index_of.find(*ip);
         if (it == index_of.end()) {
-          if (listed) r_.fail(item["client"], "client " + text + " is not among the group's addresses");
+          if (listed) r_.fail(item["client"], "client " + text + " is not among the group's addresses; add it to " +
+                                                  ctx.substr(0, ctx.find(".arrivals")) + ".addresses");
           it = index_of.emplace(*ip, static_cast<uint32_t>(index_of.size())).first;
           script_addresses.push_back(*ip);
         }
@@ -207,6 +263,12 @@ private:
       group.arrivals.script.push_back(arrival);
     }
     if (!listed) {
+      // The script names the clients; a population, if given, must agree (it is not silently dropped).
+      if (group_population_ && !script_addresses.empty() && generated.size() != script_addresses.size())
+        r_.fail(*group_population_,
+                ctx.substr(0, ctx.find(".arrivals")) + ".population is " + std::to_string(generated.size()) +
+                    " but the script's requests come from " + std::to_string(script_addresses.size()) +
+                    " distinct clients; leave population out (the script sets it) or make them agree");
       group.addresses = script_addresses;
       if (group.addresses.empty()) group.addresses.push_back(generated.front());
     }
@@ -215,7 +277,8 @@ private:
   void read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group)
   {
     r_.require_sequence(list, ctx);
-    if (list.size() == 0) r_.fail(list, ctx + " must list at least one request type");
+    if (list.size() == 0)
+      r_.fail(list, ctx + " is empty; expected at least one request type, e.g. - {method: GET, path: /, work: 5 ms}");
     size_t with_share = 0;
     double total = 0;
     for (size_t k = 0; k < list.size(); ++k) {
@@ -223,13 +286,13 @@ private:
       const std::string tctx = ctx + "[" + std::to_string(k) + "]";
       r_.require_map(t, tctx);
       r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work"});
-      r_.require_key(t, "work", tctx);
+      r_.require_key(t, "work", tctx, "work: 5 ms, the service demand at speed 1.0");
       models::RequestType type;
       if (t["method"]) type.method = r_.string(t["method"], tctx + ".method");
       if (t["path"]) type.path = r_.string(t["path"], tctx + ".path");
       if (t["share"]) {
-        type.share = r_.number(t["share"], tctx + ".share", 0, 1);
-        if (type.share <= 0) r_.fail(t["share"], tctx + ".share must be greater than zero");
+        type.share = r_.positive_number(t["share"], tctx + ".share", 1,
+                                        "a share is the fraction of the group's requests of this type");
         ++with_share;
         total += type.share;
       }
@@ -239,12 +302,13 @@ private:
       group.mix.push_back(std::move(type));
     }
     if (with_share != 0 && with_share != list.size())
-      r_.fail(list, ctx + ": give every request type a share, or none (equal shares)");
+      r_.fail(list, ctx + ": " + std::to_string(with_share) + " of " + std::to_string(list.size()) +
+                        " request types have a share; give every request type a share, or none (equal shares)");
     if (with_share == 0) {
       for (auto& type : group.mix) type.share = 1.0 / static_cast<double>(group.mix.size());
     } else if (std::abs(total - 1.0) > 1e-6) {
       char buffer[160];
-      std::snprintf(buffer, sizeof buffer, ": the shares add up to %.6g, not 1", total);
+      std::snprintf(buffer, sizeof buffer, ": the shares add up to %.6g; they must add up to 1", total);
       r_.fail(list, ctx + buffer);
     }
   }
@@ -252,15 +316,15 @@ private:
   void read_servers(const YAML::Node& node, models::SystemConfig& c)
   {
     r_.require_sequence(node, "servers");
-    if (node.size() == 0) r_.fail(node, "servers must list at least one server");
-    std::set<std::string> names;
+    if (node.size() == 0) r_.fail(node, "servers is empty; expected at least one server, e.g. - {name: web}");
+    std::map<std::string, std::string> made_by;  // server name -> the group whose count made it ("" if none)
     for (size_t i = 0; i < node.size(); ++i) {
       const YAML::Node s = node[i];
       const std::string ctx = "servers[" + std::to_string(i) + "]";
       r_.require_map(s, ctx);
       r_.check_keys(s, ctx, {"name", "count", "cores", "speed", "weight", "queue_limit", "discipline", "size", "price"},
                     {"failures"});
-      r_.require_key(s, "name", ctx);
+      r_.require_key(s, "name", ctx, "name: web");
       models::ServerConfig base;
       base.name = r_.string(s["name"], ctx + ".name");
       if (s["size"]) {
@@ -272,18 +336,16 @@ private:
         base.price_per_hour = sizes_[size].price;
       }
       if (s["cores"]) base.cores = static_cast<int>(r_.integer(s["cores"], ctx + ".cores", 1, 1 << 20));
-      if (s["speed"]) {
-        base.speed = r_.number(s["speed"], ctx + ".speed", 0, 1e9);
-        if (base.speed <= 0) r_.fail(s["speed"], ctx + ".speed must be greater than zero");
-      }
+      if (s["speed"]) base.speed = r_.positive_number(s["speed"], ctx + ".speed", 1e9, kSpeedHint);
       if (s["weight"]) base.weight = static_cast<int>(r_.integer(s["weight"], ctx + ".weight", 1, 1000000));
       if (s["queue_limit"])
         base.queue_limit = static_cast<uint64_t>(r_.integer(s["queue_limit"], ctx + ".queue_limit", 0, INT64_MAX));
       if (s["discipline"]) {
         const std::string d = r_.one_of(s["discipline"], ctx + ".discipline", {"fifo", "processor_sharing"});
         if (d != "fifo")
-          r_.fail(s["discipline"], "discipline \"processor_sharing\" is part of the scenario format but not implemented "
-                                   "in this version of lbsim yet (available: fifo)");
+          r_.fail(s["discipline"],
+                  "discipline \"processor_sharing\" is part of the scenario format but not implemented "
+                  "in this version of lbsim yet (available: fifo)");
       }
       if (s["price"]) base.price_per_hour = r_.price_per_hour(s["price"], ctx + ".price");
       const int64_t count = s["count"] ? r_.integer(s["count"], ctx + ".count", 1, 100000) : 1;
@@ -291,25 +353,46 @@ private:
       for (int64_t k = 1; k <= count; ++k) {
         models::ServerConfig server = base;
         if (s["count"]) server.name = base.name + "-" + std::to_string(k);
-        if (!names.insert(server.name).second)
-          r_.fail(s["name"], "two servers are named \"" + server.name + "\"");
+        const auto [earlier, fresh] = made_by.emplace(server.name, s["count"] ? base.name : std::string{});
+        if (!fresh) {
+          std::string message = "two servers are named \"" + server.name + "\"";
+          const std::string& group = s["count"] ? base.name : earlier->second;
+          if (!group.empty())
+            message += " (a group \"" + group + "\" with a count makes " + group + "-1, " + group + "-2, ...)";
+          r_.fail(s["name"], message + "; give each server or group its own name");
+        }
         c.servers.push_back(server);
       }
     }
   }
 
+  // A balancer key that only some algorithms read: an error for the others, never silently ignored.
+  void require_algorithm(const YAML::Node& node, const char* key, const std::string& algorithm,
+                         std::initializer_list<const char*> users) const
+  {
+    std::string list;
+    for (const char* user : users) {
+      if (algorithm == user) return;
+      list += (list.empty() ? "" : " or ") + std::string(user);
+    }
+    r_.fail(node, std::string("balancer.") + key + " applies only to algorithm " + list +
+                      ", and this balancer's algorithm is " + algorithm + "; remove " + key +
+                      " or change the algorithm");
+  }
+
   models::BalancerConfig read_balancer(const YAML::Node& b)
   {
     r_.require_map(b, "balancer");
-    r_.check_keys(b, "balancer", {"name", "algorithm", "variant", "layer", "processing"},
-                  {"sticky", "health_check", "passive", "choices", "hash_key", "table_size", "max_connections",
-                   "requests_per_connection", "retries"});
+    r_.check_keys(b, "balancer",
+                  {"name", "algorithm", "variant", "layer", "processing", "sticky", "choices", "hash_key", "table_size",
+                   "decay"},
+                  {"health_check", "passive", "max_connections", "requests_per_connection", "retries"});
     models::BalancerConfig config;
     if (b["name"]) config.name = r_.string(b["name"], "balancer.name");
+    models::BalancerRegistry registry;
+    models::register_builtin_balancers(registry);
     if (b["algorithm"]) {
       config.algorithm = r_.one_of(b["algorithm"], "balancer.algorithm", models::all_balancer_algorithm_names());
-      models::BalancerRegistry registry;
-      models::register_builtin_balancers(registry);
       if (!registry.contains(config.algorithm)) {
         std::string available;
         for (const auto& name : registry.names()) available += (available.empty() ? "" : ", ") + name;
@@ -318,14 +401,68 @@ private:
                                     "yet (available: " + available + ")");
       }
     }
-    if (b["variant"]) r_.fail(b["variant"], "balancer.variant applies to weighted_round_robin, which is not implemented in this version of lbsim yet");
-    if (b["layer"]) {
-      const int64_t layer = r_.integer(b["layer"], "balancer.layer", 4, 7);
-      if (layer != 4 && layer != 7) r_.fail(b["layer"], "balancer.layer must be 4 or 7");
-      if (layer == 4) r_.fail(b["layer"], "layer 4 balancing is part of the scenario format but not implemented in this version of lbsim yet");
+    const std::string& algorithm = config.algorithm;
+    if (const YAML::Node variant = b["variant"]) {
+      require_algorithm(variant, "variant", algorithm, {"weighted_round_robin"});
+      config.variant = r_.one_of(variant, "balancer.variant", {"smooth", "classic"});
+    }
+    if (const YAML::Node sticky = b["sticky"]) {
+      require_algorithm(sticky, "sticky", algorithm, {"sticky_round_robin"});
+      r_.require_map(sticky, "balancer.sticky");
+      r_.check_keys(sticky, "balancer.sticky", {"timeout"});
+      if (sticky["timeout"])
+        config.sticky_timeout = SimTime::from_ns(r_.time_ns(sticky["timeout"], "balancer.sticky.timeout", false));
+    }
+    if (const YAML::Node choices = b["choices"]) {
+      require_algorithm(choices, "choices", algorithm, {"power_of_two_choices"});
+      config.choices = static_cast<int>(r_.integer(choices, "balancer.choices", 1, 1000));
+    }
+    if (const YAML::Node key = b["hash_key"]) {
+      require_algorithm(key, "hash_key", algorithm, {"consistent_hash", "maglev"});
+      config.hash_key = r_.one_of(key, "balancer.hash_key", {"client", "path"});
+    }
+    if (const YAML::Node size = b["table_size"]) {
+      require_algorithm(size, "table_size", algorithm, {"maglev"});
+      constexpr int64_t kMaxTable = 5000011;
+      const int64_t m = r_.integer(size, "balancer.table_size", 2, kMaxTable);
+      if (!is_prime(m)) {
+        int64_t next = m + 1;
+        while (next <= kMaxTable && !is_prime(next)) ++next;
+        r_.fail(size, "balancer.table_size must be a prime number (Maglev's table), got " + std::to_string(m) +
+                          (next <= kMaxTable ? "; the next prime is " + std::to_string(next) : std::string{}));
+      }
+      config.table_size = static_cast<uint64_t>(m);
+    }
+    if (const YAML::Node decay = b["decay"]) {
+      require_algorithm(decay, "decay", algorithm, {"least_response_time"});
+      config.decay = SimTime::from_ns(r_.time_ns(decay, "balancer.decay", false));
+    }
+    if (const YAML::Node layer_node = b["layer"]) {
+      const std::string text = layer_node.IsScalar() ? layer_node.Scalar() : std::string{};
+      if (text != "4" && text != "7")
+        r_.fail(layer_node, "balancer.layer must be 4 (TCP) or 7 (HTTP), got " +
+                                (text.empty() ? std::string("no number") : "\"" + text + "\""));
+      if (text == "4")
+        r_.fail(layer_node, "layer 4 balancing is part of the scenario format but not implemented in this version of "
+                            "lbsim yet; use layer: 7 or remove layer");
     }
     if (b["processing"] && r_.time_ns(b["processing"], "balancer.processing", true) != 0)
-      r_.fail(b["processing"], "balancer.processing time is part of the scenario format but not implemented in this version of lbsim yet (use 0)");
+      r_.fail(b["processing"], "balancer.processing time is part of the scenario format but not implemented in this "
+                               "version of lbsim yet (use 0)");
+    // Whatever else the algorithm checks in its options is reported here, at the balancer, rather
+    // than as a failed run.
+    try {
+      models::BalancerOptions options;
+      options.variant = config.variant;
+      options.choices = config.choices;
+      options.hash_key = config.hash_key;
+      options.table_size = config.table_size;
+      options.decay = config.decay;
+      options.sticky_timeout = config.sticky_timeout;
+      (void)registry.create(algorithm, options);
+    } catch (const std::invalid_argument& e) {
+      r_.fail(b["algorithm"] ? b["algorithm"] : b, std::string("balancer: ") + e.what());
+    }
     return config;
   }
 
@@ -339,13 +476,15 @@ private:
       out.percentiles.clear();
       for (size_t k = 0; k < p.size(); ++k) {
         const double v = r_.number(p[k], "metrics.percentiles[" + std::to_string(k) + "]", 0, 100);
-        if (v <= 0 || v >= 100) r_.fail(p[k], "a percentile must be strictly between 0 and 100");
+        if (v <= 0 || v >= 100)
+          r_.fail(p[k], "metrics.percentiles[" + std::to_string(k) + "] must be strictly between 0 and 100, got " +
+                            p[k].Scalar());
         out.percentiles.push_back(v);
       }
     }
     if (const YAML::Node slo = m["slo"]) {
       r_.require_map(slo, "metrics.slo");
-      r_.check_keys(slo, "metrics.slo", {"p99"});
+      r_.check_keys(slo, "metrics.slo", {"p99"}, {"p50", "p90", "p95", "p999"});
       if (slo["p99"]) out.slo_p99 = SimTime::from_ns(r_.time_ns(slo["p99"], "metrics.slo.p99", false));
     }
   }
@@ -355,7 +494,82 @@ private:
   std::map<std::string, SizeEntry> sizes_;
   std::vector<std::string> size_names_;
   bool group_has_explicit_addresses_ = false;
+  std::optional<YAML::Node> group_population_;  // the group's `population` node, if any
 };
+
+// The innermost '{' or '[' still open at `pos` (outside quotes and comments), as "line L, column C".
+std::string unclosed_bracket(const std::string& text, size_t pos, char open)
+{
+  struct Opened {
+    char c;
+    int line, column;
+  };
+  std::vector<Opened> stack;
+  int line = 1, column = 1;
+  char quote = 0;
+  bool comment = false;
+  for (size_t i = 0; i < text.size() && i < pos; ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      comment = false;
+      continue;
+    }
+    if (!comment) {
+      if (quote != 0) {
+        if (c == quote) quote = 0;
+      } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+        comment = true;
+      } else if ((c == '"' || c == '\'') &&
+                 (i == 0 || std::string_view(" \t[{,:").find(text[i - 1]) != std::string_view::npos)) {
+        quote = c;
+      } else if (c == '{' || c == '[') {
+        stack.push_back({c, line, column});
+      } else if ((c == '}' || c == ']') && !stack.empty()) {
+        stack.pop_back();
+      }
+    }
+    ++column;
+  }
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
+    if (it->c == open) return "line " + std::to_string(it->line) + ", column " + std::to_string(it->column);
+  return {};
+}
+
+// What to look for after a yaml-cpp syntax error (its messages say what it found, not why).
+std::string syntax_hint(const std::string& msg, const std::string& text, const YAML::Mark& mark)
+{
+  // The line of the error: tabs in its indentation are the usual cause of block errors.
+  size_t line_start = 0;
+  for (int l = 0; l < mark.line && line_start != std::string::npos; ++l) {
+    line_start = text.find('\n', line_start);
+    if (line_start != std::string::npos) ++line_start;
+  }
+  if (line_start != std::string::npos && line_start < text.size()) {
+    const size_t indent_end = text.find_first_not_of(" \t", line_start);
+    if (text.find('\t', line_start) < std::min(indent_end, text.size()))
+      return "indent with spaces; YAML does not allow tabs for indentation";
+  }
+  const size_t pos = mark.pos < 0 ? text.size() : static_cast<size_t>(mark.pos);
+  for (const auto& [kind, open, close] : {std::tuple<const char*, char, const char*>{"map flow", '{', "'}'"},
+                                          std::tuple<const char*, char, const char*>{"sequence flow", '[', "']'"}}) {
+    if (msg.find(kind) == std::string::npos) continue;
+    std::string hint = std::string("expected a ") + close + " closing the '" + open + "'";
+    const std::string opened = unclosed_bracket(text, pos, open);
+    if (!opened.empty()) hint += " opened at " + opened;
+    return hint;
+  }
+  if (msg.find("tab") != std::string::npos) return "indent with spaces; YAML does not allow tabs for indentation";
+  if (msg.find("illegal map value") != std::string::npos)
+    return "expected one \"key: value\" per line; quote text that contains \": \"";
+  if (msg.find("end of map not found") != std::string::npos ||
+      msg.find("end of sequence not found") != std::string::npos)
+    return "expected consistent indentation: the keys of one mapping, and the \"- \" of one list, line up";
+  if (msg.find("quote") != std::string::npos || msg.find("end of") != std::string::npos)
+    return "expected the closing quote or bracket of the text that starts here";
+  return "expected valid YAML: check the indentation, quotes and brackets here and on the line before";
+}
 
 }  // namespace
 
@@ -368,10 +582,14 @@ models::SystemConfig load_scenario_text(const std::string& text, const std::stri
     root = YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     SourceLocation loc{file, e.mark.line + 1, e.mark.column + 1, {}};
-    throw ScenarioError(loc, "YAML syntax error: " + e.msg);
+    throw ScenarioError(loc, "YAML syntax error: " + e.msg + "; " + syntax_hint(e.msg, text, e.mark));
   }
-  if (!root || root.IsNull()) throw ScenarioError(SourceLocation{file, 0, 0, {}}, "the scenario file is empty");
+  if (!root || root.IsNull())
+    throw ScenarioError(
+        SourceLocation{file, 1, 1, {}},
+        "the scenario file is empty; expected a scenario with at least name, duration, clients and servers");
   apply_overrides(root, overrides, reader);
+  reader.set_document(root);
   ScenarioLoader loader(reader, base_dir);
   return loader.load(root);
 }
@@ -379,7 +597,12 @@ models::SystemConfig load_scenario_text(const std::string& text, const std::stri
 models::SystemConfig load_scenario_file(const std::string& path, const std::vector<std::string>& overrides)
 {
   std::ifstream in(path);
-  if (!in) throw ScenarioError(SourceLocation{path, 0, 0, {}}, "cannot open the scenario file (does it exist?)");
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ScenarioError(SourceLocation{path, 0, 0, {}}, "this is a folder; expected a scenario file (YAML)");
+  if (!in)
+    throw ScenarioError(SourceLocation{path, 0, 0, {}},
+                        "cannot open the scenario file; expected a readable YAML file (check the path)");
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::filesystem::path p(path);

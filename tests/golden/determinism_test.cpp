@@ -68,7 +68,7 @@ TEST_CASE("golden fingerprints of the examples", "[golden]")
   CHECK(run_example("web-api.yaml", {"balancer.algorithm=round_robin"}).fingerprint == "120d48830ec6845a");
 }
 
-TEST_CASE("same seed, same files byte for byte; another seed, another trajectory", "[golden][determinism]")
+TEST_CASE("the same seed gives the same files byte for byte and another seed another trajectory", "[golden][determinism]")
 {
   const fs::path a = fresh_dir("a"), b = fresh_dir("b"), c = fresh_dir("c");
   const std::string scenario = kExamples + "web-api.yaml";

@@ -658,7 +658,7 @@ TEST_CASE("maglev rebuilds over the eligible servers and looks up xxh64(key) mod
   }
 }
 
-TEST_CASE("maglev table shares match weights; picks follow the table within 5 sigma",
+TEST_CASE("maglev table shares match weights: picks follow the table within 5 sigma",
           "[balancer][maglev][proportions]")
 {
   BalancerOptions options;
