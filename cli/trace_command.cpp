@@ -23,7 +23,7 @@ public:
     const auto& type = system_.config().clients[r.client_group].mix[r.type];
     const char* server_name = server == models::kNoServer ? "" : system_.servers()[server]->name().c_str();
     const char* status = accepted ? "dispatched" : (server == models::kNoServer ? "no_server" : "rejected");
-    std::printf("%s,%s,%s,%s,%s,%s\n", scenarios::format_number(r.sent.seconds()).c_str(),
+    std::printf("%s,%s,%s,%s,%s,%s\n", scenarios::format_seconds(r.sent.ns()).c_str(),
                 scenarios::format_ipv4(system_.client_address(r)).c_str(), type.method.c_str(), type.path.c_str(),
                 server_name, status);
   }

@@ -18,6 +18,19 @@ std::string percentile_key(double percentile)
   return key;
 }
 
+std::string format_seconds(int64_t ns)
+{
+  const bool negative = ns < 0;
+  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
+  std::string text = (negative ? "-" : "") + std::to_string(magnitude / 1'000'000'000);
+  uint64_t fraction = magnitude % 1'000'000'000;
+  if (fraction == 0) return text;
+  std::string digits = std::to_string(fraction);
+  digits.insert(0, 9 - digits.size(), '0');
+  while (digits.back() == '0') digits.pop_back();
+  return text + "." + digits;
+}
+
 std::string format_number(double value)
 {
   if (!std::isfinite(value)) return "nan";
@@ -108,7 +121,7 @@ CsvTimeSeriesWriter::~CsvTimeSeriesWriter()
 
 void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers)
 {
-  const std::string time = format_number(row.time_s);
+  const std::string time = format_seconds(std::llround(row.time_s * 1e9));  // interval ends are whole ns
   std::fprintf(timeseries_, "%s,%s,%s,%s,%s,%llu,%u,%llu,%llu,%llu\n", time.c_str(),
                format_number(row.throughput_rps).c_str(), format_number(row.latency_mean_s).c_str(),
                format_number(row.latency_p50_s).c_str(), format_number(row.latency_p99_s).c_str(),

@@ -13,6 +13,8 @@ namespace lbsim::scenarios {
 
 // "p50", "p99", "p999" (99.9), "p995" (99.5): the key a percentile has in summary.json.
 std::string percentile_key(double percentile);
+// Exact decimal seconds of a nanosecond time, without trailing zeros: "0.166666667", "2", "1.5".
+std::string format_seconds(int64_t ns);
 // Shortest round-trip text of a double: identical on every machine for the same value.
 std::string format_number(double value);
 

@@ -104,3 +104,17 @@ TEST_CASE("two runs on two threads at once match a run alone", "[golden][determi
   first.wall_seconds = second.wall_seconds = 0;
   CHECK(scenarios::summary_json(first) == scenarios::summary_json(second));
 }
+
+TEST_CASE("the project's copies of the contract's examples are identical to the contract", "[golden][examples]")
+{
+  const fs::path contract = LBSIM_EXAMPLES_DIR;
+  size_t compared = 0;
+  for (const auto& entry : fs::directory_iterator(contract)) {
+    if (entry.path().extension() != ".yaml") continue;
+    const fs::path copy = fs::path(kExamples) / entry.path().filename();
+    REQUIRE(fs::exists(copy));
+    CHECK(read_file(copy) == read_file(entry.path()));
+    ++compared;
+  }
+  CHECK(compared >= 7);
+}

@@ -18,7 +18,8 @@ using Catch::WithinRel;
 
 namespace {
 
-const std::string kShared = LBSIM_SHARED_DIR;
+// The contract's examples: ../shared/spec/examples when present, else the project's own copies.
+const std::string kExamplesDir = LBSIM_EXAMPLES_DIR;
 const std::string kData = std::string(LBSIM_SOURCE_DIR) + "/tests/data";
 
 // A valid scenario around the given clients/servers/extra text (all in block style at column 0).
@@ -66,7 +67,7 @@ std::vector<std::string> formatted(const std::vector<uint32_t>& addresses)
 
 TEST_CASE("the shared example mm1.yaml loads with every value as written", "[loader][examples]")
 {
-  const models::SystemConfig c = load_scenario_file(kShared + "/spec/examples/mm1.yaml");
+  const models::SystemConfig c = load_scenario_file(kExamplesDir + "/mm1.yaml");
   CHECK(c.name == "mm1");
   CHECK_THAT(c.description, Contains("M/M/1"));
   CHECK(c.seed == 7);
@@ -99,7 +100,7 @@ TEST_CASE("the shared example mm1.yaml loads with every value as written", "[loa
 
 TEST_CASE("the shared sticky and weighted round robin examples load with their values", "[loader][examples]")
 {
-  const models::SystemConfig sticky = load_scenario_file(kShared + "/spec/examples/sticky-round-robin.yaml");
+  const models::SystemConfig sticky = load_scenario_file(kExamplesDir + "/sticky-round-robin.yaml");
   CHECK(sticky.name == "sticky-round-robin");
   CHECK(sticky.seed == 1);
   CHECK(sticky.duration == std::optional<engine::SimTime>(engine::seconds(10)));
@@ -118,7 +119,7 @@ TEST_CASE("the shared sticky and weighted round robin examples load with their v
   CHECK(sticky.servers[0].name == "A");
   CHECK(sticky.servers[2].name == "C");
 
-  const models::SystemConfig weighted = load_scenario_file(kShared + "/spec/examples/weighted-round-robin.yaml");
+  const models::SystemConfig weighted = load_scenario_file(kExamplesDir + "/weighted-round-robin.yaml");
   CHECK(weighted.balancer->algorithm == "weighted_round_robin");
   CHECK(weighted.balancer->variant == "classic");
   CHECK(weighted.clients[0].arrivals.process == models::ArrivalConfig::Process::constant);
@@ -132,7 +133,7 @@ TEST_CASE("every shared example either loads or says what it needs that is not i
 {
   // Never silently ignored: a key of the format this version lacks is an error that says so.
   size_t loaded = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(kShared + "/spec/examples")) {
+  for (const auto& entry : std::filesystem::directory_iterator(kExamplesDir)) {
     if (entry.path().extension() != ".yaml") continue;
     INFO(entry.path().string());
     try {

@@ -26,7 +26,8 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kBinary = LBSIM_BINARY;
-const std::string kShared = LBSIM_SHARED_DIR;
+// The contract's examples: ../shared/spec/examples when present, else the project's own copies.
+const std::string kExamplesDir = LBSIM_EXAMPLES_DIR;
 
 // A fresh, empty folder under the system's temporary folder, removed again at the end of the test.
 class TempDir {
@@ -277,7 +278,7 @@ TEST_CASE("lbsim trace on the shared sticky example, with plain round robin, pri
 {
   // The shared example uses sticky_round_robin and balancer.sticky; this version's copy keeps
   // everything else and asks for round robin, which sends .2 to A, .3 to B, .2 to C, .4 to A.
-  std::string text = read_file(kShared + "/spec/examples/sticky-round-robin.yaml");
+  std::string text = read_file(kExamplesDir + "/sticky-round-robin.yaml");
   const std::string from = "algorithm: sticky_round_robin";
   REQUIRE(text.find(from) != std::string::npos);
   text.replace(text.find(from), from.size(), "algorithm: round_robin");
@@ -313,7 +314,7 @@ TEST_CASE("lbsim trace on the shared sticky example, with plain round robin, pri
 TEST_CASE("lbsim trace on the shared sticky example as written: a returning client keeps its server",
           "[results][trace]")
 {
-  const std::string file = kShared + "/spec/examples/sticky-round-robin.yaml";
+  const std::string file = kExamplesDir + "/sticky-round-robin.yaml";
   const auto [status, output] = run(shell_quote(kBinary) + " trace " + shell_quote(file) + " -n 4 2>&1");
   INFO(output);
   REQUIRE(status == 0);
