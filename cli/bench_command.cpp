@@ -1,11 +1,14 @@
 #include "cli/commands.hpp"
 
+#include "models/balancers/registry.hpp"
 #include "scenarios/loader.hpp"
+#include "scenarios/suggest.hpp"
 #include "scenarios/runner.hpp"
 
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -16,11 +19,11 @@ namespace {
 
 // The W1 workload of ../shared/bench/README.md, written as an ordinary scenario so the benchmark
 // measures the whole path: YAML in, statistics and result files out.
-std::string w1_scenario(const std::string& algorithm, int servers, uint64_t requests)
+std::string w1_scenario(const std::string& algorithm, int servers, uint64_t requests, double load)
 {
-  const double rate = 0.9 * servers;  // rho 0.9 with a mean service time of 1 s
+  const double rate = load * servers;  // W1: load 0.9 with a mean service time of 1 s
   return "name: w1-" + algorithm + "\nseed: 1\nstop: { requests: " + std::to_string(requests) +
-         " }\nclients:\n  - name: load\n    arrivals: { process: poisson, rate: " + std::to_string(rate) +
+         " }\nclients:\n  - name: load\n    population: 100000\n    arrivals: { process: poisson, rate: " + std::to_string(rate) +
          "/s }\n    mix:\n      - { method: GET, path: /, work: { distribution: exponential, mean: 1 s } }\n"
          "balancer: { algorithm: " + algorithm + " }\nservers:\n  - { name: s, count: " + std::to_string(servers) +
          ", cores: 1 }\nmetrics: { interval: 100 s }\n";
@@ -33,10 +36,11 @@ double peak_rss_mib()
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
-models::RunSummary run_w1(const std::string& algorithm, int servers, uint64_t requests, const std::string& out_dir)
+models::RunSummary run_w1(const std::string& algorithm, int servers, uint64_t requests, double load,
+                          const std::string& out_dir)
 {
   const models::SystemConfig config =
-      scenarios::load_scenario_text(w1_scenario(algorithm, servers, requests), "<w1>", ".");
+      scenarios::load_scenario_text(w1_scenario(algorithm, servers, requests, load), "<w1>", ".");
   return scenarios::run_scenario(config, out_dir);
 }
 
@@ -49,28 +53,39 @@ int bench_command(const BenchOptions& options)
   if (temporary) out_root = (std::filesystem::temp_directory_path() / ("lbsim-bench-" + std::to_string(::getpid()))).string();
 
   std::vector<std::string> algorithms;
-  if (options.algorithms == "both")
+  if (options.algorithms == "both") {
     algorithms = {"round_robin", "least_connections"};
-  else
+  } else if (options.algorithms == "all") {
+    algorithms = models::all_balancer_algorithm_names();
+  } else {
+    const auto& known = models::all_balancer_algorithm_names();
+    if (std::find(known.begin(), known.end(), options.algorithms) == known.end()) {
+      std::fprintf(stderr, "lbsim bench: unknown algorithm \"%s\"%s\n", options.algorithms.c_str(),
+                   scenarios::did_you_mean(options.algorithms, known).c_str());
+      return 2;
+    }
     algorithms = {options.algorithms};
+  }
 
-  std::printf("W1: %d servers, rho 0.9, exponential service (mean 1 s), whole path (YAML -> files)\n", options.servers);
-  std::printf("%-18s %10s %10s %10s %12s %10s %10s %10s\n", "algorithm", "requests", "wall_s", "events", "events_per_s",
-              "mean_rt_s", "p99_rt_s", "peak_MiB");
+  std::printf("W1: %d servers, load %.2f, exponential service (mean 1 s), 100,000 clients, whole path (YAML -> files)\n",
+              options.servers, options.load);
+  std::printf("%-26s %10s %10s %10s %12s %12s %10s %10s %10s\n", "algorithm", "requests", "wall_s", "events",
+              "events_per_s", "ns_per_req", "mean_rt_s", "p99_rt_s", "peak_MiB");
   for (const std::string& algorithm : algorithms) {
-    const auto s = run_w1(algorithm, options.servers, options.requests, out_root + "/" + algorithm);
+    const auto s = run_w1(algorithm, options.servers, options.requests, options.load, out_root + "/" + algorithm);
     double p99 = 0;
     for (const auto& [p, v] : s.latency_percentiles_s)
       if (p == 99.0) p99 = v;
-    std::printf("%-18s %10llu %10.3f %10llu %12.4g %10.4f %10.3f %10.1f\n", algorithm.c_str(),
+    std::printf("%-26s %10llu %10.3f %10llu %12.4g %12.1f %10.4f %10.3f %10.1f\n", algorithm.c_str(),
                 static_cast<unsigned long long>(s.completed), s.wall_seconds, static_cast<unsigned long long>(s.events),
-                static_cast<double>(s.events) / s.wall_seconds, s.latency_mean_s, p99, peak_rss_mib());
+                static_cast<double>(s.events) / s.wall_seconds, 1e9 * s.wall_seconds / static_cast<double>(s.completed),
+                s.latency_mean_s, p99, peak_rss_mib());
   }
   if (options.memory_requests > 0) {
     // Peak RSS only grows, so if the long run leaves it where the short runs put it, memory does
     // not depend on the number of requests.
     const double before = peak_rss_mib();
-    const auto s = run_w1(algorithms.back(), options.servers, options.memory_requests, out_root + "/memory");
+    const auto s = run_w1(algorithms.back(), options.servers, options.memory_requests, options.load, out_root + "/memory");
     const double after = peak_rss_mib();
     std::printf("memory: peak RSS %.1f MiB after %llu requests, %.1f MiB after %llu requests (%+.1f%%), %.3f s\n", before,
                 static_cast<unsigned long long>(options.requests), after,

@@ -17,7 +17,8 @@ struct BenchOptions {
   uint64_t requests = 2'000'000;
   uint64_t memory_requests = 20'000'000;  // 0 skips the memory check
   int servers = 16;
-  std::string algorithms = "both";  // round_robin, least_connections or both
+  double load = 0.9;  // per-server utilization offered
+  std::string algorithms = "both";  // an algorithm name, both (W1's pair) or all
   std::string out_dir;              // where the runs write their files (a temporary folder by default)
 };
 int bench_command(const BenchOptions& options);

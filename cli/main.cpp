@@ -42,8 +42,9 @@ int main(int argc, char** argv)
   bench_app->add_option("--memory-requests", bench.memory_requests,
                         "Requests for the memory check run (0 skips it)");
   bench_app->add_option("--servers", bench.servers, "Servers (K)")->check(CLI::PositiveNumber);
-  bench_app->add_option("--algorithm", bench.algorithms, "round_robin, least_connections or both")
-      ->check(CLI::IsMember({"round_robin", "least_connections", "both"}));
+  bench_app->add_option("--load", bench.load, "Offered load per server (W1: 0.9)")->check(CLI::Range(0.01, 0.99));
+  bench_app->add_option("--algorithm", bench.algorithms,
+                        "An algorithm name, 'both' (round_robin and least_connections, the W1 pair) or 'all'");
   bench_app->add_option("--out", bench.out_dir, "Keep the runs' result files in this folder");
 
   int jobs = 0;

@@ -2,6 +2,7 @@
 
 #include "scenarios/results_writer.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace lbsim::cli {
@@ -15,6 +16,31 @@ std::string line(const char* format, auto... args)
 }
 
 std::string ms(double seconds) { return line("%.3f ms", seconds * 1e3); }
+
+std::string percent(double relative) { return std::isfinite(relative) ? line("%+.2f%%", 100.0 * relative) : "n/a"; }
+
+// The queueing model's prediction beside the simulated values (docs/analytic.md).
+std::string analytic_section(const models::RunSummary& s)
+{
+  if (!s.analytic) return "";
+  const models::analytic::AnalyticPrediction& a = *s.analytic;
+  if (!a.applies()) return "\nanalytic     no analytic model applies: " + a.reason + "\n";
+  std::string out = "\nanalytic     " + a.model + " (" + a.parameters + ")\n";
+  auto row = [&](const char* what, const std::string& simulated, const std::string& analytic, double error) {
+    out += line("             %-9s simulated %-14s analytic %-14s error %s\n", what, simulated.c_str(), analytic.c_str(),
+                percent(error).c_str());
+  };
+  row("mean", ms(s.latency_mean_s), ms(a.mean_s), models::analytic::relative_error(s.latency_mean_s, a.mean_s));
+  if (a.p99_s)
+    for (const auto& [p, v] : s.latency_percentiles_s)
+      if (p == 99.0) row("p99", ms(v), ms(*a.p99_s), models::analytic::relative_error(v, *a.p99_s));
+  if (a.p_block && s.arrived > 0) {
+    const double blocked = static_cast<double>(s.rejected) / static_cast<double>(s.arrived);
+    row("P(block)", line("%.6g", blocked), line("%.6g", *a.p_block), models::analytic::relative_error(blocked, *a.p_block));
+  }
+  if (!a.note.empty()) out += "             note: " + a.note + "\n";
+  return out;
+}
 }  // namespace
 
 std::string summary_table(const models::RunSummary& s)
@@ -46,6 +72,7 @@ std::string summary_table(const models::RunSummary& s)
     out += line("%-16s %12llu %10llu %11.1f%% %12.3f\n", server.name.c_str(),
                 static_cast<unsigned long long>(server.completed), static_cast<unsigned long long>(server.rejected),
                 100.0 * server.utilization, server.mean_queue);
+  out += analytic_section(s);
   if (s.stopped_early)
     out += "\nwarning: the run gave up before stop.requests completed: far more requests were refused than served\n";
   return out;
