@@ -24,6 +24,11 @@ public:
   void start();  // schedules the first arrival
   void handle(const engine::Event& event) override;
   const ClientGroupConfig& config() const { return config_; }
+  // A scripted group that has sent its whole script sends nothing more.
+  bool exhausted() const
+  {
+    return config_.arrivals.process == ArrivalConfig::Process::script && sent_ >= config_.arrivals.script.size();
+  }
 
 private:
   void schedule_next();

@@ -74,6 +74,7 @@ void System::on_request_sent(RequestId id)
     if (balancer_ && server != kNoServer) balancer_->release(server);
     metrics_.on_rejected(r);
     requests_.release(id);
+    stop_if_finished();
   }
 
   if (stop_after_sent_ && sent_ >= stop_after_sent_) sim_.stop();
@@ -90,7 +91,19 @@ void System::on_service_complete(uint32_t server, RequestId id)
   if (balancer_) balancer_->on_response(server, sim_.now() - r.sent, sim_.now());
   metrics_.on_completed(r);
   requests_.release(id);
+  stop_if_finished();
   if (config_.stop_requests && metrics_.completed() >= *config_.stop_requests) sim_.stop();
+}
+
+// Scripted traffic ends: once every client group is done and nothing is in flight, nothing can
+// happen any more but metrics ticks, so the run ends there instead of ticking forever.
+void System::stop_if_finished()
+{
+  if (config_.duration && stop_after_sent_ == 0) return;  // a run with a duration measures all of it
+  if (requests_.in_use() != 0) return;
+  for (const auto& client : clients_)
+    if (!client->exhausted()) return;
+  sim_.stop();
 }
 
 void System::run_until_sent(uint64_t requests)

@@ -52,6 +52,7 @@ private:
   void on_service_complete(uint32_t server, RequestId id) override;
   void handle(const engine::Event& event) override;  // warm-up end
   void start();
+  void stop_if_finished();
   RunSummary summarize(double wall_seconds) const;
 
   SystemConfig config_;
