@@ -21,7 +21,8 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
   try {
     const models::RunSummary summary = scenarios::run_scenario(config, out_dir);
     if (!quiet) std::fputs(summary_table(summary).c_str(), stdout);
-    if (!out_dir.empty() && !quiet) std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv)\n", out_dir.c_str());
+    if (!out_dir.empty() && !quiet)
+      std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv, links.csv)\n", out_dir.c_str());
     return summary.stopped_early ? 1 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: the run failed: %s\n", file.c_str(), e.what());

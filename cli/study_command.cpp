@@ -12,6 +12,8 @@
 #include <exception>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace lbsim::cli {
 
@@ -115,6 +117,33 @@ private:
   scenarios::StudyProgress last_;
 };
 
+std::string format_signed_percent(double relative)
+{
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%+.2f%%", 100.0 * relative);
+  return buffer;
+}
+
+// Which queueing model gave each point's analytic mean, or why none applies: one line per model
+// (or reason), with the points it covers.
+std::string analytic_legend(const scenarios::StudyResult& result)
+{
+  std::vector<std::pair<std::string, std::string>> lines;  // (text, points), in order of first point
+  for (std::size_t p = 0; p < result.analytic.size(); ++p) {
+    const models::analytic::AnalyticPrediction& a = result.analytic[p];
+    const std::string text = a.applies() ? a.model + (a.note.empty() ? "" : "; " + a.note)
+                                         : "no analytic model applies: " + a.reason;
+    auto it = std::find_if(lines.begin(), lines.end(), [&](const auto& line) { return line.first == text; });
+    if (it == lines.end()) it = lines.insert(lines.end(), {text, ""});
+    it->second += (it->second.empty() ? "" : ", ") + std::to_string(p);
+  }
+  std::string out = "\nanalytic mean: the queueing model of each point (docs/analytic.md); sim vs analytic = "
+                    "(simulated - analytic) / analytic\n";
+  for (const auto& [text, points] : lines)
+    out += "  point" + std::string(points.find(',') == std::string::npos ? " " : "s ") + points + ": " + text + "\n";
+  return out;
+}
+
 // The readable table: one row per point, the varied values, then mean +- half-width per metric.
 std::string study_table(const scenarios::StudySpec& spec, const scenarios::StudyResult& result)
 {
@@ -124,6 +153,13 @@ std::string study_table(const scenarios::StudySpec& spec, const scenarios::Study
   header.push_back("runs");
   for (const std::string& metric : layout.metrics) header.push_back(metric);
   const std::size_t first_metric = 2 + layout.keys.size();
+  // The analytic prediction (docs/analytic.md), and the simulated mean's relative error against it.
+  const auto mean_metric = std::find(layout.metrics.begin(), layout.metrics.end(), "latency_s.mean");
+  const bool show_analytic = result.analytic.size() == result.results.points.size();
+  if (show_analytic) {
+    header.push_back("analytic mean");
+    if (mean_metric != layout.metrics.end()) header.push_back("sim vs analytic");
+  }
 
   std::vector<std::vector<std::string>> rows;
   for (const scenarios::PointSummary& point : result.results.points) {
@@ -137,6 +173,15 @@ std::string study_table(const scenarios::StudySpec& spec, const scenarios::Study
         row.push_back(format_g(m.mean, 5));
       else
         row.push_back(format_g(m.mean, 5) + " ± " + format_g(m.half_width, 2));
+    }
+    if (show_analytic) {
+      const models::analytic::AnalyticPrediction& a = result.analytic.at(point.point);
+      row.push_back(a.applies() ? format_g(a.mean_s, 5) : "-");
+      if (mean_metric != layout.metrics.end()) {
+        const scenarios::MeanInterval& m = point.metrics.at(static_cast<std::size_t>(mean_metric - layout.metrics.begin()));
+        const double error = a.applies() && m.n > 0 ? models::analytic::relative_error(m.mean, a.mean_s) : std::nan("");
+        row.push_back(std::isfinite(error) ? format_signed_percent(error) : "-");
+      }
     }
     rows.push_back(std::move(row));
   }
@@ -171,6 +216,7 @@ std::string study_table(const scenarios::StudySpec& spec, const scenarios::Study
          "% confidence interval (Student t over the replications)\n\n";
   out += format_row(header);
   for (const auto& row : rows) out += format_row(row);
+  if (show_analytic) out += analytic_legend(result);
   return out;
 }
 

@@ -3,7 +3,9 @@
 #include "scenarios/results_writer.hpp"
 
 #include <cmath>
+#include <algorithm>
 #include <cstdio>
+#include <vector>
 
 namespace lbsim::cli {
 
@@ -41,6 +43,32 @@ std::string analytic_section(const models::RunSummary& s)
   if (!a.note.empty()) out += "             note: " + a.note + "\n";
   return out;
 }
+
+// The network's directed links; with many, the busiest (all of them are in summary.json).
+std::string links_section(const models::RunSummary& s)
+{
+  constexpr size_t kMaxRows = 20;
+  if (s.links.empty()) return "";
+  std::vector<size_t> shown(s.links.size());
+  for (size_t i = 0; i < shown.size(); ++i) shown[i] = i;
+  if (shown.size() > kMaxRows) {
+    std::stable_sort(shown.begin(), shown.end(),
+                     [&](size_t a, size_t b) { return s.links[a].utilization > s.links[b].utilization; });
+    shown.resize(kMaxRows);
+    std::sort(shown.begin(), shown.end());
+  }
+  std::string out = "\n";
+  out += line("%-24s %14s %16s %12s %16s\n", "link", "bandwidth", "throughput", "utilization", "bytes");
+  for (size_t i : shown) {
+    const models::LinkSummary& l = s.links[i];
+    out += line("%-24s %9.6g Mbps %11.6g Mbps %11.2f%% %16.0f\n", l.name.c_str(), l.bandwidth_mbps, l.throughput_mbps,
+                100.0 * l.utilization, l.bytes);
+  }
+  if (shown.size() < s.links.size())
+    out += line("... and %zu more links (the busiest are shown; summary.json has them all)\n",
+                s.links.size() - shown.size());
+  return out;
+}
 }  // namespace
 
 std::string summary_table(const models::RunSummary& s)
@@ -56,6 +84,10 @@ std::string summary_table(const models::RunSummary& s)
   out += "latency      mean " + ms(s.latency_mean_s);
   for (const auto& [p, v] : s.latency_percentiles_s) out += "   " + scenarios::percentile_key(p) + " " + ms(v);
   out += "   max " + ms(s.latency_max_s) + "\n";
+  if (!s.links.empty())
+    out += "  of which    network mean " + ms(s.latency_split.network_mean_s) + "   p99 " +
+           ms(s.latency_split.network_p99_s) + "   |   server mean " + ms(s.latency_split.server_mean_s) + "   p99 " +
+           ms(s.latency_split.server_p99_s) + "\n";
   if (s.slo_p99_s) {
     double p99 = 0;
     for (const auto& [p, v] : s.latency_percentiles_s)
@@ -72,6 +104,7 @@ std::string summary_table(const models::RunSummary& s)
     out += line("%-16s %12llu %10llu %11.1f%% %12.3f\n", server.name.c_str(),
                 static_cast<unsigned long long>(server.completed), static_cast<unsigned long long>(server.rejected),
                 100.0 * server.utilization, server.mean_queue);
+  out += links_section(s);
   out += analytic_section(s);
   if (s.stopped_early)
     out += "\nwarning: the run gave up before stop.requests completed: far more requests were refused than served\n";

@@ -25,6 +25,11 @@ void MetricsRecorder::start_measuring()
   completed_at_interval_start_.assign(n, 0);
   server_rows_.resize(n);
   for (const auto& server : servers_) server->reset_measurement(now);
+  if (links_) {
+    links_->reset_link_measurement(now);
+    link_bytes_at_interval_start_.assign(links_->link_count(), 0.0);
+    link_rows_.resize(links_->link_count());
+  }
   sim_.schedule_in(config_.interval, handler_, 0, 0, kTickPriority);
 }
 
@@ -53,6 +58,13 @@ void MetricsRecorder::emit_row()
   row.in_flight = static_cast<uint64_t>(in_flight_.value());
   row.arrived = interval_arrived_;
   row.rejected = interval_rejected_;
+  if (links_) {
+    const double n = static_cast<double>(row.completed);
+    row.server_mean_s = row.completed ? static_cast<double>(interval_server_ns_) * 1e-9 / n : 0.0;
+    row.network_mean_s = row.completed ? static_cast<double>(interval_network_ns_) * 1e-9 / n : 0.0;
+  } else {
+    row.server_mean_s = row.latency_mean_s;
+  }
 
   for (size_t i = 0; i < servers_.size(); ++i) {
     const Server& s = *servers_[i];
@@ -71,7 +83,21 @@ void MetricsRecorder::emit_row()
     completed_at_interval_start_[i] = s.completed();
   }
   if (sink_) sink_->on_interval(row, server_rows_);
+  if (links_) {
+    for (size_t i = 0; i < link_rows_.size(); ++i) {
+      const double bytes = links_->link_bytes(i, now);
+      LinkIntervalRow& out = link_rows_[i];
+      out.time_s = row.time_s;
+      out.link = &links_->link_name(i);
+      out.bytes = bytes - link_bytes_at_interval_start_[i];
+      out.throughput_bps = seconds > 0 ? out.bytes * 8 / seconds : 0.0;
+      out.utilization = out.throughput_bps / links_->link_bandwidth_bps(i);
+      link_bytes_at_interval_start_[i] = bytes;
+    }
+    if (sink_) sink_->on_link_interval(link_rows_);
+  }
   interval_latency_.clear();
+  interval_server_ns_ = interval_network_ns_ = 0;
   interval_arrived_ = interval_rejected_ = 0;
   interval_start_ = now;
 }

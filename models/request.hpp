@@ -24,6 +24,12 @@ struct Request {
   SimTime service_start;
   SimTime work;               // service demand at speed 1.0
   bool measured = false;      // sent after warm-up
+  // With a network (models/transfers.hpp): where the request is on its trip, and its times.
+  uint8_t leg = 0;            // System::Leg of the transfer under way
+  bool refused = false;       // a 503 is on its way back
+  SimTime dispatched;         // the balancer chose its server
+  SimTime at_server;          // its last byte reached the server
+  SimTime server_time;        // at the server: queueing and service
 };
 
 class RequestPool {

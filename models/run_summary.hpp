@@ -1,6 +1,8 @@
 // RunSummary: the numbers one run produces, before any file format.
 #pragma once
 
+#include "models/analytic/prediction.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,6 +20,23 @@ struct ServerSummary {
   double cost = 0;
 };
 
+// One directed link of the network over the measured window (docs/network.md).
+struct LinkSummary {
+  std::string name;  // "tokyo->lb"
+  std::string from, to;
+  double bandwidth_mbps = 0;
+  double utilization = 0;      // throughput / bandwidth
+  double throughput_mbps = 0;  // bits carried / measured time
+  double bytes = 0;            // carried in the measured window
+};
+
+// Response time = network time + server time (queueing and service at the server), over the
+// completed measured requests. Without a network, network time is 0.
+struct LatencySplit {
+  double network_mean_s = 0, network_p99_s = 0;
+  double server_mean_s = 0, server_p99_s = 0;
+};
+
 struct RunSummary {
   std::string scenario;
   uint64_t seed = 0;
@@ -30,6 +49,8 @@ struct RunSummary {
   std::vector<std::pair<double, double>> latency_percentiles_s;  // (percentile, seconds)
   std::optional<double> slo_p99_s;
   std::vector<ServerSummary> servers;
+  LatencySplit latency_split;
+  std::vector<LinkSummary> links;  // every directed link; empty without a network
   double cost_total = 0;
   // Little's law: time-average requests in flight vs arrival rate times mean time in system.
   double little_l = 0, little_lambda_w = 0;
@@ -37,6 +58,9 @@ struct RunSummary {
   std::string fingerprint;
   bool stopped_early = false;  // stop.requests could not be reached (e.g. everything refused)
   double wall_seconds = 0;     // not deterministic: reported apart from the rest
+  // What queueing theory predicts for this scenario, or why no model applies
+  // (models/analytic/model_match.hpp); set by scenarios::run_scenario.
+  std::optional<analytic::AnalyticPrediction> analytic;
 };
 
 }  // namespace lbsim::models

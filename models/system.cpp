@@ -12,6 +12,14 @@ constexpr int kWarmupEndPriority = -100;
 // A run bounded by stop.requests gives up when this many times more requests were sent without
 // completing, e.g. when every request is refused.
 constexpr uint64_t kStopRequestsGiveUpFactor = 100;
+
+// With a network, the transfer a request is making (Request::leg).
+enum Leg : uint8_t {
+  kToBalancer,    // client region -> balancer (or -> the only server, without a balancer)
+  kToServer,      // balancer -> server
+  kFromServer,    // server -> balancer
+  kToClient,      // balancer (or the only server) -> client region
+};
 }  // namespace
 
 System::System(SystemConfig config, const BalancerRegistry& balancers)
@@ -38,6 +46,11 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
   for (uint32_t i = 0; i < config_.clients.size(); ++i)
     clients_.push_back(std::make_unique<ClientGroup>(i, config_.clients[i], config_.seed, sim_, requests_,
                                                           static_cast<RequestSink&>(*this)));
+  // Last, so that every other handler keeps the number it has without a network.
+  if (config_.network) {
+    network_ = std::make_unique<Transfers>(config_, sim_, static_cast<TransferListener&>(*this));
+    metrics_.set_links(network_.get());
+  }
 }
 
 System::~System() = default;
@@ -53,7 +66,7 @@ void System::start()
   for (auto& client : clients_) client->start();
 }
 
-void System::handle(const engine::Event&) { metrics_.start_measuring(); }
+void System::handle(const engine::Event&) { metrics_.start_measuring(); }  // also resets the links
 
 void System::on_request_sent(RequestId id)
 {
@@ -61,6 +74,10 @@ void System::on_request_sent(RequestId id)
   r.sequence = ++sent_;
   r.measured = metrics_.measuring();
   metrics_.on_sent(r);
+  if (network_) {
+    send_via_network(id);
+    return;
+  }
 
   uint32_t server = 0;
   if (balancer_) {
@@ -86,6 +103,10 @@ void System::on_request_sent(RequestId id)
 
 void System::on_service_complete(uint32_t server, RequestId id)
 {
+  if (network_) {
+    respond_via_network(id);
+    return;
+  }
   const Request& r = requests_[id];
   // Without a network the balancer dispatches a request the instant it is sent.
   if (balancer_) balancer_->on_response(server, sim_.now() - r.sent, sim_.now());
@@ -104,6 +125,102 @@ void System::stop_if_finished()
   for (const auto& client : clients_)
     if (!client->exhausted()) return;
   sim_.stop();
+}
+
+// With a network a request's trip is a chain of transfers (models/transfers.hpp): to the
+// balancer, to the server, service, back to the balancer, back to the client. A refusal (no
+// server, or a full queue) comes back along the same way as a 503 of 0 bytes.
+void System::send_via_network(RequestId id)
+{
+  Request& r = requests_[id];
+  r.leg = kToBalancer;
+  const RequestType& type = config_.clients[r.client_group].mix[r.type];
+  network_->send(network_->path_in(r.client_group), type.request_bytes, id);
+  if (config_.stop_requests && metrics_.arrived() > kStopRequestsGiveUpFactor * *config_.stop_requests + 1000) {
+    stopped_early_ = true;
+    sim_.stop();
+  }
+}
+
+void System::on_transfer_done(RequestId id)
+{
+  Request& r = requests_[id];
+  switch (r.leg) {
+    case kToBalancer:
+      if (balancer_) dispatch_via_network(id);
+      else {
+        r.server = 0;
+        arrive_at_server(id);
+      }
+      return;
+    case kToServer: arrive_at_server(id); return;
+    case kFromServer: {
+      // The response (or the 503) passes back through the balancer on its way to the client.
+      if (r.refused) balancer_->release(r.server);
+      else balancer_->on_response(r.server, sim_.now() - r.dispatched, sim_.now());
+      const RequestType& type = config_.clients[r.client_group].mix[r.type];
+      r.leg = kToClient;
+      network_->send(network_->path_out(r.client_group), r.refused ? 0.0 : type.response_bytes, id);
+      return;
+    }
+    case kToClient: {
+      const bool refused = r.refused;
+      if (refused) metrics_.on_rejected_via_network(r);
+      else metrics_.on_completed_via_network(r);
+      requests_.release(id);
+      stop_if_finished();
+      if (!refused && config_.stop_requests && metrics_.completed() >= *config_.stop_requests) sim_.stop();
+      return;
+    }
+  }
+}
+
+void System::dispatch_via_network(RequestId id)
+{
+  Request& r = requests_[id];
+  const RequestType& type = config_.clients[r.client_group].mix[r.type];
+  const std::optional<uint32_t> choice = balancer_->choose(client_address(r), type.path, sim_.now());
+  if (!choice) {
+    report_dispatch(r, kNoServer, false);
+    r.refused = true;
+    r.leg = kToClient;
+    network_->send(network_->path_out(r.client_group), 0.0, id);
+    return;
+  }
+  r.server = *choice;
+  r.dispatched = sim_.now();
+  r.leg = kToServer;
+  network_->send(network_->path_to_server(r.server), type.request_bytes, id);
+}
+
+void System::arrive_at_server(RequestId id)
+{
+  Request& r = requests_[id];
+  r.at_server = sim_.now();
+  const uint32_t server = r.server;
+  const bool accepted = servers_[server]->accept(id);
+  report_dispatch(r, server, accepted);
+  if (accepted) return;
+  r.refused = true;
+  r.leg = balancer_ ? kFromServer : kToClient;
+  network_->send(balancer_ ? network_->path_from_server(server) : network_->path_out(r.client_group), 0.0, id);
+}
+
+void System::respond_via_network(RequestId id)
+{
+  Request& r = requests_[id];
+  r.server_time = sim_.now() - r.at_server;
+  const RequestType& type = config_.clients[r.client_group].mix[r.type];
+  r.leg = balancer_ ? kFromServer : kToClient;
+  network_->send(balancer_ ? network_->path_from_server(r.server) : network_->path_out(r.client_group),
+                 type.response_bytes, id);
+}
+
+void System::report_dispatch(const Request& r, uint32_t server, bool accepted)
+{
+  if (dispatch_observer_) dispatch_observer_->on_dispatch(r, server, accepted);
+  ++dispatched_;
+  if (stop_after_sent_ && dispatched_ >= stop_after_sent_) sim_.stop();
 }
 
 void System::run_until_sent(uint64_t requests)
@@ -157,10 +274,35 @@ RunSummary System::summarize(double wall_seconds) const
     s.cost_total += ss.cost;
     s.servers.push_back(ss);
   }
+  if (network_) {
+    const engine::LatencyHistogram& net = metrics_.network_time();
+    const engine::LatencyHistogram& srv = metrics_.server_time();
+    s.latency_split = {net.mean() * 1e-9, static_cast<double>(net.quantile(0.99)) * 1e-9, srv.mean() * 1e-9,
+                       static_cast<double>(srv.quantile(0.99)) * 1e-9};
+    for (size_t i = 0; i < network_->links().size(); ++i) {
+      const NetworkLinkInfo& info = network_->links()[i];
+      const auto id = static_cast<LinkId>(i);
+      LinkSummary ls;
+      ls.name = info.name;
+      ls.from = info.from;
+      ls.to = info.to;
+      ls.bandwidth_mbps = info.bandwidth_bps * 1e-6;
+      ls.utilization = network_->flows().utilization(id, now);
+      ls.throughput_mbps = network_->flows().throughput_bps(id, now) * 1e-6;
+      ls.bytes = network_->flows().bytes_carried(id, now);
+      s.links.push_back(std::move(ls));
+    }
+  } else {
+    // No network: the whole response time is spent at the server.
+    s.latency_split = {0.0, 0.0, s.latency_mean_s, static_cast<double>(h.quantile(0.99)) * 1e-9};
+  }
   s.little_l = metrics_.mean_in_flight();
-  // Refused requests leave at once and never count in L, so lambda is the rate of admitted ones.
+  // Without a network refused requests leave at once and never count in L, so lambda is the rate
+  // of admitted ones. With a network a 503 travels back to the client, and the time refused
+  // requests spent in the system is added.
   const double admitted_rate = s.simulated_s > 0 ? static_cast<double>(s.arrived - s.rejected) / s.simulated_s : 0.0;
   s.little_lambda_w = admitted_rate * s.latency_mean_s;
+  if (network_ && s.simulated_s > 0) s.little_lambda_w += metrics_.rejected_time_s() / s.simulated_s;
   s.events = sim_.events_processed();
   s.fingerprint = fingerprint_.hex();
   s.stopped_early = stopped_early_;

@@ -1,5 +1,6 @@
 // System: one runnable model built from a SystemConfig: clients, the balancer, servers, metrics,
-// all on one Simulation. run() drives it to the configured stop and returns the run's summary.
+// and the network when there is one, all on one Simulation. run() drives it to the configured stop
+// and returns the run's summary.
 #pragma once
 
 #include "engine/fingerprint.hpp"
@@ -11,6 +12,7 @@
 #include "models/run_summary.hpp"
 #include "models/server.hpp"
 #include "models/system_config.hpp"
+#include "models/transfers.hpp"
 
 #include <memory>
 #include <optional>
@@ -25,10 +27,15 @@ class DispatchObserver {
 public:
   virtual ~DispatchObserver() = default;
   // server is kNoServer when the balancer had no eligible server; accepted is false on a 503.
+  // Without a network this is when the request is sent; with one, when it reaches its server (or
+  // the balancer finds none), so requests of different regions may come in another order.
   virtual void on_dispatch(const Request& request, uint32_t server, bool accepted) = 0;
 };
 
-class System final : private RequestSink, private ServerListener, private engine::EventHandler {
+class System final : private RequestSink,
+                     private ServerListener,
+                     private TransferListener,
+                     private engine::EventHandler {
 public:
   System(SystemConfig config, const BalancerRegistry& balancers);
   ~System() override;
@@ -39,17 +46,25 @@ public:
 
   // Runs to the configured stop (duration after warm-up, or stop.requests completions).
   RunSummary run();
-  // Runs until `requests` requests have been sent and dispatched (the teaching trace).
+  // Runs until `requests` requests have been dispatched (the teaching trace): sent, and with a
+  // network arrived at their server.
   void run_until_sent(uint64_t requests);
 
   const SystemConfig& config() const { return config_; }
   const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
   const engine::Simulation& simulation() const { return sim_; }
+  const Transfers* network() const { return network_.get(); }  // null without a network
   uint32_t client_address(const Request& r) const { return config_.clients[r.client_group].addresses[r.client]; }
 
 private:
   void on_request_sent(RequestId id) override;
   void on_service_complete(uint32_t server, RequestId id) override;
+  void on_transfer_done(RequestId id) override;
+  void send_via_network(RequestId id);
+  void dispatch_via_network(RequestId id);
+  void arrive_at_server(RequestId id);
+  void respond_via_network(RequestId id);
+  void report_dispatch(const Request& r, uint32_t server, bool accepted);
   void handle(const engine::Event& event) override;  // warm-up end
   void start();
   void stop_if_finished();
@@ -63,10 +78,12 @@ private:
   std::vector<std::unique_ptr<ClientGroup>> clients_;
   std::optional<LoadBalancer> balancer_;
   MetricsRecorder metrics_;
+  std::unique_ptr<Transfers> network_;  // built last, only with a network
   DispatchObserver* dispatch_observer_ = nullptr;
   engine::HandlerId handler_;
   uint64_t sent_ = 0;
   uint64_t stop_after_sent_ = 0;  // 0 = no limit
+  uint64_t dispatched_ = 0;       // with a network: requests that reached their server or were refused
   bool started_ = false;
   bool stopped_early_ = false;
 };

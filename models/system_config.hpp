@@ -67,6 +67,25 @@ struct BalancerConfig {
   SimTime sticky_timeout = engine::minutes(10);   // sticky_round_robin
 };
 
+// One full-duplex link of the network, between two nodes by name. The loader has already expanded
+// a link to a server group (or to `servers`) into one link per server, each with these values.
+struct NetworkLink {
+  std::string a;
+  std::string b;
+  double bandwidth_bps = 0;  // each direction; > 0
+  SimTime latency;           // one way; >= 0
+  double loss = 0;           // fraction of packets lost, in [0, 1)
+};
+
+// The `network` section: nodes (client regions, transit nodes, the balancer, every server) and
+// links. Without it (SystemConfig::network empty) nothing crosses a network: no delay at all.
+struct NetworkConfig {
+  std::vector<std::string> nodes;  // distinct; every client region, the balancer and every server among them
+  std::vector<NetworkLink> links;
+  double tcp_window_bytes = 0;     // bounds every transfer to window / RTT; 0 = no window bound
+  double mss_bytes = 1460;         // segment size of the Mathis loss bound
+};
+
 struct MetricsConfig {
   SimTime interval = engine::seconds(1);
   std::vector<double> percentiles = {50, 90, 99, 99.9};
@@ -83,6 +102,7 @@ struct SystemConfig {
   std::vector<ClientGroupConfig> clients;
   std::optional<BalancerConfig> balancer;
   std::vector<ServerConfig> servers;
+  std::optional<NetworkConfig> network;
   MetricsConfig metrics;
 };
 

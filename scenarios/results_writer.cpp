@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -39,6 +40,39 @@ std::string format_number(double value)
   return ec == std::errc{} ? std::string(buffer, end) : std::string("nan");
 }
 
+namespace {
+
+// The analytic prediction beside the simulated values (docs/analytic.md): relative errors are
+// (simulated - analytic) / analytic.
+nlohmann::ordered_json analytic_json(const models::analytic::AnalyticPrediction& a, const models::RunSummary& s)
+{
+  using nlohmann::ordered_json;
+  ordered_json j;
+  if (!a.applies()) {
+    j["model"] = nullptr;
+    j["reason"] = a.reason;
+    return j;
+  }
+  j["model"] = a.model;
+  j["parameters"] = a.parameters;
+  j["mean_s"] = a.mean_s;
+  if (a.p99_s) j["p99_s"] = *a.p99_s;
+  if (a.p_block) j["p_block"] = *a.p_block;
+  j["relative_error_mean"] = models::analytic::relative_error(s.latency_mean_s, a.mean_s);
+  for (const auto& [p, v] : s.latency_percentiles_s)
+    if (p == 99.0 && a.p99_s) j["relative_error_p99"] = models::analytic::relative_error(v, *a.p99_s);
+  // Present whenever the model predicts blocking, so that every run of a scenario has the same keys.
+  if (a.p_block && *a.p_block > 0) {
+    const double arrived = static_cast<double>(std::max<uint64_t>(s.arrived, 1));
+    j["relative_error_p_block"] =
+        models::analytic::relative_error(static_cast<double>(s.rejected) / arrived, *a.p_block);
+  }
+  if (!a.note.empty()) j["note"] = a.note;
+  return j;
+}
+
+}  // namespace
+
 std::string summary_json(const models::RunSummary& s)
 {
   using nlohmann::ordered_json;
@@ -56,6 +90,10 @@ std::string summary_json(const models::RunSummary& s)
   for (const auto& [p, v] : s.latency_percentiles_s) latency[percentile_key(p)] = v;
   latency["max"] = s.latency_max_s;
   j["latency_s"] = latency;
+  j["latency_split_s"] = {{"network_mean", s.latency_split.network_mean_s},
+                          {"network_p99", s.latency_split.network_p99_s},
+                          {"server_mean", s.latency_split.server_mean_s},
+                          {"server_p99", s.latency_split.server_p99_s}};
 
   ordered_json servers = ordered_json::array();
   for (const auto& server : s.servers)
@@ -66,6 +104,16 @@ std::string summary_json(const models::RunSummary& s)
                        {"mean_queue", server.mean_queue},
                        {"cost", server.cost}});
   j["servers"] = servers;
+  ordered_json links = ordered_json::array();
+  for (const auto& link : s.links)
+    links.push_back({{"name", link.name},
+                     {"from", link.from},
+                     {"to", link.to},
+                     {"bandwidth_mbps", link.bandwidth_mbps},
+                     {"utilization", link.utilization},
+                     {"throughput_mbps", link.throughput_mbps},
+                     {"bytes", link.bytes}});
+  j["links"] = links;
   j["cost"] = {{"total", s.cost_total},
                {"per_million_requests", s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0}};
   if (s.slo_p99_s) {
@@ -77,6 +125,7 @@ std::string summary_json(const models::RunSummary& s)
   const double little_error = s.little_l > 0 ? (s.little_lambda_w - s.little_l) / s.little_l : 0.0;
   j["little_law"] = {{"mean_in_flight", s.little_l}, {"admitted_rate_times_mean_latency", s.little_lambda_w},
                      {"relative_difference", little_error}};
+  if (s.analytic) j["analytic"] = analytic_json(*s.analytic, s);
   j["events"] = s.events;
   j["fingerprint"] = s.fingerprint;
   j["stopped_early"] = s.stopped_early;
@@ -102,49 +151,65 @@ void write_summary_json(const models::RunSummary& summary, const std::string& pa
 
 CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir)
     : timeseries_path_((std::filesystem::path(dir) / "timeseries.csv").string()),
-      servers_path_((std::filesystem::path(dir) / "servers.csv").string())
+      servers_path_((std::filesystem::path(dir) / "servers.csv").string()),
+      links_path_((std::filesystem::path(dir) / "links.csv").string())
 {
   timeseries_ = std::fopen((timeseries_path_ + ".partial").c_str(), "wb");
   servers_ = std::fopen((servers_path_ + ".partial").c_str(), "wb");
-  if (!timeseries_ || !servers_) throw std::runtime_error("cannot write the time series in " + dir);
+  links_ = std::fopen((links_path_ + ".partial").c_str(), "wb");
+  if (!timeseries_ || !servers_ || !links_) throw std::runtime_error("cannot write the time series in " + dir);
   std::fputs("time_s,throughput_rps,latency_mean_s,latency_p50_s,latency_p99_s,in_flight,servers_up,arrived,completed,"
-             "rejected\n",
+             "rejected,network_mean_s,server_mean_s\n",
              timeseries_);
   std::fputs("time_s,server,state,utilization,queue,completed\n", servers_);
+  std::fputs("time_s,link,utilization,throughput_mbps,bytes\n", links_);
 }
 
 CsvTimeSeriesWriter::~CsvTimeSeriesWriter()
 {
   if (timeseries_) std::fclose(timeseries_);
   if (servers_) std::fclose(servers_);
+  if (links_) std::fclose(links_);
 }
 
 void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers)
 {
   const std::string time = format_seconds(std::llround(row.time_s * 1e9));  // interval ends are whole ns
-  std::fprintf(timeseries_, "%s,%s,%s,%s,%s,%llu,%u,%llu,%llu,%llu\n", time.c_str(),
+  std::fprintf(timeseries_, "%s,%s,%s,%s,%s,%llu,%u,%llu,%llu,%llu,%s,%s\n", time.c_str(),
                format_number(row.throughput_rps).c_str(), format_number(row.latency_mean_s).c_str(),
                format_number(row.latency_p50_s).c_str(), format_number(row.latency_p99_s).c_str(),
                static_cast<unsigned long long>(row.in_flight), row.servers_up,
                static_cast<unsigned long long>(row.arrived), static_cast<unsigned long long>(row.completed),
-               static_cast<unsigned long long>(row.rejected));
+               static_cast<unsigned long long>(row.rejected), format_number(row.network_mean_s).c_str(),
+               format_number(row.server_mean_s).c_str());
   for (const auto& s : servers)
     std::fprintf(servers_, "%s,%s,%s,%s,%s,%llu\n", time.c_str(), s.server->c_str(), s.state,
                  format_number(s.utilization).c_str(), format_number(s.queue).c_str(),
                  static_cast<unsigned long long>(s.completed));
 }
 
+void CsvTimeSeriesWriter::on_link_interval(std::span<const models::LinkIntervalRow> links)
+{
+  if (links.empty()) return;
+  const std::string time = format_seconds(std::llround(links.front().time_s * 1e9));
+  for (const auto& l : links)
+    std::fprintf(links_, "%s,%s,%s,%s,%s\n", time.c_str(), l.link->c_str(), format_number(l.utilization).c_str(),
+                 format_number(l.throughput_bps * 1e-6).c_str(), format_number(l.bytes).c_str());
+}
+
 void CsvTimeSeriesWriter::close()
 {
-  const bool ok = std::fflush(timeseries_) == 0 && std::fflush(servers_) == 0 && !std::ferror(timeseries_) &&
-                  !std::ferror(servers_);
+  const bool ok = std::fflush(timeseries_) == 0 && std::fflush(servers_) == 0 && std::fflush(links_) == 0 &&
+                  !std::ferror(timeseries_) && !std::ferror(servers_) && !std::ferror(links_);
   const bool timeseries_closed = std::fclose(timeseries_) == 0;
   const bool servers_closed = std::fclose(servers_) == 0;
-  const bool closed = timeseries_closed && servers_closed;
-  timeseries_ = servers_ = nullptr;
+  const bool links_closed = std::fclose(links_) == 0;
+  const bool closed = timeseries_closed && servers_closed && links_closed;
+  timeseries_ = servers_ = links_ = nullptr;
   if (!ok || !closed) throw std::runtime_error("failed to write the time series (disk full?)");
   std::filesystem::rename(timeseries_path_ + ".partial", timeseries_path_);
   std::filesystem::rename(servers_path_ + ".partial", servers_path_);
+  std::filesystem::rename(links_path_ + ".partial", links_path_);
 }
 
 }  // namespace lbsim::scenarios

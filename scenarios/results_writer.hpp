@@ -1,5 +1,6 @@
-// Result files of one run, exactly as the scenario contract lists them: summary.json,
-// timeseries.csv and servers.csv. Every file is written under a temporary name and renamed into
+// Result files of one run, as the scenario contract lists them: summary.json, timeseries.csv and
+// servers.csv, and links.csv (one row per directed link per interval; only a header without a
+// network). Every file is written under a temporary name and renamed into
 // place when complete, so a crash never leaves a half-written result that looks whole.
 #pragma once
 
@@ -22,7 +23,8 @@ std::string format_number(double value);
 std::string summary_json(const models::RunSummary& summary);
 void write_summary_json(const models::RunSummary& summary, const std::string& path);
 
-// Streams the interval rows to timeseries.csv and servers.csv in `dir` as the run produces them.
+// Streams the interval rows to timeseries.csv, servers.csv and links.csv in `dir` as the run
+// produces them.
 class CsvTimeSeriesWriter final : public models::TimeSeriesSink {
 public:
   explicit CsvTimeSeriesWriter(const std::string& dir);
@@ -31,13 +33,15 @@ public:
   CsvTimeSeriesWriter& operator=(const CsvTimeSeriesWriter&) = delete;
 
   void on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers) override;
+  void on_link_interval(std::span<const models::LinkIntervalRow> links) override;
   // Flushes, checks for write errors and renames the files into place.
   void close();
 
 private:
-  std::string timeseries_path_, servers_path_;
+  std::string timeseries_path_, servers_path_, links_path_;
   std::FILE* timeseries_ = nullptr;
   std::FILE* servers_ = nullptr;
+  std::FILE* links_ = nullptr;
 };
 
 // Writes `text` to `path` atomically (temporary file, then rename); throws std::runtime_error.

@@ -1,5 +1,6 @@
 #include "scenarios/runner.hpp"
 
+#include "models/analytic/model_match.hpp"
 #include "models/balancers/registry.hpp"
 #include "scenarios/results_writer.hpp"
 
@@ -25,6 +26,7 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
     system->set_time_series_sink(&*series);
   }
   models::RunSummary summary = system->run();
+  summary.analytic = models::analytic::match_model(config);
   if (series) {
     series->close();
     write_summary_json(summary, (std::filesystem::path(out_dir) / "summary.json").string());

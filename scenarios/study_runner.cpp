@@ -1,6 +1,7 @@
 #include "scenarios/study_runner.hpp"
 
 #include "engine/rng.hpp"
+#include "models/analytic/model_match.hpp"
 #include "scenarios/loader.hpp"
 #include "scenarios/results_writer.hpp"
 #include "scenarios/runner.hpp"
@@ -16,6 +17,7 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace lbsim::scenarios {
@@ -36,7 +38,47 @@ std::string join_lines(const std::vector<std::string>& lines)
   return text;
 }
 
+// Appends `cells[i]` to the i-th record of a CSV text (the header is record 0), keeping line
+// breaks inside quoted fields where they are.
+std::string append_csv_columns(const std::string& csv, const std::vector<std::vector<std::string>>& cells)
+{
+  std::string out;
+  out.reserve(csv.size() + 64 * cells.size());
+  std::size_t record = 0;
+  bool quoted = false;
+  for (char c : csv) {
+    if (c == '"') quoted = !quoted;
+    if (c == '\n' && !quoted && record < cells.size()) {
+      for (const std::string& cell : cells[record]) out += "," + csv_field(cell);
+      ++record;
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::string optional_number(const std::optional<double>& value) { return value ? format_number(*value) : ""; }
+
 }  // namespace
+
+std::vector<models::analytic::AnalyticPrediction> study_analytic(const StudySpec& spec, const std::vector<StudyPoint>& points)
+{
+  std::vector<models::analytic::AnalyticPrediction> out;
+  out.reserve(points.size());
+  for (const StudyPoint& point : points) {
+    std::vector<std::string> overrides = spec.overrides;
+    overrides.insert(overrides.end(), point.overrides.begin(), point.overrides.end());
+    try {
+      out.push_back(models::analytic::match_model(
+          load_scenario_text(spec.scenario_text, spec.scenario_file, spec.scenario_dir, overrides)));
+    } catch (const std::exception& e) {
+      models::analytic::AnalyticPrediction none;
+      none.reason = std::string("the scenario rejects this point: ") + e.what();
+      out.push_back(std::move(none));
+    }
+  }
+  return out;
+}
 
 std::vector<StudyPoint> study_grid(const StudySpec& spec)
 {
@@ -302,6 +344,13 @@ StudyResult run_study(const StudySpec& spec, const std::string& out_dir, const S
   if (stopped && committed < pending.size()) return result;
 
   result.results = store.export_results(layout);
+  // The analytic prediction of each point, in columns after every other (docs/analytic.md).
+  result.analytic = study_analytic(spec, result.points);
+  std::vector<std::vector<std::string>> analytic_cells = {
+      {"analytic_latency_s.mean", "analytic_latency_s.p99", "analytic_model"}};
+  for (const models::analytic::AnalyticPrediction& a : result.analytic)
+    analytic_cells.push_back({a.applies() ? format_number(a.mean_s) : "", optional_number(a.p99_s), a.model});
+  result.results.summary_csv = append_csv_columns(result.results.summary_csv, analytic_cells);
   write_file_atomically(result.runs_csv_path, result.results.runs_csv);
   write_file_atomically(result.summary_csv_path, result.results.summary_csv);
   result.complete = true;

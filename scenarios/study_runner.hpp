@@ -9,6 +9,7 @@
 // strings and numbers so that they can travel between processes.
 #pragma once
 
+#include "models/analytic/prediction.hpp"
 #include "scenarios/study_spec.hpp"
 #include "scenarios/study_store.hpp"
 
@@ -110,7 +111,15 @@ struct StudyResult {
   StudyExport results;        // when complete: what runs.csv and summary.csv hold
   std::string runs_csv_path, summary_csv_path, database_path;
   double wall_seconds = 0;
+  // When complete: the queueing model's prediction at each point (docs/analytic.md), which
+  // summary.csv's last columns (analytic_latency_s.mean, analytic_latency_s.p99, analytic_model) hold.
+  std::vector<models::analytic::AnalyticPrediction> analytic;
 };
+
+// The analytic prediction at each point of the grid: the base scenario with the study's --set and
+// the point's values (seeds do not matter). A point the scenario rejects gets the reason.
+std::vector<models::analytic::AnalyticPrediction> study_analytic(const StudySpec& spec,
+                                                                 const std::vector<StudyPoint>& points);
 
 // Runs the study with DIR as its output folder: DIR/study.db, then DIR/runs.csv and
 // DIR/summary.csv (each written atomically). Runs already in DIR/study.db for this study are

@@ -1,5 +1,7 @@
 #include "scenarios/study_spec.hpp"
 
+#include "models/analytic/model_match.hpp"
+#include "models/transfers.hpp"
 #include "scenarios/loader.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/results_writer.hpp"
@@ -100,6 +102,13 @@ std::string skeleton_summary_json(const models::SystemConfig& config)
     ss.name = server.name;
     s.servers.push_back(ss);
   }
+  if (config.network)
+    for (const models::NetworkLinkInfo& info : models::directed_links(*config.network)) {
+      models::LinkSummary link;
+      link.name = info.name;
+      s.links.push_back(link);
+    }
+  s.analytic = models::analytic::match_model(config);
   return summary_json(s);
 }
 

@@ -249,6 +249,21 @@ double YamlReader::price_per_hour(const YAML::Node& node, const std::string& wha
   return *r.value;
 }
 
+double YamlReader::bandwidth_bps(const YAML::Node& node, const std::string& what) const
+{
+  const auto r = parse_bandwidth_bps(scalar(node, what, "a bandwidth such as \"100 Mbps\""));
+  if (!r) fail(node, what + ": " + r.error);
+  if (!(*r.value > 0)) fail(node, what + " must be greater than zero, got " + quoted(node.Scalar()));
+  return *r.value;
+}
+
+double YamlReader::fraction(const YAML::Node& node, const std::string& what) const
+{
+  const auto r = parse_fraction(scalar(node, what, "a fraction such as 0.01 or \"1%\""));
+  if (!r) fail(node, what + ": " + r.error);
+  return *r.value;
+}
+
 std::string YamlReader::one_of(const YAML::Node& node, const std::string& what,
                                const std::vector<std::string>& choices) const
 {

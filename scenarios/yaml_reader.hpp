@@ -53,6 +53,8 @@ public:
   double rate_per_s(const YAML::Node& node, const std::string& what) const;
   double size_bytes(const YAML::Node& node, const std::string& what) const;
   double price_per_hour(const YAML::Node& node, const std::string& what) const;
+  double bandwidth_bps(const YAML::Node& node, const std::string& what) const;  // > 0
+  double fraction(const YAML::Node& node, const std::string& what) const;       // in [0, 1]: "0.01", "1%"
   std::string one_of(const YAML::Node& node, const std::string& what, const std::vector<std::string>& choices) const;
 
 private:

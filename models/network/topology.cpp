@@ -45,6 +45,8 @@ struct Topology::Impl {
   Graph graph;
 
   PathCost cost(LinkId id) const { return PathCost{links[id].latency.ns(), 1}; }
+  std::vector<PathCost> distances(NodeId from) const;  // Dijkstra from `from`
+  RouteResult walk_back(const std::vector<PathCost>& dist, NodeId from, NodeId to) const;
 };
 
 Topology::Topology(std::vector<std::string> nodes, const std::vector<LinkSpec>& links)
@@ -123,20 +125,40 @@ RouteResult Topology::route(NodeId from, NodeId to) const
 {
   const Impl& m = *impl_;
   if (from >= m.names.size() || to >= m.names.size()) throw std::out_of_range("Topology::route: no such node");
-  std::vector<PathCost> dist(m.names.size(), kUnreached);
+  return m.walk_back(m.distances(from), from, to);
+}
+
+std::vector<RouteResult> Topology::routes_from(NodeId from) const
+{
+  const Impl& m = *impl_;
+  if (from >= m.names.size()) throw std::out_of_range("Topology::routes_from: no such node");
+  const std::vector<PathCost> dist = m.distances(from);
+  std::vector<RouteResult> out;
+  out.reserve(m.names.size());
+  for (NodeId to = 0; to < m.names.size(); ++to) out.push_back(m.walk_back(dist, from, to));
+  return out;
+}
+
+std::vector<PathCost> Topology::Impl::distances(NodeId from) const
+{
+  std::vector<PathCost> dist(names.size(), kUnreached);
   boost::dijkstra_shortest_paths(
-      m.graph, from,
-      boost::weight_map(boost::get(&EdgeProps::cost, m.graph))
-          .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, m.graph)))
+      graph, from,
+      boost::weight_map(boost::get(&EdgeProps::cost, graph))
+          .distance_map(boost::make_iterator_property_map(dist.begin(), boost::get(boost::vertex_index, graph)))
           .distance_compare(std::less<PathCost>())
           .distance_combine(Combine())
           .distance_inf(kUnreached)
           .distance_zero(PathCost{}));
+  return dist;
+}
 
+RouteResult Topology::Impl::walk_back(const std::vector<PathCost>& dist, NodeId from, NodeId to) const
+{
   RouteResult result;
   if (dist[to] == kUnreached) {
-    result.node = m.names[to];
-    result.error = "no network path from '" + m.names[from] + "' to '" + m.names[to] + "'";
+    result.node = names[to];
+    result.error = "no network path from '" + names[from] + "' to '" + names[to] + "'";
     return result;
   }
   // Walk back from the destination over tight links, lowest id first: every link has one hop, so
@@ -144,9 +166,9 @@ RouteResult Topology::route(NodeId from, NodeId to) const
   Route r;
   r.latency = engine::SimTime::from_ns(dist[to].latency_ns);
   for (NodeId v = to; v != from;) {
-    for (LinkId id : m.in_links[v]) {
-      const NodeId u = m.links[id].from;
-      if (dist[u] != kUnreached && Combine()(dist[u], m.cost(id)) == dist[v]) {
+    for (LinkId id : in_links[v]) {
+      const NodeId u = links[id].from;
+      if (dist[u] != kUnreached && Combine()(dist[u], cost(id)) == dist[v]) {
         r.links.push_back(id);
         v = u;
         break;
@@ -155,7 +177,7 @@ RouteResult Topology::route(NodeId from, NodeId to) const
   }
   std::reverse(r.links.begin(), r.links.end());
   double pass = 1;
-  for (LinkId id : r.links) pass *= 1 - m.links[id].loss;
+  for (LinkId id : r.links) pass *= 1 - links[id].loss;
   r.loss = 1 - pass;
   result.route = std::move(r);
   return result;

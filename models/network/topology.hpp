@@ -79,6 +79,9 @@ public:
   // needs once, when it is built, not per request.
   RouteResult route(std::string_view from, std::string_view to) const;
   RouteResult route(NodeId from, NodeId to) const;  // throws std::out_of_range for a bad id
+  // The routes from one node to every node (indexed by NodeId), from one Dijkstra: the same routes
+  // route(from, to) gives, for O((V + E) log V) in all rather than per destination.
+  std::vector<RouteResult> routes_from(NodeId from) const;  // throws std::out_of_range for a bad id
 
 private:
   struct Impl;

@@ -141,3 +141,27 @@ TEST_CASE("tcp_rate_cap_bps: no window and no loss is no bound", "[network]")
   CHECK_THROWS_AS(tcp_rate_cap_bps(-1, milliseconds(100), 0), std::invalid_argument);
   CHECK_THROWS_AS(tcp_rate_cap_bps(0, milliseconds(100), 1.5), std::invalid_argument);
 }
+
+TEST_CASE("Topology: routes_from gives every node's route from one Dijkstra, the same as route()", "[network]")
+{
+  const Topology t = world();
+  const NodeId lb = *t.find_node("lb");
+  const std::vector<RouteResult> all = t.routes_from(lb);
+  REQUIRE(all.size() == t.node_count());
+  for (NodeId to = 0; to < t.node_count(); ++to) {
+    INFO(t.node_name(to));
+    const RouteResult one = t.route(lb, to);
+    CHECK(all[to].ok() == one.ok());
+    CHECK(all[to].error == one.error);
+    CHECK(all[to].node == one.node);
+    if (one.ok()) {
+      CHECK(all[to].route->links == one.route->links);
+      CHECK(all[to].route->latency == one.route->latency);
+      CHECK(all[to].route->loss == one.route->loss);
+    }
+  }
+  CHECK(all[lb].route->links.empty());
+  CHECK_FALSE(all[*t.find_node("isolated")].ok());
+  CHECK(all[*t.find_node("isolated")].node == "isolated");
+  CHECK_THROWS_AS(t.routes_from(99), std::out_of_range);
+}

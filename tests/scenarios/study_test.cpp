@@ -275,7 +275,17 @@ TEST_CASE("a study writes tidy runs.csv and summary.csv with hand-checkable inte
   CHECK(summary[0] == std::vector<std::string>{"point", "balancer.algorithm", "clients[0].arrivals.rate", "runs", "failed",
                                                "latency_s.mean_mean", "latency_s.mean_ci", "latency_s.p99_mean",
                                                "latency_s.p99_ci", "throughput_rps_mean", "throughput_rps_ci",
-                                               "requests.rejected_mean", "requests.rejected_ci"});
+                                               "requests.rejected_mean", "requests.rejected_ci",
+                                               "analytic_latency_s.mean", "analytic_latency_s.p99", "analytic_model"});
+  // The analytic columns: round robin over two servers is E_2/M/1 per server, least connections
+  // the JSQ chain; at 300/s (rho 0.75) JSQ predicts less than round robin, as simulated.
+  CHECK(summary[1][15] == "E_2/M/1 per server (round robin over 2)");
+  CHECK(summary[4][15] == "JSQ Markov chain (N = 2)");
+  REQUIRE(result.analytic.size() == 6);
+  CHECK(std::stod(summary[3][13]) == result.analytic[2].mean_s);
+  CHECK(result.analytic[5].mean_s < result.analytic[2].mean_s);
+  for (std::size_t point = 0; point < 6; ++point)
+    CHECK(std::stod(summary[1 + point][13]) == Approx(result.results.points[point].metrics[0].mean).epsilon(0.15));
 
   // Rows in (point, replication) order, each with its seed and its point's values.
   std::set<std::string> seeds;

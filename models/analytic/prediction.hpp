@@ -1,0 +1,30 @@
+// AnalyticPrediction: what queueing theory says a scenario's response time should be, or why no
+// model applies. Plain data (no solver types), so that RunSummary can carry it.
+#pragma once
+
+#include <cmath>
+#include <optional>
+#include <string>
+
+namespace lbsim::models::analytic {
+
+struct AnalyticPrediction {
+  std::string model;       // e.g. "M/M/1", "E_2/M/1 per server"; empty when no model applies
+  std::string reason;      // why no model applies (when `model` is empty)
+  std::string parameters;  // what the model was given, e.g. "lambda = 80/s, E[S] = 10 ms, rho = 0.8"
+  std::string note;        // caveats, e.g. "N -> infinity limit"; may be empty
+  double mean_s = 0;             // mean response time (of admitted requests), seconds
+  std::optional<double> p99_s;   // 99th percentile of the response time, when the model gives it
+  std::optional<double> p_block; // probability that a request is refused (503), when the queue is finite
+
+  bool applies() const { return !model.empty(); }
+};
+
+// (simulated - analytic) / analytic; NaN when analytic is 0 or either is not finite.
+inline double relative_error(double simulated, double analytic)
+{
+  if (!(analytic != 0) || !std::isfinite(analytic) || !std::isfinite(simulated)) return std::nan("");
+  return (simulated - analytic) / analytic;
+}
+
+}  // namespace lbsim::models::analytic
