@@ -1,5 +1,6 @@
 #include "models/balancers/least_connections.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -30,16 +31,15 @@ std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const P
 
   uint32_t ties = 0;
   if (uniform_weights_ && n == known_size_) {
-    // Equal weights (checked in on_pool_changed): active counts compare directly.
-    uint32_t least = UINT32_MAX;
+    // Equal weights (checked in on_pool_changed): active counts compare directly. Two branch-free
+    // passes (the least count, then the servers that have it) beat one branchy pass: which server
+    // is least changes with every request, so its branches would mispredict.
+    uint64_t least = kNoneEligible;  // any ineligible key is >= this
+    for (uint32_t i = 0; i < n; ++i) least = std::min(least, load_key(pool[i]));
+    if (least >= kNoneEligible) return std::nullopt;
     for (uint32_t i = 0; i < n; ++i) {
-      const PoolMember& p = pool[i];
-      if (!p.eligible || p.active > least) continue;
-      if (p.active < least) {
-        least = p.active;
-        ties = 0;
-      }
-      tied_[ties++] = i;
+      tied_[ties] = i;
+      ties += load_key(pool[i]) == least ? 1 : 0;
     }
   } else {
     uint32_t best = n;
@@ -60,15 +60,20 @@ std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const P
   if (ties == 0) return std::nullopt;
   if (ties == 1) return tied_[0];
 
-  // Smooth weighted round robin among the tied servers, in configuration order.
-  int64_t total = 0;
+  // Smooth weighted round robin among the tied servers, in configuration order; the first of equal
+  // current weights wins, as in nginx.
+  int64_t total = 0, best = INT64_MIN;
   uint32_t chosen = tied_[0];
   for (uint32_t t = 0; t < ties; ++t) {
     const uint32_t i = tied_[t];
     const int64_t w = effective_weight(pool[i]);
-    current_weight_[i] += w;
+    const int64_t current = current_weight_[i] + w;
+    current_weight_[i] = current;
     total += w;
-    if (current_weight_[i] > current_weight_[chosen]) chosen = i;
+    if (current > best) {
+      best = current;
+      chosen = i;
+    }
   }
   current_weight_[chosen] -= total;
   return chosen;

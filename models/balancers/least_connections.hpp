@@ -30,6 +30,10 @@ public:
 private:
   static constexpr uint32_t kNotInHeap = 0xffff'ffffu;
   static constexpr std::size_t kScanUpTo = 32;  // pools up to this size are scanned, as nginx does
+  // A server's place in the equal-weights scan: its active count, past any count when ineligible
+  // (computed without a branch).
+  static constexpr uint64_t kNoneEligible = uint64_t{1} << 32;
+  static uint64_t load_key(const PoolMember& p) { return uint64_t{p.active} | (uint64_t{!p.eligible} << 32); }
 
   struct Entry {
     uint64_t active = 0;
