@@ -301,6 +301,9 @@ AnalyticPrediction match_model(const SystemConfig& config)
 {
   try {
     if (config.servers.empty()) return none("the scenario has no servers");
+    if (config.network)
+      return none("the scenario has a network: transfer times (latency, size / shared bandwidth) are not part of "
+                  "the queueing models here");
     for (const ServerConfig& s : config.servers)
       if (!(s.speed > 0) || s.cores < 1) return none("server \"" + s.name + "\" has no capacity");
     Load load;

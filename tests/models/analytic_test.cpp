@@ -391,6 +391,13 @@ TEST_CASE("model_match: one server", "[analytic][model_match]")
   CHECK(*p.p99_s == Approx(0.230259).epsilon(kSix));
   CHECK_FALSE(p.p_block);
 
+  // With a network, response times include transfers the queueing models do not know.
+  SystemConfig networked = scenario(80, exponential(0.01), 1);
+  networked.network.emplace();
+  const AnalyticPrediction none = match_model(networked);
+  CHECK_FALSE(none.applies());
+  CHECK(none.reason.find("network") != std::string::npos);
+
   // Speed divides work: speed 2 serves exponential 20 ms in 10 ms.
   SystemConfig fast = scenario(80, exponential(0.02), 1);
   fast.servers[0].speed = 2.0;
