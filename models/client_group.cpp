@@ -17,6 +17,9 @@ ClientGroup::ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64
 void ClientGroup::start()
 {
   start_ = sim_.now();
+  if (config_.arrivals.process == ArrivalConfig::Process::bursty)
+    bursty_.emplace(config_.arrivals.bursty, arrival_rng_, start_);
+  if (config_.arrivals.process == ArrivalConfig::Process::diurnal) diurnal_.emplace(config_.arrivals.diurnal, start_);
   schedule_next();
 }
 
@@ -32,7 +35,14 @@ void ClientGroup::schedule_next()
       sim_.schedule_at(start_ + SimTime::from_seconds(static_cast<double>(sent_) / a.rate_per_s), handler_);
       break;
     case ArrivalConfig::Process::script:
+    case ArrivalConfig::Process::trace:
       if (sent_ < a.script.size()) sim_.schedule_at(start_ + a.script[sent_].at, handler_, 0, sent_);
+      break;
+    case ArrivalConfig::Process::bursty:
+      sim_.schedule_at(bursty_->next_after(sim_.now(), arrival_rng_), handler_);
+      break;
+    case ArrivalConfig::Process::diurnal:
+      sim_.schedule_at(diurnal_->next_after(sim_.now(), arrival_rng_), handler_);
       break;
   }
 }
@@ -53,18 +63,35 @@ void ClientGroup::handle(const engine::Event& event)
   const RequestId id = requests_.acquire();
   Request& r = requests_[id];
   r.client_group = index_;
-  if (config_.arrivals.process == ArrivalConfig::Process::script)
-    r.client = config_.arrivals.script[event.arg].client;
+  const ScriptedArrival* scripted = config_.arrivals.scripted() ? &config_.arrivals.script[event.arg] : nullptr;
+  if (scripted)
+    r.client = scripted->client;
   else
     r.client = config_.addresses.size() == 1
                    ? 0
                    : static_cast<uint32_t>(request_rng_.below(config_.addresses.size()));
-  r.type = pick_type();
+  r.type = scripted && scripted->type >= 0 ? static_cast<uint32_t>(scripted->type) : pick_type();
   r.work = SimTime::from_seconds(config_.mix[r.type].work->sample(request_rng_));
   r.sent = sim_.now();
   ++sent_;
   schedule_next();
   sink_.on_request_sent(id);
+}
+
+double ArrivalConfig::mean_rate_per_s() const
+{
+  switch (process) {
+    case Process::poisson:
+    case Process::constant: return rate_per_s;
+    case Process::bursty: {
+      const double on = bursty.mean_on.seconds(), off = bursty.mean_off.seconds();
+      return (bursty.rate_on_per_s * on + bursty.rate_off_per_s * off) / (on + off);
+    }
+    case Process::diurnal: return diurnal.mean_rate_per_s;
+    case Process::script:
+    case Process::trace: return 0;
+  }
+  return 0;
 }
 
 }  // namespace lbsim::models

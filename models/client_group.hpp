@@ -1,12 +1,16 @@
-// ClientGroup: an open-loop source of requests (poisson, constant or scripted arrivals) from a
-// population of client addresses, each request drawn from the group's mix of request types.
+// ClientGroup: an open-loop source of requests (poisson, constant, bursty, diurnal, scripted or
+// traced arrivals) from a population of client addresses, each request drawn from the group's
+// mix of request types (or, in a trace, of the recorded type).
 #pragma once
 
 #include "engine/event_handler.hpp"
 #include "engine/rng.hpp"
 #include "engine/simulation.hpp"
+#include "models/arrivals/modulated_poisson.hpp"
 #include "models/request.hpp"
 #include "models/system_config.hpp"
+
+#include <optional>
 
 namespace lbsim::models {
 
@@ -27,7 +31,7 @@ public:
   // A scripted group that has sent its whole script sends nothing more.
   bool exhausted() const
   {
-    return config_.arrivals.process == ArrivalConfig::Process::script && sent_ >= config_.arrivals.script.size();
+    return config_.arrivals.scripted() && sent_ >= config_.arrivals.script.size();
   }
 
 private:
@@ -46,6 +50,8 @@ private:
   double mean_gap_s_ = 0;  // 1 / rate
   SimTime start_;
   uint64_t sent_ = 0;
+  std::optional<BurstyArrivals> bursty_;
+  std::optional<DiurnalArrivals> diurnal_;
 };
 
 }  // namespace lbsim::models

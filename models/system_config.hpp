@@ -28,13 +28,32 @@ struct RequestType {
 struct ScriptedArrival {
   SimTime at;
   uint32_t client = 0;  // index into the group's addresses
+  int32_t type = -1;    // index into the mix; -1: drawn from the mix's shares
+};
+
+// Markov-modulated on/off Poisson arrivals (models/arrivals/modulated_poisson.hpp).
+struct BurstyConfig {
+  double rate_on_per_s = 0, rate_off_per_s = 0;  // >= 0, not both 0
+  SimTime mean_on, mean_off;                     // > 0
+};
+
+// Poisson arrivals with a sinusoidal daily (or any period) rate: trough 2 mean - peak at t = 0.
+struct DiurnalConfig {
+  double mean_rate_per_s = 0;  // > 0
+  double peak_rate_per_s = 0;  // in [mean, 2 mean]
+  SimTime period;              // > 0
 };
 
 struct ArrivalConfig {
-  enum class Process { poisson, constant, script };
+  enum class Process { poisson, constant, script, trace, bursty, diurnal };
   Process process = Process::poisson;
   double rate_per_s = 0;                 // poisson, constant
-  std::vector<ScriptedArrival> script;   // script, sorted by time
+  std::vector<ScriptedArrival> script;   // script and trace, sorted by time
+  BurstyConfig bursty;
+  DiurnalConfig diurnal;
+
+  bool scripted() const { return process == Process::script || process == Process::trace; }
+  double mean_rate_per_s() const;        // long-run rate (scripts: 0)
 };
 
 struct ClientGroupConfig {

@@ -6,8 +6,10 @@
 #include "scenarios/distribution_reader.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/suggest.hpp"
+#include "scenarios/trace_reader.hpp"
 #include "scenarios/yaml_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -81,12 +83,15 @@ public:
       r_.require_key(stop, "requests", "stop", "stop: {requests: 100000}");
       c.stop_requests = static_cast<uint64_t>(r_.integer(stop["requests"], "stop.requests", 1, INT64_MAX));
     }
-    if (!c.duration && !c.stop_requests)
-      r_.fail(root, "the scenario has neither \"duration\" nor \"stop\"; one is required to know when to end "
-                    "(e.g. duration: 5 min, or stop: {requests: 100000})");
-
     if (root["sizes"]) read_sizes(root["sizes"]);
     read_clients(root["clients"], c);
+    // Only scripted traffic ends by itself: then the run ends when its last request is answered.
+    const bool all_scripted = std::all_of(c.clients.begin(), c.clients.end(),
+                                          [](const models::ClientGroupConfig& g) { return g.arrivals.scripted(); });
+    if (!c.duration && !c.stop_requests && !all_scripted)
+      r_.fail(root, "the scenario has neither \"duration\" nor \"stop\"; one is required to know when to end "
+                    "(e.g. duration: 5 min, or stop: {requests: 100000}); only scenarios whose clients all follow a "
+                    "script or a trace may leave both out");
     read_servers(root["servers"], c);
     if (root["balancer"]) c.balancer = read_balancer(root["balancer"]);
     if (!c.balancer && c.servers.size() > 1)
@@ -146,6 +151,7 @@ private:
       read_addresses(g, ctx, c.seed, group);
       read_arrivals(g["arrivals"], ctx + ".arrivals", group);
       read_mix(g["mix"], ctx + ".mix", group);
+      if (group.arrivals.process == models::ArrivalConfig::Process::trace) resolve_trace(group);
       region_nodes_.push_back(g["region"] ? g["region"] : g);
       c.clients.push_back(std::move(group));
     }
@@ -225,9 +231,91 @@ private:
       read_script(a["requests"], ctx + ".requests", group);
       return;
     }
-    r_.fail(a["process"], "arrival process \"" + process +
-                              "\" is part of the scenario format but not implemented in this version of lbsim yet "
-                              "(available: poisson, constant, script)");
+    if (process == "bursty") {
+      r_.check_keys(a, ctx, {"process", "rate_on", "rate_off", "mean_on", "mean_off"});
+      for (const char* key : {"rate_on", "mean_on", "mean_off"})
+        r_.require_key(a, key, ctx, "rate_on: 500/s, rate_off: 50/s, mean_on: 10 s, mean_off: 50 s");
+      out.process = models::ArrivalConfig::Process::bursty;
+      models::BurstyConfig& b = out.bursty;
+      b.rate_on_per_s = r_.rate_per_s(a["rate_on"], ctx + ".rate_on", true);
+      if (a["rate_off"]) b.rate_off_per_s = r_.rate_per_s(a["rate_off"], ctx + ".rate_off", true);
+      if (!(b.rate_on_per_s > 0) && !(b.rate_off_per_s > 0))
+        r_.fail(a["rate_on"], ctx + ": rate_on and rate_off are both 0, so no request would ever arrive; give rate_on "
+                                    "a rate such as 500/s");
+      b.mean_on = SimTime::from_ns(r_.time_ns(a["mean_on"], ctx + ".mean_on", false));
+      b.mean_off = SimTime::from_ns(r_.time_ns(a["mean_off"], ctx + ".mean_off", false));
+      return;
+    }
+    if (process == "diurnal") {
+      r_.check_keys(a, ctx, {"process", "mean_rate", "peak_rate", "period"});
+      for (const char* key : {"mean_rate", "peak_rate"})
+        r_.require_key(a, key, ctx, "mean_rate: 100/s, peak_rate: 180/s, period: 1 d");
+      out.process = models::ArrivalConfig::Process::diurnal;
+      models::DiurnalConfig& d = out.diurnal;
+      d.mean_rate_per_s = r_.rate_per_s(a["mean_rate"], ctx + ".mean_rate");
+      d.peak_rate_per_s = r_.rate_per_s(a["peak_rate"], ctx + ".peak_rate");
+      if (!(d.mean_rate_per_s > 0)) r_.fail(a["mean_rate"], ctx + ".mean_rate must be more than 0, e.g. 100/s");
+      if (d.peak_rate_per_s < d.mean_rate_per_s)
+        r_.fail(a["peak_rate"], ctx + ".peak_rate is below mean_rate; the peak must be at least the mean");
+      if (d.peak_rate_per_s > 2 * d.mean_rate_per_s * (1 + 1e-12))
+        r_.fail(a["peak_rate"], ctx + ".peak_rate is more than twice mean_rate, which would make the trough rate "
+                                      "(2 mean - peak) negative; use at most twice the mean");
+      d.period = a["period"] ? SimTime::from_ns(r_.time_ns(a["period"], ctx + ".period", false)) : engine::hours(24);
+      return;
+    }
+    if (process == "trace") {
+      r_.check_keys(a, ctx, {"process", "file"});
+      r_.require_key(a, "file", ctx, "file: requests.csv");
+      out.process = models::ArrivalConfig::Process::trace;
+      trace_rows_ = read_trace_file(a["file"], ctx + ".file", base_dir_, r_);
+      trace_ctx_ = ctx;
+      trace_referrer_ = trace_referrer(a["file"], ctx + ".file", r_);
+      return;
+    }
+    r_.fail(a["process"], "arrival process \"closed\" is part of the scenario format but not implemented in this version "
+                          "of lbsim yet (available: poisson, constant, bursty, diurnal, script, trace)");
+  }
+
+  // The trace's rows become scripted arrivals once the mix is known: each row's method and path
+  // name a request type; its client joins the group's addresses (or must be among listed ones).
+  void resolve_trace(models::ClientGroupConfig& group)
+  {
+    const std::string group_ctx = trace_ctx_.substr(0, trace_ctx_.find(".arrivals"));
+    const bool listed = group_has_explicit_addresses_;
+    std::map<uint32_t, uint32_t> index_of;
+    if (listed)
+      for (uint32_t k = 0; k < group.addresses.size(); ++k) index_of[group.addresses[k]] = k;
+    std::vector<uint32_t> seen_addresses;
+    group.arrivals.script.reserve(trace_rows_.size());
+    for (const TraceRow& row : trace_rows_) {
+      models::ScriptedArrival arrival;
+      arrival.at = row.at;
+      auto it = index_of.find(row.address);
+      if (it == index_of.end()) {
+        if (listed)
+          throw ScenarioError(row.type_at, "this client is not among " + group_ctx + ".addresses; add it there or "
+                                           "leave addresses out (the trace sets them)" + trace_referrer_);
+        it = index_of.emplace(row.address, static_cast<uint32_t>(seen_addresses.size())).first;
+        seen_addresses.push_back(row.address);
+      }
+      arrival.client = it->second;
+      if (!row.method.empty()) {
+        for (size_t t = 0; t < group.mix.size() && arrival.type < 0; ++t)
+          if (group.mix[t].method == row.method && group.mix[t].path == row.path) arrival.type = static_cast<int32_t>(t);
+        if (arrival.type < 0)
+          throw ScenarioError(row.type_at, "the request " + row.method + " " + row.path + " matches no request type of " +
+                                               group_ctx + ".mix (same method and path); add it to the mix" + trace_referrer_);
+      }
+      group.arrivals.script.push_back(arrival);
+    }
+    if (!listed) {
+      if (group_population_ && group.addresses.size() != seen_addresses.size())
+        r_.fail(*group_population_, group_ctx + ".population is " + std::to_string(group.addresses.size()) +
+                                        " but the trace's requests come from " + std::to_string(seen_addresses.size()) +
+                                        " distinct clients; leave population out (the trace sets it) or make them agree");
+      group.addresses = std::move(seen_addresses);
+    }
+    trace_rows_.clear();
   }
 
   void read_script(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group)
@@ -700,6 +788,8 @@ private:
 
   YamlReader& r_;
   std::string base_dir_;
+  std::vector<TraceRow> trace_rows_;  // of the client group being read, until its mix is known
+  std::string trace_ctx_, trace_referrer_;
   std::map<std::string, SizeEntry> sizes_;
   std::vector<std::string> size_names_;
   bool group_has_explicit_addresses_ = false;

@@ -227,11 +227,12 @@ int64_t YamlReader::time_ns(const YAML::Node& node, const std::string& what, boo
   return *r.value;
 }
 
-double YamlReader::rate_per_s(const YAML::Node& node, const std::string& what) const
+double YamlReader::rate_per_s(const YAML::Node& node, const std::string& what, bool allow_zero) const
 {
   const auto r = parse_rate_per_s(scalar(node, what, "a rate such as \"800/s\""));
   if (!r) fail(node, what + ": " + r.error);
-  if (*r.value <= 0) fail(node, what + " must be greater than zero, got " + quoted(node.Scalar()));
+  if (*r.value < 0 || (!allow_zero && *r.value == 0))
+    fail(node, what + " must be greater than zero, got " + quoted(node.Scalar()));
   return *r.value;
 }
 

@@ -50,7 +50,7 @@ public:
   // A number greater than zero and at most `max`; `hint` (may be empty) says what the number means.
   double positive_number(const YAML::Node& node, const std::string& what, double max, const std::string& hint) const;
   int64_t time_ns(const YAML::Node& node, const std::string& what, bool allow_zero) const;
-  double rate_per_s(const YAML::Node& node, const std::string& what) const;
+  double rate_per_s(const YAML::Node& node, const std::string& what, bool allow_zero = false) const;
   double size_bytes(const YAML::Node& node, const std::string& what) const;
   double price_per_hour(const YAML::Node& node, const std::string& what) const;
   double bandwidth_bps(const YAML::Node& node, const std::string& what) const;  // > 0

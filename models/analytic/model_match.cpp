@@ -85,7 +85,14 @@ std::string read_load(const SystemConfig& config, Load& load)
   std::string single;
   for (const ClientGroupConfig& group : config.clients) {
     if (group.arrivals.process != ArrivalConfig::Process::poisson) {
-      const char* what = group.arrivals.process == ArrivalConfig::Process::constant ? "constant-rate" : "scripted";
+      const char* what = "scripted";
+      switch (group.arrivals.process) {
+        case ArrivalConfig::Process::constant: what = "constant-rate"; break;
+        case ArrivalConfig::Process::bursty: what = "bursty (on/off)"; break;
+        case ArrivalConfig::Process::diurnal: what = "diurnal (time-varying)"; break;
+        case ArrivalConfig::Process::trace: what = "traced"; break;
+        default: break;
+      }
       return "client group \"" + group.name + "\" has " + what + " arrivals; the models here need Poisson arrivals";
     }
     const double rate = group.arrivals.rate_per_s;

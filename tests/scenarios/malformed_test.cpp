@@ -113,8 +113,23 @@ const std::vector<Case>& cases()
          {"\"health_check\" in balancer is part of the scenario format but not implemented in this version of lbsim "
           "yet"}),
       at("not-implemented-process.yaml", 7, 16,
-         {"arrival process \"diurnal\" is part of the scenario format but not implemented in this version of lbsim "
+         {"arrival process \"closed\" is part of the scenario format but not implemented in this version of lbsim "
           "yet"}),
+      at("diurnal-peak-too-high.yaml", 9, 18,
+         {"clients[0].arrivals.peak_rate is more than twice mean_rate", "at most twice the mean"}),
+      at("bursty-never.yaml", 6, 43, {"rate_on and rate_off are both 0, so no request would ever arrive"}),
+      at("trace-missing-file.yaml", 5, 39,
+         {"cannot open the trace file \"no-such-trace.csv\"", "expected a CSV file (time,client,method,path)"}),
+      // Errors inside a trace point into it and name the key that read it.
+      at("trace-out-of-order.yaml", 4, 1,
+         {"the time 1.5 is earlier than the line before; a trace lists requests in time order",
+          "(the trace of clients[0].arrivals.file, ", "/malformed/trace-out-of-order.yaml:5:39)"},
+         "trace-out-of-order.csv"),
+      at("trace-corrupt.yaml", 3, 5,
+         {"\"10.0.0.300\" is not an IPv4 address", "(the trace of clients[0].arrivals.file, "}, "trace-corrupt.csv"),
+      at("trace-unknown-type.yaml", 2, 16,
+         {"the request DELETE /posts/7 matches no request type of clients[0].mix (same method and path); add it to the mix"},
+         "trace-unknown-type.csv"),
       at("script-out-of-order.yaml", 11, 17,
          {"clients[0].arrivals.requests[1].at goes back in time", "list scripted requests in time order"}),
       at("script-unknown-client.yaml", 11, 30,

@@ -1,0 +1,56 @@
+#include "models/arrivals/modulated_poisson.hpp"
+
+#include <cmath>
+#include <numbers>
+
+namespace lbsim::models {
+
+namespace {
+
+double exponential_s(engine::RngStream& rng, double mean_s) { return -std::log(rng.uniform_open01()) * mean_s; }
+
+}  // namespace
+
+BurstyArrivals::BurstyArrivals(const BurstyConfig& config, engine::RngStream& rng, SimTime start) : config_(config)
+{
+  const double on_s = config.mean_on.seconds(), off_s = config.mean_off.seconds();
+  on_ = rng.uniform01() * (on_s + off_s) < on_s;
+  state_ends_ = start + SimTime::from_seconds(exponential_s(rng, on_ ? on_s : off_s));
+}
+
+SimTime BurstyArrivals::next_after(SimTime now, engine::RngStream& rng)
+{
+  SimTime t = now;
+  for (;;) {
+    while (state_ends_ <= t) {  // catch up with the state changes (also after a long gap)
+      on_ = !on_;
+      state_ends_ = state_ends_ + SimTime::from_seconds(exponential_s(rng, (on_ ? config_.mean_on : config_.mean_off).seconds()));
+    }
+    const double rate = on_ ? config_.rate_on_per_s : config_.rate_off_per_s;
+    if (rate > 0) {
+      const SimTime arrival = t + SimTime::from_seconds(exponential_s(rng, 1.0 / rate));
+      if (arrival < state_ends_) return arrival;
+    }
+    t = state_ends_;  // no arrival in this period: start again from its end, at the other rate
+  }
+}
+
+DiurnalArrivals::DiurnalArrivals(const DiurnalConfig& config, SimTime start) : config_(config), start_(start) {}
+
+double DiurnalArrivals::rate_at(SimTime t) const
+{
+  const double phase = 2 * std::numbers::pi * (t - start_).seconds() / config_.period.seconds();
+  return config_.mean_rate_per_s - (config_.peak_rate_per_s - config_.mean_rate_per_s) * std::cos(phase);
+}
+
+SimTime DiurnalArrivals::next_after(SimTime now, engine::RngStream& rng)
+{
+  const double peak = config_.peak_rate_per_s;
+  SimTime t = now;
+  for (;;) {
+    t = t + SimTime::from_seconds(exponential_s(rng, 1.0 / peak));
+    if (rng.uniform01() * peak < rate_at(t)) return t;
+  }
+}
+
+}  // namespace lbsim::models
