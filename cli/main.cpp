@@ -1,4 +1,4 @@
-// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench).
+// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, study).
 #include "cli/commands.hpp"
 #include "cli/study_command.hpp"
 
@@ -51,7 +51,10 @@ int main(int argc, char** argv)
   CLI::App* study = app.add_subcommand("study", "Run a study: a grid of values x replications, with confidence intervals");
   study->add_option("FILE", file, "Study YAML file")->required();
   study->add_option("--out", out_dir, "Folder for summary.csv, runs.csv and study.db");
-  study->add_option("--jobs,-j", jobs, "Runs at a time (default: every core)")->check(CLI::NonNegativeNumber);
+  study->add_option("--jobs,-j", jobs,
+                    "Runs at a time (default: every core); under mpirun with several ranks, the runs rank 0 does "
+                    "besides coordinating (default: none)")
+      ->check(CLI::NonNegativeNumber);
   add_set(study);
 
   CLI11_PARSE(app, argc, argv);
