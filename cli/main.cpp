@@ -1,5 +1,6 @@
-// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, study).
+// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, study, plan).
 #include "cli/commands.hpp"
+#include "cli/plan_command.hpp"
 #include "cli/study_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -57,6 +58,12 @@ int main(int argc, char** argv)
       ->check(CLI::NonNegativeNumber);
   add_set(study);
 
+  CLI::App* plan = app.add_subcommand("plan", "Find the cheapest configuration that meets an SLO with confidence");
+  plan->add_option("FILE", file, "Plan YAML file (scenario, slo, search; docs/planning.md)")->required();
+  plan->add_option("--out", out_dir, "Folder for plan.csv (every evaluated candidate)");
+  plan->add_option("--jobs,-j", jobs, "Runs at a time (default: every core)")->check(CLI::NonNegativeNumber);
+  add_set(plan);
+
   CLI11_PARSE(app, argc, argv);
 
   if (*check) return lbsim::cli::check_command(file, overrides);
@@ -64,5 +71,6 @@ int main(int argc, char** argv)
   if (*trace) return lbsim::cli::trace_command(file, trace_requests, overrides);
   if (*bench_app) return lbsim::cli::bench_command(bench);
   if (*study) return lbsim::cli::study_command(file, out_dir, jobs, overrides);
+  if (*plan) return lbsim::cli::plan_command(file, out_dir, jobs, overrides);
   return 2;
 }
