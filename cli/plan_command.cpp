@@ -3,12 +3,14 @@
 #include "scenarios/plan_spec.hpp"
 #include "scenarios/planner.hpp"
 #include "scenarios/results_writer.hpp"
+#include "scenarios/study_mpi.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -113,6 +115,30 @@ std::string slo_text(const scenarios::PlanSpec& spec)
 
 int plan_command(const std::string& file, const std::string& out_dir, int jobs, const std::vector<std::string>& overrides)
 {
+  // Under mpirun/srun (built with MPI): rank 0 plans and hands the runs out; the other ranks run
+  // them, as in a study (docs/studies.md, "On a cluster with MPI").
+  std::unique_ptr<scenarios::MpiSession> mpi;
+  try {
+    mpi = scenarios::MpiSession::open_if_launched();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lbsim plan: %s\n", e.what());
+    return 1;
+  }
+  if (mpi && mpi->rank() != 0) {
+    scenarios::PlanSpec worker_spec;
+    std::string load_error;
+    try {
+      worker_spec = scenarios::load_plan_file(file, overrides);
+    } catch (const std::exception& e) {
+      load_error = "rank " + std::to_string(mpi->rank()) + " on " + mpi->host() + " could not read the plan: " + e.what();
+    }
+    mpi->serve([&](const scenarios::RunTask& task) {
+      if (!load_error.empty()) return scenarios::RunOutcome{task.point, task.replication, false, load_error, {}};
+      return scenarios::execute_run(worker_spec.base, task);
+    });
+    return 0;
+  }
+
   scenarios::PlanSpec spec;
   try {
     spec = scenarios::load_plan_file(file, overrides);
@@ -133,6 +159,14 @@ int plan_command(const std::string& file, const std::string& out_dir, int jobs, 
 
   scenarios::PlanOptions options;
   options.jobs = jobs;
+  std::unique_ptr<scenarios::MpiDispatcher> mpi_dispatcher;
+  if (mpi && mpi->size() > 1) {
+    mpi_dispatcher = std::make_unique<scenarios::MpiDispatcher>(*mpi, jobs);
+    options.dispatcher = mpi_dispatcher.get();
+    std::fprintf(stderr, "plan: runs on %d MPI worker%s (%d ranks; rank 0 coordinates%s)\n", mpi_dispatcher->workers(),
+                 mpi_dispatcher->workers() == 1 ? "" : "s", mpi->size(),
+                 jobs > 0 ? (" and runs " + std::to_string(jobs) + " at a time").c_str() : "");
+  }
   options.on_log = [](const std::string& line) {
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);

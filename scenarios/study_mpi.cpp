@@ -8,7 +8,7 @@
 //
 // Rank 0 answers every idle worker either with a task or, at the end (stop_workers()), with a
 // stop, so every message sent is received and every rank reaches MPI_Finalize. Waiting is by
-// MPI_Iprobe and a short sleep rather than a blocking receive, because OpenMPI's blocking calls
+// MPI_Iprobe and a short sleep (50 us, doubling to 2 ms while idle) rather than a blocking receive, because OpenMPI's blocking calls
 // spin a core, which would take a core from the runs when ranks share a machine.
 #include "scenarios/study_mpi.hpp"
 
@@ -111,7 +111,13 @@ constexpr int kTagTask = 2;
 constexpr int kTagResult = 3;
 constexpr int kTagStop = 4;
 
-constexpr auto kPollPause = std::chrono::microseconds(200);
+// Waiting ranks poll: the pause starts short and doubles while nothing happens, up to a couple of
+// milliseconds (negligible beside runs of tens of milliseconds or more, and few wake-ups when
+// ranks share cores with the runs).
+constexpr auto kFirstPause = std::chrono::microseconds(50);
+constexpr auto kLongestPause = std::chrono::microseconds(2000);
+
+std::chrono::microseconds longer(std::chrono::microseconds pause) { return std::min(pause * 2, kLongestPause); }
 
 void send_text(const std::string& text, int destination, int tag)
 {
@@ -130,7 +136,7 @@ bool probe(int source, MPI_Status& status)
 
 void wait_for_message(int source, MPI_Status& status)
 {
-  while (!probe(source, status)) std::this_thread::sleep_for(kPollPause);
+  for (auto pause = kFirstPause; !probe(source, status); pause = longer(pause)) std::this_thread::sleep_for(pause);
 }
 
 std::string receive(const MPI_Status& status)
@@ -325,6 +331,7 @@ void MpiDispatcher::dispatch(const std::vector<RunTask>& tasks, const Execute& e
       }
     }
 
+    auto pause = kFirstPause;
     while (n > 0) {
       bool progressed = false;
       // Outcomes of this rank's threads.
@@ -369,9 +376,12 @@ void MpiDispatcher::dispatch(const std::vector<RunTask>& tasks, const Execute& e
       }
       const bool none_left = stop.load() || next.load() >= n;
       if (none_left && remote_running == 0 && local_done) break;
-      if (!progressed) {
-        std::unique_lock lock(mutex);
-        ready_changed.wait_for(lock, kPollPause, [&] { return !ready.empty(); });
+      if (progressed) {
+        pause = kFirstPause;
+      } else {
+        std::unique_lock lock(mutex);  // a local outcome wakes this at once
+        ready_changed.wait_for(lock, pause, [&] { return !ready.empty(); });
+        pause = longer(pause);
       }
     }
     stop = true;

@@ -1,4 +1,5 @@
-// Studies across processes and machines with MPI: `mpirun -np N lbsim study FILE --out DIR`.
+// Studies across processes and machines with MPI: `mpirun -np N lbsim study FILE --out DIR` (and
+// `lbsim plan`, whose rounds of runs go through the same dispatcher).
 //
 // Rank 0 is the coordinator: it owns DIR/study.db (every finished run committed as it arrives,
 // so a killed study resumes exactly as a local one does), hands out RunTasks one at a time to

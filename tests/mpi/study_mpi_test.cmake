@@ -1,9 +1,10 @@
 # `mpirun -np 3 lbsim study` against a plain single process: runs.csv and summary.csv must be
 # byte-identical (their fingerprints prove identical trajectories). Also -np 1, MPI initialised
 # without mpirun (LBSIM_MPI=1, a singleton), and a second -np 3 study on the same folder, which
-# must reuse every run from study.db.
-#   cmake -DLBSIM=... -DMPIEXEC=... -DSTUDY=... -DWORK=... -P study_mpi_test.cmake
-foreach(var LBSIM MPIEXEC STUDY WORK)
+# must reuse every run from study.db. Then `lbsim plan` (PLAN) under mpirun -np 3 against one process:
+# plan.csv byte-identical.
+#   cmake -DLBSIM=... -DMPIEXEC=... -DSTUDY=... -DPLAN=... -DWORK=... -P study_mpi_test.cmake
+foreach(var LBSIM MPIEXEC STUDY PLAN WORK)
   if(NOT DEFINED ${var})
     message(FATAL_ERROR "study_mpi_test.cmake needs -D${var}=...")
   endif()
@@ -59,3 +60,25 @@ set(ENV{LBSIM_MPI} 1)
 run_study(singleton "${LBSIM}" study --jobs 2)  # MPI_Init without mpirun: one rank
 same(singleton)
 message(STATUS "runs.csv and summary.csv are byte-identical for -np 3, -np 1, a singleton and one process")
+
+set(ENV{LBSIM_MPI} "")
+function(run_plan name)
+  execute_process(COMMAND ${ARGN} "${PLAN}" --out "${WORK}/${name}"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 120)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "${name}: exit ${rc}\n${out}\n${err}")
+  endif()
+  message(STATUS "${name}:\n${err}${out}")
+  set(last_output "${err}${out}" PARENT_SCOPE)
+endfunction()
+run_plan(plan-single "${LBSIM}" plan --jobs 1)
+run_plan(plan-np3 ${MPIRUN} -np 3 "${LBSIM}" plan)
+if(NOT last_output MATCHES "runs on 2 MPI workers")
+  message(FATAL_ERROR "plan-np3: the plan did not say it ran on 2 MPI workers")
+endif()
+execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${WORK}/plan-single/plan.csv" "${WORK}/plan-np3/plan.csv"
+                RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "plan-np3/plan.csv differs from the single-process plan.csv")
+endif()
+message(STATUS "plan.csv is byte-identical for -np 3 and one process")
