@@ -1,5 +1,6 @@
-// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench).
+// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, study, plan).
 #include "cli/commands.hpp"
+#include "cli/plan_command.hpp"
 #include "cli/study_command.hpp"
 
 #include <CLI/CLI.hpp>
@@ -51,8 +52,17 @@ int main(int argc, char** argv)
   CLI::App* study = app.add_subcommand("study", "Run a study: a grid of values x replications, with confidence intervals");
   study->add_option("FILE", file, "Study YAML file")->required();
   study->add_option("--out", out_dir, "Folder for summary.csv, runs.csv and study.db");
-  study->add_option("--jobs,-j", jobs, "Runs at a time (default: every core)")->check(CLI::NonNegativeNumber);
+  study->add_option("--jobs,-j", jobs,
+                    "Runs at a time (default: every core); under mpirun with several ranks, the runs rank 0 does "
+                    "besides coordinating (default: none)")
+      ->check(CLI::NonNegativeNumber);
   add_set(study);
+
+  CLI::App* plan = app.add_subcommand("plan", "Find the cheapest configuration that meets an SLO with confidence");
+  plan->add_option("FILE", file, "Plan YAML file (scenario, slo, search; docs/planning.md)")->required();
+  plan->add_option("--out", out_dir, "Folder for plan.csv (every evaluated candidate)");
+  plan->add_option("--jobs,-j", jobs, "Runs at a time (default: every core)")->check(CLI::NonNegativeNumber);
+  add_set(plan);
 
   CLI11_PARSE(app, argc, argv);
 
@@ -61,5 +71,6 @@ int main(int argc, char** argv)
   if (*trace) return lbsim::cli::trace_command(file, trace_requests, overrides);
   if (*bench_app) return lbsim::cli::bench_command(bench);
   if (*study) return lbsim::cli::study_command(file, out_dir, jobs, overrides);
+  if (*plan) return lbsim::cli::plan_command(file, out_dir, jobs, overrides);
   return 2;
 }

@@ -1,5 +1,6 @@
 #include "cli/study_command.hpp"
 
+#include "scenarios/study_mpi.hpp"
 #include "scenarios/study_runner.hpp"
 #include "scenarios/study_spec.hpp"
 
@@ -10,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -222,31 +224,86 @@ std::string study_table(const scenarios::StudySpec& spec, const scenarios::Study
 
 }  // namespace
 
+namespace {
+
+// A worker rank under mpirun: loads the same study file and runs the tasks rank 0 sends. A study
+// file it cannot read makes every task it gets fail with the reason (rank 0 reports it), so the
+// ranks never wait on each other forever.
+int study_worker(scenarios::MpiSession& session, const std::string& file, const std::vector<std::string>& overrides)
+{
+  scenarios::StudySpec spec;
+  std::string load_error;
+  try {
+    spec = scenarios::load_study_file(file, overrides);
+  } catch (const std::exception& e) {
+    load_error = "rank " + std::to_string(session.rank()) + " on " + session.host() +
+                 " could not read the study: " + e.what();
+  }
+  session.serve([&](const scenarios::RunTask& task) {
+    if (!load_error.empty()) return scenarios::RunOutcome{task.point, task.replication, false, load_error, {}};
+    return scenarios::execute_run(spec, task);
+  });
+  return 0;
+}
+
+}  // namespace
+
 int study_command(const std::string& file, const std::string& out_dir, int jobs, const std::vector<std::string>& overrides)
 {
+  // Under mpirun/srun (and built with MPI): rank 0 runs the study below with an MpiDispatcher,
+  // the other ranks serve it (docs/studies.md, "On a cluster with MPI").
+  std::unique_ptr<scenarios::MpiSession> mpi;
+  try {
+    mpi = scenarios::MpiSession::open_if_launched();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "lbsim study: %s\n", e.what());
+    return 1;
+  }
+  if (mpi && mpi->rank() != 0) return study_worker(*mpi, file, overrides);
+  if (!mpi && scenarios::MpiSession::launched() && !scenarios::MpiSession::compiled_in())
+    std::fprintf(stderr, "lbsim study: started by an MPI launcher, but this lbsim was built without MPI: every rank "
+                         "runs the whole study (rebuild with libopenmpi-dev installed)\n");
+
   scenarios::StudySpec spec;
   try {
     spec = scenarios::load_study_file(file, overrides);
   } catch (const scenarios::ScenarioError& e) {
     std::fprintf(stderr, "%s\n", e.what());
-    return 1;
+    return 1;  // (the session, if any, stops the workers)
   }
   const std::string dir = out_dir.empty() ? (std::filesystem::path("results") / spec.name).string() : out_dir;
 
   const bool terminal = ::isatty(::fileno(stderr)) != 0;
   ProgressReporter progress(terminal);
-  scenarios::ThreadDispatcher dispatcher(jobs);
+  // With MPI and more than one rank, rank 0 coordinates and runs `--jobs` runs itself besides
+  // (none by default: one rank per core is the MPI way); alone (-np 1) it is a local study.
+  std::unique_ptr<scenarios::RunDispatcher> dispatcher_owner;
+  std::size_t workers = 0;
+  if (mpi && mpi->size() > 1) {
+    auto d = std::make_unique<scenarios::MpiDispatcher>(*mpi, jobs);
+    workers = static_cast<std::size_t>(d->workers());
+    dispatcher_owner = std::move(d);
+  } else {
+    auto d = std::make_unique<scenarios::ThreadDispatcher>(jobs);
+    workers = static_cast<std::size_t>(d->jobs());
+    dispatcher_owner = std::move(d);
+  }
+  const std::string worker_noun = mpi && mpi->size() > 1 ? " MPI worker" : " worker";
   scenarios::StudyOptions options;
-  options.dispatcher = &dispatcher;
+  options.dispatcher = dispatcher_owner.get();
   bool announced = false;
   options.on_progress = [&](const scenarios::StudyProgress& p) {
     if (!announced) {
       announced = true;
       std::string line = "study " + spec.name + ": " + std::to_string(p.total) + " runs";
       if (p.reused) line += ", " + std::to_string(p.reused) + " already in " + dir + "/study.db";
-      if (p.to_run) line += ", running " + std::to_string(p.to_run) + " on " + std::to_string(std::min<std::size_t>(
-                                                                                   p.to_run, static_cast<std::size_t>(dispatcher.jobs()))) +
-                            " worker" + (p.to_run > 1 && dispatcher.jobs() > 1 ? "s" : "");
+      if (p.to_run) {
+        const std::size_t used = std::min(p.to_run, workers);
+        line += ", running " + std::to_string(p.to_run) + " on " + std::to_string(used) + worker_noun + (used > 1 ? "s" : "");
+        if (mpi && mpi->size() > 1)
+          line += " (" + std::to_string(mpi->size()) + " ranks; rank 0 on " + mpi->host() + " coordinates" +
+                  (jobs > 0 ? " and runs " + std::to_string(jobs) + " at a time" : "") + ")";
+      }
       progress.message(line);
     }
     progress.update(p);

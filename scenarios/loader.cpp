@@ -58,6 +58,14 @@ public:
       for (const auto& entry : root)
         if (entry.first.Scalar() == "study") r_.fail(entry.first, message);
     }
+    if (root["plan"] && (root["search"] || root["slo"])) {
+      std::string message = "\"plan\" makes this a plan file (for lbsim plan, docs/planning.md), not a scenario; "
+                            "check, run and trace take a scenario file";
+      if (root["scenario"] && root["scenario"].IsScalar())
+        message += " (this plan's is \"" + root["scenario"].Scalar() + "\")";
+      for (const auto& entry : root)
+        if (entry.first.Scalar() == "plan") r_.fail(entry.first, message);
+    }
     r_.check_keys(root, "the scenario",
                   {"name", "description", "seed", "duration", "warmup", "stop", "clients", "balancer", "servers",
                    "sizes", "metrics", "network"},
