@@ -14,7 +14,14 @@
 #include "scenarios/loader.hpp"
 #include "scenarios/runner.hpp"
 
+#include <QAbstractButton>
+#include <QApplication>
 #include <QDir>
+#include <QDropEvent>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QUrl>
 #include <QElapsedTimer>
 #include <QTimer>
 #include <QFile>
@@ -259,6 +266,69 @@ private slots:
     QVERIFY(!window.run(0).rows.empty());
   }
 
+  void window_layout_and_recent_files_are_remembered()
+  {
+    const QString path = QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/mm1.yaml");
+    {
+      MainWindow window;
+      window.set_quiet(true);
+      window.show();
+      window.resize(1111, 777);
+      QVERIFY(window.open_file(path));
+      QVERIFY(window.close());
+    }
+    QVERIFY(QSettings().value("recentFiles").toStringList().contains(QFileInfo(path).absoluteFilePath()));
+    MainWindow again;
+    QCOMPARE(again.size(), QSize(1111, 777));
+  }
+
+  void unsaved_edits_are_not_discarded_without_asking()
+  {
+    MainWindow window;
+    window.show();
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/mm1.yaml")));
+    window.editor()->appendPlainText("# an edit");
+    QVERIFY(window.isWindowModified());
+    auto answer = [](QMessageBox::StandardButton button) {
+      QTimer::singleShot(100, [button] {
+        auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+        QVERIFY(box != nullptr);
+        box->button(button)->click();
+      });
+    };
+    answer(QMessageBox::Cancel);
+    QVERIFY(!window.close());  // cancelled: the window and its edit stay
+    QVERIFY(window.editor()->toPlainText().contains("# an edit"));
+    answer(QMessageBox::Discard);
+    QVERIFY(window.close());
+  }
+
+  void dropping_a_scenario_and_a_results_folder_opens_them()
+  {
+    QTemporaryDir results;
+    write_results(results.path(), {"duration=2 s", "warmup=1 s"});
+    MainWindow window;
+    window.set_quiet(true);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto drop = [&window](const QString& path) {
+      QMimeData mime;
+      mime.setUrls({QUrl::fromLocalFile(path)});
+      // As a drag does it: enter (which makes the window the drop target), then drop.
+      QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+      QApplication::sendEvent(&window, &enter);
+      QVERIFY(enter.isAccepted());
+      QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+      QApplication::sendEvent(&window, &event);
+    };
+    const QString scenario = QDir(LBSIM_SOURCE_DIR).filePath("scenarios/teaching/round-robin.yaml");
+    drop(scenario);
+    QCOMPARE(window.editor()->file_path(), QFileInfo(scenario).absoluteFilePath());
+    drop(results.path());
+    QCOMPARE(window.run_count(), size_t{1});
+    QCOMPARE(window.run(0).rows.size(), size_t{2});
+  }
+
   // The window stays responsive while a big run streams: a 10 ms timer on the GUI thread is never
   // late by much. LBSIM_GUI_REQUESTS sets the size (300,000 by default; docs/gui.md has 10 million).
   void the_window_stays_responsive_during_a_big_run()
@@ -318,6 +388,19 @@ metrics: { interval: 1 s, slo: { p99: 2 ms } }
     QVERIFY2(plot.exitCode() == 0, plot.readAllStandardError().constData());
     for (const char* name : {"latency.png", "throughput.png", "utilization.png", "load_share.png", "links.png"})
       QVERIFY2(QFileInfo(QDir(out.path()).filePath(name)).size() > 1000, name);
+    // A study folder: each metric against its last varied key.
+    QTemporaryDir study;
+    QFile csv(QDir(study.path()).filePath("summary.csv"));
+    QVERIFY(csv.open(QIODevice::WriteOnly));
+    csv.write("point,balancer.algorithm,clients[0].arrivals.rate,runs,failed,throughput_rps_mean,throughput_rps_ci\n"
+              "0,round_robin,200/s,3,0,200,1\n1,round_robin,300/s,3,0,300,2\n");
+    csv.close();
+    QProcess study_plot;
+    study_plot.start(LBSIM_BINARY, {"plot", study.path(), "--out", out.path()});
+    QVERIFY(study_plot.waitForFinished(60000));
+    QCOMPARE(study_plot.exitCode(), 0);
+    QVERIFY(QFileInfo(QDir(out.path()).filePath("study_throughput_rps.png")).size() > 1000);
+
     QProcess bad;
     bad.start(LBSIM_BINARY, {"plot", out.path(), "--out", out.path()});
     QVERIFY(bad.waitForFinished(60000));
