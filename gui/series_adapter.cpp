@@ -87,6 +87,41 @@ std::vector<double> column(const RunData& run, F f)
   return v;
 }
 
+// Beyond this many servers a chart shows their minimum, mean and maximum instead of one line each.
+constexpr size_t kMaxServerLines = 24;
+
+// One line per server of `value`, or min/mean/max over the servers when there are many.
+void server_lines(std::vector<Line>& lines, const RunData& run, size_t runs, const std::vector<double>& t,
+                  const QString& prefix, double (*value)(const ServerPoint&))
+{
+  const size_t n = run.server_rows.size();
+  if (n <= kMaxServerLines) {
+    for (size_t s = 0; s < n; ++s) {
+      std::vector<double> v;
+      for (const ServerPoint& p : run.server_rows[s]) v.push_back(value(p));
+      lines.push_back({prefixed(run, prefix + run.servers.value(static_cast<qsizetype>(s)), runs),
+                       std::vector<double>(t.begin(), t.begin() + static_cast<long>(std::min(v.size(), t.size()))), v});
+    }
+    return;
+  }
+  Line lo{prefixed(run, prefix + "min over servers", runs), {}, {}}, mean{prefixed(run, prefix + "mean over servers", runs), {}, {}},
+      hi{prefixed(run, prefix + "max over servers", runs), {}, {}};
+  for (size_t i = 0; i < t.size(); ++i) {
+    double a = std::numeric_limits<double>::infinity(), b = -a, sum = 0;
+    size_t count = 0;
+    for (size_t s = 0; s < n; ++s) {
+      if (i >= run.server_rows[s].size()) continue;
+      const double v = value(run.server_rows[s][i]);
+      a = std::min(a, v), b = std::max(b, v), sum += v, ++count;
+    }
+    if (count == 0) continue;
+    for (Line* l : {&lo, &mean, &hi}) l->x.push_back(t[i]);
+    lo.y.push_back(a), mean.y.push_back(sum / static_cast<double>(count)), hi.y.push_back(b);
+  }
+  lo.dashed = hi.dashed = true;
+  lines.push_back(lo), lines.push_back(mean), lines.push_back(hi);
+}
+
 // The lines of a time chart of `runs`, with the y axis titles.
 std::vector<Line> run_lines(ChartKind kind, const std::vector<const RunData*>& runs, QString& y_title, QString& y2_title)
 {
@@ -117,21 +152,11 @@ std::vector<Line> run_lines(ChartKind kind, const std::vector<const RunData*>& r
       case ChartKind::InFlight:
         y_title = "requests";
         lines.push_back({prefixed(*run, "in flight", n), t, column(*run, [](auto& p) { return p.in_flight; })});
-        for (size_t s = 0; s < run->server_rows.size(); ++s) {
-          std::vector<double> q;
-          for (const ServerPoint& p : run->server_rows[s]) q.push_back(p.queue);
-          lines.push_back({prefixed(*run, "queue " + run->servers.value(static_cast<qsizetype>(s)), n),
-                           std::vector<double>(t.begin(), t.begin() + static_cast<long>(q.size())), q});
-        }
+        server_lines(lines, *run, n, t, "queue ", [](const ServerPoint& p) { return p.queue; });
         break;
       case ChartKind::Utilization:
         y_title = "utilization (%)";
-        for (size_t s = 0; s < run->server_rows.size(); ++s) {
-          std::vector<double> u;
-          for (const ServerPoint& p : run->server_rows[s]) u.push_back(p.utilization * 100);
-          lines.push_back({prefixed(*run, run->servers.value(static_cast<qsizetype>(s)), n),
-                           std::vector<double>(t.begin(), t.begin() + static_cast<long>(u.size())), u});
-        }
+        server_lines(lines, *run, n, t, "", [](const ServerPoint& p) { return p.utilization * 100; });
         break;
       case ChartKind::ServersCost: {
         y_title = "servers up";

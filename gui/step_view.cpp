@@ -66,6 +66,7 @@ void StepView::load(const models::SystemConfig& config)
 {
   config_ = config;
   loaded_ = true;
+  rows_before_step_ = 0;
   trace_->setRowCount(0);
   explanation_->setText(tr("Press Step to send the first request."));
   worker_.load(config);
@@ -75,6 +76,7 @@ void StepView::load(const models::SystemConfig& config)
 void StepView::step(int requests)
 {
   if (!loaded_) return;
+  rows_before_step_ = static_cast<size_t>(trace_->rowCount());
   worker_.step(requests);
 }
 
@@ -108,6 +110,10 @@ void StepView::show_state()
     }
   }
   if (records.empty()) return;
+  if (records.size() == rows_before_step_) {
+    explanation_->setText(tr("No more requests: the scenario's traffic is over (Start over to replay it)."));
+    return;
+  }
   const StepRecord& last = records.back();
   explanation_->setText(QString("Request %1 at %2 s from %3 (%4 %5) → <b>%6</b> (%7). When it chose, the balancer saw %8. "
                                 "The pool below is the state now, at %9 s.")

@@ -37,6 +37,7 @@ private:
   QPushButton* step_ten_;
   QPushButton* reset_;
   bool loaded_ = false;
+  size_t rows_before_step_ = 0;  // to tell when a step found no more requests
   std::optional<models::SystemConfig> config_;
 };
 

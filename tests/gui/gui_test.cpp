@@ -95,6 +95,23 @@ private slots:
     QCOMPARE(decimate({1, 2, 3}, {4, 5, 6}, 500).size(), 3);
   }
 
+  void many_servers_are_summarized_as_min_mean_max()
+  {
+    RunData run;
+    for (int s = 0; s < 40; ++s) run.servers << QString("web-%1").arg(s), run.server_price_per_s.push_back(0);
+    for (int i = 1; i <= 3; ++i) {
+      IntervalBatch batch;
+      batch.row.time_s = i;
+      for (int s = 0; s < 40; ++s) batch.servers.push_back({true, s / 40.0, 0, 1});
+      run.append(batch);
+    }
+    ChartWidget chart(run_charts()[3]);
+    QCOMPARE(chart.info().kind, ChartKind::Utilization);
+    chart.show_runs({&run});
+    QCOMPARE(chart.series_count(), 3);
+    QVERIFY(chart.csv().contains("max over servers,1,97.5"));
+  }
+
   void each_shared_example_runs_and_fills_the_charts()
   {
     const QDir dir(LBSIM_EXAMPLES_DIR);
