@@ -23,4 +23,7 @@ struct BenchOptions {
 };
 int bench_command(const BenchOptions& options);
 
+// Renders a results folder's charts to PNG by running lbsim-plot (a Qt program; lbsim has no Qt).
+int plot_command(const std::string& results_dir, const std::string& out_dir, int width, int height);
+
 }  // namespace lbsim::cli

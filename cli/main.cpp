@@ -1,4 +1,4 @@
-// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, study, plan).
+// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, study, plan, plot).
 #include "cli/commands.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/study_command.hpp"
@@ -64,6 +64,13 @@ int main(int argc, char** argv)
   plan->add_option("--jobs,-j", jobs, "Runs at a time (default: every core)")->check(CLI::NonNegativeNumber);
   add_set(plan);
 
+  int plot_width = 1000, plot_height = 600;
+  CLI::App* plot = app.add_subcommand("plot", "Render a results folder's charts to PNG without a display (runs lbsim-plot)");
+  plot->add_option("RESULTS_DIR", file, "A results folder (lbsim run --out or lbsim study --out)")->required();
+  plot->add_option("--out", out_dir, "Folder for the PNG files")->required();
+  plot->add_option("--width", plot_width, "Image width in pixels")->check(CLI::Range(100, 10000));
+  plot->add_option("--height", plot_height, "Image height in pixels")->check(CLI::Range(100, 10000));
+
   CLI11_PARSE(app, argc, argv);
 
   if (*check) return lbsim::cli::check_command(file, overrides);
@@ -72,5 +79,6 @@ int main(int argc, char** argv)
   if (*bench_app) return lbsim::cli::bench_command(bench);
   if (*study) return lbsim::cli::study_command(file, out_dir, jobs, overrides);
   if (*plan) return lbsim::cli::plan_command(file, out_dir, jobs, overrides);
+  if (*plot) return lbsim::cli::plot_command(file, out_dir, plot_width, plot_height);
   return 2;
 }

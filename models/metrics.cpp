@@ -36,6 +36,10 @@ void MetricsRecorder::start_measuring()
 void MetricsRecorder::handle(const engine::Event&)
 {
   emit_row();
+  if (sink_ && sink_->stop_requested()) {
+    sim_.stop();  // stopped from outside (TimeSeriesSink::stop_requested): no further tick
+    return;
+  }
   sim_.schedule_in(config_.interval, handler_, 0, 0, kTickPriority);
 }
 

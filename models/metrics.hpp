@@ -48,12 +48,21 @@ struct ServerIntervalRow {
   uint64_t completed = 0;
 };
 
+// Receives the interval rows as the run produces them, on the thread that runs the simulation.
+// It is also how a run is paused and stopped from outside (the GUI's worker): a sink may block in
+// on_interval for as long as it likes (the run pauses between two intervals, in simulated time
+// nothing happens), and when stop_requested() returns true after an interval the run ends there, as
+// if its duration had been reached (the summary covers the time simulated so far). Neither changes
+// the run's trajectory: a run that is not stopped has the same events and fingerprint with or
+// without a sink, and a run without a sink pays nothing.
 class TimeSeriesSink {
 public:
   virtual ~TimeSeriesSink() = default;
   virtual void on_interval(const IntervalRow& row, std::span<const ServerIntervalRow> servers) = 0;
   // With a network: one row per directed link, right after on_interval for the same interval.
   virtual void on_link_interval(std::span<const LinkIntervalRow> /*links*/) {}
+  // Asked once per interval, after the interval's rows: true ends the run at this interval.
+  virtual bool stop_requested() { return false; }
 };
 
 // The links a run's network carries, as the metrics read them (models/transfers.hpp).

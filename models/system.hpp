@@ -54,6 +54,7 @@ public:
   const std::vector<std::unique_ptr<Server>>& servers() const { return servers_; }
   const engine::Simulation& simulation() const { return sim_; }
   const Transfers* network() const { return network_.get(); }  // null without a network
+  const LoadBalancer* balancer() const { return balancer_ ? &*balancer_ : nullptr; }  // null without one
   uint32_t client_address(const Request& r) const { return config_.clients[r.client_group].addresses[r.client]; }
 
 private:

@@ -16,7 +16,36 @@ std::unique_ptr<models::System> build_system(const models::SystemConfig& config)
   return std::make_unique<models::System>(config, registry);
 }
 
+namespace {
+// Hands every row to the result files and to a watcher; the watcher decides when to stop.
+class TeeSink final : public models::TimeSeriesSink {
+public:
+  TeeSink(models::TimeSeriesSink* files, models::TimeSeriesSink& watcher) : files_(files), watcher_(watcher) {}
+  void on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers) override
+  {
+    if (files_) files_->on_interval(row, servers);
+    watcher_.on_interval(row, servers);
+  }
+  void on_link_interval(std::span<const models::LinkIntervalRow> links) override
+  {
+    if (files_) files_->on_link_interval(links);
+    watcher_.on_link_interval(links);
+  }
+  bool stop_requested() override { return watcher_.stop_requested(); }
+
+private:
+  models::TimeSeriesSink* files_;
+  models::TimeSeriesSink& watcher_;
+};
+}  // namespace
+
 models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir)
+{
+  return run_scenario(config, out_dir, nullptr);
+}
+
+models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir,
+                                models::TimeSeriesSink* watcher)
 {
   auto system = build_system(config);
   std::optional<CsvTimeSeriesWriter> series;
@@ -24,6 +53,11 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
     std::filesystem::create_directories(out_dir);
     series.emplace(out_dir);
     system->set_time_series_sink(&*series);
+  }
+  std::optional<TeeSink> tee;
+  if (watcher) {
+    tee.emplace(series ? &*series : nullptr, *watcher);
+    system->set_time_series_sink(&*tee);
   }
   models::RunSummary summary = system->run();
   summary.analytic = models::analytic::match_model(config);

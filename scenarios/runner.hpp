@@ -16,5 +16,10 @@ std::unique_ptr<models::System> build_system(const models::SystemConfig& config)
 // Runs the scenario; when out_dir is not empty, creates it and writes summary.json,
 // timeseries.csv and servers.csv there.
 models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir);
+// The same, and every interval row also goes to `watcher` (the GUI's live charts), which can pause
+// the run by blocking and stop it through stop_requested() (models/metrics.hpp). A stopped run
+// still writes its result files, covering the time simulated until the stop.
+models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir,
+                                models::TimeSeriesSink* watcher);
 
 }  // namespace lbsim::scenarios

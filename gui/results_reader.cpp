@@ -1,0 +1,201 @@
+#include "gui/results_reader.hpp"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTextStream>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+namespace lbsim::gui {
+
+namespace {
+
+struct Csv {
+  QStringList header;
+  std::vector<QStringList> rows;
+  int column(const QString& name, const QString& file) const
+  {
+    const int i = static_cast<int>(header.indexOf(name));
+    if (i < 0) throw std::runtime_error(file.toStdString() + ": no column " + name.toStdString());
+    return i;
+  }
+};
+
+Csv read_csv(const QString& path, bool required = true)
+{
+  Csv csv;
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly | QIODevice::Text)) {
+    if (required) throw std::runtime_error(path.toStdString() + ": cannot be read");
+    return csv;
+  }
+  QTextStream in(&file);
+  bool first = true;
+  while (!in.atEnd()) {
+    const QString line = in.readLine();
+    if (line.isEmpty()) continue;
+    if (first) csv.header = split_csv_line(line), first = false;
+    else csv.rows.push_back(split_csv_line(line));
+  }
+  return csv;
+}
+
+double number(const QString& text)
+{
+  bool ok = false;
+  const double v = text.toDouble(&ok);
+  return ok ? v : std::numeric_limits<double>::quiet_NaN();
+}
+
+}  // namespace
+
+QStringList split_csv_line(const QString& line)
+{
+  QStringList fields;
+  QString field;
+  bool quoted = false;
+  for (qsizetype i = 0; i < line.size(); ++i) {
+    const QChar c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') field += '"', ++i;
+      else if (c == '"') quoted = false;
+      else field += c;
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields << field;
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  fields << field;
+  return fields;
+}
+
+bool is_study_dir(const QString& dir)
+{
+  return QFileInfo::exists(QDir(dir).filePath("summary.csv")) && !QFileInfo::exists(QDir(dir).filePath("summary.json"));
+}
+
+RunData read_run_dir(const QString& dir)
+{
+  const QDir d(dir);
+  RunData run;
+  QFile summary_file(d.filePath("summary.json"));
+  if (!summary_file.open(QIODevice::ReadOnly))
+    throw std::runtime_error(d.filePath("summary.json").toStdString() + ": cannot be read");
+  const nlohmann::json summary = nlohmann::json::parse(summary_file.readAll().toStdString(), nullptr, false);
+  if (summary.is_discarded() || !summary.is_object())
+    throw std::runtime_error(d.filePath("summary.json").toStdString() + ": not valid JSON");
+
+  run.label = QString::fromStdString(summary.value("scenario", std::string("run")));
+  const double simulated = summary.value("simulated_s", 0.0);
+  run.measure_start_s = summary.value("end_time_s", 0.0) - simulated;
+  if (summary.contains("slo") && summary["slo"].contains("p99_s")) run.slo_p99_s = summary["slo"]["p99_s"].get<double>();
+  std::map<QString, int> server_index;
+  for (const auto& s : summary.value("servers", nlohmann::json::array())) {
+    const QString name = QString::fromStdString(s.value("name", std::string()));
+    server_index[name] = static_cast<int>(run.servers.size());
+    run.servers << name;
+    run.server_completed.push_back(s.value("completed", 0.0));
+    run.server_price_per_s.push_back(simulated > 0 ? s.value("cost", 0.0) / simulated : 0.0);
+  }
+  std::map<QString, int> link_index;
+  for (const auto& l : summary.value("links", nlohmann::json::array())) {
+    const QString name = QString::fromStdString(l.value("name", std::string()));
+    link_index[name] = static_cast<int>(run.links.size());
+    run.links << name;
+  }
+  const auto& latency = summary.value("latency_s", nlohmann::json::object());
+  run.summary_text = QString("%1 requests completed, %2 rejected; throughput %3 req/s; p50 %4 ms, p99 %5 ms; cost %6")
+                         .arg(summary["requests"].value("completed", 0.0))
+                         .arg(summary["requests"].value("rejected", 0.0))
+                         .arg(summary.value("throughput_rps", 0.0), 0, 'f', 1)
+                         .arg(latency.value("p50", 0.0) * 1e3, 0, 'f', 2)
+                         .arg(latency.value("p99", 0.0) * 1e3, 0, 'f', 2)
+                         .arg(summary["cost"].value("total", 0.0), 0, 'f', 2);
+  run.finished = true;
+
+  const QString ts_path = d.filePath("timeseries.csv");
+  const Csv ts = read_csv(ts_path);
+  const Csv servers = read_csv(d.filePath("servers.csv"));
+  const Csv links = read_csv(d.filePath("links.csv"), false);
+  const int c_time = ts.column("time_s", ts_path), c_tp = ts.column("throughput_rps", ts_path),
+            c_mean = ts.column("latency_mean_s", ts_path), c_p50 = ts.column("latency_p50_s", ts_path),
+            c_p99 = ts.column("latency_p99_s", ts_path), c_fl = ts.column("in_flight", ts_path),
+            c_up = ts.column("servers_up", ts_path), c_arr = ts.column("arrived", ts_path),
+            c_com = ts.column("completed", ts_path), c_rej = ts.column("rejected", ts_path);
+  const QString sv_path = d.filePath("servers.csv");
+  const int s_time = servers.column("time_s", sv_path), s_name = servers.column("server", sv_path),
+            s_state = servers.column("state", sv_path), s_util = servers.column("utilization", sv_path),
+            s_queue = servers.column("queue", sv_path), s_done = servers.column("completed", sv_path);
+  // Rows of servers.csv and links.csv come in interval order, all servers (links) of an interval together.
+  size_t next_server_row = 0, next_link_row = 0;
+  for (const QStringList& r : ts.rows) {
+    IntervalBatch batch;
+    batch.row = {number(r.value(c_time)), number(r.value(c_tp)), number(r.value(c_mean)), number(r.value(c_p50)),
+                 number(r.value(c_p99)), number(r.value(c_fl)), number(r.value(c_up)), number(r.value(c_arr)),
+                 number(r.value(c_com)), number(r.value(c_rej))};
+    batch.servers.resize(static_cast<size_t>(run.servers.size()));
+    for (; next_server_row < servers.rows.size(); ++next_server_row) {
+      const QStringList& s = servers.rows[next_server_row];
+      if (number(s.value(s_time)) != batch.row.time_s) break;
+      const auto it = server_index.find(s.value(s_name));
+      if (it == server_index.end()) continue;
+      batch.servers[static_cast<size_t>(it->second)] = {s.value(s_state) == "up", number(s.value(s_util)),
+                                                         number(s.value(s_queue)), number(s.value(s_done))};
+    }
+    if (!links.header.isEmpty()) {
+      batch.link_utilization.assign(static_cast<size_t>(run.links.size()), 0.0);
+      const int l_time = links.column("time_s", "links.csv"), l_name = links.column("link", "links.csv"),
+                l_util = links.column("utilization", "links.csv");
+      for (; next_link_row < links.rows.size(); ++next_link_row) {
+        const QStringList& l = links.rows[next_link_row];
+        if (number(l.value(l_time)) != batch.row.time_s) break;
+        const auto it = link_index.find(l.value(l_name));
+        if (it != link_index.end()) batch.link_utilization[static_cast<size_t>(it->second)] = number(l.value(l_util));
+      }
+    }
+    run.append(batch);
+  }
+  return run;
+}
+
+StudyData read_study_dir(const QString& dir)
+{
+  const QString path = QDir(dir).filePath("summary.csv");
+  const Csv csv = read_csv(path);
+  StudyData study;
+  study.name = QFileInfo(dir).fileName();
+  const int runs = csv.column("runs", path);
+  for (int i = 1; i < runs; ++i) study.varied << csv.header[i];
+  std::vector<std::pair<int, int>> metric_columns;  // (mean, ci)
+  for (int i = runs + 1; i < csv.header.size(); ++i) {
+    const QString& h = csv.header[i];
+    if (!h.endsWith("_mean")) continue;
+    const QString metric = h.chopped(5);
+    const int ci = static_cast<int>(csv.header.indexOf(metric + "_ci"));
+    study.metrics << metric;
+    metric_columns.emplace_back(i, ci);
+  }
+  for (const QStringList& r : csv.rows) {
+    StudyData::Point p;
+    for (int i = 1; i < runs; ++i) p.values << r.value(i);
+    for (const auto& [mean, ci] : metric_columns) {
+      p.mean.push_back(number(r.value(mean)));
+      const double half = ci >= 0 ? number(r.value(ci)) : 0.0;
+      p.ci.push_back(std::isnan(half) ? 0.0 : half);
+    }
+    study.points.push_back(std::move(p));
+  }
+  return study;
+}
+
+}  // namespace lbsim::gui

@@ -1,0 +1,423 @@
+// The one file that includes Qt Charts (see series_adapter.hpp).
+#include "gui/series_adapter.hpp"
+
+#include "gui/decimate.hpp"
+
+#include <QtCharts/QBarCategoryAxis>
+#include <QtCharts/QBarSeries>
+#include <QtCharts/QBarSet>
+#include <QtCharts/QChart>
+#include <QtCharts/QChartView>
+#include <QtCharts/QLegendMarker>
+#include <QtCharts/QLineSeries>
+#include <QtCharts/QValueAxis>
+
+#include <QFile>
+#include <QPainter>
+#include <QSvgGenerator>
+#include <QTextStream>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace lbsim::gui {
+
+const std::vector<ChartInfo>& run_charts()
+{
+  static const std::vector<ChartInfo> charts = {
+      {ChartKind::Latency, "Latency percentiles", "latency"},
+      {ChartKind::Throughput, "Throughput", "throughput"},
+      {ChartKind::InFlight, "In flight and queues", "in_flight"},
+      {ChartKind::Utilization, "Utilization per server", "utilization"},
+      {ChartKind::ServersCost, "Servers up and cost", "servers_cost"},
+      {ChartKind::Errors, "Errors and rejections", "errors"},
+      {ChartKind::LoadShare, "Share of the load", "load_share"},
+      {ChartKind::Links, "Link utilization", "links"},
+  };
+  return charts;
+}
+
+const ChartInfo& study_chart()
+{
+  static const ChartInfo info{ChartKind::Study, "Study", "study"};
+  return info;
+}
+
+namespace {
+
+struct Line {
+  QString name;
+  std::vector<double> x, y;
+  bool right_axis = false;
+  bool dashed = false;
+  bool in_legend = true;
+  int colour = -1;  // index into the palette; -1: next
+};
+
+const QList<QColor>& series_colours()
+{
+  static const QList<QColor> colours = {QColor(31, 119, 180), QColor(255, 127, 14), QColor(44, 160, 44),
+                                        QColor(214, 39, 40),  QColor(148, 103, 189), QColor(140, 86, 75),
+                                        QColor(227, 119, 194), QColor(127, 127, 127), QColor(188, 189, 34),
+                                        QColor(23, 190, 207)};
+  return colours;
+}
+
+QString prefixed(const RunData& run, const QString& name, size_t runs)
+{
+  return runs > 1 ? run.label + ": " + name : name;
+}
+
+std::vector<double> times(const RunData& run)
+{
+  std::vector<double> t;
+  t.reserve(run.rows.size());
+  for (const IntervalPoint& p : run.rows) t.push_back(p.time_s);
+  return t;
+}
+
+template <class F>
+std::vector<double> column(const RunData& run, F f)
+{
+  std::vector<double> v;
+  v.reserve(run.rows.size());
+  for (const IntervalPoint& p : run.rows) v.push_back(f(p));
+  return v;
+}
+
+// Beyond this many servers a chart shows their minimum, mean and maximum instead of one line each.
+constexpr size_t kMaxServerLines = 24;
+
+// One line per server of `value`, or min/mean/max over the servers when there are many.
+void server_lines(std::vector<Line>& lines, const RunData& run, size_t runs, const std::vector<double>& t,
+                  const QString& prefix, double (*value)(const ServerPoint&))
+{
+  const size_t n = run.server_rows.size();
+  if (n <= kMaxServerLines) {
+    for (size_t s = 0; s < n; ++s) {
+      std::vector<double> v;
+      for (const ServerPoint& p : run.server_rows[s]) v.push_back(value(p));
+      lines.push_back({prefixed(run, prefix + run.servers.value(static_cast<qsizetype>(s)), runs),
+                       std::vector<double>(t.begin(), t.begin() + static_cast<long>(std::min(v.size(), t.size()))), v});
+    }
+    return;
+  }
+  Line lo{prefixed(run, prefix + "min over servers", runs), {}, {}}, mean{prefixed(run, prefix + "mean over servers", runs), {}, {}},
+      hi{prefixed(run, prefix + "max over servers", runs), {}, {}};
+  for (size_t i = 0; i < t.size(); ++i) {
+    double a = std::numeric_limits<double>::infinity(), b = -a, sum = 0;
+    size_t count = 0;
+    for (size_t s = 0; s < n; ++s) {
+      if (i >= run.server_rows[s].size()) continue;
+      const double v = value(run.server_rows[s][i]);
+      a = std::min(a, v), b = std::max(b, v), sum += v, ++count;
+    }
+    if (count == 0) continue;
+    for (Line* l : {&lo, &mean, &hi}) l->x.push_back(t[i]);
+    lo.y.push_back(a), mean.y.push_back(sum / static_cast<double>(count)), hi.y.push_back(b);
+  }
+  lo.dashed = hi.dashed = true;
+  lines.push_back(lo), lines.push_back(mean), lines.push_back(hi);
+}
+
+// The lines of a time chart of `runs`, with the y axis titles.
+std::vector<Line> run_lines(ChartKind kind, const std::vector<const RunData*>& runs, QString& y_title, QString& y2_title)
+{
+  std::vector<Line> lines;
+  const size_t n = runs.size();
+  int run_index = 0;
+  for (const RunData* run : runs) {
+    const std::vector<double> t = times(*run);
+    const int base = run_index * 2;
+    switch (kind) {
+      case ChartKind::Latency:
+        y_title = "response time (ms)";
+        lines.push_back({prefixed(*run, "p50", n), t, column(*run, [](auto& p) { return p.latency_p50_s * 1e3; })});
+        lines.back().colour = base;
+        lines.push_back({prefixed(*run, "p99", n), t, column(*run, [](auto& p) { return p.latency_p99_s * 1e3; })});
+        lines.back().colour = base + 1;
+        if (run->slo_p99_s && !t.empty() && run_index == 0) {
+          Line slo{"SLO p99", {t.front(), t.back()}, {*run->slo_p99_s * 1e3, *run->slo_p99_s * 1e3}};
+          slo.dashed = true;
+          slo.colour = 3;
+          lines.push_back(slo);
+        }
+        break;
+      case ChartKind::Throughput:
+        y_title = "completed requests/s";
+        lines.push_back({prefixed(*run, "throughput", n), t, column(*run, [](auto& p) { return p.throughput_rps; })});
+        break;
+      case ChartKind::InFlight:
+        y_title = "requests";
+        lines.push_back({prefixed(*run, "in flight", n), t, column(*run, [](auto& p) { return p.in_flight; })});
+        server_lines(lines, *run, n, t, "queue ", [](const ServerPoint& p) { return p.queue; });
+        break;
+      case ChartKind::Utilization:
+        y_title = "utilization (%)";
+        server_lines(lines, *run, n, t, "", [](const ServerPoint& p) { return p.utilization * 100; });
+        break;
+      case ChartKind::ServersCost: {
+        y_title = "servers up";
+        y2_title = "cumulative cost";
+        lines.push_back({prefixed(*run, "servers up", n), t, column(*run, [](auto& p) { return p.servers_up; })});
+        Line cost{prefixed(*run, "cost", n), t, run->cumulative_cost};
+        cost.right_axis = true;
+        lines.push_back(cost);
+        break;
+      }
+      case ChartKind::Errors:
+        y_title = "requests per interval";
+        lines.push_back({prefixed(*run, "rejected (503)", n), t, column(*run, [](auto& p) { return p.rejected; })});
+        break;
+      case ChartKind::Links:
+        y_title = "utilization (%)";
+        for (size_t l = 0; l < run->link_rows.size(); ++l) {
+          std::vector<double> u;
+          for (double v : run->link_rows[l]) u.push_back(v * 100);
+          lines.push_back({prefixed(*run, run->links.value(static_cast<qsizetype>(l)), n),
+                           std::vector<double>(t.begin(), t.begin() + static_cast<long>(u.size())), u});
+        }
+        break;
+      case ChartKind::LoadShare:
+      case ChartKind::Study: break;
+    }
+    ++run_index;
+  }
+  return lines;
+}
+
+void fit(QValueAxis* axis, double lo, double hi, bool from_zero)
+{
+  if (!std::isfinite(lo) || !std::isfinite(hi)) lo = 0, hi = 1;
+  if (from_zero) lo = std::min(lo, 0.0);
+  if (hi <= lo) hi = lo + 1;
+  axis->setRange(lo, from_zero ? hi * 1.05 : hi);
+  axis->applyNiceNumbers();
+}
+
+}  // namespace
+
+struct ChartWidget::Impl {
+  QChart* chart = nullptr;
+  QChartView* view = nullptr;
+  QValueAxis* x = nullptr;
+  QValueAxis* y = nullptr;
+  QValueAxis* y2 = nullptr;
+  std::vector<Line> lines;  // what is shown, undecimated
+  std::vector<QLineSeries*> series;
+
+  void clear()
+  {
+    chart->removeAllSeries();
+    series.clear();
+    for (QAbstractAxis* axis : chart->axes()) {
+      chart->removeAxis(axis);
+      delete axis;
+    }
+    x = y = y2 = nullptr;
+  }
+
+  void make_axes(const QString& x_title, const QString& y_title, const QString& y2_title)
+  {
+    x = new QValueAxis;
+    x->setTitleText(x_title);
+    chart->addAxis(x, Qt::AlignBottom);
+    y = new QValueAxis;
+    y->setTitleText(y_title);
+    chart->addAxis(y, Qt::AlignLeft);
+    if (!y2_title.isEmpty()) {
+      y2 = new QValueAxis;
+      y2->setTitleText(y2_title);
+      chart->addAxis(y2, Qt::AlignRight);
+    }
+  }
+
+  // Shows `next`: replaces the points of the series in place when the lines are the same ones
+  // (a live update), else builds the series anew.
+  void show_lines(std::vector<Line> next, int max_points, const QString& x_title, const QString& y_title,
+                  const QString& y2_title)
+  {
+    bool same = next.size() == lines.size() && x != nullptr && (y2 != nullptr) == !y2_title.isEmpty();
+    for (size_t i = 0; same && i < next.size(); ++i) same = next[i].name == lines[i].name;
+    if (!same) {
+      clear();
+      make_axes(x_title, y_title, y2_title);
+      int next_colour = 0;
+      for (const Line& line : next) {
+        auto* s = new QLineSeries;
+        s->setName(line.name);
+        QPen pen(series_colours()[(line.colour >= 0 ? line.colour : next_colour++) % series_colours().size()]);
+        pen.setWidthF(1.6);
+        if (line.dashed) pen.setStyle(Qt::DashLine);
+        s->setPen(pen);
+        chart->addSeries(s);
+        s->attachAxis(x);
+        s->attachAxis(line.right_axis && y2 ? y2 : y);
+        series.push_back(s);
+        if (!line.in_legend)
+          for (QLegendMarker* m : chart->legend()->markers(s)) m->setVisible(false);
+      }
+    }
+    lines = std::move(next);
+    double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo, r_lo = x_lo,
+           r_hi = -x_lo;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const QList<QPointF> points = decimate(lines[i].x, lines[i].y, max_points);
+      series[i]->replace(points);
+      for (const QPointF& p : points) {
+        x_lo = std::min(x_lo, p.x()), x_hi = std::max(x_hi, p.x());
+        double& lo = lines[i].right_axis ? r_lo : y_lo;
+        double& hi = lines[i].right_axis ? r_hi : y_hi;
+        lo = std::min(lo, p.y()), hi = std::max(hi, p.y());
+      }
+    }
+    fit(x, x_lo, x_hi, false);
+    fit(y, y_lo, y_hi, true);
+    if (y2) fit(y2, r_lo, r_hi, true);
+  }
+};
+
+ChartWidget::ChartWidget(const ChartInfo& info, QWidget* parent) : QWidget(parent), info_(info), impl_(std::make_unique<Impl>())
+{
+  impl_->chart = new QChart;
+  impl_->chart->setTitle(info.title);
+  impl_->chart->legend()->setAlignment(Qt::AlignBottom);
+  impl_->chart->setAnimationOptions(QChart::NoAnimation);
+  impl_->view = new QChartView(impl_->chart, this);  // owns the chart
+  impl_->view->setRenderHint(QPainter::Antialiasing);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->addWidget(impl_->view);
+}
+
+ChartWidget::~ChartWidget() = default;
+
+void ChartWidget::show_runs(const std::vector<const RunData*>& runs, int max_points)
+{
+  if (info_.kind == ChartKind::LoadShare) {
+    // A bar per server, a set per run: rebuilt each time (a handful of bars).
+    impl_->clear();
+    impl_->lines.clear();
+    auto* bars = new QBarSeries;
+    QStringList categories;
+    for (const RunData* run : runs) {
+      if (categories.isEmpty()) categories = run->servers;
+      auto* set = new QBarSet(run->label);
+      Line line{run->label, {}, {}};
+      const std::vector<double> share = run->load_share();
+      for (size_t i = 0; i < share.size(); ++i) {
+        *set << share[i] * 100;
+        line.x.push_back(static_cast<double>(i));
+        line.y.push_back(share[i] * 100);
+      }
+      bars->append(set);
+      impl_->lines.push_back(std::move(line));
+    }
+    impl_->chart->addSeries(bars);
+    auto* axis = new QBarCategoryAxis;
+    axis->append(categories);
+    impl_->chart->addAxis(axis, Qt::AlignBottom);
+    bars->attachAxis(axis);
+    impl_->y = new QValueAxis;
+    impl_->y->setTitleText("share of completed requests (%)");
+    impl_->chart->addAxis(impl_->y, Qt::AlignLeft);
+    bars->attachAxis(impl_->y);
+    double hi = 0;
+    for (const Line& l : impl_->lines)
+      for (double v : l.y) hi = std::max(hi, v);
+    fit(impl_->y, 0, hi, true);
+    return;
+  }
+  QString y_title, y2_title;
+  impl_->show_lines(run_lines(info_.kind, runs, y_title, y2_title), max_points, "time (s)", y_title, y2_title);
+}
+
+void ChartWidget::show_study(const StudyData& study, int x_key, int metric)
+{
+  std::vector<Line> lines;
+  int colour = 0;
+  for (const StudyLine& sl : study_lines(study, x_key, metric)) {
+    Line mean{sl.label, sl.x, sl.mean};
+    mean.colour = colour;
+    lines.push_back(mean);
+    // Confidence bars: one short vertical line per point, coloured as its line, not in the legend.
+    for (size_t i = 0; i < sl.x.size(); ++i) {
+      Line bar{sl.label + " ci " + QString::number(i), {sl.x[i], sl.x[i]},
+               {sl.mean[i] - sl.ci[i], sl.mean[i] + sl.ci[i]}};
+      bar.colour = colour;
+      bar.in_legend = false;
+      lines.push_back(bar);
+    }
+    ++colour;
+  }
+  impl_->chart->setTitle(study.metrics.value(metric) + " against " + study.varied.value(x_key));
+  impl_->lines.clear();  // a new selection: build the series anew
+  impl_->show_lines(std::move(lines), 100000, study.varied.value(x_key), study.metrics.value(metric), QString());
+  for (size_t i = 0; i < impl_->lines.size(); ++i)
+    if (impl_->lines[i].in_legend) impl_->series[i]->setPointsVisible(true);
+}
+
+int ChartWidget::series_count() const { return static_cast<int>(impl_->lines.size()); }
+
+qsizetype ChartWidget::point_count() const
+{
+  qsizetype n = 0;
+  for (const QLineSeries* s : impl_->series) n += s->count();
+  for (QAbstractSeries* s : impl_->chart->series())
+    if (auto* bars = qobject_cast<QBarSeries*>(s))
+      for (const QBarSet* set : bars->barSets()) n += set->count();
+  return n;
+}
+
+QString ChartWidget::csv() const
+{
+  QString out;
+  QTextStream text(&out);
+  text << "series,x,y\n";
+  for (const Line& line : impl_->lines) {
+    QString name = line.name;
+    if (name.contains(',') || name.contains('"')) name = '"' + name.replace("\"", "\"\"") + '"';
+    for (size_t i = 0; i < std::min(line.x.size(), line.y.size()); ++i)
+      text << name << ',' << QString::number(line.x[i], 'g', 17) << ',' << QString::number(line.y[i], 'g', 17) << '\n';
+  }
+  return out;
+}
+
+// The chart is laid out at `size` and its scene drawn directly: this works for charts never shown
+// (hidden tabs, lbsim-plot), where a widget grab would draw the chart at its unlaid-out size.
+void ChartWidget::render(QPainter& painter, QSize size) const
+{
+  const QRectF old = impl_->chart->geometry();
+  impl_->chart->setGeometry(QRectF(QPointF(0, 0), size));
+  impl_->chart->scene()->render(&painter, QRectF(QPointF(0, 0), size), QRectF(QPointF(0, 0), size));
+  impl_->chart->setGeometry(old);
+}
+
+QPixmap ChartWidget::image(QSize size) const
+{
+  QPixmap pixmap(size);
+  pixmap.fill(Qt::white);
+  QPainter painter(&pixmap);
+  painter.setRenderHint(QPainter::Antialiasing);
+  render(painter, size);
+  return pixmap;
+}
+
+bool ChartWidget::save_png(const QString& path, QSize size) const { return image(size).save(path, "PNG"); }
+
+bool ChartWidget::save_svg(const QString& path, QSize size) const
+{
+  QSvgGenerator svg;
+  svg.setFileName(path);
+  svg.setSize(size);
+  svg.setViewBox(QRect(QPoint(0, 0), size));
+  svg.setTitle(info_.title);
+  QPainter painter;
+  if (!painter.begin(&svg)) return false;
+  render(painter, size);
+  return painter.end() && QFile::exists(path);
+}
+
+}  // namespace lbsim::gui

@@ -1,0 +1,194 @@
+#include "gui/sim_worker.hpp"
+
+#include "scenarios/runner.hpp"
+
+#include <QThread>
+
+#include <exception>
+
+namespace lbsim::gui {
+
+// Runs on the worker thread: converts the rows and queues them for the GUI; blocks while paused.
+class SimWorker::Sink final : public models::TimeSeriesSink {
+public:
+  Sink(SimWorker& worker, const models::SystemConfig& config) : worker_(worker), has_network_(config.network.has_value())
+  {
+    if (config.duration) end_s_ = (config.warmup + *config.duration).seconds();
+    if (config.stop_requests) stop_requests_ = static_cast<double>(*config.stop_requests);
+  }
+
+  void on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers) override
+  {
+    IntervalBatch batch;
+    batch.row = {row.time_s,
+                 row.throughput_rps,
+                 row.latency_mean_s,
+                 row.latency_p50_s,
+                 row.latency_p99_s,
+                 static_cast<double>(row.in_flight),
+                 static_cast<double>(row.servers_up),
+                 static_cast<double>(row.arrived),
+                 static_cast<double>(row.completed),
+                 static_cast<double>(row.rejected)};
+    for (const models::ServerIntervalRow& s : servers)
+      batch.servers.push_back({std::string_view(s.state) == "up", s.utilization, s.queue, static_cast<double>(s.completed)});
+    completed_ += static_cast<double>(row.completed);
+    if (end_s_ > 0) worker_.progress_ = row.time_s / end_s_;
+    else if (stop_requests_ > 0) worker_.progress_ = std::min(1.0, completed_ / stop_requests_);
+    if (has_network_) held_ = std::move(batch);  // the links of this interval come next
+    else push(std::move(batch));
+    wait_while_paused();
+  }
+
+  void on_link_interval(std::span<const models::LinkIntervalRow> links) override
+  {
+    if (link_names_.isEmpty()) {
+      for (const models::LinkIntervalRow& l : links) link_names_ << QString::fromStdString(*l.link);
+      std::lock_guard lock(worker_.mutex_);
+      worker_.link_names_ = link_names_;
+    }
+    for (const models::LinkIntervalRow& l : links) held_.link_utilization.push_back(l.utilization);
+    push(std::move(held_));
+    held_ = {};
+  }
+
+  bool stop_requested() override { return worker_.stop_; }
+
+private:
+  void push(IntervalBatch batch)
+  {
+    std::lock_guard lock(worker_.mutex_);
+    worker_.pending_.push_back(std::move(batch));
+  }
+  void wait_while_paused()
+  {
+    std::unique_lock lock(worker_.mutex_);
+    worker_.resume_.wait(lock, [this] { return !worker_.paused_ || worker_.stop_; });
+  }
+
+  SimWorker& worker_;
+  bool has_network_;
+  double end_s_ = 0, stop_requests_ = 0, completed_ = 0;
+  IntervalBatch held_;
+  QStringList link_names_;
+};
+
+SimWorker::SimWorker(QObject* parent) : QObject(parent) {}
+
+SimWorker::~SimWorker()
+{
+  stop();
+  if (thread_) {
+    thread_->wait();
+    delete thread_;
+  }
+}
+
+RunData SimWorker::prepare(const models::SystemConfig& config)
+{
+  RunData run;
+  run.label = QString::fromStdString(config.name);
+  if (config.balancer) run.label += " (" + QString::fromStdString(config.balancer->algorithm) + ")";
+  for (const models::ServerConfig& s : config.servers) {
+    run.servers << QString::fromStdString(s.name);
+    run.server_price_per_s.push_back(s.price_per_hour / 3600.0);
+  }
+  if (config.metrics.slo_p99) run.slo_p99_s = config.metrics.slo_p99->seconds();
+  run.measure_start_s = config.warmup.seconds();
+  return run;
+}
+
+void SimWorker::start(const models::SystemConfig& config, const QString& out_dir)
+{
+  if (running_) return;
+  if (thread_) {
+    thread_->wait();
+    delete thread_;
+  }
+  running_ = true;
+  stop_ = false;
+  paused_ = false;
+  progress_ = 0;
+  {
+    std::lock_guard lock(mutex_);
+    pending_.clear();
+    link_names_.clear();
+    outcome_ = {};
+  }
+  thread_ = QThread::create([this, config, out_dir] { run(config, out_dir); });
+  thread_->start();
+}
+
+void SimWorker::run(models::SystemConfig config, QString out_dir)
+{
+  RunOutcome outcome;
+  try {
+    Sink sink(*this, config);
+    const models::RunSummary s = scenarios::run_scenario(config, out_dir.toStdString(), &sink);
+    outcome.stopped = stop_;
+    for (const models::ServerSummary& server : s.servers) outcome.server_completed.push_back(static_cast<double>(server.completed));
+    double p50 = 0, p99 = 0;
+    for (const auto& [p, v] : s.latency_percentiles_s) {
+      if (p == 50) p50 = v;
+      if (p == 99) p99 = v;
+    }
+    outcome.wall_seconds = s.wall_seconds;
+    outcome.events = static_cast<double>(s.events);
+    outcome.requests = static_cast<double>(s.arrived);
+    outcome.summary_text = QString("%1%2 requests completed, %3 rejected; %4 req/s; p50 %5 ms, p99 %6 ms; cost %7; "
+                                   "%8 events in %9 s")
+                               .arg(outcome.stopped ? "Stopped: " : "")
+                               .arg(s.completed)
+                               .arg(s.rejected)
+                               .arg(s.throughput_rps, 0, 'f', 1)
+                               .arg(p50 * 1e3, 0, 'f', 2)
+                               .arg(p99 * 1e3, 0, 'f', 2)
+                               .arg(s.cost_total, 0, 'f', 2)
+                               .arg(s.events)
+                               .arg(s.wall_seconds, 0, 'f', 2);
+  } catch (const std::exception& e) {
+    outcome.error = QString::fromStdString(e.what());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    outcome_ = outcome;
+  }
+  progress_ = 1;
+  running_ = false;
+  QMetaObject::invokeMethod(this, &SimWorker::finished, Qt::QueuedConnection);
+}
+
+void SimWorker::set_paused(bool paused)
+{
+  {
+    std::lock_guard lock(mutex_);
+    paused_ = paused;
+  }
+  resume_.notify_all();
+}
+
+void SimWorker::stop()
+{
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  resume_.notify_all();
+}
+
+std::vector<IntervalBatch> SimWorker::take(QStringList* link_names)
+{
+  std::lock_guard lock(mutex_);
+  if (link_names) *link_names = link_names_;
+  std::vector<IntervalBatch> rows;
+  rows.swap(pending_);
+  return rows;
+}
+
+RunOutcome SimWorker::outcome() const
+{
+  std::lock_guard lock(mutex_);
+  return outcome_;
+}
+
+}  // namespace lbsim::gui

@@ -1,0 +1,153 @@
+#include "gui/step_worker.hpp"
+
+#include "models/system.hpp"
+#include "scenarios/results_writer.hpp"
+#include "scenarios/client_addresses.hpp"
+#include "scenarios/runner.hpp"
+
+#include <QMap>
+
+#include <exception>
+
+namespace lbsim::gui {
+
+class StepWorker::Recorder final : public models::DispatchObserver {
+public:
+  explicit Recorder(StepWorker& worker) : worker_(worker) {}
+  void on_dispatch(const models::Request& r, uint32_t server, bool accepted) override
+  {
+    const models::System& system = *worker_.system_;
+    const auto& type = system.config().clients[r.client_group].mix[r.type];
+    StepRecord record;
+    record.time_s = QString::fromStdString(scenarios::format_seconds(r.sent.ns()));
+    record.client = QString::fromStdString(scenarios::format_ipv4(system.client_address(r)));
+    record.method = QString::fromStdString(type.method);
+    record.path = QString::fromStdString(type.path);
+    record.server = server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[server]->name());
+    record.status = accepted ? "dispatched" : (server == models::kNoServer ? "no_server" : "rejected");
+    if (const models::LoadBalancer* lb = system.balancer()) {
+      // The chosen server already counts this request as active (models/load_balancer.hpp).
+      const auto pool = lb->pool();
+      for (uint32_t i = 0; i < pool.size(); ++i) {
+        const unsigned active = pool[i].active - (i == server ? 1U : 0U);
+        record.pool_before += QString("%1%2: %3 active%4")
+                                  .arg(record.pool_before.isEmpty() ? "" : ", ",
+                                       QString::fromStdString(system.servers()[i]->name()))
+                                  .arg(active)
+                                  .arg(pool[i].eligible ? "" : " (not eligible)");
+      }
+    }
+    std::lock_guard lock(worker_.mutex_);
+    record.number = worker_.records_.size() + 1;
+    worker_.records_.push_back(record);
+  }
+
+private:
+  StepWorker& worker_;
+};
+
+StepWorker::StepWorker(QObject* parent) : QObject(parent), context_(new QObject)
+{
+  context_->moveToThread(&thread_);
+  thread_.start();
+}
+
+StepWorker::~StepWorker()
+{
+  // Whatever was queued runs first; the system is destroyed on its own thread, then the thread ends.
+  QMetaObject::invokeMethod(context_, [this] { system_.reset(); recorder_.reset(); }, Qt::BlockingQueuedConnection);
+  thread_.quit();
+  thread_.wait();
+  delete context_;
+}
+
+void StepWorker::load(const models::SystemConfig& config)
+{
+  QMetaObject::invokeMethod(context_, [this, config] {
+    try {
+      system_ = scenarios::build_system(config);
+      recorder_ = std::make_unique<Recorder>(*this);
+      system_->set_dispatch_observer(recorder_.get());
+      target_ = 0;
+      {
+        std::lock_guard lock(mutex_);
+        records_.clear();
+      }
+      step(0);
+    } catch (const std::exception& e) {
+      system_.reset();
+      emit failed(QString::fromStdString(e.what()));
+    }
+  }, Qt::QueuedConnection);
+}
+
+void StepWorker::step(int requests)
+{
+  QMetaObject::invokeMethod(context_, [this, requests] {
+    if (!system_) return;
+    try {
+      if (requests > 0) {
+        target_ += static_cast<uint64_t>(requests);
+        system_->run_until_sent(target_);
+      }
+      PoolSnapshot snap;
+      snap.time_s = QString::fromStdString(scenarios::format_seconds(system_->simulation().now().ns()));
+      const models::LoadBalancer* lb = system_->balancer();
+      if (lb) snap.algorithm = QString::fromStdString(lb->config().algorithm);
+      for (size_t i = 0; i < system_->servers().size(); ++i) {
+        const models::Server& s = *system_->servers()[i];
+        PoolSnapshot::Member m;
+        m.name = QString::fromStdString(s.name());
+        m.cores = s.config().cores;
+        m.busy_cores = s.busy_cores();
+        m.queue = static_cast<qsizetype>(s.queue_length());
+        if (lb) {
+          const models::PoolMember& p = lb->pool()[i];
+          m.weight = p.weight;
+          m.active = p.active;
+          m.eligible = p.eligible;
+        }
+        snap.members.push_back(m);
+      }
+      {
+        std::lock_guard lock(mutex_);
+        snapshot_ = std::move(snap);
+      }
+      emit stepped();
+    } catch (const std::exception& e) {
+      emit failed(QString::fromStdString(e.what()));
+    }
+  }, Qt::QueuedConnection);
+}
+
+std::vector<StepRecord> StepWorker::records() const
+{
+  std::lock_guard lock(mutex_);
+  return records_;
+}
+
+PoolSnapshot StepWorker::snapshot() const
+{
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+QString algorithm_rule(const QString& algorithm)
+{
+  static const QMap<QString, QString> rules = {
+      {"round_robin", "takes the servers in turn, skipping any that is not eligible."},
+      {"weighted_round_robin", "takes the servers in turn, each as often as its weight (smooth: interleaved, as nginx does)."},
+      {"least_connections", "sends to the server with the fewest active requests; ties go round robin among the tied."},
+      {"weighted_least_connections", "sends to the server with the fewest active requests per unit of weight."},
+      {"ip_hash", "hashes the client's address: one client always lands on the same server while the pool is unchanged."},
+      {"least_response_time", "sends to the server with the lowest decayed average response time (and fewest active)."},
+      {"sticky_round_robin", "a returning client keeps its server (until the idle timeout); new clients go round robin."},
+      {"random", "picks an eligible server uniformly at random (from the balancer's own RNG stream)."},
+      {"power_of_two_choices", "samples two servers at random and sends to the one with fewer active requests."},
+      {"consistent_hash", "hashes the request key onto a ring of servers: few keys move when the pool changes."},
+      {"maglev", "looks the request key's hash up in Maglev's permutation table: even spread, little movement."},
+  };
+  return rules.value(algorithm, algorithm.isEmpty() ? "No balancer: every request goes to the only server." : QString());
+}
+
+}  // namespace lbsim::gui

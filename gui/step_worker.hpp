@@ -1,0 +1,79 @@
+// StepWorker: the teaching step view's engine, on its own thread. It builds the scenario's
+// system and advances it one dispatched request at a time (models::System::run_until_sent, as
+// `lbsim trace` does), recording where each request went and a snapshot of the balancer's and the
+// servers' state after it.
+#pragma once
+
+#include "models/system_config.hpp"
+
+#include <QObject>
+#include <QString>
+#include <QThread>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace lbsim::models {
+class System;
+}
+
+namespace lbsim::gui {
+
+// One row of the trace (docs/results.md, lbsim trace).
+struct StepRecord {
+  uint64_t number = 0;
+  QString time_s, client, method, path, server, status;
+  // The balancer's view when it chose, before counting this request: "big: 0 active, small-1: 1 active".
+  QString pool_before;
+};
+
+// The balancer's view and the servers after a step.
+struct PoolSnapshot {
+  struct Member {
+    QString name;
+    int weight = 1;
+    unsigned active = 0;  // the balancer's count of requests dispatched and not answered
+    bool eligible = true;
+    unsigned busy_cores = 0;
+    int cores = 1;
+    qsizetype queue = 0;
+  };
+  QString algorithm;  // empty without a balancer
+  QString time_s;     // simulated clock
+  std::vector<Member> members;
+};
+
+class StepWorker : public QObject {
+  Q_OBJECT
+public:
+  explicit StepWorker(QObject* parent = nullptr);
+  ~StepWorker() override;
+
+  // Both return at once; the work happens on the worker thread, then stepped() or failed().
+  void load(const models::SystemConfig& config);
+  void step(int requests = 1);
+
+  std::vector<StepRecord> records() const;  // every request so far, in order
+  PoolSnapshot snapshot() const;
+
+signals:
+  void stepped();
+  void failed(const QString& message);
+
+private:
+  QThread thread_;
+  QObject* context_;  // lives on thread_: the queue of work
+  std::unique_ptr<models::System> system_;  // touched on thread_ only
+  uint64_t target_ = 0;
+  mutable std::mutex mutex_;
+  std::vector<StepRecord> records_;
+  PoolSnapshot snapshot_;
+  class Recorder;
+  std::unique_ptr<Recorder> recorder_;
+};
+
+// One sentence on how `algorithm` picks a server, for the step view.
+QString algorithm_rule(const QString& algorithm);
+
+}  // namespace lbsim::gui

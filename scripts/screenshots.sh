@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Regenerates the GUI screenshots in docs/images/ without a display (Qt's offscreen platform):
+# runs quickstart-network.yaml in lbsim-gui for a minute of simulated time, steps six requests in
+# the step view, and saves the window, four charts, the topology and the step view.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build}"
+settings="$(mktemp -d)"
+trap 'rm -rf "$settings"' EXIT
+QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$settings" "$build/gui/lbsim-gui" \
+  scenarios/examples/quickstart-network.yaml --set "duration=60 s" --steps 6 --screenshots docs/images
