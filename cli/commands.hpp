@@ -23,4 +23,11 @@ struct BenchOptions {
 };
 int bench_command(const BenchOptions& options);
 
+struct RemapCommandOptions {
+  std::string algorithm = "all";  // an algorithm name or all
+  uint32_t servers = 10;          // N before the change (>= 2)
+  uint32_t keys = 10'000;         // distinct client addresses
+};
+int remap_command(const RemapCommandOptions& options);
+
 }  // namespace lbsim::cli
