@@ -4,6 +4,7 @@
 #include "scenarios/loader.hpp"
 #include "scenarios/runner.hpp"
 #include "scenarios/scenario_error.hpp"
+#include "scenarios/study_spec.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -260,4 +261,13 @@ TEST_CASE("teaching: layer 4 pins the heavy client to one server, layer 7 spread
   CHECK(busiest == Approx(0.85).margin(0.05));
   for (const auto& server : l7.servers) CHECK(server.utilization == Approx(0.40).margin(0.03));
   CHECK(l4.latency_mean_s > 2.0 * l7.latency_mean_s);
+}
+
+TEST_CASE("the comparison studies of scenarios/studies load", "[layers][study]")
+{
+  for (const char* study : {"algorithm-table.yaml", "slow-server-study.yaml"}) {
+    INFO(study);
+    const auto spec = lbsim::scenarios::load_study_file(std::string(LBSIM_SOURCE_DIR) + "/scenarios/studies/" + study);
+    CHECK(spec.replications == 10);
+  }
 }
