@@ -13,7 +13,17 @@ int check_command(const std::string& file, const std::vector<std::string>& overr
     const models::SystemConfig c = scenarios::load_scenario_file(file, overrides);
     std::printf("%s: ok: scenario \"%s\", %zu client group(s), %zu server(s)", file.c_str(), c.name.c_str(),
                 c.clients.size(), c.servers.size());
-    if (c.balancer) std::printf(", balancer %s (%s)", c.balancer->name.c_str(), c.balancer->algorithm.c_str());
+    if (c.balancer) {
+      const models::BalancerConfig& b = *c.balancer;
+      std::printf(", balancer %s (%s", b.name.c_str(), b.algorithm.c_str());
+      if (b.layer == 4)
+        std::printf(", layer 4, %llu requests per connection", static_cast<unsigned long long>(b.requests_per_connection));
+      if (b.processing) std::printf(", processing %s on %d worker(s)", b.processing->describe().c_str(), b.workers);
+      if (b.max_connections)
+        std::printf(", max_connections %llu, backlog %llu", static_cast<unsigned long long>(*b.max_connections),
+                    static_cast<unsigned long long>(b.backlog.value_or(*b.max_connections)));
+      std::printf(")");
+    }
     if (c.network)
       std::printf(", a network of %zu nodes and %zu links", c.network->nodes.size(), c.network->links.size());
     if (c.duration) std::printf(", runs %s", scenarios::format_time(c.duration->ns()).c_str());

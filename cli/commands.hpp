@@ -25,5 +25,11 @@ int bench_command(const BenchOptions& options);
 
 // Renders a results folder's charts to PNG by running lbsim-plot (a Qt program; lbsim has no Qt).
 int plot_command(const std::string& results_dir, const std::string& out_dir, int width, int height);
+struct RemapCommandOptions {
+  std::string algorithm = "all";  // an algorithm name or all
+  uint32_t servers = 10;          // N before the change (>= 2)
+  uint32_t keys = 10'000;         // distinct client addresses
+};
+int remap_command(const RemapCommandOptions& options);
 
 }  // namespace lbsim::cli

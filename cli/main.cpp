@@ -1,4 +1,5 @@
-// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, study, plan, plot).
+// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, remap, study, plan,
+// plot).
 #include "cli/commands.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/study_command.hpp"
@@ -48,6 +49,13 @@ int main(int argc, char** argv)
                         "An algorithm name, 'both' (round_robin and least_connections, the W1 pair) or 'all'");
   bench_app->add_option("--out", bench.out_dir, "Keep the runs' result files in this folder");
 
+  lbsim::cli::RemapCommandOptions remap;
+  CLI::App* remap_app = app.add_subcommand(
+      "remap", "Print the share of clients each algorithm moves when one server is added or removed");
+  remap_app->add_option("--algorithm", remap.algorithm, "An algorithm name or 'all'");
+  remap_app->add_option("--servers", remap.servers, "Servers before the change (N)")->check(CLI::Range(2, 100000));
+  remap_app->add_option("--keys", remap.keys, "Distinct client addresses")->check(CLI::Range(1, 1 << 24));
+
   int jobs = 0;
   CLI::App* study = app.add_subcommand("study", "Run a study: a grid of values x replications, with confidence intervals");
   study->add_option("FILE", file, "Study YAML file")->required();
@@ -77,6 +85,7 @@ int main(int argc, char** argv)
   if (*run) return lbsim::cli::run_command(file, out_dir, overrides, quiet);
   if (*trace) return lbsim::cli::trace_command(file, trace_requests, overrides);
   if (*bench_app) return lbsim::cli::bench_command(bench);
+  if (*remap_app) return lbsim::cli::remap_command(remap);
   if (*study) return lbsim::cli::study_command(file, out_dir, jobs, overrides);
   if (*plan) return lbsim::cli::plan_command(file, out_dir, jobs, overrides);
   if (*plot) return lbsim::cli::plot_command(file, out_dir, plot_width, plot_height);

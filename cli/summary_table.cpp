@@ -1,5 +1,6 @@
 #include "cli/summary_table.hpp"
 
+#include "models/balance.hpp"
 #include "scenarios/results_writer.hpp"
 
 #include <cmath>
@@ -104,6 +105,28 @@ std::string summary_table(const models::RunSummary& s)
     out += line("%-16s %12llu %10llu %11.1f%% %12.3f\n", server.name.c_str(),
                 static_cast<unsigned long long>(server.completed), static_cast<unsigned long long>(server.rejected),
                 100.0 * server.utilization, server.mean_queue);
+  if (s.servers.size() > 1) {
+    std::vector<uint64_t> completed;
+    for (const auto& server : s.servers) completed.push_back(server.completed);
+    const models::BalanceFigures b = models::balance_of(completed);
+    out += line("balance      max/mean %.3f   Jain's index %.4f (completed requests per server)\n", b.max_over_mean,
+                b.jain_index);
+  }
+  if (s.balancer && (s.balancer->layer == 4 || s.balancer->utilization > 0 || s.balancer->max_connections > 0 ||
+                     s.balancer->rejected > 0)) {
+    const models::BalancerSummary& b = *s.balancer;
+    out += line("balancer     %s, layer %d: utilization %.1f%% of %d worker(s), mean run queue %.3f, mean backlog %.3f, "
+                "%llu rejected (503)\n",
+                b.name.c_str(), b.layer, 100.0 * b.utilization, b.workers, b.mean_run_queue, b.mean_backlog,
+                static_cast<unsigned long long>(b.rejected));
+    if (b.max_connections > 0)
+      out += line("             max_connections %llu: mean in progress %.3f, at most %llu\n",
+                  static_cast<unsigned long long>(b.max_connections), b.mean_in_progress,
+                  static_cast<unsigned long long>(b.max_in_progress));
+    if (b.layer == 4)
+      out += line("             %llu connections opened, %.2f requests per connection\n",
+                  static_cast<unsigned long long>(b.connections_opened), b.requests_per_connection);
+  }
   out += links_section(s);
   out += analytic_section(s);
   if (s.stopped_early)

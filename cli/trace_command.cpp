@@ -20,15 +20,21 @@ public:
   }
   void on_dispatch(const models::Request& r, uint32_t server, bool accepted) override
   {
+    print(r, server, accepted ? "dispatched" : (server == models::kNoServer ? "no_server" : "rejected"));
+  }
+  // max_connections and the balancer's backlog were full: a 503 from the balancer itself.
+  void on_balancer_refused(const models::Request& r) override { print(r, models::kNoServer, "balancer_full"); }
+
+private:
+  void print(const models::Request& r, uint32_t server, const char* status)
+  {
     const auto& type = system_.config().clients[r.client_group].mix[r.type];
     const char* server_name = server == models::kNoServer ? "" : system_.servers()[server]->name().c_str();
-    const char* status = accepted ? "dispatched" : (server == models::kNoServer ? "no_server" : "rejected");
     std::printf("%s,%s,%s,%s,%s,%s\n", scenarios::format_seconds(r.sent.ns()).c_str(),
                 scenarios::format_ipv4(system_.client_address(r)).c_str(), type.method.c_str(), type.path.c_str(),
                 server_name, status);
   }
 
-private:
   const models::System& system_;
 };
 }  // namespace

@@ -20,6 +20,12 @@ public:
 
   // Picks a server and counts the request as active there; nullopt when none is eligible.
   std::optional<uint32_t> choose(uint32_t client_address, std::string_view path, SimTime now);
+  // Counts a request as active at `server` without a pick: a layer-4 request on an open connection.
+  void assign(uint32_t server)
+  {
+    ++pool_[server].active;
+    algorithm_->on_active_changed(pool_, server);
+  }
   // The request left the server refused, or failed: it is no longer active there.
   void release(uint32_t server)
   {

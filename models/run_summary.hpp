@@ -37,6 +37,23 @@ struct LatencySplit {
   double server_mean_s = 0, server_p99_s = 0;
 };
 
+// The balancer over the measured window (docs/results.md): its front end (processing and
+// connection limit, models/balancer_frontend.hpp) and its layer-4 connections.
+struct BalancerSummary {
+  std::string name, algorithm;
+  int layer = 7;
+  int workers = 1;
+  uint64_t max_connections = 0;  // 0 = no limit
+  double utilization = 0;        // of its workers; 0 without processing
+  double mean_run_queue = 0;     // waiting for a worker
+  double mean_backlog = 0;       // waiting beyond max_connections
+  double mean_in_progress = 0;
+  uint64_t max_in_progress = 0;
+  uint64_t rejected = 0;         // 503s from the balancer itself
+  uint64_t connections_opened = 0;          // layer 4: picks
+  double requests_per_connection = 0;       // layer 4: requests / connections opened
+};
+
 struct RunSummary {
   std::string scenario;
   uint64_t seed = 0;
@@ -52,6 +69,7 @@ struct RunSummary {
   LatencySplit latency_split;
   std::vector<LinkSummary> links;  // every directed link; empty without a network
   double cost_total = 0;
+  std::optional<BalancerSummary> balancer;  // with a balancer
   // Little's law: time-average requests in flight vs arrival rate times mean time in system.
   double little_l = 0, little_lambda_w = 0;
   uint64_t events = 0;

@@ -51,6 +51,7 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
     network_ = std::make_unique<Transfers>(config_, sim_, static_cast<TransferListener&>(*this));
     metrics_.set_links(network_.get());
   }
+  build_balancer_frontend();  // after the network: only with processing or max_connections (system_frontend.cpp)
 }
 
 System::~System() = default;
@@ -62,11 +63,11 @@ void System::start()
   if (config_.warmup > SimTime::zero())
     sim_.schedule_at(config_.warmup, handler_, 0, 0, kWarmupEndPriority);
   else
-    metrics_.start_measuring();
+    begin_measuring();
   for (auto& client : clients_) client->start();
 }
 
-void System::handle(const engine::Event&) { metrics_.start_measuring(); }  // also resets the links
+void System::handle(const engine::Event&) { begin_measuring(); }
 
 void System::on_request_sent(RequestId id)
 {
@@ -79,10 +80,23 @@ void System::on_request_sent(RequestId id)
     return;
   }
 
+  if (frontend_) frontend_->arrive(id, frontend_needs_processing(r));  // system_frontend.cpp
+  else dispatch_direct(id);
+
+  // With a front end the trace counts dispatches instead (on_frontend_admitted).
+  if (stop_after_sent_ && !frontend_ && sent_ >= stop_after_sent_) sim_.stop();
+  if (config_.stop_requests && metrics_.arrived() > kStopRequestsGiveUpFactor * *config_.stop_requests + 1000) {
+    stopped_early_ = true;
+    sim_.stop();
+  }
+}
+
+void System::dispatch_direct(RequestId id)
+{
+  Request& r = requests_[id];
   uint32_t server = 0;
   if (balancer_) {
-    const RequestType& type = config_.clients[r.client_group].mix[r.type];
-    const std::optional<uint32_t> choice = balancer_->choose(client_address(r), type.path, sim_.now());
+    const std::optional<uint32_t> choice = pick_server(r);
     server = choice ? *choice : kNoServer;
   }
   const bool accepted = server != kNoServer && servers_[server]->accept(id);
@@ -91,13 +105,8 @@ void System::on_request_sent(RequestId id)
     if (balancer_ && server != kNoServer) balancer_->release(server);
     metrics_.on_rejected(r);
     requests_.release(id);
+    if (frontend_) frontend_->leave();
     stop_if_finished();
-  }
-
-  if (stop_after_sent_ && sent_ >= stop_after_sent_) sim_.stop();
-  if (config_.stop_requests && metrics_.arrived() > kStopRequestsGiveUpFactor * *config_.stop_requests + 1000) {
-    stopped_early_ = true;
-    sim_.stop();
   }
 }
 
@@ -112,6 +121,7 @@ void System::on_service_complete(uint32_t server, RequestId id)
   if (balancer_) balancer_->on_response(server, sim_.now() - r.sent, sim_.now());
   metrics_.on_completed(r);
   requests_.release(id);
+  if (frontend_) frontend_->leave();
   stop_if_finished();
   if (config_.stop_requests && metrics_.completed() >= *config_.stop_requests) sim_.stop();
 }
@@ -147,7 +157,8 @@ void System::on_transfer_done(RequestId id)
   Request& r = requests_[id];
   switch (r.leg) {
     case kToBalancer:
-      if (balancer_) dispatch_via_network(id);
+      if (frontend_) frontend_->arrive(id, frontend_needs_processing(r));
+      else if (balancer_) dispatch_via_network(id);
       else {
         r.server = 0;
         arrive_at_server(id);
@@ -161,6 +172,7 @@ void System::on_transfer_done(RequestId id)
       const RequestType& type = config_.clients[r.client_group].mix[r.type];
       r.leg = kToClient;
       network_->send(network_->path_out(r.client_group), r.refused ? 0.0 : type.response_bytes, id);
+      if (frontend_) frontend_->leave();
       return;
     }
     case kToClient: {
@@ -179,18 +191,39 @@ void System::dispatch_via_network(RequestId id)
 {
   Request& r = requests_[id];
   const RequestType& type = config_.clients[r.client_group].mix[r.type];
-  const std::optional<uint32_t> choice = balancer_->choose(client_address(r), type.path, sim_.now());
+  const std::optional<uint32_t> choice = pick_server(r);
   if (!choice) {
     report_dispatch(r, kNoServer, false);
     r.refused = true;
     r.leg = kToClient;
     network_->send(network_->path_out(r.client_group), 0.0, id);
+    if (frontend_) frontend_->leave();
     return;
   }
   r.server = *choice;
   r.dispatched = sim_.now();
   r.leg = kToServer;
   network_->send(network_->path_to_server(r.server), type.request_bytes, id);
+}
+
+// The balancer itself refused the request (max_connections and its backlog full): a 503 that
+// goes straight back to the client.
+void System::refuse_at_balancer(RequestId id)
+{
+  Request& r = requests_[id];
+  if (!network_) {
+    if (dispatch_observer_) dispatch_observer_->on_balancer_refused(r);
+    metrics_.on_rejected(r);
+    requests_.release(id);
+    stop_if_finished();
+    return;
+  }
+  if (dispatch_observer_) dispatch_observer_->on_balancer_refused(r);
+  ++dispatched_;
+  if (stop_after_sent_ && dispatched_ >= stop_after_sent_) sim_.stop();
+  r.refused = true;
+  r.leg = kToClient;
+  network_->send(network_->path_out(r.client_group), 0.0, id);
 }
 
 void System::arrive_at_server(RequestId id)
@@ -303,6 +336,7 @@ RunSummary System::summarize(double wall_seconds) const
   const double admitted_rate = s.simulated_s > 0 ? static_cast<double>(s.arrived - s.rejected) / s.simulated_s : 0.0;
   s.little_lambda_w = admitted_rate * s.latency_mean_s;
   if (network_ && s.simulated_s > 0) s.little_lambda_w += metrics_.rejected_time_s() / s.simulated_s;
+  s.balancer = balancer_summary(now);  // system_frontend.cpp
   s.events = sim_.events_processed();
   s.fingerprint = fingerprint_.hex();
   s.stopped_early = stopped_early_;

@@ -5,7 +5,9 @@
 
 #include "engine/fingerprint.hpp"
 #include "engine/simulation.hpp"
+#include "models/balancer_frontend.hpp"
 #include "models/client_group.hpp"
+#include "models/connections.hpp"
 #include "models/load_balancer.hpp"
 #include "models/metrics.hpp"
 #include "models/request.hpp"
@@ -30,11 +32,14 @@ public:
   // Without a network this is when the request is sent; with one, when it reaches its server (or
   // the balancer finds none), so requests of different regions may come in another order.
   virtual void on_dispatch(const Request& request, uint32_t server, bool accepted) = 0;
+  // The balancer itself refused the request (max_connections and its backlog were full).
+  virtual void on_balancer_refused(const Request& request) { on_dispatch(request, kNoServer, false); }
 };
 
 class System final : private RequestSink,
                      private ServerListener,
                      private TransferListener,
+                     private FrontendListener,
                      private engine::EventHandler {
 public:
   System(SystemConfig config, const BalancerRegistry& balancers);
@@ -66,6 +71,16 @@ private:
   void arrive_at_server(RequestId id);
   void respond_via_network(RequestId id);
   void report_dispatch(const Request& r, uint32_t server, bool accepted);
+  void dispatch_direct(RequestId id);
+  void refuse_at_balancer(RequestId id);  // without a network: pick, and hand to the server
+  // The balancer's layer 4, front end and connections (system_frontend.cpp).
+  void build_balancer_frontend();
+  void begin_measuring();
+  bool frontend_needs_processing(const Request& r) const;
+  std::optional<uint32_t> pick_server(const Request& r);
+  void on_frontend_admitted(RequestId id) override;
+  void on_frontend_refused(RequestId id) override;
+  std::optional<BalancerSummary> balancer_summary(SimTime now) const;
   void handle(const engine::Event& event) override;  // warm-up end
   void start();
   void stop_if_finished();
@@ -80,6 +95,8 @@ private:
   std::optional<LoadBalancer> balancer_;
   MetricsRecorder metrics_;
   std::unique_ptr<Transfers> network_;  // built last, only with a network
+  std::unique_ptr<ConnectionTable> connections_;  // layer 4 only
+  std::unique_ptr<BalancerFrontend> frontend_;    // built after the network, only when needed
   DispatchObserver* dispatch_observer_ = nullptr;
   engine::HandlerId handler_;
   uint64_t sent_ = 0;

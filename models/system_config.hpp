@@ -84,6 +84,16 @@ struct BalancerConfig {
   uint64_t table_size = 65537;                    // maglev
   SimTime decay = engine::seconds(10);            // least_response_time
   SimTime sticky_timeout = engine::minutes(10);   // sticky_round_robin
+  // The balancer as a station of its own (models/balancer_frontend.hpp, docs/model.md).
+  int layer = 7;                                  // 7: a pick per request; 4: a pick per connection
+  DistributionPtr processing;                     // time per request (L7) or per new connection (L4); null = none
+  int workers = 1;                                // event-loop threads serving `processing`
+  std::optional<uint64_t> max_connections;        // requests in progress beyond which new ones wait
+  std::optional<uint64_t> backlog;                // waiting beyond max_connections; default max_connections
+  uint64_t requests_per_connection = 100;         // layer 4: requests a client sends on one connection
+  // True when the balancer needs its front end (a processing time or a connection limit); without
+  // one the balancer adds no events at all.
+  bool has_frontend() const { return processing != nullptr || max_connections.has_value(); }
 };
 
 // One full-duplex link of the network, between two nodes by name. The loader has already expanded

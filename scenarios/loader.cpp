@@ -492,8 +492,8 @@ private:
     r_.require_map(b, "balancer");
     r_.check_keys(b, "balancer",
                   {"name", "algorithm", "variant", "layer", "processing", "sticky", "choices", "hash_key", "table_size",
-                   "decay"},
-                  {"health_check", "passive", "max_connections", "requests_per_connection", "retries"});
+                   "decay", "workers", "max_connections", "backlog", "requests_per_connection"},
+                  {"health_check", "passive", "retries"});
     models::BalancerConfig config;
     if (b["name"]) config.name = r_.string(b["name"], "balancer.name");
     models::BalancerRegistry registry;
@@ -549,13 +549,12 @@ private:
       if (text != "4" && text != "7")
         r_.fail(layer_node, "balancer.layer must be 4 (TCP) or 7 (HTTP), got " +
                                 (text.empty() ? std::string("no number") : "\"" + text + "\""));
-      if (text == "4")
-        r_.fail(layer_node, "layer 4 balancing is part of the scenario format but not implemented in this version of "
-                            "lbsim yet; use layer: 7 or remove layer");
+      config.layer = text == "4" ? 4 : 7;
+      if (config.layer == 4 && config.hash_key == "path")
+        r_.fail(b["hash_key"], "a layer 4 balancer sees TCP connections, not HTTP paths: hash_key: path needs "
+                               "layer: 7 (or hash_key: client)");
     }
-    if (b["processing"] && r_.time_ns(b["processing"], "balancer.processing", true) != 0)
-      r_.fail(b["processing"], "balancer.processing time is part of the scenario format but not implemented in this "
-                               "version of lbsim yet (use 0)");
+    read_balancer_station(b, config);
     // Whatever else the algorithm checks in its options is reported here, at the balancer, rather
     // than as a failed run.
     try {
@@ -571,6 +570,34 @@ private:
       r_.fail(b["algorithm"] ? b["algorithm"] : b, std::string("balancer: ") + e.what());
     }
     return config;
+  }
+
+  // The balancer as a station (models/balancer_frontend.hpp) and its layer-4 connections.
+  void read_balancer_station(const YAML::Node& b, models::BalancerConfig& config)
+  {
+    if (const YAML::Node p = b["processing"]) {
+      models::DistributionPtr d = read_time_distribution(p, "balancer.processing", r_, base_dir_);
+      if (d && d->mean() > 0) config.processing = std::move(d);
+    }
+    if (const YAML::Node w = b["workers"]) {
+      if (!config.processing)
+        r_.fail(w, "balancer.workers are the threads that spend balancer.processing; set processing (e.g. 50 us) "
+                   "or remove workers");
+      config.workers = static_cast<int>(r_.integer(w, "balancer.workers", 1, 4096));
+    }
+    if (const YAML::Node m = b["max_connections"])
+      config.max_connections = static_cast<uint64_t>(r_.integer(m, "balancer.max_connections", 1, 1'000'000'000));
+    if (const YAML::Node q = b["backlog"]) {
+      if (!config.max_connections)
+        r_.fail(q, "balancer.backlog is the queue beyond max_connections; set max_connections or remove backlog");
+      config.backlog = static_cast<uint64_t>(r_.integer(q, "balancer.backlog", 0, 1'000'000'000));
+    }
+    if (const YAML::Node k = b["requests_per_connection"]) {
+      // At layer 7 the client still reuses its connection to the balancer, but the balancer picks per
+      // request, so the value changes nothing there (kept so that a study can vary layer alone).
+      config.requests_per_connection =
+          static_cast<uint64_t>(r_.integer(k, "balancer.requests_per_connection", 1, 1'000'000'000));
+    }
   }
 
   // The network section (docs/network.md). Node names: the client regions, `nodes` (transit

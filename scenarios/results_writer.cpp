@@ -1,5 +1,7 @@
 #include "scenarios/results_writer.hpp"
 
+#include "models/balance.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -7,6 +9,7 @@
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 namespace lbsim::scenarios {
 
@@ -104,6 +107,12 @@ std::string summary_json(const models::RunSummary& s)
                        {"mean_queue", server.mean_queue},
                        {"cost", server.cost}});
   j["servers"] = servers;
+  {
+    std::vector<uint64_t> completed;
+    for (const auto& server : s.servers) completed.push_back(server.completed);
+    const models::BalanceFigures b = models::balance_of(completed);
+    j["balance"] = {{"max_over_mean", b.max_over_mean}, {"jain_index", b.jain_index}};
+  }
   ordered_json links = ordered_json::array();
   for (const auto& link : s.links)
     links.push_back({{"name", link.name},
@@ -114,6 +123,22 @@ std::string summary_json(const models::RunSummary& s)
                      {"throughput_mbps", link.throughput_mbps},
                      {"bytes", link.bytes}});
   j["links"] = links;
+  if (s.balancer) {
+    const models::BalancerSummary& b = *s.balancer;
+    j["balancer"] = {{"name", b.name},
+                     {"algorithm", b.algorithm},
+                     {"layer", b.layer},
+                     {"workers", b.workers},
+                     {"max_connections", b.max_connections},
+                     {"utilization", b.utilization},
+                     {"mean_run_queue", b.mean_run_queue},
+                     {"mean_backlog", b.mean_backlog},
+                     {"mean_in_progress", b.mean_in_progress},
+                     {"max_in_progress", b.max_in_progress},
+                     {"rejected", b.rejected},
+                     {"connections_opened", b.connections_opened},
+                     {"requests_per_connection", b.requests_per_connection}};
+  }
   j["cost"] = {{"total", s.cost_total},
                {"per_million_requests", s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0}};
   if (s.slo_p99_s) {

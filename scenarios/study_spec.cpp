@@ -108,6 +108,12 @@ std::string skeleton_summary_json(const models::SystemConfig& config)
       link.name = info.name;
       s.links.push_back(link);
     }
+  if (config.balancer) {
+    models::BalancerSummary b;
+    b.name = config.balancer->name;
+    b.algorithm = config.balancer->algorithm;
+    s.balancer = b;
+  }
   s.analytic = models::analytic::match_model(config);
   return summary_json(s);
 }

@@ -313,6 +313,11 @@ AnalyticPrediction match_model(const SystemConfig& config)
                   "the queueing models here");
     for (const ServerConfig& s : config.servers)
       if (!(s.speed > 0) || s.cores < 1) return none("server \"" + s.name + "\" has no capacity");
+    if (config.balancer && config.balancer->has_frontend())
+      return none("the balancer is a queueing station of its own (processing or max_connections): the models here "
+                  "cover the servers only");
+    if (config.balancer && config.balancer->layer == 4 && config.servers.size() > 1)
+      return none("a layer 4 balancer picks per connection, not per request: the routing models here do not apply");
     Load load;
     if (std::string why = read_load(config, load); !why.empty()) return none(why);
     if (config.servers.size() == 1) return one_server(config.servers.front(), load.lambda, load, "");
