@@ -1,4 +1,4 @@
-// ClientGroup: an open-loop source of requests (poisson, constant or scripted arrivals) from a
+// ClientGroup: an open-loop source of requests (poisson, constant, diurnal or scripted arrivals) from a
 // population of client addresses, each request drawn from the group's mix of request types.
 #pragma once
 
@@ -23,6 +23,8 @@ public:
 
   void start();  // schedules the first arrival
   void handle(const engine::Event& event) override;
+  // A `rate` step of the timeline: from now on, arrivals at the new rate (poisson and constant).
+  void set_rate(double rate_per_s);
   const ClientGroupConfig& config() const { return config_; }
   // A scripted group that has sent its whole script sends nothing more.
   bool exhausted() const
@@ -32,6 +34,7 @@ public:
 
 private:
   void schedule_next();
+  double diurnal_rate(SimTime t) const;
   uint32_t pick_type();
 
   uint32_t index_;
@@ -46,6 +49,11 @@ private:
   double mean_gap_s_ = 0;  // 1 / rate
   SimTime start_;
   uint64_t sent_ = 0;
+  double rate_per_s_ = 0;
+  uint64_t sent_at_start_ = 0;     // constant arrivals count from the last rate change
+  engine::EventHandle next_;       // the pending arrival
+  double rate_scale_ = 1;          // diurnal: a rate step scales the curve
+  double diurnal_k_ = 1, diurnal_trough_ = 0;
 };
 
 }  // namespace lbsim::models

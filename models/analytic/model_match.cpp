@@ -85,7 +85,9 @@ std::string read_load(const SystemConfig& config, Load& load)
   std::string single;
   for (const ClientGroupConfig& group : config.clients) {
     if (group.arrivals.process != ArrivalConfig::Process::poisson) {
-      const char* what = group.arrivals.process == ArrivalConfig::Process::constant ? "constant-rate" : "scripted";
+      const char* what = group.arrivals.process == ArrivalConfig::Process::constant  ? "constant-rate"
+                         : group.arrivals.process == ArrivalConfig::Process::diurnal ? "diurnal"
+                                                                                      : "scripted";
       return "client group \"" + group.name + "\" has " + what + " arrivals; the models here need Poisson arrivals";
     }
     const double rate = group.arrivals.rate_per_s;
@@ -301,8 +303,12 @@ AnalyticPrediction match_model(const SystemConfig& config)
 {
   try {
     if (config.servers.empty()) return none("the scenario has no servers");
-    for (const ServerConfig& s : config.servers)
+    if (!config.timeline.empty()) return none("the timeline changes the system during the run; the models are steady state");
+    if (config.autoscaling) return none("the autoscaler changes the pool during the run; the models are steady state");
+    for (const ServerConfig& s : config.servers) {
       if (!(s.speed > 0) || s.cores < 1) return none("server \"" + s.name + "\" has no capacity");
+      if (s.mtbf > SimTime::zero()) return none("server \"" + s.name + "\" fails at random; the models assume servers that never fail");
+    }
     Load load;
     if (std::string why = read_load(config, load); !why.empty()) return none(why);
     if (config.servers.size() == 1) return one_server(config.servers.front(), load.lambda, load, "");

@@ -110,10 +110,23 @@ const std::vector<Case>& cases()
       at("maglev-table-not-prime.yaml", 15, 15,
          {"balancer.table_size must be a prime number (Maglev's table), got 1000; the next prime is 1009"}),
       at("not-implemented-key.yaml", 15, 3,
-         {"\"health_check\" in balancer is part of the scenario format but not implemented in this version of lbsim "
-          "yet"}),
+         {"\"max_connections\" in balancer is part of the scenario format but not implemented in this version of "
+          "lbsim yet"}),
+      at("resize-beyond-ceiling.yaml", 14, 37,
+         {"timeline[0] resizes db beyond the largest size in the catalog (8 cores, speed 1)",
+          "vertical scaling has a ceiling"}),
+      at("timeline-unknown-server.yaml", 12, 24, {"timeline[0].fail (a server) \"web-3\" is not known"}),
+      at("timeline-two-actions.yaml", 12, 5, {"timeline[0] must have exactly one action", "got 2"}),
+      at("timeline-key-of-other-action.yaml", 12, 31, {"\"downtime\" does not apply to a fail in timeline[0]"}),
+      at("autoscaling-max-below-min.yaml", 15, 8, {"autoscaling.max (3) is below min (4)"}),
+      at("autoscaling-unknown-group.yaml", 12, 10,
+         {"autoscaling.group (a server group) \"wbe\" is not known; did you mean \"web\"?"}),
+      at("add-without-balancer.yaml", 11, 23, {"needs a \"balancer\" in front of them"}),
+      at("health-timeout-over-interval.yaml", 10, 43,
+         {"balancer.health_check.timeout must not be longer than its interval"}),
+      at("failures-missing-mttr.yaml", 9, 28, {"servers[0].failures has no \"mttr\""}),
       at("not-implemented-process.yaml", 7, 16,
-         {"arrival process \"diurnal\" is part of the scenario format but not implemented in this version of lbsim "
+         {"arrival process \"bursty\" is part of the scenario format but not implemented in this version of lbsim "
           "yet"}),
       at("script-out-of-order.yaml", 11, 17,
          {"clients[0].arrivals.requests[1].at goes back in time", "list scripted requests in time order"}),
