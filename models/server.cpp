@@ -30,9 +30,9 @@ Server::Server(uint32_t index, const ServerConfig& config, engine::Simulation& s
 {
 }
 
-Admission Server::admit(RequestId request)
+Admission Server::admit(RequestId request, bool in_transit)
 {
-  if (!serving()) return Admission::unavailable;
+  if (state_ != ServerState::up && !(in_transit && state_ == ServerState::draining)) return Admission::unavailable;
   if (busy_ < static_cast<uint32_t>(config_.cores)) {
     start_service(request);
     return Admission::accepted;

@@ -4,8 +4,8 @@
 // busy the request waits; when `queue_limit` requests already wait, a new one is refused (503).
 //
 // Lifecycle (docs/model.md): provisioning -> up -> draining -> stopped, with failed (a crash) and
-// restarting (a resize) on the side. Only an up or draining server takes requests; a draining one
-// because requests already on their way to it are let in. The server is billed while provisioning,
+// restarting (a resize) on the side. Only an up server takes new requests; a draining one still
+// lets in requests that were already on their way to it. The server is billed while provisioning,
 // up, draining or restarting.
 #pragma once
 
@@ -43,7 +43,9 @@ public:
          ServerListener& listener, ServerState initial = ServerState::up);
 
   // queue_full: refused with 503; unavailable: the server is not running (the request fails).
-  Admission admit(RequestId request);
+  // A draining server takes only requests already on their way to it (`in_transit`: dispatched
+  // by the balancer before the drain began), never new ones from clients.
+  Admission admit(RequestId request, bool in_transit = false);
   bool accept(RequestId request) { return admit(request) == Admission::accepted; }
   void handle(const engine::Event& event) override;  // a service completion
 

@@ -236,7 +236,7 @@ void System::arrive_at_server(RequestId id)
   Request& r = requests_[id];
   r.at_server = sim_.now();
   const uint32_t server = r.server;
-  const Admission admission = servers_[server]->admit(id);
+  const Admission admission = servers_[server]->admit(id, balancer_.has_value());
   report_dispatch(r, server, admission == Admission::accepted);
   if (admission == Admission::accepted) return;
   if (admission == Admission::unavailable) {
