@@ -421,3 +421,87 @@ TEST_CASE("the contract's autoscaling example runs and follows the daily curve",
   for (const auto& row : r.rows) CHECK(row.servers_billed >= 2);
   CHECK(!of_kind(r, "scale_in").empty());
 }
+
+TEST_CASE("with a network, failures travel back to the balancer, which retries them", "[lifecycle][network]")
+{
+  const std::string text = R"(
+name: netfail
+seed: 3
+duration: 2 min
+clients:
+  - name: users
+    arrivals: { process: poisson, rate: 200/s }
+    mix: [{ request_size: 1 KB, response_size: 10 KB, work: { distribution: exponential, mean: 5 ms } }]
+network:
+  links:
+    - { between: [clients, lb], bandwidth: 1 Gbps, latency: 10 ms }
+    - { between: [lb, servers], bandwidth: 10 Gbps, latency: 1 ms }
+balancer:
+  algorithm: round_robin
+  health_check: { interval: 2 s, timeout: 1 s, rise: 2, fall: 3 }
+servers:
+  - { name: web, count: 3, cores: 2 }
+timeline:
+  - { at: 30 s, fail: web-1 }
+  - { at: 60 s, recover: web-1 }
+)";
+  const Run plain = run(text);
+  // A third of 200/s for the 5 s until the health checks mark web-1 down (at 35 s).
+  CHECK(plain.summary.failed == Approx(200 * 5 / 3.0).epsilon(0.2));
+  REQUIRE(of_kind(plain, "health_down").size() == 1);
+  CHECK(of_kind(plain, "health_down")[0].time == engine::seconds(35));
+  const Run retried = run(text, {"balancer.retries=2"});
+  CHECK(retried.summary.failed == 0);
+  CHECK(retried.summary.availability.retried > 0);
+}
+
+TEST_CASE("every balancer algorithm follows the pool as servers come, go and fail", "[lifecycle][balancers]")
+{
+  const std::string text = R"(
+name: pool
+seed: 8
+duration: 2 min
+clients:
+  - name: users
+    population: 500
+    arrivals: { process: poisson, rate: 300/s }
+    mix: [{ work: { distribution: exponential, mean: 5 ms } }]
+balancer:
+  algorithm: round_robin
+  retries: 1
+servers:
+  - { name: web, count: 3, cores: 2 }
+timeline:
+  - { at: 20 s, add: web, count: 2, provisioning_delay: 5 s }
+  - { at: 60 s, remove: web, count: 1 }
+  - { at: 80 s, fail: web-2 }
+)";
+  for (const char* algorithm : {"round_robin", "weighted_round_robin", "least_connections",
+                                "weighted_least_connections", "ip_hash", "least_response_time", "sticky_round_robin",
+                                "random", "power_of_two_choices", "consistent_hash", "maglev"}) {
+    INFO(algorithm);
+    auto system = build_system(load(text, {std::string("balancer.algorithm=") + algorithm}));
+    const models::RunSummary s = system->run();
+    REQUIRE(s.servers.size() == 5);
+    CHECK(s.servers[3].completed > 0);  // web-4 was added and got requests
+    CHECK(s.servers[4].state == "stopped");  // web-5, the newest, was removed
+    CHECK(s.servers[1].state == "failed");
+    CHECK(s.failed == 0);  // passive detection and the retry cover the failure
+    CHECK(s.rejected == 0);
+    CHECK(s.completed + s.in_flight_at_end == s.arrived);
+  }
+}
+
+TEST_CASE("autoscaler on requests_per_server and latency_p99", "[lifecycle][autoscaler]")
+{
+  // 400 req/s at 110/s per server: ceil(3.64) = 4 servers. (A target of exactly 100/s would put
+  // 5 servers on the ceil boundary, 5 x 80 / 100 = 4.0, where noise decides between 4 and 5.)
+  const Run rps = run(kSteady, {"autoscaling.metric=requests_per_server", "autoscaling.target=110/s",
+                                "duration=20 min"});
+  CHECK(rps.rows.back().servers_up == 4);
+  // p99 target 60 ms: more servers until the tail is short enough, within max.
+  const Run p99 = run(kSteady, {"autoscaling.metric=latency_p99", "autoscaling.target=60 ms", "duration=20 min"});
+  CHECK(p99.rows.back().servers_up >= 3);
+  CHECK(p99.rows.back().servers_up <= 20);
+  CHECK(!of_kind(p99, "scale_out").empty());
+}
