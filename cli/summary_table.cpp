@@ -98,7 +98,15 @@ std::string summary_table(const models::RunSummary& s)
   if (s.little_l > 0)
     out += line("Little's law L = %.4f, lambda*W = %.4f (%+.2f%%)\n", s.little_l, s.little_lambda_w,
                 100.0 * (s.little_lambda_w - s.little_l) / s.little_l);
-  if (s.cost_total > 0) out += line("cost         %.4f\n", s.cost_total);
+  if (s.cost_total > 0)
+    out += line("cost         %.4f (%.4f per million requests)\n", s.cost_total,
+                s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0);
+  if (s.failed > 0 || s.availability.zero_capacity_s > 0 || s.lifecycle_events > 0)
+    out += line("availability %.4f%% served, %llu failed, %llu retried, %.1f s with no server up, %llu lifecycle "
+                "events\n",
+                100.0 * s.availability.served_share, static_cast<unsigned long long>(s.failed),
+                static_cast<unsigned long long>(s.availability.retried), s.availability.zero_capacity_s,
+                static_cast<unsigned long long>(s.lifecycle_events));
   out += "\n";
   out += line("%-16s %12s %10s %12s %12s\n", "server", "completed", "rejected", "utilization", "mean queue");
   for (const auto& server : s.servers)

@@ -11,7 +11,8 @@ ClientGroup::ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64
       request_rng_(master_seed, "client:" + config.name + ":requests")
 {
   for (const RequestType& type : config_.mix) share_total_ += type.share;
-  if (config_.arrivals.rate_per_s > 0) mean_gap_s_ = 1.0 / config_.arrivals.rate_per_s;
+  rate_per_s_ = config_.arrivals.rate_per_s;
+  if (rate_per_s_ > 0) mean_gap_s_ = 1.0 / rate_per_s_;
 }
 
 void ClientGroup::start()
@@ -28,23 +29,45 @@ void ClientGroup::schedule_next()
   const ArrivalConfig& a = config_.arrivals;
   switch (a.process) {
     case ArrivalConfig::Process::poisson:
-      sim_.schedule_in(SimTime::from_seconds(-std::log(arrival_rng_.uniform_open01()) * mean_gap_s_), handler_);
+      next_ = sim_.schedule_in(SimTime::from_seconds(-std::log(arrival_rng_.uniform_open01()) * mean_gap_s_), handler_);
       break;
     case ArrivalConfig::Process::constant:
       // The k-th arrival at start + k/rate, computed from k so rounding never accumulates.
-      sim_.schedule_at(start_ + SimTime::from_seconds(static_cast<double>(sent_) / a.rate_per_s), handler_);
+      next_ = sim_.schedule_at(
+          start_ + SimTime::from_seconds(static_cast<double>(sent_ - sent_at_start_) / rate_per_s_), handler_);
       break;
     case ArrivalConfig::Process::script:
     case ArrivalConfig::Process::trace:
       if (sent_ < a.script.size()) sim_.schedule_at(start_ + a.script[sent_].at, handler_, 0, sent_);
       break;
     case ArrivalConfig::Process::bursty:
-      sim_.schedule_at(bursty_->next_after(sim_.now(), arrival_rng_), handler_);
+      next_ = sim_.schedule_at(bursty_->next_after(sim_.now(), arrival_rng_, rate_scale_), handler_);
       break;
     case ArrivalConfig::Process::diurnal:
-      sim_.schedule_at(diurnal_->next_after(sim_.now(), arrival_rng_), handler_);
+      next_ = sim_.schedule_at(diurnal_->next_after(sim_.now(), arrival_rng_, rate_scale_), handler_);
       break;
   }
+}
+
+void ClientGroup::set_rate(double rate_per_s)
+{
+  const ArrivalConfig& a = config_.arrivals;
+  if (a.scripted()) return;  // the loader refuses rate steps for scripted groups
+  if (a.process == ArrivalConfig::Process::diurnal || a.process == ArrivalConfig::Process::bursty) {
+    // The process keeps its shape, scaled to the new mean; both are Poisson given their rate, so
+    // drawing the next arrival afresh is exact.
+    sim_.cancel(next_);
+    rate_scale_ = rate_per_s / a.mean_rate_per_s();
+    schedule_next();
+    return;
+  }
+  // Poisson arrivals are memoryless, so drawing the next gap afresh at the new rate is exact.
+  sim_.cancel(next_);
+  rate_per_s_ = rate_per_s;
+  mean_gap_s_ = 1.0 / rate_per_s;
+  start_ = sim_.now() + SimTime::from_seconds(mean_gap_s_);  // constant: one gap after the change
+  sent_at_start_ = sent_;
+  schedule_next();
 }
 
 uint32_t ClientGroup::pick_type()

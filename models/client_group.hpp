@@ -27,6 +27,9 @@ public:
 
   void start();  // schedules the first arrival
   void handle(const engine::Event& event) override;
+  // A `rate` step of the timeline: from now on, arrivals at the new (mean) rate; bursty and diurnal
+  // processes keep their shape, scaled. Scripted and traced groups are not stepped.
+  void set_rate(double rate_per_s);
   const ClientGroupConfig& config() const { return config_; }
   // A scripted group that has sent its whole script sends nothing more.
   bool exhausted() const
@@ -52,6 +55,10 @@ private:
   uint64_t sent_ = 0;
   std::optional<BurstyArrivals> bursty_;
   std::optional<DiurnalArrivals> diurnal_;
+  double rate_per_s_ = 0;          // poisson, constant: the current rate (a `rate` step changes it)
+  double rate_scale_ = 1;          // a `rate` step of the timeline scales the process's rate
+  uint64_t sent_at_start_ = 0;     // constant arrivals count from the last rate change
+  engine::EventHandle next_;       // the pending arrival
 };
 
 }  // namespace lbsim::models

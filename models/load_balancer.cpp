@@ -21,4 +21,29 @@ std::optional<uint32_t> LoadBalancer::choose(uint32_t client_address, std::strin
   return server;
 }
 
+void LoadBalancer::set_eligible(uint32_t server, bool eligible)
+{
+  if (pool_[server].eligible == eligible) return;
+  pool_[server].eligible = eligible;
+  algorithm_->on_pool_changed(pool_);
+}
+
+void LoadBalancer::add_member(int weight, std::span<const std::string> names)
+{
+  pool_.push_back(PoolMember{weight, 0, false});
+  algorithm_->on_server_names(names);
+  algorithm_->on_pool_changed(pool_);
+}
+
+std::optional<uint32_t> LoadBalancer::choose_excluding(uint32_t excluded, uint32_t client_address,
+                                                       std::string_view path, SimTime now)
+{
+  // Retries are rare: hiding the server for one pick costs two pool rebuilds at most.
+  const bool was = pool_[excluded].eligible;
+  if (was) set_eligible(excluded, false);
+  const std::optional<uint32_t> server = choose(client_address, path, now);
+  if (was) set_eligible(excluded, true);
+  return server;
+}
+
 }  // namespace lbsim::models

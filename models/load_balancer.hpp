@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace lbsim::models {
@@ -38,6 +39,14 @@ public:
     release(server);
     algorithm_->on_response(server, response_time, now);
   }
+
+  // Pool changes, told to the algorithm through its hooks (models/balancers/balancer.hpp).
+  void set_eligible(uint32_t server, bool eligible);
+  // A new server joins the pool (not eligible until set_eligible); `names` are every member's.
+  void add_member(int weight, std::span<const std::string> names);
+  // Picks like choose() but never `excluded` (a retry goes to another server).
+  std::optional<uint32_t> choose_excluding(uint32_t excluded, uint32_t client_address, std::string_view path,
+                                           SimTime now);
 
   std::span<const PoolMember> pool() const { return pool_; }
   const BalancerConfig& config() const { return config_; }

@@ -70,9 +70,19 @@ void MetricsRecorder::emit_row()
     row.server_mean_s = row.latency_mean_s;
   }
 
+  row.failed = interval_failed_;
+  if (server_rows_.size() < servers_.size()) {  // servers added during the run start from zero
+    const size_t n = servers_.size();
+    busy_at_interval_start_.resize(n, 0.0);
+    queue_at_interval_start_.resize(n, 0.0);
+    completed_at_interval_start_.resize(n, 0);
+    server_rows_.resize(n);
+  }
   for (size_t i = 0; i < servers_.size(); ++i) {
     const Server& s = *servers_[i];
     if (s.state() == ServerState::up) ++row.servers_up;
+    if (is_billed(s.state())) ++row.servers_billed;
+    row.cost += s.cost(now);
     const double busy = s.busy_core_seconds(now);
     const double queue = s.queue_integral(now);
     ServerIntervalRow& out = server_rows_[i];
@@ -102,7 +112,7 @@ void MetricsRecorder::emit_row()
   }
   interval_latency_.clear();
   interval_server_ns_ = interval_network_ns_ = 0;
-  interval_arrived_ = interval_rejected_ = 0;
+  interval_arrived_ = interval_rejected_ = interval_failed_ = 0;
   interval_start_ = now;
 }
 

@@ -29,6 +29,9 @@ struct IntervalRow {
   // Means over the interval's completed requests: time in the network (response time minus
   // server time) and at the server (queueing and service). Without a network, 0 and the latency.
   double network_mean_s = 0, server_mean_s = 0;
+  uint64_t failed = 0;         // requests failed in the interval (their server failed or was down)
+  uint32_t servers_billed = 0; // provisioning, up, draining or restarting at the end of the interval
+  double cost = 0;             // cumulative since the end of warm-up
 };
 
 struct LinkIntervalRow {
@@ -108,6 +111,12 @@ public:
     interval_latency_.record(latency);
     ++completed_;
   }
+  // A request that failed (its server failed or was down, and no retry saved it).
+  void on_failed(const Request& r)
+  {
+    in_flight_.add(sim_.now(), -1);
+    if (r.measured) ++failed_, ++interval_failed_;
+  }
   // A completion with a network: the response time split into server time (r.server_time, queueing
   // and service) and network time (the rest).
   void on_completed_via_network(const Request& r)
@@ -135,6 +144,7 @@ public:
   uint64_t arrived() const { return arrived_; }
   uint64_t completed() const { return completed_; }
   uint64_t rejected() const { return rejected_; }
+  uint64_t failed() const { return failed_; }
   const engine::LatencyHistogram& latency() const { return latency_; }
   // With a network (set_links), of the completed measured requests; empty otherwise.
   const engine::LatencyHistogram& network_time() const { return network_time_; }
@@ -159,6 +169,7 @@ private:
 
   uint64_t arrived_ = 0, completed_ = 0, rejected_ = 0;
   uint64_t interval_arrived_ = 0, interval_rejected_ = 0;
+  uint64_t failed_ = 0, interval_failed_ = 0;
   engine::LatencyHistogram latency_;
   engine::LatencyHistogram interval_latency_;
   engine::TimeWeightedCount in_flight_;

@@ -2,6 +2,7 @@
 // not how many requests a run simulates.
 #pragma once
 
+#include "engine/event_queue.hpp"
 #include "engine/sim_time.hpp"
 
 #include <cstdint>
@@ -24,6 +25,10 @@ struct Request {
   SimTime service_start;
   SimTime work;               // service demand at speed 1.0
   bool measured = false;      // sent after warm-up
+  bool in_service = false;    // a core of `server` is serving it (a failure drops it)
+  bool failed = false;        // with a network: a failure notice is on its way back
+  uint8_t attempts = 0;       // servers tried that failed it (retries)
+  engine::EventHandle service_event;  // its completion, cancelled when its server fails
   // With a network (models/transfers.hpp): where the request is on its trip, and its times.
   uint8_t leg = 0;            // System::Leg of the transfer under way
   bool refused = false;       // a 503 is on its way back

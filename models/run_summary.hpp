@@ -18,6 +18,16 @@ struct ServerSummary {
   double utilization = 0;
   double mean_queue = 0;
   double cost = 0;
+  uint64_t dropped = 0;       // in service or waiting when it failed
+  std::string state;          // at the end of the run
+};
+
+// Availability over the measured window (docs/results.md).
+struct AvailabilitySummary {
+  double served_share = 1;     // completed / arrived
+  double zero_capacity_s = 0;  // time with no server up
+  uint64_t failed = 0;         // requests failed by a server failure or a down server
+  uint64_t retried = 0;        // retries made (each may have been rescued or failed again)
 };
 
 // One directed link of the network over the measured window (docs/network.md).
@@ -70,6 +80,8 @@ struct RunSummary {
   std::vector<LinkSummary> links;  // every directed link; empty without a network
   double cost_total = 0;
   std::optional<BalancerSummary> balancer;  // with a balancer
+  AvailabilitySummary availability;
+  uint64_t lifecycle_events = 0;  // rows of events.csv
   // Little's law: time-average requests in flight vs arrival rate times mean time in system.
   double little_l = 0, little_lambda_w = 0;
   uint64_t events = 0;

@@ -23,7 +23,8 @@ enum Leg : uint8_t {
 }  // namespace
 
 System::System(SystemConfig config, const BalancerRegistry& balancers)
-    : config_(std::move(config)), metrics_(config_.metrics, sim_, servers_), handler_(sim_.add_handler(*this))
+    : config_(std::move(config)), metrics_(config_.metrics, sim_, servers_), handler_(sim_.add_handler(*this)),
+      lifecycle_rng_(config_.seed, "lifecycle"), no_capacity_(sim_.now(), 0)
 {
   sim_.add_observer(fingerprint_);
   for (uint32_t i = 0; i < config_.servers.size(); ++i)
@@ -43,6 +44,16 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
     balancer_.emplace(*config_.balancer, balancers.create(config_.balancer->algorithm, options), std::move(pool),
                       config_.seed);
   }
+  for (const ServerConfig& s : config_.servers) {
+    server_names_.push_back(s.name);
+    Life& life = life_.emplace_back();
+    life.autoscaled = config_.autoscaling && config_.autoscaling->group == s.group;
+    if (s.mtbf > SimTime::zero())
+      life.failures = std::make_unique<engine::RngStream>(config_.seed, "server:" + s.name + ":failures");
+    group_templates_.try_emplace(s.group, s);
+    ++group_numbers_[s.group];
+  }
+  if (config_.autoscaling) autoscaler_.emplace(*config_.autoscaling);
   for (uint32_t i = 0; i < config_.clients.size(); ++i)
     clients_.push_back(std::make_unique<ClientGroup>(i, config_.clients[i], config_.seed, sim_, requests_,
                                                           static_cast<RequestSink&>(*this)));
@@ -65,9 +76,19 @@ void System::start()
   else
     begin_measuring();
   for (auto& client : clients_) client->start();
+  start_lifecycle();
 }
 
-void System::handle(const engine::Event&) { begin_measuring(); }
+void System::handle(const engine::Event& event)
+{
+  if (event.kind != 0) {
+    on_lifecycle_event(event);
+    return;
+  }
+  begin_measuring();  // also resets the links, every server's counters and the front end's (system_frontend.cpp)
+  no_capacity_.reset(sim_.now());
+  for (Life& life : life_) life.busy_seen = life.up_seen = life.queue_seen = 0, life.completed_seen = 0;
+}
 
 void System::on_request_sent(RequestId id)
 {
@@ -99,9 +120,11 @@ void System::dispatch_direct(RequestId id)
     const std::optional<uint32_t> choice = pick_server(r);
     server = choice ? *choice : kNoServer;
   }
-  const bool accepted = server != kNoServer && servers_[server]->accept(id);
-  if (dispatch_observer_) dispatch_observer_->on_dispatch(r, server, accepted);
-  if (!accepted) {
+  const Admission admission = server == kNoServer ? Admission::queue_full : servers_[server]->admit(id);
+  if (dispatch_observer_) dispatch_observer_->on_dispatch(r, server, admission == Admission::accepted);
+  if (admission == Admission::unavailable) {
+    fail_request(id, server);
+  } else if (admission == Admission::queue_full) {
     if (balancer_ && server != kNoServer) balancer_->release(server);
     metrics_.on_rejected(r);
     requests_.release(id);
@@ -119,6 +142,7 @@ void System::on_service_complete(uint32_t server, RequestId id)
   const Request& r = requests_[id];
   // Without a network the balancer dispatches a request the instant it is sent.
   if (balancer_) balancer_->on_response(server, sim_.now() - r.sent, sim_.now());
+  if (autoscaler_) count_completion_for_autoscaler(server, r);
   metrics_.on_completed(r);
   requests_.release(id);
   if (frontend_) frontend_->leave();
@@ -166,7 +190,14 @@ void System::on_transfer_done(RequestId id)
       return;
     case kToServer: arrive_at_server(id); return;
     case kFromServer: {
-      // The response (or the 503) passes back through the balancer on its way to the client.
+      // The response (or the 503, or the failure) passes back through the balancer on its way to
+      // the client; a failure may be retried from here.
+      if (r.failed) {
+        balancer_->release(r.server);
+        passive_failure(r.server);
+        retry_or_fail(id, r.server);
+        return;
+      }
       if (r.refused) balancer_->release(r.server);
       else balancer_->on_response(r.server, sim_.now() - r.dispatched, sim_.now());
       const RequestType& type = config_.clients[r.client_group].mix[r.type];
@@ -177,6 +208,13 @@ void System::on_transfer_done(RequestId id)
     }
     case kToClient: {
       const bool refused = r.refused;
+      if (r.failed) {
+        metrics_.on_failed(r);
+        requests_.release(id);
+        stop_if_finished();
+        return;
+      }
+      if (autoscaler_ && r.server != kNoServer) count_completion_for_autoscaler(r.server, r);
       if (refused) metrics_.on_rejected_via_network(r);
       else metrics_.on_completed_via_network(r);
       requests_.release(id);
@@ -231,9 +269,13 @@ void System::arrive_at_server(RequestId id)
   Request& r = requests_[id];
   r.at_server = sim_.now();
   const uint32_t server = r.server;
-  const bool accepted = servers_[server]->accept(id);
-  report_dispatch(r, server, accepted);
-  if (accepted) return;
+  const Admission admission = servers_[server]->admit(id, balancer_.has_value());
+  report_dispatch(r, server, admission == Admission::accepted);
+  if (admission == Admission::accepted) return;
+  if (admission == Admission::unavailable) {
+    fail_request(id, server);
+    return;
+  }
   r.refused = true;
   r.leg = balancer_ ? kFromServer : kToClient;
   network_->send(balancer_ ? network_->path_from_server(server) : network_->path_out(r.client_group), 0.0, id);
@@ -247,6 +289,80 @@ void System::respond_via_network(RequestId id)
   r.leg = balancer_ ? kFromServer : kToClient;
   network_->send(balancer_ ? network_->path_from_server(r.server) : network_->path_out(r.client_group),
                  type.response_bytes, id);
+}
+
+void System::fail_request(RequestId id, uint32_t server)
+{
+  Request& r = requests_[id];
+  if (network_) {
+    // The failure (a reset connection) travels back like a 503 of 0 bytes.
+    r.server = server;
+    r.failed = true;
+    r.leg = balancer_ ? kFromServer : kToClient;
+    network_->send(balancer_ ? network_->path_from_server(server) : network_->path_out(r.client_group), 0.0, id);
+    return;
+  }
+  if (!balancer_) {
+    metrics_.on_failed(r);
+    requests_.release(id);
+    stop_if_finished();
+    return;
+  }
+  balancer_->release(server);
+  passive_failure(server);
+  retry_or_fail(id, server);
+}
+
+// After a failed attempt (the balancer has released it): another server if retries remain.
+void System::retry_or_fail(RequestId id, uint32_t failed_server)
+{
+  Request& r = requests_[id];
+  if (r.attempts < config_.balancer->retries) {
+    ++r.attempts;
+    ++retried_;
+    r.failed = false;
+    const RequestType& type = config_.clients[r.client_group].mix[r.type];
+    const std::optional<uint32_t> choice =
+        balancer_->choose_excluding(failed_server, client_address(r), type.path, sim_.now());
+    if (network_) {
+      if (!choice) {
+        report_dispatch(r, kNoServer, false);
+        r.refused = true;
+        r.leg = kToClient;
+        network_->send(network_->path_out(r.client_group), 0.0, id);
+        if (frontend_) frontend_->leave();
+        return;
+      }
+      r.server = *choice;
+      r.dispatched = sim_.now();
+      r.leg = kToServer;
+      network_->send(network_->path_to_server(r.server), type.request_bytes, id);
+      return;
+    }
+    const Admission admission = choice ? servers_[*choice]->admit(id) : Admission::queue_full;
+    if (admission == Admission::accepted) return;
+    if (admission == Admission::unavailable) {
+      fail_request(id, *choice);
+      return;
+    }
+    if (choice) balancer_->release(*choice);
+    metrics_.on_rejected(r);
+    requests_.release(id);
+    if (frontend_) frontend_->leave();
+    stop_if_finished();
+    return;
+  }
+  // The request leaves the balancer failed (its slot under max_connections is free again).
+  if (frontend_) frontend_->leave();
+  if (network_) {
+    r.failed = true;
+    r.leg = kToClient;
+    network_->send(network_->path_out(r.client_group), 0.0, id);
+    return;
+  }
+  metrics_.on_failed(r);
+  requests_.release(id);
+  stop_if_finished();
 }
 
 void System::report_dispatch(const Request& r, uint32_t server, bool accepted)
@@ -287,6 +403,7 @@ RunSummary System::summarize(double wall_seconds) const
   s.arrived = metrics_.arrived();
   s.completed = metrics_.completed();
   s.rejected = metrics_.rejected();
+  s.failed = metrics_.failed();
   s.in_flight_at_end = requests_.in_use();
   s.throughput_rps = s.simulated_s > 0 ? static_cast<double>(s.completed) / s.simulated_s : 0.0;
   const engine::LatencyHistogram& h = metrics_.latency();
@@ -303,7 +420,9 @@ RunSummary System::summarize(double wall_seconds) const
     ss.rejected = server->rejected();
     ss.utilization = server->utilization(now);
     ss.mean_queue = server->mean_queue(now);
-    ss.cost = server->config().price_per_hour * s.simulated_s / 3600.0;
+    ss.dropped = server->dropped();
+    ss.state = to_string(server->state());
+    ss.cost = metrics_.measuring() ? server->cost(now) : 0.0;
     s.cost_total += ss.cost;
     s.servers.push_back(ss);
   }
@@ -337,6 +456,12 @@ RunSummary System::summarize(double wall_seconds) const
   s.little_lambda_w = admitted_rate * s.latency_mean_s;
   if (network_ && s.simulated_s > 0) s.little_lambda_w += metrics_.rejected_time_s() / s.simulated_s;
   s.balancer = balancer_summary(now);  // system_frontend.cpp
+  s.availability.served_share =
+      s.arrived ? static_cast<double>(s.completed) / static_cast<double>(s.arrived) : 1.0;
+  s.availability.zero_capacity_s = metrics_.measuring() ? no_capacity_.integral(now) : 0.0;
+  s.availability.failed = s.failed;
+  s.availability.retried = retried_;
+  s.lifecycle_events = events_.size();
   s.events = sim_.events_processed();
   s.fingerprint = fingerprint_.hex();
   s.stopped_early = stopped_early_;

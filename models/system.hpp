@@ -5,19 +5,26 @@
 
 #include "engine/fingerprint.hpp"
 #include "engine/simulation.hpp"
+#include "engine/rng.hpp"
 #include "models/balancer_frontend.hpp"
 #include "models/client_group.hpp"
 #include "models/connections.hpp"
+#include "models/health/health_counter.hpp"
+#include "models/health/passive_detector.hpp"
+#include "models/lifecycle_event.hpp"
 #include "models/load_balancer.hpp"
 #include "models/metrics.hpp"
 #include "models/request.hpp"
 #include "models/run_summary.hpp"
+#include "models/scaling/autoscaler.hpp"
 #include "models/server.hpp"
 #include "models/system_config.hpp"
 #include "models/transfers.hpp"
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace lbsim::models {
@@ -61,10 +68,13 @@ public:
   const Transfers* network() const { return network_.get(); }  // null without a network
   const LoadBalancer* balancer() const { return balancer_ ? &*balancer_ : nullptr; }  // null without one
   uint32_t client_address(const Request& r) const { return config_.clients[r.client_group].addresses[r.client]; }
+  // Scaling actions, failures, recoveries and health transitions so far (events.csv).
+  const std::vector<LifecycleEvent>& lifecycle_events() const { return events_; }
 
 private:
   void on_request_sent(RequestId id) override;
   void on_service_complete(uint32_t server, RequestId id) override;
+  void on_drained(uint32_t server) override;
   void on_transfer_done(RequestId id) override;
   void send_via_network(RequestId id);
   void dispatch_via_network(RequestId id);
@@ -81,7 +91,39 @@ private:
   void on_frontend_admitted(RequestId id) override;
   void on_frontend_refused(RequestId id) override;
   std::optional<BalancerSummary> balancer_summary(SimTime now) const;
-  void handle(const engine::Event& event) override;  // warm-up end
+  void handle(const engine::Event& event) override;  // warm-up end and the lifecycle (kinds below)
+  void count_completion_for_autoscaler(uint32_t server, const Request& r);
+
+  // The lifecycle (system_lifecycle.cpp).
+  struct Life {
+    HealthCounter health;
+    PassiveDetector passive;
+    engine::EventHandle pending;  // provisioning or restart end, or the next random failure/repair
+    std::optional<TimelineAction> resize;  // waiting for the server to drain
+    std::unique_ptr<engine::RngStream> failures;  // random failures, when configured
+    bool autoscaled = false;  // a member of the autoscaled group
+    double busy_seen = 0, up_seen = 0, queue_seen = 0;  // autoscaler: values at its last tick
+    uint64_t completed_seen = 0;
+  };
+  void start_lifecycle();
+  void on_lifecycle_event(const engine::Event& event);
+  void apply(const TimelineAction& action);
+  uint32_t add_server(const std::string& group, SimTime delay);
+  void remove_servers(const std::string& group, int count);
+  void fail_server(uint32_t server, const std::string& cause);
+  void recover_server(uint32_t server, const std::string& cause);
+  void resize_server(uint32_t server, const TimelineAction& action);
+  void set_server_state(uint32_t server, ServerState state);
+  void update_eligibility(uint32_t server);
+  void health_result(uint32_t server, bool success);
+  void autoscale();
+  void log(std::string kind, const std::string& server, std::string detail = {});
+  // A request its server failed (dropped, or the server was down): retried or counted failed.
+  void fail_request(RequestId id, uint32_t server);
+  void passive_failure(uint32_t server);
+  void retry_or_fail(RequestId id, uint32_t failed_server);
+  std::optional<uint32_t> find_server(const std::string& name) const;
+  bool passive_enabled() const;
   void start();
   void stop_if_finished();
   RunSummary summarize(double wall_seconds) const;
@@ -104,6 +146,17 @@ private:
   uint64_t dispatched_ = 0;       // with a network: requests that reached their server or were refused
   bool started_ = false;
   bool stopped_early_ = false;
+
+  std::vector<Life> life_;
+  std::vector<std::string> server_names_;
+  std::map<std::string, int> group_numbers_;  // highest number used in each group's names
+  std::map<std::string, ServerConfig> group_templates_;
+  std::optional<Autoscaler> autoscaler_;
+  engine::LatencyHistogram autoscaler_latency_;  // latency_p99: this period's responses from the group
+  engine::RngStream lifecycle_rng_;  // provisioning delays
+  std::vector<LifecycleEvent> events_;
+  engine::TimeWeightedCount no_capacity_;  // 1 while no server is up
+  uint64_t retried_ = 0;
 };
 
 }  // namespace lbsim::models

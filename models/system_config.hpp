@@ -37,10 +37,10 @@ struct BurstyConfig {
   SimTime mean_on, mean_off;                     // > 0
 };
 
-// Poisson arrivals with a sinusoidal daily (or any period) rate: trough 2 mean - peak at t = 0.
+// Poisson arrivals with a daily (or any period) rate curve: the trough at t = 0, the peak at half a period.
 struct DiurnalConfig {
   double mean_rate_per_s = 0;  // > 0
-  double peak_rate_per_s = 0;  // in [mean, 2 mean]
+  double peak_rate_per_s = 0;  // >= mean; above 2 mean the curve sharpens (modulated_poisson.hpp)
   SimTime period;              // > 0
 };
 
@@ -73,6 +73,23 @@ struct ServerConfig {
   std::optional<uint64_t> queue_limit;  // waiting requests beyond which new ones get 503
   double price_per_hour = 0;
   std::string size;  // name in the size catalog, if any
+  // Random failures (`failures: {mtbf, mttr}`): exponential times between failures and to repair,
+  // drawn from the server's own RNG stream. Zero = never fails at random.
+  SimTime mtbf, mttr;
+};
+
+// `balancer.health_check`: HAProxy-style active checks with consecutive-result counters.
+struct HealthCheckConfig {
+  SimTime interval = engine::seconds(2);
+  SimTime timeout = engine::seconds(1);
+  int rise = 2;
+  int fall = 3;
+};
+
+// `balancer.passive`: nginx max_fails / fail_timeout. max_fails 0 turns passive detection off.
+struct PassiveConfig {
+  int max_fails = 1;
+  SimTime fail_timeout = engine::seconds(10);
 };
 
 struct BalancerConfig {
@@ -94,6 +111,10 @@ struct BalancerConfig {
   // True when the balancer needs its front end (a processing time or a connection limit); without
   // one the balancer adds no events at all.
   bool has_frontend() const { return processing != nullptr || max_connections.has_value(); }
+  std::optional<HealthCheckConfig> health_check;
+  // Passive detection; without a health check the nginx defaults apply (docs/model.md).
+  std::optional<PassiveConfig> passive;
+  int retries = 0;  // attempts on another server after a failed one
 };
 
 // One full-duplex link of the network, between two nodes by name. The loader has already expanded
@@ -121,6 +142,49 @@ struct MetricsConfig {
   std::optional<SimTime> slo_p99;
 };
 
+// One `timeline` entry: at `at` (from the start of the run, warm-up included) do `action`.
+struct TimelineAction {
+  enum class Kind { resize, fail, recover, add, remove, rate };
+  SimTime at;
+  Kind kind = Kind::fail;
+  std::string target;       // server (resize, fail, recover), group (add, remove), client group (rate)
+  int count = 1;            // add, remove
+  DistributionPtr provisioning_delay;  // add; null = none
+  // resize: the new size
+  int cores = 1;
+  double speed = 1.0;
+  double price_per_hour = 0;
+  std::string size;
+  SimTime downtime;
+  double rate_per_s = 0;    // rate
+};
+
+// One step of a step-scaling policy: when the metric is above `above` (or below `below`), change
+// the group by `change` servers. The first matching step counts (docs/scaling.md).
+struct ScalingStep {
+  std::optional<double> above, below;
+  int change = 0;
+};
+
+// `autoscaling`: a horizontal autoscaler for one server group (docs/scaling.md).
+struct AutoscalingConfig {
+  enum class Metric { utilization, queue_length, latency_p99, requests_per_server };
+  enum class Policy { target_tracking, step };
+  std::string group;
+  Metric metric = Metric::utilization;
+  Policy policy = Policy::target_tracking;
+  double target = 0.6;  // utilization fraction, waiting requests, seconds, or requests/s per server
+  int min = 1;
+  int max = 10;
+  SimTime period = engine::seconds(15);
+  SimTime window = engine::minutes(1);
+  SimTime cooldown = engine::minutes(5);
+  SimTime stabilization = engine::minutes(5);  // scale-down: highest recommendation over this span
+  double tolerance = 0.1;                      // HPA: no change while |metric/target - 1| <= tolerance
+  DistributionPtr provisioning_delay;          // null = none
+  std::vector<ScalingStep> steps;              // policy step
+};
+
 struct SystemConfig {
   std::string name;
   std::string description;
@@ -133,6 +197,8 @@ struct SystemConfig {
   std::vector<ServerConfig> servers;
   std::optional<NetworkConfig> network;
   MetricsConfig metrics;
+  std::vector<TimelineAction> timeline;  // sorted by `at` (stable)
+  std::optional<AutoscalingConfig> autoscaling;
 };
 
 }  // namespace lbsim::models

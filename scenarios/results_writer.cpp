@@ -105,7 +105,9 @@ std::string summary_json(const models::RunSummary& s)
                        {"rejected", server.rejected},
                        {"utilization", server.utilization},
                        {"mean_queue", server.mean_queue},
-                       {"cost", server.cost}});
+                       {"cost", server.cost},
+                       {"dropped", server.dropped},
+                       {"state", server.state}});
   j["servers"] = servers;
   {
     std::vector<uint64_t> completed;
@@ -139,8 +141,16 @@ std::string summary_json(const models::RunSummary& s)
                      {"connections_opened", b.connections_opened},
                      {"requests_per_connection", b.requests_per_connection}};
   }
+  ordered_json per_server = ordered_json::object();
+  for (const auto& server : s.servers) per_server[server.name] = server.cost;
   j["cost"] = {{"total", s.cost_total},
-               {"per_million_requests", s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0}};
+               {"per_million_requests", s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0},
+               {"per_server", per_server}};
+  j["availability"] = {{"served_share", s.availability.served_share},
+                       {"zero_capacity_s", s.availability.zero_capacity_s},
+                       {"failed", s.availability.failed},
+                       {"retried", s.availability.retried}};
+  j["lifecycle_events"] = s.lifecycle_events;
   if (s.slo_p99_s) {
     double p99 = 0;
     for (const auto& [p, v] : s.latency_percentiles_s)
@@ -157,6 +167,26 @@ std::string summary_json(const models::RunSummary& s)
   j["wall"] = {{"seconds", s.wall_seconds},
                {"events_per_second", s.wall_seconds > 0 ? static_cast<double>(s.events) / s.wall_seconds : 0.0}};
   return j.dump(2) + "\n";
+}
+
+namespace {
+// A CSV field: quoted when it holds a comma or a quote.
+std::string csv_field(const std::string& text)
+{
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+}  // namespace
+
+std::string events_csv(const std::vector<models::LifecycleEvent>& events)
+{
+  std::string out = "time_s,kind,server,detail\n";
+  for (const auto& e : events)
+    out += format_seconds(e.time.ns()) + "," + csv_field(e.kind) + "," + csv_field(e.server) + "," +
+           csv_field(e.detail) + "\n";
+  return out;
 }
 
 void write_file_atomically(const std::string& path, const std::string& text)
@@ -184,7 +214,7 @@ CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir)
   links_ = std::fopen((links_path_ + ".partial").c_str(), "wb");
   if (!timeseries_ || !servers_ || !links_) throw std::runtime_error("cannot write the time series in " + dir);
   std::fputs("time_s,throughput_rps,latency_mean_s,latency_p50_s,latency_p99_s,in_flight,servers_up,arrived,completed,"
-             "rejected,network_mean_s,server_mean_s\n",
+             "rejected,network_mean_s,server_mean_s,failed,servers_billed,cost\n",
              timeseries_);
   std::fputs("time_s,server,state,utilization,queue,completed\n", servers_);
   std::fputs("time_s,link,utilization,throughput_mbps,bytes\n", links_);
@@ -200,13 +230,14 @@ CsvTimeSeriesWriter::~CsvTimeSeriesWriter()
 void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers)
 {
   const std::string time = format_seconds(std::llround(row.time_s * 1e9));  // interval ends are whole ns
-  std::fprintf(timeseries_, "%s,%s,%s,%s,%s,%llu,%u,%llu,%llu,%llu,%s,%s\n", time.c_str(),
+  std::fprintf(timeseries_, "%s,%s,%s,%s,%s,%llu,%u,%llu,%llu,%llu,%s,%s,%llu,%u,%s\n", time.c_str(),
                format_number(row.throughput_rps).c_str(), format_number(row.latency_mean_s).c_str(),
                format_number(row.latency_p50_s).c_str(), format_number(row.latency_p99_s).c_str(),
                static_cast<unsigned long long>(row.in_flight), row.servers_up,
                static_cast<unsigned long long>(row.arrived), static_cast<unsigned long long>(row.completed),
                static_cast<unsigned long long>(row.rejected), format_number(row.network_mean_s).c_str(),
-               format_number(row.server_mean_s).c_str());
+               format_number(row.server_mean_s).c_str(), static_cast<unsigned long long>(row.failed),
+               row.servers_billed, format_number(row.cost).c_str());
   for (const auto& s : servers)
     std::fprintf(servers_, "%s,%s,%s,%s,%s,%llu\n", time.c_str(), s.server->c_str(), s.state,
                  format_number(s.utilization).c_str(), format_number(s.queue).c_str(),

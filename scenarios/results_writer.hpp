@@ -1,14 +1,16 @@
 // Result files of one run, as the scenario contract lists them: summary.json, timeseries.csv and
-// servers.csv, and links.csv (one row per directed link per interval; only a header without a
+// servers.csv, events.csv, and links.csv (one row per directed link per interval; only a header without a
 // network). Every file is written under a temporary name and renamed into
 // place when complete, so a crash never leaves a half-written result that looks whole.
 #pragma once
 
 #include "models/metrics.hpp"
+#include "models/lifecycle_event.hpp"
 #include "models/run_summary.hpp"
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace lbsim::scenarios {
 
@@ -43,6 +45,10 @@ private:
   std::FILE* servers_ = nullptr;
   std::FILE* links_ = nullptr;
 };
+
+// events.csv: time_s,kind,server,detail, one row per scaling action, failure, recovery and health
+// transition, in time order.
+std::string events_csv(const std::vector<models::LifecycleEvent>& events);
 
 // Writes `text` to `path` atomically (temporary file, then rename); throws std::runtime_error.
 void write_file_atomically(const std::string& path, const std::string& text);

@@ -63,6 +63,8 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
   summary.analytic = models::analytic::match_model(config);
   if (series) {
     series->close();
+    write_file_atomically((std::filesystem::path(out_dir) / "events.csv").string(),
+                          events_csv(system->lifecycle_events()));
     write_summary_json(summary, (std::filesystem::path(out_dir) / "summary.json").string());
   }
   return summary;

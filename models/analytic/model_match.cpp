@@ -308,11 +308,15 @@ AnalyticPrediction match_model(const SystemConfig& config)
 {
   try {
     if (config.servers.empty()) return none("the scenario has no servers");
+    if (!config.timeline.empty()) return none("the timeline changes the system during the run; the models are steady state");
+    if (config.autoscaling) return none("the autoscaler changes the pool during the run; the models are steady state");
     if (config.network)
       return none("the scenario has a network: transfer times (latency, size / shared bandwidth) are not part of "
                   "the queueing models here");
-    for (const ServerConfig& s : config.servers)
+    for (const ServerConfig& s : config.servers) {
       if (!(s.speed > 0) || s.cores < 1) return none("server \"" + s.name + "\" has no capacity");
+      if (s.mtbf > SimTime::zero()) return none("server \"" + s.name + "\" fails at random; the models assume servers that never fail");
+    }
     if (config.balancer && config.balancer->has_frontend())
       return none("the balancer is a queueing station of its own (processing or max_connections): the models here "
                   "cover the servers only");

@@ -18,7 +18,7 @@ BurstyArrivals::BurstyArrivals(const BurstyConfig& config, engine::RngStream& rn
   state_ends_ = start + SimTime::from_seconds(exponential_s(rng, on_ ? on_s : off_s));
 }
 
-SimTime BurstyArrivals::next_after(SimTime now, engine::RngStream& rng)
+SimTime BurstyArrivals::next_after(SimTime now, engine::RngStream& rng, double scale)
 {
   SimTime t = now;
   for (;;) {
@@ -26,7 +26,7 @@ SimTime BurstyArrivals::next_after(SimTime now, engine::RngStream& rng)
       on_ = !on_;
       state_ends_ = state_ends_ + SimTime::from_seconds(exponential_s(rng, (on_ ? config_.mean_on : config_.mean_off).seconds()));
     }
-    const double rate = on_ ? config_.rate_on_per_s : config_.rate_off_per_s;
+    const double rate = scale * (on_ ? config_.rate_on_per_s : config_.rate_off_per_s);
     if (rate > 0) {
       const SimTime arrival = t + SimTime::from_seconds(exponential_s(rng, 1.0 / rate));
       if (arrival < state_ends_) return arrival;
@@ -35,21 +35,39 @@ SimTime BurstyArrivals::next_after(SimTime now, engine::RngStream& rng)
   }
 }
 
-DiurnalArrivals::DiurnalArrivals(const DiurnalConfig& config, SimTime start) : config_(config), start_(start) {}
+DiurnalArrivals::DiurnalArrivals(const DiurnalConfig& config, SimTime start) : config_(config), start_(start)
+{
+  const double mean = config.mean_rate_per_s, peak = config.peak_rate_per_s;
+  if (peak <= 2 * mean) {
+    trough_ = 2 * mean - peak;
+    return;
+  }
+  // Bisection on k: the mean fraction Gamma(k + 1/2) / (sqrt(pi) Gamma(k + 1)) falls as k grows.
+  const double target = mean / peak;
+  double lo = 1, hi = 1e6;
+  for (int i = 0; i < 200; ++i) {
+    const double k = (lo + hi) / 2;
+    const double m = std::exp(std::lgamma(k + 0.5) - std::lgamma(k + 1)) / std::sqrt(std::numbers::pi);
+    (m > target ? lo : hi) = k;
+  }
+  k_ = (lo + hi) / 2;
+}
 
 double DiurnalArrivals::rate_at(SimTime t) const
 {
-  const double phase = 2 * std::numbers::pi * (t - start_).seconds() / config_.period.seconds();
-  return config_.mean_rate_per_s - (config_.peak_rate_per_s - config_.mean_rate_per_s) * std::cos(phase);
+  const double period = config_.period.seconds();
+  const double phase = 2 * std::numbers::pi * std::fmod((t - start_).seconds(), period) / period;
+  const double shape = k_ == 1 ? (1 - std::cos(phase)) / 2 : std::pow((1 - std::cos(phase)) / 2, k_);
+  return trough_ + (config_.peak_rate_per_s - trough_) * shape;
 }
 
-SimTime DiurnalArrivals::next_after(SimTime now, engine::RngStream& rng)
+SimTime DiurnalArrivals::next_after(SimTime now, engine::RngStream& rng, double scale)
 {
   const double peak = config_.peak_rate_per_s;
   SimTime t = now;
   for (;;) {
-    t = t + SimTime::from_seconds(exponential_s(rng, 1.0 / peak));
-    if (rng.uniform01() * peak < rate_at(t)) return t;
+    t = t + SimTime::from_seconds(exponential_s(rng, 1.0 / (peak * scale)));
+    if (rng.uniform01() * peak <= rate_at(t)) return t;
   }
 }
 
