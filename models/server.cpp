@@ -26,7 +26,8 @@ Server::Server(uint32_t index, const ServerConfig& config, engine::Simulation& s
                ServerListener& listener, ServerState initial)
     : index_(index), config_(config), sim_(sim), requests_(requests), listener_(listener),
       handler_(sim.add_handler(*this)), state_(initial), busy_time_(sim.now(), 0), queue_time_(sim.now(), 0),
-      up_time_(sim.now(), initial == ServerState::up ? 1 : 0), cost_since_(sim.now())
+      up_time_(sim.now(), initial == ServerState::up || initial == ServerState::draining ? 1 : 0),
+      cost_since_(sim.now())
 {
 }
 
@@ -91,7 +92,7 @@ void Server::set_state(ServerState state)
 {
   accrue_cost(sim_.now());
   state_ = state;
-  up_time_.set(sim_.now(), state == ServerState::up ? 1 : 0);
+  up_time_.set(sim_.now(), serving() ? 1 : 0);
 }
 
 std::vector<RequestId> Server::fail()

@@ -72,7 +72,8 @@ public:
   double mean_queue(SimTime now) const;
   double busy_core_seconds(SimTime now) const { return busy_time_.integral(now); }
   double queue_integral(SimTime now) const { return queue_time_.integral(now); }
-  // Seconds spent up since the last reset (the autoscaler's capacity).
+  // Seconds spent serving (up or draining) since the last reset: the autoscaler's capacity, so
+  // that a draining server's work is measured against the time it did it in.
   double up_seconds(SimTime now) const { return up_time_.integral(now); }
   uint64_t completed() const { return completed_; }
   uint64_t rejected() const { return rejected_; }
