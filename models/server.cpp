@@ -33,7 +33,10 @@ Server::Server(uint32_t index, const ServerConfig& config, engine::Simulation& s
 
 Admission Server::admit(RequestId request, bool in_transit)
 {
-  if (state_ != ServerState::up && !(in_transit && state_ == ServerState::draining)) return Admission::unavailable;
+  if (state_ != ServerState::up && !(in_transit && state_ == ServerState::draining)) {
+    ++turned_away_;
+    return Admission::unavailable;
+  }
   if (busy_ < static_cast<uint32_t>(config_.cores)) {
     start_service(request);
     return Admission::accepted;
@@ -139,6 +142,7 @@ void Server::reset_measurement(SimTime now)
   completed_ = 0;
   rejected_ = 0;
   dropped_ = 0;
+  turned_away_ = 0;
   cost_ = 0;
   cost_since_ = now;
 }

@@ -78,6 +78,8 @@ public:
   uint64_t completed() const { return completed_; }
   uint64_t rejected() const { return rejected_; }
   uint64_t dropped() const { return dropped_; }
+  // Requests that reached it while it was not running (failed at once).
+  uint64_t turned_away() const { return turned_away_; }
   // Price x billed time since the last reset.
   double cost(SimTime now) const;
 
@@ -100,6 +102,7 @@ private:
   uint64_t completed_ = 0;
   uint64_t rejected_ = 0;
   uint64_t dropped_ = 0;
+  uint64_t turned_away_ = 0;
   double cost_ = 0;     // accrued up to cost_since_
   SimTime cost_since_;
 };

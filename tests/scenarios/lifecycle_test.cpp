@@ -270,6 +270,7 @@ TEST_CASE("health check: a failed server is marked down between (fall-1) x inter
   // Checks at 62, 64, 66 fail; the third's timeout ends at 67 s: 5.7 s after the failure.
   CHECK(detection == Approx(5.7));
   // Until then round robin still sends it a third of the requests, which fail at once.
+  CHECK(r.summary.servers[0].turned_away + r.summary.servers[0].dropped == r.summary.failed);
   CHECK(r.summary.failed > 0.8 * 300 * 5.7 / 3);
   CHECK(r.summary.failed < 1.2 * 300 * 5.7 / 3 + 10);
   // Back after rise = 2 passing checks: at 122 s.
