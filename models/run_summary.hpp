@@ -19,6 +19,7 @@ struct ServerSummary {
   double mean_queue = 0;
   double cost = 0;
   uint64_t dropped = 0;       // in service or waiting when it failed
+  uint64_t turned_away = 0;   // reached it while it was not running
   std::string state;          // at the end of the run
 };
 

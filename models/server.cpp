@@ -26,13 +26,17 @@ Server::Server(uint32_t index, const ServerConfig& config, engine::Simulation& s
                ServerListener& listener, ServerState initial)
     : index_(index), config_(config), sim_(sim), requests_(requests), listener_(listener),
       handler_(sim.add_handler(*this)), state_(initial), busy_time_(sim.now(), 0), queue_time_(sim.now(), 0),
-      up_time_(sim.now(), initial == ServerState::up ? 1 : 0), cost_since_(sim.now())
+      up_time_(sim.now(), initial == ServerState::up || initial == ServerState::draining ? 1 : 0),
+      cost_since_(sim.now())
 {
 }
 
 Admission Server::admit(RequestId request, bool in_transit)
 {
-  if (state_ != ServerState::up && !(in_transit && state_ == ServerState::draining)) return Admission::unavailable;
+  if (state_ != ServerState::up && !(in_transit && state_ == ServerState::draining)) {
+    ++turned_away_;
+    return Admission::unavailable;
+  }
   if (busy_ < static_cast<uint32_t>(config_.cores)) {
     start_service(request);
     return Admission::accepted;
@@ -91,7 +95,7 @@ void Server::set_state(ServerState state)
 {
   accrue_cost(sim_.now());
   state_ = state;
-  up_time_.set(sim_.now(), state == ServerState::up ? 1 : 0);
+  up_time_.set(sim_.now(), serving() ? 1 : 0);
 }
 
 std::vector<RequestId> Server::fail()
@@ -138,6 +142,7 @@ void Server::reset_measurement(SimTime now)
   completed_ = 0;
   rejected_ = 0;
   dropped_ = 0;
+  turned_away_ = 0;
   cost_ = 0;
   cost_since_ = now;
 }

@@ -72,11 +72,14 @@ public:
   double mean_queue(SimTime now) const;
   double busy_core_seconds(SimTime now) const { return busy_time_.integral(now); }
   double queue_integral(SimTime now) const { return queue_time_.integral(now); }
-  // Seconds spent up since the last reset (the autoscaler's capacity).
+  // Seconds spent serving (up or draining) since the last reset: the autoscaler's capacity, so
+  // that a draining server's work is measured against the time it did it in.
   double up_seconds(SimTime now) const { return up_time_.integral(now); }
   uint64_t completed() const { return completed_; }
   uint64_t rejected() const { return rejected_; }
   uint64_t dropped() const { return dropped_; }
+  // Requests that reached it while it was not running (failed at once).
+  uint64_t turned_away() const { return turned_away_; }
   // Price x billed time since the last reset.
   double cost(SimTime now) const;
 
@@ -99,6 +102,7 @@ private:
   uint64_t completed_ = 0;
   uint64_t rejected_ = 0;
   uint64_t dropped_ = 0;
+  uint64_t turned_away_ = 0;
   double cost_ = 0;     // accrued up to cost_since_
   SimTime cost_since_;
 };

@@ -421,6 +421,7 @@ RunSummary System::summarize(double wall_seconds) const
     ss.utilization = server->utilization(now);
     ss.mean_queue = server->mean_queue(now);
     ss.dropped = server->dropped();
+    ss.turned_away = server->turned_away();
     ss.state = to_string(server->state());
     ss.cost = metrics_.measuring() ? server->cost(now) : 0.0;
     s.cost_total += ss.cost;

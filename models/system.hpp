@@ -102,6 +102,7 @@ private:
     std::optional<TimelineAction> resize;  // waiting for the server to drain
     std::unique_ptr<engine::RngStream> failures;  // random failures, when configured
     bool autoscaled = false;  // a member of the autoscaled group
+    bool removed = false;     // scale-in chose it: it never comes back
     double busy_seen = 0, up_seen = 0, queue_seen = 0;  // autoscaler: values at its last tick
     uint64_t completed_seen = 0;
   };

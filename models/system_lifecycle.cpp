@@ -204,6 +204,7 @@ void System::remove_servers(const std::string& group, int count)
       }
       sim_.cancel(life_[i].pending);  // no more random failures
       life_[i].pending = {};
+      life_[i].removed = true;
       const bool idle = s.drain();
       set_server_state(i, ServerState::draining);
       log("drain", s.name(), std::to_string(s.busy_cores() + s.queue_length()) + " requests to finish");
@@ -265,6 +266,11 @@ void System::recover_server(uint32_t server, const std::string& cause)
   if (s.state() != ServerState::failed) return;
   sim_.cancel(life_[server].pending);
   life_[server].pending = {};
+  if (life_[server].removed) {  // it failed while draining for removal: repaired, it stays gone
+    set_server_state(server, ServerState::stopped);
+    log("stopped", s.name(), "repaired after its removal");
+    return;
+  }
   set_server_state(server, ServerState::up);
   log("recover", s.name(), cause);
   if (life_[server].failures)

@@ -107,6 +107,7 @@ std::string summary_json(const models::RunSummary& s)
                        {"mean_queue", server.mean_queue},
                        {"cost", server.cost},
                        {"dropped", server.dropped},
+                       {"turned_away", server.turned_away},
                        {"state", server.state}});
   j["servers"] = servers;
   {

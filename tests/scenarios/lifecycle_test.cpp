@@ -270,6 +270,7 @@ TEST_CASE("health check: a failed server is marked down between (fall-1) x inter
   // Checks at 62, 64, 66 fail; the third's timeout ends at 67 s: 5.7 s after the failure.
   CHECK(detection == Approx(5.7));
   // Until then round robin still sends it a third of the requests, which fail at once.
+  CHECK(r.summary.servers[0].turned_away + r.summary.servers[0].dropped == r.summary.failed);
   CHECK(r.summary.failed > 0.8 * 300 * 5.7 / 3);
   CHECK(r.summary.failed < 1.2 * 300 * 5.7 / 3 + 10);
   // Back after rise = 2 passing checks: at 122 s.
@@ -309,11 +310,10 @@ TEST_CASE("passive detection marks a server down after max_fails failed requests
   CHECK(down5[0].time < engine::SimTime::from_seconds(61.3 + 1));
 }
 
-TEST_CASE("fail drops what the server serves and queues; a lone server fails every request until repair",
+TEST_CASE("fail drops what the server serves and queues, and a lone server fails every request until repair",
           "[lifecycle][failures]")
 {
-  const Run r = run(kLoneResize, {"timeline[0]={at: 60 s, fail: db}",
-                                  "timeline=[{at: 60 s, fail: db}, {at: 90 s, recover: db}]"});
+  const Run r = run(kLoneResize, {"timeline=[{at: 60 s, fail: db}, {at: 90 s, recover: db}]"});
   CHECK(r.summary.failed > 2700);
   CHECK(r.summary.failed < 3300);
   CHECK(r.summary.availability.zero_capacity_s == Approx(30));
@@ -509,4 +509,39 @@ TEST_CASE("autoscaler on requests_per_server and latency_p99", "[lifecycle][auto
   CHECK(p99.rows.back().servers_up >= 3);
   CHECK(p99.rows.back().servers_up <= 20);
   CHECK(!of_kind(p99, "scale_out").empty());
+}
+
+TEST_CASE("a server that fails while draining for removal does not come back on recovery", "[lifecycle][timeline]")
+{
+  // Requests of 1 s each keep web-3 draining long enough to fail it.
+  const Run r = run(R"(
+name: drain-fail
+duration: 1 min
+clients:
+  - name: users
+    arrivals: { process: constant, rate: 30/s }
+    mix: [{ work: 1 s }]
+balancer: { algorithm: round_robin }
+servers:
+  - { name: web, count: 3, cores: 20 }
+timeline:
+  - { at: 10 s, remove: web, count: 1 }
+  - { at: 10.5 s, fail: web-3 }
+  - { at: 20 s, recover: web-3 }
+)");
+  CHECK(r.summary.servers[2].state == "stopped");
+  CHECK(of_kind(r, "recover").empty());
+  REQUIRE(of_kind(r, "stopped").size() == 1);
+  CHECK(of_kind(r, "stopped")[0].detail == "repaired after its removal");
+}
+
+TEST_CASE("lifecycle runs are deterministic: same seed, same trajectory and events", "[lifecycle][determinism]")
+{
+  const std::string text = read_file(std::string(LBSIM_EXAMPLES_DIR) + "/vertical-vs-horizontal.yaml");
+  const Run a = run(text);
+  const Run b = run(text);
+  CHECK(a.summary.fingerprint == b.summary.fingerprint);
+  CHECK(events_csv(a.events) == events_csv(b.events));
+  const Run c = run(text, {"seed=4"});
+  CHECK(a.summary.fingerprint != c.summary.fingerprint);
 }
