@@ -225,11 +225,13 @@ void System::on_transfer_done(RequestId id)
   }
 }
 
-void System::dispatch_via_network(RequestId id)
+void System::dispatch_via_network(RequestId id) { forward_via_network(id, pick_server(requests_[id])); }
+
+// The balancer sends the request on to its chosen server, or, with no server, a 503 back to the client.
+void System::forward_via_network(RequestId id, std::optional<uint32_t> choice)
 {
   Request& r = requests_[id];
   const RequestType& type = config_.clients[r.client_group].mix[r.type];
-  const std::optional<uint32_t> choice = pick_server(r);
   if (!choice) {
     report_dispatch(r, kNoServer, false);
     r.refused = true;
@@ -325,18 +327,7 @@ void System::retry_or_fail(RequestId id, uint32_t failed_server)
     const std::optional<uint32_t> choice =
         balancer_->choose_excluding(failed_server, client_address(r), type.path, sim_.now());
     if (network_) {
-      if (!choice) {
-        report_dispatch(r, kNoServer, false);
-        r.refused = true;
-        r.leg = kToClient;
-        network_->send(network_->path_out(r.client_group), 0.0, id);
-        if (frontend_) frontend_->leave();
-        return;
-      }
-      r.server = *choice;
-      r.dispatched = sim_.now();
-      r.leg = kToServer;
-      network_->send(network_->path_to_server(r.server), type.request_bytes, id);
+      forward_via_network(id, choice);
       return;
     }
     const Admission admission = choice ? servers_[*choice]->admit(id) : Admission::queue_full;

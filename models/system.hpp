@@ -78,6 +78,7 @@ private:
   void on_transfer_done(RequestId id) override;
   void send_via_network(RequestId id);
   void dispatch_via_network(RequestId id);
+  void forward_via_network(RequestId id, std::optional<uint32_t> choice);
   void arrive_at_server(RequestId id);
   void respond_via_network(RequestId id);
   void report_dispatch(const Request& r, uint32_t server, bool accepted);

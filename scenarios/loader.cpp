@@ -7,6 +7,7 @@
 #include "scenarios/overrides.hpp"
 #include "scenarios/results_writer.hpp"
 #include "scenarios/suggest.hpp"
+#include "scenarios/text_file.hpp"
 #include "scenarios/trace_reader.hpp"
 #include "scenarios/yaml_reader.hpp"
 
@@ -1176,17 +1177,15 @@ models::SystemConfig load_scenario_text(const std::string& text, const std::stri
 
 models::SystemConfig load_scenario_file(const std::string& path, const std::vector<std::string>& overrides)
 {
-  std::ifstream in(path);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw ScenarioError(SourceLocation{path, 0, 0, {}}, "this is a folder; expected a scenario file (YAML)");
-  if (!in)
+  const std::optional<std::string> text = read_text_file(path);
+  if (!text)
     throw ScenarioError(SourceLocation{path, 0, 0, {}},
                         "cannot open the scenario file; expected a readable YAML file (check the path)");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
   const std::filesystem::path p(path);
-  return load_scenario_text(buffer.str(), path, p.has_parent_path() ? p.parent_path().string() : ".", overrides);
+  return load_scenario_text(*text, path, p.has_parent_path() ? p.parent_path().string() : ".", overrides);
 }
 
 }  // namespace lbsim::scenarios

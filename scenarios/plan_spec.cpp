@@ -3,6 +3,7 @@
 #include "scenarios/loader.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/suggest.hpp"
+#include "scenarios/text_file.hpp"
 #include "scenarios/yaml_reader.hpp"
 
 #include <algorithm>
@@ -22,32 +23,6 @@ constexpr long kMaxCountValues = 100'000;
 constexpr std::size_t kMaxCombinations = 100'000;
 
 std::string in_quotes(const std::string& s) { return "\"" + s + "\""; }
-
-std::optional<std::string> read_text(const std::string& path)
-{
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// A YAML value as the text --set takes: flow style, quoted where YAML needs it.
-std::string yaml_text(const YAML::Node& node)
-{
-  YAML::Emitter out;
-  out.SetMapFormat(YAML::Flow);
-  out.SetSeqFormat(YAML::Flow);
-  out << node;
-  return out.c_str();
-}
-
-bool ends_with(const std::string& s, const std::string& suffix)
-{
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 class PlanReader {
 public:
@@ -96,7 +71,7 @@ private:
     fs::path path(given);
     if (path.is_relative()) path = fs::path(base_dir_) / path;
     spec.scenario_file = path.lexically_normal().string();
-    const auto text = read_text(spec.scenario_file);
+    const auto text = read_text_file(spec.scenario_file);
     if (!text)
       r_.fail(node, "cannot open the scenario file " + in_quotes(given) + " (looked for " + spec.scenario_file +
                         "); expected a readable YAML file, its path relative to the plan file");
@@ -137,7 +112,7 @@ private:
         }
         target.limit = static_cast<double>(r_.time_ns(entry.second, "slo." + target.name, false)) / 1e9;
       }
-      target.limit_text = entry.second.IsScalar() ? entry.second.Scalar() : yaml_text(entry.second);
+      target.limit_text = entry.second.IsScalar() ? entry.second.Scalar() : flow_yaml_text(entry.second);
       plan.slo.push_back(std::move(target));
     }
   }
@@ -166,7 +141,7 @@ private:
       if (values.IsMap() && plan.count)
         r_.fail(entry.first, "only one key can be searched by bisection ({min, max}); " + plan.count->key +
                                  " already is; list the values of " + axis.key + " instead");
-      const bool count_key = values.IsMap() || (ends_with(axis.key, ".count") && !plan.count);
+      const bool count_key = values.IsMap() || (axis.key.ends_with(".count") && !plan.count);
       if (count_key && values.IsMap()) {
         r_.check_keys(values, context, {"min", "max"});
         r_.require_key(values, "min", context, "min: 1");
@@ -188,7 +163,7 @@ private:
         std::set<std::string> seen;
         for (std::size_t i = 0; i < values.size(); ++i) {
           const YAML::Node value = values[i];
-          const std::string text = yaml_text(value);
+          const std::string text = flow_yaml_text(value);
           if (!seen.insert(text).second) r_.fail(value, "the value " + text + " appears twice in " + context);
           if (count_key) {
             const long c = static_cast<long>(r_.integer(value, context, 0, 1'000'000));
@@ -282,7 +257,7 @@ PlanSpec load_plan_text(const std::string& text, const std::string& file, const 
 
 PlanSpec load_plan_file(const std::string& path, const std::vector<std::string>& overrides)
 {
-  const auto text = read_text(path);
+  const auto text = read_text_file(path);
   if (!text)
     throw ScenarioError(SourceLocation{path, 0, 0, {}}, "cannot open the plan file; expected a readable YAML file (check the path)");
   const fs::path p(path);

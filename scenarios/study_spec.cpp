@@ -6,6 +6,7 @@
 #include "scenarios/overrides.hpp"
 #include "scenarios/results_writer.hpp"
 #include "scenarios/suggest.hpp"
+#include "scenarios/text_file.hpp"
 #include "scenarios/yaml_reader.hpp"
 
 #include <nlohmann/json.hpp>
@@ -28,27 +29,6 @@ namespace fs = std::filesystem;
 constexpr std::size_t kMaxRuns = 10'000'000;
 
 std::string quoted(const std::string& s) { return "\"" + s + "\""; }
-
-std::optional<std::string> read_text(const std::string& path)
-{
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
-// A YAML value as the text --set would take for it: flow style, quoted where YAML needs it.
-std::string yaml_text(const YAML::Node& node)
-{
-  YAML::Emitter out;
-  out.SetMapFormat(YAML::Flow);
-  out.SetSeqFormat(YAML::Flow);
-  out << node;
-  return out.c_str();
-}
 
 // What a metric path names in summary.json: a number (or true/false), text, or a group of them.
 struct MetricCatalog {
@@ -204,7 +184,7 @@ private:
     std::error_code ec;
     if (fs::is_directory(path, ec))
       r_.fail(node, "scenario " + quoted(given) + " is a folder; expected a scenario file (YAML), relative to the study file");
-    const auto text = read_text(spec.scenario_file);
+    const auto text = read_text_file(spec.scenario_file);
     if (!text)
       r_.fail(node, "cannot open the scenario file " + quoted(given) + " (looked for " + spec.scenario_file +
                         "); expected a readable YAML file, its path relative to the study file");
@@ -240,7 +220,7 @@ private:
       std::set<std::string> seen;
       for (std::size_t i = 0; i < values.size(); ++i) {
         const YAML::Node value = values[i];
-        const std::string text = yaml_text(value);
+        const std::string text = flow_yaml_text(value);
         if (!seen.insert(text).second)
           r_.fail(value, "the value " + text + " appears twice in " + context + "; list each value once");
         axis.value_texts.push_back(text);
@@ -380,7 +360,7 @@ StudySpec load_study_file(const std::string& path, const std::vector<std::string
   std::error_code ec;
   if (fs::is_directory(path, ec))
     throw ScenarioError(SourceLocation{path, 0, 0, {}}, "this is a folder; expected a study file (YAML)");
-  const auto text = read_text(path);
+  const auto text = read_text_file(path);
   if (!text)
     throw ScenarioError(SourceLocation{path, 0, 0, {}}, "cannot open the study file; expected a readable YAML file (check the path)");
   const fs::path p(path);

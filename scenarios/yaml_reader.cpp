@@ -283,4 +283,13 @@ std::string YamlReader::one_of(const YAML::Node& node, const std::string& what,
   fail(node, message);
 }
 
+std::string flow_yaml_text(const YAML::Node& node)
+{
+  YAML::Emitter out;
+  out.SetMapFormat(YAML::Flow);
+  out.SetSeqFormat(YAML::Flow);
+  out << node;
+  return out.c_str();
+}
+
 }  // namespace lbsim::scenarios

@@ -64,4 +64,7 @@ private:
   std::vector<std::pair<YAML::Node, std::string>> overrides_;
 };
 
+// A YAML value as the text --set takes for it: flow style, quoted where YAML needs it.
+std::string flow_yaml_text(const YAML::Node& node);
+
 }  // namespace lbsim::scenarios
