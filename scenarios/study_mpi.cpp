@@ -271,19 +271,7 @@ void MpiDispatcher::dispatch(const std::vector<RunTask>& tasks, const Execute& e
 
   bool delivering = true;
   std::exception_ptr failure;
-  auto deliver_one = [&](RunOutcome&& outcome) {
-    if (!delivering) return;
-    try {
-      if (!deliver(std::move(outcome))) {
-        delivering = false;
-        stop = true;
-      }
-    } catch (...) {
-      failure = std::current_exception();
-      delivering = false;
-      stop = true;
-    }
-  };
+  auto deliver_one = [&](RunOutcome&& outcome) { deliver_or_stop(deliver, std::move(outcome), delivering, stop, failure); };
 
   std::size_t remote_running = 0;
   auto hand_out = [&](int w) {

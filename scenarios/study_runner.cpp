@@ -139,6 +139,22 @@ ThreadDispatcher::ThreadDispatcher(int jobs)
 {
 }
 
+void RunDispatcher::deliver_or_stop(const Deliver& deliver, RunOutcome&& outcome, bool& delivering,
+                                    std::atomic<bool>& stop, std::exception_ptr& failure)
+{
+  if (!delivering) return;
+  try {
+    if (!deliver(std::move(outcome))) {
+      delivering = false;
+      stop = true;
+    }
+  } catch (...) {
+    failure = std::current_exception();
+    delivering = false;
+    stop = true;
+  }
+}
+
 void ThreadDispatcher::dispatch(const std::vector<RunTask>& tasks, const Execute& execute, const Deliver& deliver)
 {
   if (tasks.empty()) return;
@@ -197,17 +213,7 @@ void ThreadDispatcher::dispatch(const std::vector<RunTask>& tasks, const Execute
       RunOutcome outcome = std::move(ready.front());
       ready.pop_front();
       lock.unlock();
-      if (!delivering) continue;
-      try {
-        if (!deliver(std::move(outcome))) {
-          delivering = false;
-          stop = true;
-        }
-      } catch (...) {
-        failure = std::current_exception();
-        delivering = false;
-        stop = true;
-      }
+      deliver_or_stop(deliver, std::move(outcome), delivering, stop, failure);
     }
   }  // joins the workers
   if (failure) std::rethrow_exception(failure);

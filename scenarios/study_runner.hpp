@@ -13,8 +13,10 @@
 #include "scenarios/study_spec.hpp"
 #include "scenarios/study_store.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <string>
@@ -65,6 +67,13 @@ public:
   // Runs every task (each exactly once) with `execute` and hands each outcome to `deliver`.
   // If `deliver` throws, stops handing out tasks, waits for the running ones and rethrows.
   virtual void dispatch(const std::vector<RunTask>& tasks, const Execute& execute, const Deliver& deliver) = 0;
+
+protected:
+  // The delivery rule every dispatcher shares: while `delivering`, hands `outcome` to `deliver`; a
+  // false return or an exception ends delivery and sets `stop` (no new task starts), the exception
+  // kept in `failure` for the dispatcher to rethrow once its runs have ended.
+  static void deliver_or_stop(const Deliver& deliver, RunOutcome&& outcome, bool& delivering, std::atomic<bool>& stop,
+                              std::exception_ptr& failure);
 };
 
 // Local threads pulling tasks from a shared queue (dynamic assignment: a slow run never holds up
