@@ -180,4 +180,16 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
   }
 }
 
+void check_override_path(const YamlReader& reader, const YAML::Node& key_node, const std::string& key,
+                         const YAML::Node& tree, const std::string& role)
+{
+  YAML::Node copy = YAML::Clone(tree);
+  YamlReader scratch(reader.file());
+  try {
+    apply_overrides(copy, {key + "=0"}, scratch);
+  } catch (const ScenarioError& e) {
+    reader.fail(key_node, role + " \"" + key + "\": " + e.message());
+  }
+}
+
 }  // namespace lbsim::scenarios

@@ -135,7 +135,7 @@ private:
       const std::string context = "search." + axis.key;
       if (axis.key == "seed")
         r_.fail(entry.first, "seed cannot be searched: each replication's seed is derived from the scenario's seed");
-      check_path(entry.first, axis.key, tree);
+      check_override_path(r_, entry.first, axis.key, tree, "search key");
       const YAML::Node values = entry.second;
       // The bisected key: {min, max} (any whole-number key), or a list of a ".count" key.
       if (values.IsMap() && plan.count)
@@ -189,17 +189,6 @@ private:
           r_.fail(entry.first, "the search has more than " + std::to_string(kMaxCombinations) + " combinations");
         plan.choices.push_back(std::move(axis));
       }
-    }
-  }
-
-  void check_path(const YAML::Node& key_node, const std::string& key, const YAML::Node& tree)
-  {
-    YAML::Node copy = YAML::Clone(tree);
-    YamlReader scratch(r_.file());
-    try {
-      apply_overrides(copy, {key + "=0"}, scratch);
-    } catch (const ScenarioError& e) {
-      r_.fail(key_node, "search key " + in_quotes(key) + ": " + e.message());
     }
   }
 

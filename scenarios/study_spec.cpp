@@ -210,7 +210,7 @@ private:
         r_.fail(entry.first, "seed cannot be varied: every run's seed is derived from the scenario's seed, the point "
                              "and the replication; use replications for more seeds (and --set seed=N for another "
                              "master seed)");
-      check_path(entry.first, axis.key, tree);
+      check_override_path(r_, entry.first, axis.key, tree, "vary key");
       const YAML::Node values = entry.second;
       if (!values.IsSequence())
         r_.fail(values, context + " must be a list of values such as [round_robin, least_connections]; got " +
@@ -229,18 +229,6 @@ private:
         check_value(entry.first, value, axis.key, text, spec);
       }
       spec.vary.push_back(std::move(axis));
-    }
-  }
-
-  // The key path must lead somewhere in the scenario (list items exist, no key below a value).
-  void check_path(const YAML::Node& key_node, const std::string& key, const YAML::Node& tree)
-  {
-    YAML::Node copy = YAML::Clone(tree);
-    YamlReader scratch(r_.file());
-    try {
-      apply_overrides(copy, {key + "=0"}, scratch);
-    } catch (const ScenarioError& e) {
-      r_.fail(key_node, "vary key " + quoted(key) + ": " + e.message());
     }
   }
 
