@@ -72,19 +72,27 @@ Event EventQueue::pop()
 
 void EventQueue::sift_down(size_t i, Event e)
 {
+  Event* const heap = heap_.data();
   const size_t n = heap_.size();
   for (;;) {
-    const size_t first_child = 4 * i + 1;
-    if (first_child >= n) break;
-    size_t best = first_child;
-    const size_t end = std::min(first_child + 4, n);
-    for (size_t c = first_child + 1; c < end; ++c)
-      if (before(heap_[c], heap_[best])) best = c;
-    if (!before(heap_[best], e)) break;
-    heap_[i] = heap_[best];
-    i = best;
+    size_t child = 4 * i + 1;
+    if (child + 3 < n) {
+      // Four children, the common case: two independent pairs, then their winners, without
+      // branches (the comparisons of random times are unpredictable).
+      const size_t left = child + size_t{before(heap[child + 1], heap[child])};
+      const size_t right = child + 2 + size_t{before(heap[child + 3], heap[child + 2])};
+      child = before(heap[right], heap[left]) ? right : left;
+    } else if (child < n) {
+      for (size_t c = child + 1; c < n; ++c)
+        if (before(heap[c], heap[child])) child = c;
+    } else {
+      break;
+    }
+    if (!before(heap[child], e)) break;
+    heap[i] = heap[child];
+    i = child;
   }
-  heap_[i] = e;
+  heap[i] = e;
 }
 
 void EventQueue::clear()

@@ -85,10 +85,12 @@ public:
   void clear();
 
 private:
-  static bool before(const Event& a, const Event& b)
-  {
-    return a.time < b.time || (a.time == b.time && a.order < b.order);
-  }
+  // One 128-bit comparison of (time, order): no branch for the compiler to lay out, so picks
+  // among children compile to conditional moves (random times make branches unpredictable).
+  // Times in the queue are never negative (nothing is scheduled before time 0).
+  __extension__ using Key = unsigned __int128;
+  static Key key(const Event& e) { return (Key{static_cast<uint64_t>(e.time.ns())} << 64) | e.order; }
+  static bool before(const Event& a, const Event& b) { return key(a) < key(b); }
   void sift_down(size_t i, Event e);
 
   bool drop_cancelled_top_slow();

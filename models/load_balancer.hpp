@@ -25,19 +25,19 @@ public:
   void assign(uint32_t server)
   {
     ++pool_[server].active;
-    algorithm_->on_active_changed(pool_, server);
+    if (hooks_.active_changes) algorithm_->on_active_changed(pool_, server);
   }
   // The request left the server refused, or failed: it is no longer active there.
   void release(uint32_t server)
   {
     --pool_[server].active;
-    algorithm_->on_active_changed(pool_, server);
+    if (hooks_.active_changes) algorithm_->on_active_changed(pool_, server);
   }
   // The server's response reached the balancer `response_time` after the request was dispatched.
   void on_response(uint32_t server, SimTime response_time, SimTime now)
   {
     release(server);
-    algorithm_->on_response(server, response_time, now);
+    if (hooks_.responses) algorithm_->on_response(server, response_time, now);
   }
 
   // Pool changes, told to the algorithm through its hooks (models/balancers/balancer.hpp).
@@ -54,6 +54,7 @@ public:
 private:
   BalancerConfig config_;
   std::unique_ptr<Balancer> algorithm_;
+  Balancer::PerRequestHooks hooks_;  // the algorithm's, asked once
   std::vector<PoolMember> pool_;
   engine::RngStream rng_;
 };

@@ -54,7 +54,6 @@ void Server::start_service(RequestId request)
 {
   Request& r = requests_[request];
   r.server = index_;
-  r.service_start = sim_.now();
   r.in_service = true;
   ++busy_;
   busy_time_.set(sim_.now(), busy_);

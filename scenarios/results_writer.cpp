@@ -230,33 +230,42 @@ CsvTimeSeriesWriter::~CsvTimeSeriesWriter()
 
 void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers)
 {
-  const std::string time = format_seconds(std::llround(row.time_s * 1e9));  // interval ends are whole ns
-  std::fprintf(timeseries_, "%s,%s,%s,%s,%s,%llu,%u,%llu,%llu,%llu,%s,%s,%llu,%u,%s\n", time.c_str(),
-               format_number(row.throughput_rps).c_str(), format_number(row.latency_mean_s).c_str(),
-               format_number(row.latency_p50_s).c_str(), format_number(row.latency_p99_s).c_str(),
-               static_cast<unsigned long long>(row.in_flight), row.servers_up,
-               static_cast<unsigned long long>(row.arrived), static_cast<unsigned long long>(row.completed),
-               static_cast<unsigned long long>(row.rejected), format_number(row.network_mean_s).c_str(),
-               format_number(row.server_mean_s).c_str(), static_cast<unsigned long long>(row.failed),
-               row.servers_billed, format_number(row.cost).c_str());
-  for (const auto& s : servers)
-    std::fprintf(servers_, "%s,%s,%s,%s,%s,%llu\n", time.c_str(), s.server->c_str(), s.state,
-                 format_number(s.utilization).c_str(), format_number(s.queue).c_str(),
-                 static_cast<unsigned long long>(s.completed));
+  const int64_t time_ns = std::llround(row.time_s * 1e9);  // interval ends are whole ns
+  line_.seconds(time_ns)
+      .number(row.throughput_rps)
+      .number(row.latency_mean_s)
+      .number(row.latency_p50_s)
+      .number(row.latency_p99_s)
+      .integer(row.in_flight)
+      .integer(row.servers_up)
+      .integer(row.arrived)
+      .integer(row.completed)
+      .integer(row.rejected)
+      .number(row.network_mean_s)
+      .number(row.server_mean_s)
+      .integer(row.failed)
+      .integer(row.servers_billed)
+      .number(row.cost);
+  write_ok_ &= line_.write_to(timeseries_);
+  for (const auto& s : servers) {
+    line_.seconds(time_ns).text(*s.server).text(s.state).number(s.utilization).number(s.queue).integer(s.completed);
+    write_ok_ &= line_.write_to(servers_);
+  }
 }
 
 void CsvTimeSeriesWriter::on_link_interval(std::span<const models::LinkIntervalRow> links)
 {
   if (links.empty()) return;
-  const std::string time = format_seconds(std::llround(links.front().time_s * 1e9));
-  for (const auto& l : links)
-    std::fprintf(links_, "%s,%s,%s,%s,%s\n", time.c_str(), l.link->c_str(), format_number(l.utilization).c_str(),
-                 format_number(l.throughput_bps * 1e-6).c_str(), format_number(l.bytes).c_str());
+  const int64_t time_ns = std::llround(links.front().time_s * 1e9);
+  for (const auto& l : links) {
+    line_.seconds(time_ns).text(*l.link).number(l.utilization).number(l.throughput_bps * 1e-6).number(l.bytes);
+    write_ok_ &= line_.write_to(links_);
+  }
 }
 
 void CsvTimeSeriesWriter::close()
 {
-  const bool ok = std::fflush(timeseries_) == 0 && std::fflush(servers_) == 0 && std::fflush(links_) == 0 &&
+  const bool ok = write_ok_ && std::fflush(timeseries_) == 0 && std::fflush(servers_) == 0 && std::fflush(links_) == 0 &&
                   !std::ferror(timeseries_) && !std::ferror(servers_) && !std::ferror(links_);
   const bool timeseries_closed = std::fclose(timeseries_) == 0;
   const bool servers_closed = std::fclose(servers_) == 0;

@@ -4,9 +4,10 @@
 // place when complete, so a crash never leaves a half-written result that looks whole.
 #pragma once
 
-#include "models/metrics.hpp"
 #include "models/lifecycle_event.hpp"
+#include "models/metrics.hpp"
 #include "models/run_summary.hpp"
+#include "scenarios/csv_line.hpp"
 
 #include <cstdio>
 #include <string>
@@ -44,6 +45,8 @@ private:
   std::FILE* timeseries_ = nullptr;
   std::FILE* servers_ = nullptr;
   std::FILE* links_ = nullptr;
+  CsvLine line_;
+  bool write_ok_ = true;
 };
 
 // events.csv: time_s,kind,server,detail, one row per scaling action, failure, recovery and health

@@ -70,6 +70,14 @@ public:
   // least_response_time feeds its Peak-EWMA estimator with it.
   virtual void on_response(uint32_t /*server*/, engine::SimTime /*response_time*/, engine::SimTime /*now*/) {}
 
+  // Which of the two per-request hooks above the algorithm overrides. The owner asks once and
+  // skips the calls nobody listens to: they come twice per request, and most algorithms ignore them.
+  struct PerRequestHooks {
+    bool active_changes = false;  // on_active_changed
+    bool responses = false;       // on_response
+  };
+  virtual PerRequestHooks per_request_hooks() const { return {}; }
+
   // The members' identities, names[i] for pool member i (servers were added or renamed).
   // consistent_hash and maglev hash them; the others ignore names.
   virtual void on_server_names(std::span<const std::string> /*names*/) {}

@@ -1,6 +1,7 @@
 #include "models/balancers/least_connections.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 #include <string>
 
@@ -22,47 +23,35 @@ void LeastConnectionsBalancer::on_pool_changed(std::span<const PoolMember> pool)
 }
 
 // The O(n) nginx algorithm, as ngx_http_upstream_get_least_conn_peer() runs it, in one pass that
-// also collects the tied servers (nginx's second pass visits exactly those, in the same order).
+// also collects the tied servers (nginx's second pass visits exactly those, in the same order);
+// pools of equal weights take the branch-free form below, with the same choices.
 std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const PoolMember> pool)
 {
   const auto n = static_cast<uint32_t>(pool.size());
   if (current_weight_.size() != n) current_weight_.assign(n, 0);
+  if (uniform_weights_ && n == known_size_ && n <= 64) return pick_equal_weights(pool);
   if (tied_.size() < n) tied_.resize(n);
 
-  uint32_t ties = 0;
-  if (uniform_weights_ && n == known_size_) {
-    // Equal weights (checked in on_pool_changed): active counts compare directly. Two branch-free
-    // passes (the least count, then the servers that have it) beat one branchy pass: which server
-    // is least changes with every request, so its branches would mispredict.
-    uint64_t least = kNoneEligible;  // any ineligible key is >= this
-    for (uint32_t i = 0; i < n; ++i) least = std::min(least, load_key(pool[i]));
-    if (least >= kNoneEligible) return std::nullopt;
-    for (uint32_t i = 0; i < n; ++i) {
-      tied_[ties] = i;
-      ties += load_key(pool[i]) == least ? 1 : 0;
+  uint32_t ties = 0, best = n;
+  for (uint32_t i = 0; i < n; ++i) {
+    const PoolMember& p = pool[i];
+    if (!p.eligible) continue;
+    if (best != n) {
+      const PoolMember& b = pool[best];
+      const uint64_t lhs = uint64_t{p.active} * static_cast<uint64_t>(effective_weight(b));
+      const uint64_t rhs = uint64_t{b.active} * static_cast<uint64_t>(effective_weight(p));
+      if (lhs > rhs) continue;
+      if (lhs < rhs) ties = 0;
     }
-  } else {
-    uint32_t best = n;
-    for (uint32_t i = 0; i < n; ++i) {
-      const PoolMember& p = pool[i];
-      if (!p.eligible) continue;
-      if (best != n) {
-        const PoolMember& b = pool[best];
-        const uint64_t lhs = uint64_t{p.active} * static_cast<uint64_t>(effective_weight(b));
-        const uint64_t rhs = uint64_t{b.active} * static_cast<uint64_t>(effective_weight(p));
-        if (lhs > rhs) continue;
-        if (lhs < rhs) ties = 0;
-      }
-      best = i;
-      tied_[ties++] = i;
-    }
+    best = i;
+    tied_[ties++] = i;
   }
   if (ties == 0) return std::nullopt;
   if (ties == 1) return tied_[0];
 
   // Smooth weighted round robin among the tied servers, in configuration order; the first of equal
   // current weights wins, as in nginx.
-  int64_t total = 0, best = INT64_MIN;
+  int64_t total = 0, largest = INT64_MIN;
   uint32_t chosen = tied_[0];
   for (uint32_t t = 0; t < ties; ++t) {
     const uint32_t i = tied_[t];
@@ -70,12 +59,46 @@ std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const P
     const int64_t current = current_weight_[i] + w;
     current_weight_[i] = current;
     total += w;
-    if (current > best) {
-      best = current;
+    if (current > largest) {
+      largest = current;
       chosen = i;
     }
   }
   current_weight_[chosen] -= total;
+  return chosen;
+}
+
+// Equal weights (checked in on_pool_changed), at most 64 servers: active counts compare
+// directly, and the scan is written so that it compiles without branches on the data (which server
+// is least changes with every request, so such branches would mispredict): the least count, then
+// the set of servers that have it, as a bit mask. A lone one wins without touching the current
+// weights, as in nginx; otherwise nginx's smooth weighted round robin runs over the set (each
+// current weight grows by w, the largest wins, the first of equal ones, and gives back w per tied
+// server).
+std::optional<uint32_t> LeastConnectionsBalancer::pick_equal_weights(std::span<const PoolMember> pool)
+{
+  const auto n = static_cast<uint32_t>(pool.size());
+  uint64_t least = kNoneEligible;  // any ineligible key is >= this
+  for (uint32_t i = 0; i < n; ++i) least = std::min(least, load_key(pool[i]));
+  if (least >= kNoneEligible) return std::nullopt;
+  uint64_t tied = 0;  // the servers that have `least`, as bits
+  for (uint32_t i = 0; i < n; ++i) tied |= uint64_t{load_key(pool[i]) == least} << i;
+  const auto first = static_cast<uint32_t>(std::countr_zero(tied));
+  if ((tied & (tied - 1)) == 0) return first;
+
+  const int64_t w = effective_weight(pool[0]);
+  int64_t largest = INT64_MIN;
+  uint32_t chosen = first;
+  int64_t count = 0;
+  for (uint64_t rest = tied; rest != 0; rest &= rest - 1, ++count) {
+    const auto i = static_cast<uint32_t>(std::countr_zero(rest));
+    const int64_t current = current_weight_[i] + w;
+    current_weight_[i] = current;
+    const uint32_t take = 0u - uint32_t{current > largest};  // all ones when i is the new largest
+    chosen ^= (chosen ^ i) & take;
+    largest = std::max(largest, current);
+  }
+  current_weight_[chosen] -= count * w;
   return chosen;
 }
 

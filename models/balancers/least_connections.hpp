@@ -26,6 +26,7 @@ public:
   std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
   void on_active_changed(std::span<const PoolMember> pool, uint32_t server) override;
+  PerRequestHooks per_request_hooks() const override { return {.active_changes = true}; }
 
 private:
   static constexpr uint32_t kNotInHeap = 0xffff'ffffu;
@@ -43,6 +44,7 @@ private:
   };
 
   std::optional<uint32_t> pick_by_scan(std::span<const PoolMember> pool);
+  std::optional<uint32_t> pick_equal_weights(std::span<const PoolMember> pool);
   std::optional<uint32_t> pick_from_heap(std::span<const PoolMember> pool);
   uint32_t break_tie(std::span<const uint32_t> tied);
   void rebuild(std::span<const PoolMember> pool);

@@ -27,6 +27,7 @@ public:
 
   std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_response(uint32_t server, engine::SimTime response_time, engine::SimTime now) override;
+  PerRequestHooks per_request_hooks() const override { return {.responses = true}; }
 
   // The estimate of one server (nanoseconds), without decaying it; 0 when unknown.
   double cost_ns(uint32_t server) const { return server < estimators_.size() ? estimators_[server].cost_ns() : 0.0; }

@@ -1,0 +1,38 @@
+// CsvLine: one CSV row built in a reusable buffer, numbers written with std::to_chars.
+//
+// The time-series files get a row per server per metrics interval; formatting them with fprintf
+// and temporary strings cost several percent of a short-request run. The text is the same as
+// format_number() and format_seconds() give (tests/scenarios/csv_line_test.cpp checks it).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+namespace lbsim::scenarios {
+
+class CsvLine {
+public:
+  CsvLine& text(std::string_view value);
+  CsvLine& integer(uint64_t value);
+  // Shortest round-trip form, "nan" when not finite (as format_number).
+  CsvLine& number(double value);
+  // Seconds with up to nine decimals and no trailing zeros, from integer nanoseconds (as format_seconds).
+  CsvLine& seconds(int64_t ns);
+
+  // Ends the row, writes it and starts the next; false on a write error.
+  bool write_to(std::FILE* file);
+  const std::string& str() const { return buffer_; }
+
+private:
+  void separate()
+  {
+    if (!first_) buffer_ += ',';
+    first_ = false;
+  }
+  std::string buffer_;
+  bool first_ = true;  // (a first field may be empty, so the buffer cannot tell)
+};
+
+}  // namespace lbsim::scenarios

@@ -1,0 +1,68 @@
+// LoadBalancer calls only the per-request hooks an algorithm declares (Balancer::per_request_hooks).
+// For every algorithm, its choices through the LoadBalancer equal those of a twin that is told of
+// every change, so a hook an algorithm needs but does not declare shows up here.
+#include "models/balancers/registry.hpp"
+#include "models/load_balancer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace lbsim::models;
+using lbsim::engine::milliseconds;
+using lbsim::engine::RngStream;
+using lbsim::engine::SimTime;
+
+TEST_CASE("skipping undeclared per-request hooks never changes a choice", "[balancer][load_balancer]")
+{
+  BalancerRegistry registry;
+  register_builtin_balancers(registry);
+  // 40 servers: least_connections keeps its heap above 32, where a missed update would be seen.
+  const uint32_t n = 40;
+  BalancerOptions options;
+  for (uint32_t i = 0; i < n; ++i) options.server_names.push_back("s" + std::to_string(i + 1));
+  options.table_size = 251;
+  for (const std::string& name : all_balancer_algorithm_names()) {
+    INFO(name);
+    const uint64_t seed = 9;
+    BalancerConfig config;
+    config.algorithm = name;
+    std::vector<PoolMember> pool(n);
+    for (uint32_t i = 0; i < n; ++i) pool[i].weight = static_cast<int>(1 + i % 3);
+    LoadBalancer balancer(config, registry.create(name, options), pool, seed);
+
+    // The twin: the same algorithm, told of every active change and every response.
+    const auto twin = registry.create(name, options);
+    twin->on_pool_changed(pool);
+    RngStream twin_rng(seed, "balancer:" + config.name);
+
+    RngStream chaos(5);
+    std::vector<uint32_t> in_flight;
+    SimTime now = SimTime::zero();
+    for (int step = 0; step < 5'000; ++step) {
+      now += milliseconds(static_cast<int64_t>(1 + chaos.below(20)));
+      if (!in_flight.empty() && chaos.below(2) == 0) {
+        const auto k = static_cast<std::size_t>(chaos.below(in_flight.size()));
+        const uint32_t server = in_flight[k];
+        in_flight.erase(in_flight.begin() + static_cast<std::ptrdiff_t>(k));
+        const SimTime response_time = milliseconds(static_cast<int64_t>(1 + chaos.below(200) + 50 * (server % 4)));
+        balancer.on_response(server, response_time, now);
+        --pool[server].active;
+        twin->on_active_changed(pool, server);
+        twin->on_response(server, response_time, now);
+      }
+      const auto client = static_cast<uint32_t>(0x0a000000u + chaos.below(1u << 16));
+      const std::string path = "/p" + std::to_string(chaos.below(50));
+      PickContext context{client, path, now, twin_rng};
+      const std::optional<uint32_t> expected = twin->pick(pool, context);
+      REQUIRE(balancer.choose(client, path, now) == expected);
+      if (expected) {
+        ++pool[*expected].active;
+        twin->on_active_changed(pool, *expected);
+        in_flight.push_back(*expected);
+      }
+    }
+    for (uint32_t i = 0; i < n; ++i) CHECK(balancer.pool()[i].active == pool[i].active);
+  }
+}

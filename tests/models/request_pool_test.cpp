@@ -1,0 +1,72 @@
+// A recycled request starts as a new one: Request::reset() sets every field a Request{} has.
+#include "models/request.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace lbsim::models;
+using lbsim::engine::SimTime;
+
+namespace {
+void dirty(Request& r)
+{
+  r.sequence = 7;
+  r.client_group = r.client = r.type = 3;
+  r.server = 5;
+  r.sent = r.work = SimTime::from_ns(11);
+  r.measured = r.in_service = r.failed = r.refused = true;
+  r.attempts = 2;
+  r.leg = 3;
+  r.service_event = lbsim::engine::EventHandle{SimTime::from_ns(13), 17};
+  r.dispatched = r.at_server = r.server_time = SimTime::from_ns(19);
+}
+
+void check_fresh(const Request& r)
+{
+  const Request fresh{};
+  CHECK(r.sequence == fresh.sequence);
+  CHECK(r.client_group == fresh.client_group);
+  CHECK(r.client == fresh.client);
+  CHECK(r.type == fresh.type);
+  CHECK(r.server == kNoServer);
+  CHECK(r.sent == fresh.sent);
+  CHECK(r.work == fresh.work);
+  CHECK(r.measured == fresh.measured);
+  CHECK(r.in_service == fresh.in_service);
+  CHECK(r.failed == fresh.failed);
+  CHECK(r.attempts == fresh.attempts);
+  CHECK(r.leg == fresh.leg);
+  CHECK(r.refused == fresh.refused);
+  CHECK(r.service_event.time == fresh.service_event.time);
+  CHECK(r.service_event.order == fresh.service_event.order);
+  CHECK_FALSE(r.service_event.valid());
+  CHECK(r.dispatched == fresh.dispatched);
+  CHECK(r.at_server == fresh.at_server);
+  CHECK(r.server_time == fresh.server_time);
+}
+}  // namespace
+
+TEST_CASE("A recycled request is indistinguishable from a new one", "[request]")
+{
+  RequestPool pool;
+  const RequestId first = pool.acquire();
+  dirty(pool[first]);
+  pool.release(first);
+  const RequestId again = pool.acquire();
+  CHECK(again == first);
+  check_fresh(pool[again]);
+  CHECK(pool.in_use() == 1);
+  CHECK(pool.capacity() == 1);
+}
+
+TEST_CASE("The pool grows only while more requests are in flight than ever before", "[request]")
+{
+  RequestPool pool;
+  for (int round = 0; round < 1000; ++round) {
+    const RequestId a = pool.acquire(), b = pool.acquire();
+    dirty(pool[a]);
+    pool.release(a);
+    pool.release(b);
+  }
+  CHECK(pool.capacity() == 2);
+  CHECK(pool.in_use() == 0);
+}
