@@ -11,6 +11,47 @@ void EventQueue::throw_bad_push(int priority)
   throw std::overflow_error("event sequence exhausted");
 }
 
+// Inline in this file's callers: the event to place then stays in registers (passed through memory,
+// its fields were stored one by one and read back 16 bytes at a time, which stalls the pipeline).
+inline void EventQueue::sift_down(size_t i, const Event& e)
+{
+  Event* const heap = heap_.data();
+  const size_t n = heap_.size();
+  for (;;) {
+    size_t child = 4 * i + 1;
+    if (child + 3 < n) {
+      // Four children, the common case: two independent pairs, then their winners, without
+      // branches (the comparisons of random times are unpredictable).
+      const size_t left = child + size_t{before(heap[child + 1], heap[child])};
+      const size_t right = child + 2 + size_t{before(heap[child + 3], heap[child + 2])};
+      child = before(heap[right], heap[left]) ? right : left;
+    } else if (child < n) {
+      for (size_t c = child + 1; c < n; ++c)
+        if (before(heap[c], heap[child])) child = c;
+    } else {
+      break;
+    }
+    if (!before(heap[child], e)) break;
+    heap[i] = heap[child];
+    i = child;
+  }
+  heap[i] = e;
+}
+
+EventHandle EventQueue::push(SimTime time, int priority, HandlerId handler, uint32_t kind, uint64_t arg)
+{
+  const uint64_t seq = next_sequence_++;
+  if (priority < -128 || priority > 127 || seq > Event::kSequenceMask) throw_bad_push(priority);
+  const Event e{time, (static_cast<uint64_t>(priority + 128) << 56) | seq, arg, handler, kind};
+  if (hole_at_top_) {
+    hole_at_top_ = false;
+    sift_down(0, e);
+  } else {
+    push_at_bottom(e);
+  }
+  return EventHandle{time, e.order};
+}
+
 void EventQueue::push_at_bottom(const Event& e)
 {
   size_t i = heap_.size();
@@ -68,31 +109,6 @@ Event EventQueue::pop()
   heap_.pop_back();
   if (!heap_.empty()) sift_down(0, last);
   return top_event;
-}
-
-void EventQueue::sift_down(size_t i, Event e)
-{
-  Event* const heap = heap_.data();
-  const size_t n = heap_.size();
-  for (;;) {
-    size_t child = 4 * i + 1;
-    if (child + 3 < n) {
-      // Four children, the common case: two independent pairs, then their winners, without
-      // branches (the comparisons of random times are unpredictable).
-      const size_t left = child + size_t{before(heap[child + 1], heap[child])};
-      const size_t right = child + 2 + size_t{before(heap[child + 3], heap[child + 2])};
-      child = before(heap[right], heap[left]) ? right : left;
-    } else if (child < n) {
-      for (size_t c = child + 1; c < n; ++c)
-        if (before(heap[c], heap[child])) child = c;
-    } else {
-      break;
-    }
-    if (!before(heap[child], e)) break;
-    heap[i] = heap[child];
-    i = child;
-  }
-  heap[i] = e;
 }
 
 void EventQueue::clear()

@@ -42,19 +42,7 @@ static_assert(sizeof(Event) == 32);
 class EventQueue {
 public:
   // Lower priority values run first among events at the same time; range [-128, 127].
-  EventHandle push(SimTime time, int priority, HandlerId handler, uint32_t kind, uint64_t arg)
-  {
-    const uint64_t seq = next_sequence_++;
-    if (priority < -128 || priority > 127 || seq > Event::kSequenceMask) throw_bad_push(priority);
-    const Event e{time, (static_cast<uint64_t>(priority + 128) << 56) | seq, arg, handler, kind};
-    if (hole_at_top_) {
-      hole_at_top_ = false;
-      sift_down(0, e);
-    } else {
-      push_at_bottom(e);
-    }
-    return EventHandle{time, e.order};
-  }
+  EventHandle push(SimTime time, int priority, HandlerId handler, uint32_t kind, uint64_t arg);
   // Returns false if the event already ran, was cancelled, or never existed.
   bool cancel(EventHandle handle);
 
@@ -91,7 +79,7 @@ private:
   __extension__ using Key = unsigned __int128;
   static Key key(const Event& e) { return (Key{static_cast<uint64_t>(e.time.ns())} << 64) | e.order; }
   static bool before(const Event& a, const Event& b) { return key(a) < key(b); }
-  void sift_down(size_t i, Event e);
+  void sift_down(size_t i, const Event& e);
 
   bool drop_cancelled_top_slow();
   [[noreturn]] static void throw_bad_push(int priority);

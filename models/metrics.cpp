@@ -46,6 +46,8 @@ void MetricsRecorder::handle(const engine::Event&)
 void MetricsRecorder::finish()
 {
   if (measuring_ && sim_.now() > interval_start_) emit_row();
+  latency_.merge(interval_latency_);  // (nothing left after a row; kept for an interval of length 0)
+  interval_latency_.clear();
 }
 
 void MetricsRecorder::emit_row()
@@ -110,6 +112,7 @@ void MetricsRecorder::emit_row()
     }
     if (sink_) sink_->on_link_interval(link_rows_);
   }
+  latency_.merge(interval_latency_);
   interval_latency_.clear();
   interval_server_ns_ = interval_network_ns_ = 0;
   interval_arrived_ = interval_rejected_ = interval_failed_ = 0;

@@ -57,24 +57,25 @@ class RequestPool {
 public:
   RequestId acquire()
   {
-    if (!free_.empty()) {
-      const RequestId id = free_.back();
-      free_.pop_back();
+    if (free_count_ > 0) {
+      const RequestId id = free_[--free_count_];
       requests_[id].reset();
       return id;
     }
     requests_.emplace_back();
+    free_.push_back(0);  // room for every request to come back, so release() never allocates
     return static_cast<RequestId>(requests_.size() - 1);
   }
-  void release(RequestId id) { free_.push_back(id); }
+  void release(RequestId id) { free_[free_count_++] = id; }
   Request& operator[](RequestId id) { return requests_[id]; }
   const Request& operator[](RequestId id) const { return requests_[id]; }
-  size_t in_use() const { return requests_.size() - free_.size(); }
+  size_t in_use() const { return requests_.size() - free_count_; }
   size_t capacity() const { return requests_.size(); }
 
 private:
   std::vector<Request> requests_;
-  std::vector<RequestId> free_;
+  std::vector<RequestId> free_;  // free_[0, free_count_): released ids, the last released first
+  size_t free_count_ = 0;
 };
 
 }  // namespace lbsim::models
