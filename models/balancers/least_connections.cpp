@@ -9,27 +9,42 @@ namespace lbsim::models {
 
 std::optional<uint32_t> LeastConnectionsBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
-  return attached_ ? pick_from_heap(pool) : pick_by_scan(pool);
+  return pick_by_mode(pool);
+}
+
+std::optional<uint32_t> LeastConnectionsBalancer::pick_by_mode(std::span<const PoolMember> pool)
+{
+  switch (mode_) {
+    case Mode::levels: return pick_from_levels(pool);
+    case Mode::heap: return pick_from_heap(pool);
+    case Mode::scan: break;
+  }
+  return pick_by_scan(pool);
 }
 
 void LeastConnectionsBalancer::on_pool_changed(std::span<const PoolMember> pool)
 {
-  // Small pools are faster to scan than to keep in a heap (the scan touches one cache line or two).
-  attached_ = pool.size() > kScanUpTo;
-  if (attached_) rebuild(pool);
-  known_size_ = static_cast<uint32_t>(pool.size());
-  uniform_weights_ = true;
-  for (const PoolMember& p : pool) uniform_weights_ = uniform_weights_ && effective_weight(p) == effective_weight(pool[0]);
+  bool uniform = true;
+  for (const PoolMember& p : pool) uniform = uniform && effective_weight(p) == effective_weight(pool[0]);
+  if (uniform && !pool.empty() && pool.size() <= LoadLevels::kMaxServers) {
+    mode_ = Mode::levels;
+    uniform_weight_ = effective_weight(pool[0]);
+    levels_.rebuild(pool);
+    if (current_weight_.size() != pool.size()) current_weight_.assign(pool.size(), 0);
+  } else if (pool.size() > kScanUpTo) {
+    mode_ = Mode::heap;
+    rebuild(pool);
+  } else {
+    mode_ = Mode::scan;  // small uneven pools: a scan touches a cache line or two
+  }
 }
 
 // The O(n) nginx algorithm, as ngx_http_upstream_get_least_conn_peer() runs it, in one pass that
-// also collects the tied servers (nginx's second pass visits exactly those, in the same order);
-// pools of equal weights take the branch-free form below, with the same choices.
+// also collects the tied servers (nginx's second pass visits exactly those, in the same order).
 std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const PoolMember> pool)
 {
   const auto n = static_cast<uint32_t>(pool.size());
   if (current_weight_.size() != n) current_weight_.assign(n, 0);
-  if (uniform_weights_ && n == known_size_ && n <= 64) return pick_equal_weights(pool);
   if (tied_.size() < n) tied_.resize(n);
 
   uint32_t ties = 0, best = n;
@@ -68,25 +83,26 @@ std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const P
   return chosen;
 }
 
-// Equal weights (checked in on_pool_changed), at most 64 servers: active counts compare
-// directly, and the scan is written so that it compiles without branches on the data (which server
-// is least changes with every request, so such branches would mispredict): the least count, then
-// the set of servers that have it, as a bit mask. A lone one wins without touching the current
-// weights, as in nginx; otherwise nginx's smooth weighted round robin runs over the set (each
-// current weight grows by w, the largest wins, the first of equal ones, and gives back w per tied
-// server).
-std::optional<uint32_t> LeastConnectionsBalancer::pick_equal_weights(std::span<const PoolMember> pool)
+// Equal weights: the tie set is the least level's bit mask. A lone server wins without touching
+// the current weights, as in nginx; otherwise nginx's smooth weighted round robin runs over the set
+// in index order (each current weight grows by w, the largest wins, the first of equal ones, and
+// gives back w per tied server), written without branches on the weights: which server wins
+// changes with every request, so such branches would mispredict.
+std::optional<uint32_t> LeastConnectionsBalancer::pick_from_levels(std::span<const PoolMember> pool)
 {
-  const auto n = static_cast<uint32_t>(pool.size());
-  uint64_t least = kNoneEligible;  // any ineligible key is >= this
-  for (uint32_t i = 0; i < n; ++i) least = std::min(least, load_key(pool[i]));
-  if (least >= kNoneEligible) return std::nullopt;
-  uint64_t tied = 0;  // the servers that have `least`, as bits
-  for (uint32_t i = 0; i < n; ++i) tied |= uint64_t{load_key(pool[i]) == least} << i;
+  if (pool.size() != levels_.size()) {
+    on_pool_changed(pool);  // the pool changed without on_pool_changed(): start again from what it is
+    return pick_by_mode(pool);
+  }
+  if (!levels_.any_eligible()) return std::nullopt;
+  const uint64_t tied = levels_.at_least();
   const auto first = static_cast<uint32_t>(std::countr_zero(tied));
+  if (pool[first].active != levels_.least() || !pool[first].eligible)
+    throw std::logic_error("least_connections: server " + std::to_string(first) +
+                           " changed without on_active_changed()/on_pool_changed()");
   if ((tied & (tied - 1)) == 0) return first;
 
-  const int64_t w = effective_weight(pool[0]);
+  const int64_t w = uniform_weight_;
   int64_t largest = INT64_MIN;
   uint32_t chosen = first;
   int64_t count = 0;
@@ -153,7 +169,16 @@ uint32_t LeastConnectionsBalancer::break_tie(std::span<const uint32_t> tied)
 
 void LeastConnectionsBalancer::on_active_changed(std::span<const PoolMember> pool, uint32_t server)
 {
-  if (!attached_) return;
+  if (mode_ == Mode::levels) {
+    if (pool.size() != levels_.size() || server >= pool.size() || pool[server].eligible != levels_.eligible(server) ||
+        effective_weight(pool[server]) != uniform_weight_) {
+      on_pool_changed(pool);  // the pool changed without on_pool_changed(): start again from what it is
+      return;
+    }
+    levels_.set_active(server, pool[server].active);
+    return;
+  }
+  if (mode_ != Mode::heap) return;
   if (pool.size() != members_.size() || server >= pool.size() || pool[server].eligible != members_[server].eligible ||
       static_cast<uint64_t>(effective_weight(pool[server])) != members_[server].weight) {
     rebuild(pool);  // the pool changed without on_pool_changed(): start again from what it is

@@ -6,16 +6,21 @@
 // configuration order on equal cw, the winner does cw -= total), so equal idle servers take turns:
 // 2,1,1 all idle -> a b c a a b c a.
 //
-// Cost: nginx scans all peers (O(n)). Here, once the owner calls on_pool_changed(), the eligible
-// servers sit in an indexed binary min-heap keyed on (active/weight, index) and
-// on_active_changed() moves one server in O(log n). A pick reads the root; the servers tied with
-// it form a subtree at the root (a heap never puts a larger key above a smaller one), so a unique
-// minimum is recognised from the root's two children in O(1), and t tied servers cost O(t).
-// Before the first on_pool_changed(), and for pools of at most 32 servers, it scans the pool as
-// nginx does (one pass that also collects the ties), with the same choices.
+// Cost: nginx scans all peers (O(n)). Here, once the owner calls on_pool_changed(), the servers
+// are kept in a structure that on_active_changed() updates, chosen by the pool:
+//   - equal weights, at most 64 servers: LoadLevels, a bit mask of servers per active count; a
+//     pick reads the tie set in O(1) and breaks the tie in O(t) for t tied servers;
+//   - otherwise, more than 32 servers: an indexed binary min-heap keyed on (active/weight, index)
+//     that on_active_changed() moves one server in, O(log n). A pick reads the root; the servers
+//     tied with it form a subtree at the root (a heap never puts a larger key above a smaller one),
+//     so a unique minimum is recognised from the root's two children in O(1), and t ties cost O(t);
+//   - otherwise (uneven weights, at most 32 servers), and before the first on_pool_changed(): a
+//     scan of the pool as nginx does (one pass that also collects the ties).
+// All three make the same choices (tests/models/balancer_test.cpp holds them to an nginx scan).
 #pragma once
 
 #include "models/balancers/balancer.hpp"
+#include "models/balancers/load_levels.hpp"
 
 #include <vector>
 
@@ -30,11 +35,8 @@ public:
 
 private:
   static constexpr uint32_t kNotInHeap = 0xffff'ffffu;
-  static constexpr std::size_t kScanUpTo = 32;  // pools up to this size are scanned, as nginx does
-  // A server's place in the equal-weights scan: its active count, past any count when ineligible
-  // (computed without a branch).
-  static constexpr uint64_t kNoneEligible = uint64_t{1} << 32;
-  static uint64_t load_key(const PoolMember& p) { return uint64_t{p.active} | (uint64_t{!p.eligible} << 32); }
+  static constexpr std::size_t kScanUpTo = 32;  // uneven pools up to this size are scanned, as nginx does
+  enum class Mode { scan, levels, heap };
 
   struct Entry {
     uint64_t active = 0;
@@ -43,8 +45,9 @@ private:
     uint32_t position = kNotInHeap;  // index in heap_
   };
 
+  std::optional<uint32_t> pick_by_mode(std::span<const PoolMember> pool);
   std::optional<uint32_t> pick_by_scan(std::span<const PoolMember> pool);
-  std::optional<uint32_t> pick_equal_weights(std::span<const PoolMember> pool);
+  std::optional<uint32_t> pick_from_levels(std::span<const PoolMember> pool);
   std::optional<uint32_t> pick_from_heap(std::span<const PoolMember> pool);
   uint32_t break_tie(std::span<const uint32_t> tied);
   void rebuild(std::span<const PoolMember> pool);
@@ -57,9 +60,9 @@ private:
   void sift_down(std::size_t position);
 
   std::vector<int64_t> current_weight_;  // nginx's per-peer `current_weight`
-  bool attached_ = false;                // on_pool_changed() seen: the heap is authoritative
-  bool uniform_weights_ = false;         // as of the last on_pool_changed(), all weights are equal
-  uint32_t known_size_ = 0;              // the pool size at that call
+  Mode mode_ = Mode::scan;               // levels and heap trust the hooks (after on_pool_changed())
+  int64_t uniform_weight_ = 0;           // in levels mode, every member's weight
+  LoadLevels levels_;
   std::vector<Entry> members_;
   std::vector<uint32_t> heap_;           // member indices of the eligible servers
   std::vector<uint32_t> tied_;           // scratch: the tie set of a pick

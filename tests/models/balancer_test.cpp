@@ -369,43 +369,61 @@ TEST_CASE("least_connections on a heap matches the O(n) nginx scan over 100,000 
 
 TEST_CASE("least_connections over equal weights matches the nginx scan over 100,000 picks", "[balancer][least_connections]")
 {
-  // 16 servers of one weight (the branch-free path), with eligibility changes (announced through
-  // on_pool_changed) and a weight change that leaves the pool uneven for a while.
-  for (const int weight : {1, 3}) {
-    RngStream chaos(77);
-    const uint32_t n = 16;
-    std::vector<PoolMember> pool(n);
-    for (auto& m : pool) m.weight = weight;
-    LeastConnectionsBalancer fast;
-    ReferenceLeastConn reference;
-    fast.on_pool_changed(pool);
-    RngStream rng(1);
-    uint64_t ties = 0, unique = 0;
-    for (int step = 0; step < 100'000; ++step) {
-      const uint64_t changes = chaos.below(3);
-      for (uint64_t c = 0; c < changes; ++c) {
-        const auto s = static_cast<uint32_t>(chaos.below(n));
-        if (pool[s].active > 0) --pool[s].active;
+  // Equal weights (the per-count bit masks of LoadLevels), with eligibility changes and now and
+  // then a weight change that makes the pool uneven for a while (the scan, or above 32 servers
+  // the heap), all announced through the hooks as the LoadBalancer does.
+  for (const uint32_t n : {16u, 64u}) {
+    for (const int weight : {1, 3}) {
+      INFO(n << " servers of weight " << weight);
+      RngStream chaos(77);
+      std::vector<PoolMember> pool(n);
+      for (auto& m : pool) m.weight = weight;
+      LeastConnectionsBalancer fast;
+      ReferenceLeastConn reference;
+      fast.on_pool_changed(pool);
+      RngStream rng(1);
+      uint64_t ties = 0, unique = 0;
+      for (int step = 0; step < 100'000; ++step) {
+        const uint64_t changes = chaos.below(3);
+        for (uint64_t c = 0; c < changes; ++c) {
+          const auto s = static_cast<uint32_t>(chaos.below(n));
+          if (pool[s].active == 0) continue;
+          --pool[s].active;
+          fast.on_active_changed(pool, s);
+        }
+        if (chaos.below(500) == 0) {
+          const auto s = static_cast<uint32_t>(chaos.below(n));
+          if (chaos.below(4) == 0) pool[s].weight = pool[s].weight == weight ? weight + 1 : weight;
+          else pool[s].eligible = !pool[s].eligible;
+          fast.on_pool_changed(pool);
+        }
+        PickContext context{0, "/", SimTime::zero(), rng};
+        const std::optional<uint32_t> expected = reference.pick(pool);
+        REQUIRE(fast.pick(pool, context) == expected);
+        if (expected) {
+          uint32_t tied = 0;
+          for (const auto& m : pool) tied += m.eligible && m.active == pool[*expected].active;
+          (tied > 1 ? ties : unique) += 1;
+          ++pool[*expected].active;
+          fast.on_active_changed(pool, *expected);
+        }
       }
-      if (chaos.below(500) == 0) {
-        const auto s = static_cast<uint32_t>(chaos.below(n));
-        if (chaos.below(4) == 0) pool[s].weight = pool[s].weight == weight ? weight + 1 : weight;
-        else pool[s].eligible = !pool[s].eligible;
-        fast.on_pool_changed(pool);
-      }
-      PickContext context{0, "/", SimTime::zero(), rng};
-      const std::optional<uint32_t> expected = reference.pick(pool);
-      REQUIRE(fast.pick(pool, context) == expected);
-      if (expected) {
-        uint32_t tied = 0;
-        for (const auto& m : pool) tied += m.eligible && m.active == pool[*expected].active;
-        (tied > 1 ? ties : unique) += 1;
-        ++pool[*expected].active;
-      }
+      CHECK(ties > 10'000);
+      CHECK(unique > 5'000);
     }
-    CHECK(ties > 10'000);
-    CHECK(unique > 10'000);
   }
+}
+
+TEST_CASE("least_connections over equal weights detects a pool changed behind its back", "[balancer][least_connections]")
+{
+  LeastConnectionsBalancer levels;
+  auto pool = pool_of(std::vector<int>(16, 1));
+  levels.on_pool_changed(pool);
+  RngStream rng(1);
+  PickContext context{0, "/", SimTime::zero(), rng};
+  REQUIRE(levels.pick(pool, context) == 0u);
+  pool[0].active = 1;  // no on_active_changed()
+  CHECK_THROWS_AS(levels.pick(pool, context), std::logic_error);
 }
 
 TEST_CASE("least_connections on a heap: a large pool with a unique minimum", "[balancer][least_connections]")
