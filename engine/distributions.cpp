@@ -1,5 +1,7 @@
 #include "engine/distributions.hpp"
 
+#include "engine/exponential.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -49,7 +51,7 @@ private:
 class Exponential final : public Distribution {
 public:
   explicit Exponential(double mean) : mean_(mean) {}
-  double sample(RngStream& rng) const override { return -mean_ * std::log(rng.uniform_open01()); }
+  double sample(RngStream& rng) const override { return mean_ * standard_exponential(rng); }
   double mean() const override { return mean_; }
   double variance() const override { return mean_ * mean_; }
   std::string describe() const override { return "exponential(mean=" + format_number(mean_) + " s)"; }
@@ -96,16 +98,16 @@ private:
   double mu_;
 };
 
-// Sum of k exponential phases rather than -ln(product of uniforms): the product
-// underflows to 0 for k in the hundreds, the sum of logs never does.
+// Sum of k exponential phases (rather than -ln of a product of uniforms, which underflows to 0
+// for k in the hundreds).
 class Erlang final : public Distribution {
 public:
   Erlang(double mean, int k) : mean_(mean), k_(k) {}
   double sample(RngStream& rng) const override
   {
-    double log_sum = 0.0;
-    for (int i = 0; i < k_; ++i) log_sum += std::log(rng.uniform_open01());
-    return -(mean_ / k_) * log_sum;
+    double sum = 0.0;
+    for (int i = 0; i < k_; ++i) sum += standard_exponential(rng);
+    return (mean_ / k_) * sum;
   }
   double mean() const override { return mean_; }
   double variance() const override { return mean_ * mean_ / k_; }
@@ -134,7 +136,7 @@ public:
   double sample(RngStream& rng) const override
   {
     const double phase_mean = rng.uniform01() < p1_ ? mean1_ : mean2_;
-    return -phase_mean * std::log(rng.uniform_open01());
+    return phase_mean * standard_exponential(rng);
   }
   double mean() const override { return mean_; }
   double variance() const override

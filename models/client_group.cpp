@@ -1,5 +1,7 @@
 #include "models/client_group.hpp"
 
+#include "engine/exponential.hpp"
+
 #include <cmath>
 
 namespace lbsim::models {
@@ -29,7 +31,7 @@ void ClientGroup::schedule_next()
   const ArrivalConfig& a = config_.arrivals;
   switch (a.process) {
     case ArrivalConfig::Process::poisson:
-      next_ = sim_.schedule_in(SimTime::from_seconds(-std::log(arrival_rng_.uniform_open01()) * mean_gap_s_), handler_);
+      next_ = sim_.schedule_in(SimTime::from_seconds(engine::standard_exponential(arrival_rng_) * mean_gap_s_), handler_);
       break;
     case ArrivalConfig::Process::constant:
       // The k-th arrival at start + k/rate, computed from k so rounding never accumulates.

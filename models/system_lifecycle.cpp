@@ -4,6 +4,8 @@
 // these features keep their trajectories (and golden fingerprints).
 #include "models/system.hpp"
 
+#include "engine/exponential.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -26,7 +28,7 @@ enum LifecycleKind : uint32_t {
 
 SimTime exponential(engine::RngStream& rng, SimTime mean)
 {
-  return SimTime::from_seconds(-std::log(rng.uniform_open01()) * mean.seconds());
+  return SimTime::from_seconds(engine::standard_exponential(rng) * mean.seconds());
 }
 
 std::string format(const char* pattern, double value)

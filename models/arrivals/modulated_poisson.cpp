@@ -1,5 +1,7 @@
 #include "models/arrivals/modulated_poisson.hpp"
 
+#include "engine/exponential.hpp"
+
 #include <cmath>
 #include <numbers>
 
@@ -7,7 +9,7 @@ namespace lbsim::models {
 
 namespace {
 
-double exponential_s(engine::RngStream& rng, double mean_s) { return -std::log(rng.uniform_open01()) * mean_s; }
+double exponential_s(engine::RngStream& rng, double mean_s) { return engine::standard_exponential(rng) * mean_s; }
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 #include "engine/distributions.hpp"
+#include "engine/exponential.hpp"
 
 #include <algorithm>
 #include <array>
@@ -137,6 +138,55 @@ TEST_CASE("exponential moments", "[distributions]")
   RawMoments raw;
   for (int k = 1; k <= 4; ++k) raw.e[k - 1] = factorial(k) * std::pow(m, k);
   check_all(*d, raw, 1);
+}
+
+TEST_CASE("the ziggurat gives Exp(1) bin by bin, wedges and tail included", "[distributions][exponential]")
+{
+  // 4 million draws in 60 bins of width 0.2 up to 12 (the layers' edges, the wedges between them
+  // and the tail beyond r = 7.697 all fall inside), against the exact probabilities
+  // exp(-a) - exp(-b); the chi-square with 60 degrees of freedom exceeds 130 with probability
+  // about 1e-7. The tail beyond r alone must hold exp(-r) of the draws within 5 sigma.
+  constexpr int kBins = 60;
+  constexpr double kWidth = 0.2;
+  constexpr long kDraws = 4'000'000;
+  RngStream rng(2026);
+  std::vector<long> count(kBins + 1, 0);  // the last bin: beyond 12
+  long beyond_r = 0;
+  double sum = 0;
+  for (long i = 0; i < kDraws; ++i) {
+    const double x = lbsim::engine::standard_exponential(rng);
+    REQUIRE(x >= 0.0);
+    sum += x;
+    beyond_r += x > 7.69711747013104972 ? 1 : 0;
+    count[std::min(static_cast<int>(x / kWidth), kBins)] += 1;
+  }
+  double chi2 = 0;
+  for (int b = 0; b <= kBins; ++b) {
+    const double p = b < kBins ? std::exp(-b * kWidth) - std::exp(-(b + 1) * kWidth) : std::exp(-kBins * kWidth);
+    const double expected = p * kDraws;
+    chi2 += (count[b] - expected) * (count[b] - expected) / expected;
+  }
+  CHECK(chi2 < 130.0);
+  const double tail = std::exp(-7.69711747013104972);
+  CHECK(std::abs(beyond_r - tail * kDraws) < 5 * std::sqrt(tail * kDraws));
+  CHECK(sum / kDraws == Approx(1.0).margin(5.0 / std::sqrt(static_cast<double>(kDraws))));
+}
+
+TEST_CASE("the ziggurat's layers have equal areas and nest", "[distributions][exponential]")
+{
+  const auto& z = lbsim::engine::ExponentialZiggurat::tables();
+  const double r = 7.69711747013104972;
+  const double area = r * std::exp(-r) + std::exp(-r);  // the base layer: rectangle to r plus the tail
+  for (int i = 1; i < 256; ++i) {
+    const double edge = z.width[i] * 0x1.0p53;
+    INFO("layer " << i);
+    CHECK(z.density[i] == Approx(std::exp(-edge)).epsilon(1e-12));
+    CHECK(edge * (z.density[i - 1] - z.density[i]) == Approx(area).epsilon(1e-9));
+    if (i > 1) CHECK(z.accept_below[i] < uint64_t{1} << 53);
+    if (i < 255) CHECK(z.width[i] < z.width[i + 1]);
+  }
+  CHECK(z.width[255] * 0x1.0p53 == Approx(r));
+  CHECK(z.accept_below[1] == 0u);
 }
 
 TEST_CASE("uniform moments", "[distributions]")
@@ -297,14 +347,14 @@ TEST_CASE("golden samples", "[distributions]")
 {
   check_golden(*make_constant(0.02), {0.02, 0.02, 0.02});
   check_golden(*make_exponential(0.004),
-               {0.0014234069475826448, 0.0051097421821970053, 0.00069918793314066357});
+               {0.0034454300831418708, 0.0034954722440647115, 0.0065949133039236978});
   check_golden(*make_uniform(0.001, 0.005),
                {0.0038023059287187583, 0.0021150049178951373, 0.0043585098475056793});
   check_golden(*make_lognormal(0.01, 2),
                {0.0036898118171499678, 0.0094185574700741351, 0.0050415650692682583});
-  check_golden(*make_erlang(0.01, 4), {0.0045679186808903595, 0.013013493173494949, 0.0092949440935131671});
+  check_golden(*make_erlang(0.01, 4), {0.010789783819110136, 0.0021844365161080305, 0.017106198750580694});
   check_golden(*make_hyperexponential(0.01, 2),
-               {0.0071984556699030994, 0.00010753545837670242, 0.0060371203840425018});
+               {0.0049243192899133276, 0.0052516700612304937, 0.040504144376333664});
   check_golden(*make_pareto(0.01, 1.5), {0.0042257945216444314, 0.0078114960512014261, 0.0037453090110010087});
   check_golden(*make_empirical({0.001, 0.002, 0.003, 0.004}), {0.003, 0.002, 0.004});
 }

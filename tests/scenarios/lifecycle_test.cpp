@@ -402,9 +402,18 @@ TEST_CASE("the contract's vertical-vs-horizontal example runs and writes events.
   CHECK(events.find(",health_down,web-2,") != std::string::npos);
   // The new servers run at 390 s and get requests once rise = 2 checks have passed (390 and 392 s).
   CHECK(events.find("392,health_up,web-3,") != std::string::npos);
-  // Cost by hand at 0.10/h small, 0.45/h large: web-1 small for 645 s (restart included), large for
-  // 255 s; web-2 until its failure at 720 s; web-3 and web-4 from their order at 300 s.
-  CHECK(s.cost_total == Approx((0.10 * 645 + 0.45 * 255 + 0.10 * 720 + 2 * 0.10 * 600) / 3600).epsilon(1e-12));
+  // Cost by hand at 0.10/h small, 0.45/h large: web-1 small until it restarts as large, that is
+  // after draining the requests it was serving at 600 s (a few ms) and 45 s of downtime, then
+  // large to the end at 900 s; web-2 until its failure at 720 s; web-3 and web-4 from their order
+  // at 300 s.
+  const std::string restarted_row = ",restarted,web-1,";
+  const auto restarted_at = events.find(restarted_row);
+  REQUIRE(restarted_at != std::string::npos);
+  const double restarted = std::stod(events.substr(events.rfind('\n', restarted_at) + 1));
+  CHECK(restarted >= 645.0);
+  CHECK(restarted < 646.0);
+  CHECK(s.cost_total ==
+        Approx((0.10 * restarted + 0.45 * (900 - restarted) + 0.10 * 720 + 2 * 0.10 * 600) / 3600).epsilon(1e-12));
   const std::string series = read_file(dir / "timeseries.csv");
   CHECK(series.rfind("time_s,throughput_rps,latency_mean_s,latency_p50_s,latency_p99_s,in_flight,servers_up", 0) == 0);
   CHECK(series.find(",cost\n") != std::string::npos);
