@@ -79,11 +79,11 @@ private:
   __extension__ using Key = unsigned __int128;
   static Key key(const Event& e) { return (Key{static_cast<uint64_t>(e.time.ns())} << 64) | e.order; }
   static bool before(const Event& a, const Event& b) { return key(a) < key(b); }
-  void sift_down(size_t i, const Event& e);
+  void sift_down(size_t i, Event e);
 
   bool drop_cancelled_top_slow();
   [[noreturn]] static void throw_bad_push(int priority);
-  void push_at_bottom(const Event& e);
+  void push_at_bottom(Event e);
   // Really removes a taken top that no push has refilled.
   void settle()
   {
