@@ -2,7 +2,7 @@
 
 namespace lbsim::models {
 
-std::optional<uint32_t> ConnectionTable::reuse(uint32_t client_address, std::span<const PoolMember> pool)
+ServerChoice ConnectionTable::reuse(uint32_t client_address, std::span<const PoolMember> pool)
 {
   const auto it = open_.find(client_address);
   if (it == open_.end()) return std::nullopt;

@@ -29,7 +29,7 @@ public:
   }
   // The next request of the client rides its open connection: the connection's server, or nullopt
   // when it has none (or the server is no longer eligible), and a new one must be opened.
-  std::optional<uint32_t> reuse(uint32_t client_address, std::span<const PoolMember> pool);
+  ServerChoice reuse(uint32_t client_address, std::span<const PoolMember> pool);
   // A new connection to `server`; the request that opened it is its first.
   void open(uint32_t client_address, uint32_t server);
 

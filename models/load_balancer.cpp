@@ -10,10 +10,10 @@ LoadBalancer::LoadBalancer(BalancerConfig config, std::unique_ptr<Balancer> algo
   algorithm_->on_pool_changed(pool_);
 }
 
-std::optional<uint32_t> LoadBalancer::choose(uint32_t client_address, std::string_view path, SimTime now)
+ServerChoice LoadBalancer::choose(uint32_t client_address, std::string_view path, SimTime now)
 {
   PickContext context{client_address, path, now, rng_};
-  const std::optional<uint32_t> server = algorithm_->pick(pool_, context);
+  const ServerChoice server = algorithm_->pick(pool_, context);
   if (server) {
     ++pool_[*server].active;
     if (hooks_.active_changes) algorithm_->on_active_changed(pool_, *server);
@@ -35,13 +35,13 @@ void LoadBalancer::add_member(int weight, std::span<const std::string> names)
   algorithm_->on_pool_changed(pool_);
 }
 
-std::optional<uint32_t> LoadBalancer::choose_excluding(uint32_t excluded, uint32_t client_address,
+ServerChoice LoadBalancer::choose_excluding(uint32_t excluded, uint32_t client_address,
                                                        std::string_view path, SimTime now)
 {
   // Retries are rare: hiding the server for one pick costs two pool rebuilds at most.
   const bool was = pool_[excluded].eligible;
   if (was) set_eligible(excluded, false);
-  const std::optional<uint32_t> server = choose(client_address, path, now);
+  const ServerChoice server = choose(client_address, path, now);
   if (was) set_eligible(excluded, true);
   return server;
 }

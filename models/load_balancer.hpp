@@ -20,7 +20,7 @@ public:
                uint64_t master_seed);
 
   // Picks a server and counts the request as active there; nullopt when none is eligible.
-  std::optional<uint32_t> choose(uint32_t client_address, std::string_view path, SimTime now);
+  ServerChoice choose(uint32_t client_address, std::string_view path, SimTime now);
   // Counts a request as active at `server` without a pick: a layer-4 request on an open connection.
   void assign(uint32_t server)
   {
@@ -45,7 +45,7 @@ public:
   // A new server joins the pool (not eligible until set_eligible); `names` are every member's.
   void add_member(int weight, std::span<const std::string> names);
   // Picks like choose() but never `excluded` (a retry goes to another server).
-  std::optional<uint32_t> choose_excluding(uint32_t excluded, uint32_t client_address, std::string_view path,
+  ServerChoice choose_excluding(uint32_t excluded, uint32_t client_address, std::string_view path,
                                            SimTime now);
 
   std::span<const PoolMember> pool() const { return pool_; }

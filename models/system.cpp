@@ -117,7 +117,7 @@ void System::dispatch_direct(RequestId id)
   Request& r = requests_[id];
   uint32_t server = 0;
   if (balancer_) {
-    const std::optional<uint32_t> choice = pick_server(r);
+    const ServerChoice choice = pick_server(r);
     server = choice ? *choice : kNoServer;
   }
   const Admission admission = server == kNoServer ? Admission::queue_full : servers_[server]->admit(id);
@@ -228,7 +228,7 @@ void System::on_transfer_done(RequestId id)
 void System::dispatch_via_network(RequestId id) { forward_via_network(id, pick_server(requests_[id])); }
 
 // The balancer sends the request on to its chosen server, or, with no server, a 503 back to the client.
-void System::forward_via_network(RequestId id, std::optional<uint32_t> choice)
+void System::forward_via_network(RequestId id, ServerChoice choice)
 {
   Request& r = requests_[id];
   const RequestType& type = config_.clients[r.client_group].mix[r.type];
@@ -324,7 +324,7 @@ void System::retry_or_fail(RequestId id, uint32_t failed_server)
     ++retried_;
     r.failed = false;
     const RequestType& type = config_.clients[r.client_group].mix[r.type];
-    const std::optional<uint32_t> choice =
+    const ServerChoice choice =
         balancer_->choose_excluding(failed_server, client_address(r), type.path, sim_.now());
     if (network_) {
       forward_via_network(id, choice);

@@ -78,7 +78,7 @@ private:
   void on_transfer_done(RequestId id) override;
   void send_via_network(RequestId id);
   void dispatch_via_network(RequestId id);
-  void forward_via_network(RequestId id, std::optional<uint32_t> choice);
+  void forward_via_network(RequestId id, ServerChoice choice);
   void arrive_at_server(RequestId id);
   void respond_via_network(RequestId id);
   void report_dispatch(const Request& r, uint32_t server, bool accepted);
@@ -88,7 +88,7 @@ private:
   void build_balancer_frontend();
   void begin_measuring();
   bool frontend_needs_processing(const Request& r) const;
-  std::optional<uint32_t> pick_server(const Request& r);
+  ServerChoice pick_server(const Request& r);
   void on_frontend_admitted(RequestId id) override;
   void on_frontend_refused(RequestId id) override;
   std::optional<BalancerSummary> balancer_summary(SimTime now) const;

@@ -27,17 +27,17 @@ bool System::frontend_needs_processing(const Request& r) const
   return !(connections_ && connections_->has_open(client_address(r)));
 }
 
-std::optional<uint32_t> System::pick_server(const Request& r)
+ServerChoice System::pick_server(const Request& r)
 {
   const uint32_t address = client_address(r);
   if (connections_) {
-    if (const std::optional<uint32_t> server = connections_->reuse(address, balancer_->pool())) {
+    if (const ServerChoice server = connections_->reuse(address, balancer_->pool())) {
       balancer_->assign(*server);
       return server;
     }
   }
   const RequestType& type = config_.clients[r.client_group].mix[r.type];
-  const std::optional<uint32_t> choice = balancer_->choose(address, type.path, sim_.now());
+  const ServerChoice choice = balancer_->choose(address, type.path, sim_.now());
   if (connections_ && choice) connections_->open(address, *choice);
   return choice;
 }

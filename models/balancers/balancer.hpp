@@ -25,6 +25,7 @@
 #pragma once
 
 #include "engine/rng.hpp"
+#include "models/balancers/server_choice.hpp"
 #include "engine/sim_time.hpp"
 
 #include <cstdint>
@@ -55,7 +56,7 @@ public:
 
   // Returns the index of the chosen member, or nullopt when no member is eligible. Never returns
   // a member whose `eligible` is false.
-  virtual std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) = 0;
+  virtual ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) = 0;
 
   // The pool's size, a weight or an eligibility changed (active counts excepted). Algorithms that
   // build a table, ring, map or heap from the pool rebuild it here (or mark it stale). Call once

@@ -89,7 +89,7 @@ void ConsistentHashBalancer::on_server_names(std::span<const std::string> names)
   watch_.invalidate();
 }
 
-std::optional<uint32_t> ConsistentHashBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
+ServerChoice ConsistentHashBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   if (watch_.needs_rebuild(pool)) rebuild(pool);
   const std::string_view key = key_.text(context);

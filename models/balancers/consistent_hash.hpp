@@ -48,7 +48,7 @@ public:
   // The ring nginx builds for these identities and weights, sorted, without duplicates.
   static std::vector<Point> build_ring(std::span<const std::string> identities, std::span<const int64_t> weights);
 
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
   void on_server_names(std::span<const std::string> names) override;
 

@@ -25,7 +25,7 @@ uint32_t IpHashBalancer::hash(uint32_t client_address, int rounds)
 
 void IpHashBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
 
-std::optional<uint32_t> IpHashBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
+ServerChoice IpHashBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   if (pool.size() < 2) return fallback_.pick(pool);
   if (watch_.needs_rebuild(pool)) {

@@ -27,7 +27,7 @@ public:
   // nginx's hash of one IPv4 client after `rounds` passes of the byte loop (1 for the first try).
   static uint32_t hash(uint32_t client_address, int rounds = 1);
 
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
 
 private:

@@ -7,12 +7,12 @@
 
 namespace lbsim::models {
 
-std::optional<uint32_t> LeastConnectionsBalancer::pick(std::span<const PoolMember> pool, PickContext&)
+ServerChoice LeastConnectionsBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
   return pick_by_mode(pool);
 }
 
-std::optional<uint32_t> LeastConnectionsBalancer::pick_by_mode(std::span<const PoolMember> pool)
+ServerChoice LeastConnectionsBalancer::pick_by_mode(std::span<const PoolMember> pool)
 {
   switch (mode_) {
     case Mode::levels: return pick_from_levels(pool);
@@ -41,7 +41,7 @@ void LeastConnectionsBalancer::on_pool_changed(std::span<const PoolMember> pool)
 
 // The O(n) nginx algorithm, as ngx_http_upstream_get_least_conn_peer() runs it, in one pass that
 // also collects the tied servers (nginx's second pass visits exactly those, in the same order).
-std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const PoolMember> pool)
+ServerChoice LeastConnectionsBalancer::pick_by_scan(std::span<const PoolMember> pool)
 {
   const auto n = static_cast<uint32_t>(pool.size());
   if (current_weight_.size() != n) current_weight_.assign(n, 0);
@@ -88,7 +88,7 @@ std::optional<uint32_t> LeastConnectionsBalancer::pick_by_scan(std::span<const P
 // in index order (each current weight grows by w, the largest wins, the first of equal ones, and
 // gives back w per tied server), written without branches on the weights: which server wins
 // changes with every request, so such branches would mispredict.
-std::optional<uint32_t> LeastConnectionsBalancer::pick_from_levels(std::span<const PoolMember> pool)
+ServerChoice LeastConnectionsBalancer::pick_from_levels(std::span<const PoolMember> pool)
 {
   if (pool.size() != levels_.size()) {
     on_pool_changed(pool);  // the pool changed without on_pool_changed(): start again from what it is
@@ -118,7 +118,7 @@ std::optional<uint32_t> LeastConnectionsBalancer::pick_from_levels(std::span<con
   return chosen;
 }
 
-std::optional<uint32_t> LeastConnectionsBalancer::pick_from_heap(std::span<const PoolMember> pool)
+ServerChoice LeastConnectionsBalancer::pick_from_heap(std::span<const PoolMember> pool)
 {
   if (pool.size() != members_.size()) rebuild(pool);
   if (heap_.empty()) return std::nullopt;

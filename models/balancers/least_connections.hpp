@@ -28,7 +28,7 @@ namespace lbsim::models {
 
 class LeastConnectionsBalancer final : public Balancer {
 public:
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
   void on_active_changed(std::span<const PoolMember> pool, uint32_t server) override;
   PerRequestHooks per_request_hooks() const override { return {.active_changes = true}; }
@@ -45,10 +45,10 @@ private:
     uint32_t position = kNotInHeap;  // index in heap_
   };
 
-  std::optional<uint32_t> pick_by_mode(std::span<const PoolMember> pool);
-  std::optional<uint32_t> pick_by_scan(std::span<const PoolMember> pool);
-  std::optional<uint32_t> pick_from_levels(std::span<const PoolMember> pool);
-  std::optional<uint32_t> pick_from_heap(std::span<const PoolMember> pool);
+  ServerChoice pick_by_mode(std::span<const PoolMember> pool);
+  ServerChoice pick_by_scan(std::span<const PoolMember> pool);
+  ServerChoice pick_from_levels(std::span<const PoolMember> pool);
+  ServerChoice pick_from_heap(std::span<const PoolMember> pool);
   uint32_t break_tie(std::span<const uint32_t> tied);
   void rebuild(std::span<const PoolMember> pool);
   void check_in_step(std::span<const PoolMember> pool, uint32_t member) const;

@@ -16,7 +16,7 @@ void LeastResponseTimeBalancer::resize(std::size_t n, engine::SimTime now)
   current_weight_.resize(n, 0);
 }
 
-std::optional<uint32_t> LeastResponseTimeBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
+ServerChoice LeastResponseTimeBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   const auto n = static_cast<uint32_t>(pool.size());
   if (estimators_.size() != n) resize(n, context.now);

@@ -25,7 +25,7 @@ public:
   // Throws std::invalid_argument unless decay > 0.
   explicit LeastResponseTimeBalancer(engine::SimTime decay = engine::seconds(10));
 
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_response(uint32_t server, engine::SimTime response_time, engine::SimTime now) override;
   PerRequestHooks per_request_hooks() const override { return {.responses = true}; }
 

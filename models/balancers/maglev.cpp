@@ -106,7 +106,7 @@ void MaglevBalancer::on_server_names(std::span<const std::string> names)
   watch_.invalidate();
 }
 
-std::optional<uint32_t> MaglevBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
+ServerChoice MaglevBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (watch_.needs_rebuild(pool)) rebuild(pool);

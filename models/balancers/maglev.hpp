@@ -41,7 +41,7 @@ public:
   static std::vector<uint32_t> build_table(std::span<const std::string> keys, std::span<const int64_t> weights,
                                            uint64_t table_size);
 
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
   void on_server_names(std::span<const std::string> names) override;
 

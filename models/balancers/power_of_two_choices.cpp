@@ -16,7 +16,7 @@ PowerOfTwoChoicesBalancer::PowerOfTwoChoicesBalancer(int choices)
 
 void PowerOfTwoChoicesBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
 
-std::optional<uint32_t> PowerOfTwoChoicesBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
+ServerChoice PowerOfTwoChoicesBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (watch_.needs_rebuild(pool)) {

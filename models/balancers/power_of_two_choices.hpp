@@ -26,7 +26,7 @@ public:
   // Throws std::invalid_argument when choices < 1.
   explicit PowerOfTwoChoicesBalancer(int choices = 2);
 
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
 
 private:

@@ -21,7 +21,7 @@ void RandomBalancer::rebuild(std::span<const PoolMember> pool)
   }
 }
 
-std::optional<uint32_t> RandomBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
+ServerChoice RandomBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (watch_.needs_rebuild(pool)) rebuild(pool);

@@ -21,7 +21,7 @@ namespace lbsim::models {
 
 class RandomBalancer final : public Balancer {
 public:
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
 
 private:

@@ -26,7 +26,7 @@ std::vector<uint32_t> picks(const BalancerRegistry& registry, const std::string&
   const std::string path = "/";
   for (uint32_t i = 0; i < options.keys; ++i) {
     PickContext context{remap_key_address(i), path, engine::SimTime::zero(), rng};
-    const std::optional<uint32_t> server = balancer->pick(pool, context);
+    const ServerChoice server = balancer->pick(pool, context);
     if (!server) throw std::logic_error("remap: " + algorithm + " found no server in a healthy pool");
     ++pool[*server].active;
     balancer->on_active_changed(pool, *server);

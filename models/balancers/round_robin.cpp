@@ -2,7 +2,7 @@
 
 namespace lbsim::models {
 
-std::optional<uint32_t> RoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
+ServerChoice RoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
   const auto n = static_cast<uint32_t>(pool.size());
   // Skip ineligible servers; the cursor moves past the chosen one so the cycle stays fair.

@@ -8,7 +8,7 @@ namespace lbsim::models {
 
 class RoundRobinBalancer final : public Balancer {
 public:
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
 
 private:
   uint32_t next_ = 0;

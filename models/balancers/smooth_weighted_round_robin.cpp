@@ -2,7 +2,7 @@
 
 namespace lbsim::models {
 
-std::optional<uint32_t> SmoothWeightedRoundRobin::pick(std::span<const PoolMember> pool)
+ServerChoice SmoothWeightedRoundRobin::pick(std::span<const PoolMember> pool)
 {
   const auto n = static_cast<uint32_t>(pool.size());
   if (current_.size() != n) current_.resize(n, 0);

@@ -22,7 +22,7 @@ namespace lbsim::models {
 
 class SmoothWeightedRoundRobin {
 public:
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool);
+  ServerChoice pick(std::span<const PoolMember> pool);
   std::span<const int64_t> current_weights() const { return current_; }
 
 private:

@@ -9,7 +9,7 @@ StickyRoundRobinBalancer::StickyRoundRobinBalancer(engine::SimTime timeout) : ti
   if (timeout.ns() <= 0) throw std::invalid_argument("sticky_round_robin: sticky_timeout must be positive");
 }
 
-std::optional<uint32_t> StickyRoundRobinBalancer::pinned_server(uint32_t client_address) const
+ServerChoice StickyRoundRobinBalancer::pinned_server(uint32_t client_address) const
 {
   const auto it = pins_.find(client_address);
   if (it == pins_.end()) return std::nullopt;
@@ -34,7 +34,7 @@ void StickyRoundRobinBalancer::pin(uint32_t client, uint32_t server, engine::Sim
   by_last_use_.insert({now, client});
 }
 
-std::optional<uint32_t> StickyRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
+ServerChoice StickyRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   expire(context.now);
   const auto it = pins_.find(context.client_address);
@@ -42,7 +42,7 @@ std::optional<uint32_t> StickyRoundRobinBalancer::pick(std::span<const PoolMembe
     pin(context.client_address, it->second.server, context.now);
     return it->second.server;
   }
-  const std::optional<uint32_t> chosen = round_robin_.pick(pool, context);
+  const ServerChoice chosen = round_robin_.pick(pool, context);
   if (chosen) pin(context.client_address, *chosen, context.now);
   return chosen;
 }

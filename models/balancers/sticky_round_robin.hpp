@@ -32,12 +32,12 @@ public:
   // Throws std::invalid_argument unless timeout > 0.
   explicit StickyRoundRobinBalancer(engine::SimTime timeout = engine::minutes(10));
 
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
 
   // How many clients are pinned now (pins past their timeout are counted until the next pick).
   std::size_t pin_table_size() const { return pins_.size(); }
   // The server `client_address` is pinned to, if any.
-  std::optional<uint32_t> pinned_server(uint32_t client_address) const;
+  ServerChoice pinned_server(uint32_t client_address) const;
 
 private:
   struct Pin {

@@ -18,7 +18,7 @@ uint64_t WeightedLeastConnectionsBalancer::key(const PoolMember& member)
   return (inflight + 1) * kEweightMax / eweight;
 }
 
-std::optional<uint32_t> WeightedLeastConnectionsBalancer::pick(std::span<const PoolMember> pool, PickContext&)
+ServerChoice WeightedLeastConnectionsBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
   if (!attached_ || pool.size() != slots_.size()) resync(pool);
   if (tree_.empty()) return std::nullopt;

@@ -34,7 +34,7 @@ public:
   // HAProxy's key for one server (0 if idle).
   static uint64_t key(const PoolMember& member);
 
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
   void on_active_changed(std::span<const PoolMember> pool, uint32_t server) override;
   PerRequestHooks per_request_hooks() const override { return {.active_changes = true}; }

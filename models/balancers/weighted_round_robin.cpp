@@ -13,7 +13,7 @@ WeightedRoundRobinBalancer::Variant WeightedRoundRobinBalancer::parse_variant(co
   throw std::invalid_argument("weighted_round_robin variant must be \"smooth\" or \"classic\", not \"" + text + "\"");
 }
 
-std::optional<uint32_t> WeightedRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
+ServerChoice WeightedRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
   if (variant_ == Variant::smooth) return smooth_.pick(pool);
   return pick_classic(pool);
@@ -21,7 +21,7 @@ std::optional<uint32_t> WeightedRoundRobinBalancer::pick(std::span<const PoolMem
 
 void WeightedRoundRobinBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
 
-std::optional<uint32_t> WeightedRoundRobinBalancer::pick_classic(std::span<const PoolMember> pool)
+ServerChoice WeightedRoundRobinBalancer::pick_classic(std::span<const PoolMember> pool)
 {
   for (int attempt = 0; attempt < 2; ++attempt) {
     if (watch_.needs_rebuild(pool)) map_ = build_static_rr_map(pool);

@@ -25,14 +25,14 @@ public:
 
   explicit WeightedRoundRobinBalancer(Variant variant = Variant::smooth) : variant_(variant) {}
 
-  std::optional<uint32_t> pick(std::span<const PoolMember> pool, PickContext& context) override;
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
 
   // The classic variant's current map (member index per slot), for tests and teaching.
   const std::vector<uint32_t>& classic_map() const { return map_; }
 
 private:
-  std::optional<uint32_t> pick_classic(std::span<const PoolMember> pool);
+  ServerChoice pick_classic(std::span<const PoolMember> pool);
 
   Variant variant_;
   SmoothWeightedRoundRobin smooth_;

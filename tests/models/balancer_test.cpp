@@ -65,10 +65,10 @@ struct Driver {
   }
 
   // One request: pick, then count it as active (dispatch). Returns the choice.
-  std::optional<uint32_t> dispatch(uint32_t client = 0, std::string_view path = "/", SimTime now = SimTime::zero())
+  ServerChoice dispatch(uint32_t client = 0, std::string_view path = "/", SimTime now = SimTime::zero())
   {
     PickContext context{client, path, now, rng};
-    const std::optional<uint32_t> chosen = balancer->pick(pool, context);
+    const ServerChoice chosen = balancer->pick(pool, context);
     if (chosen) {
       ++pool[*chosen].active;
       if (hooks) balancer->on_active_changed(pool, *chosen);
@@ -81,10 +81,10 @@ struct Driver {
     if (hooks) balancer->on_active_changed(pool, server);
   }
   // A request that is dispatched and answered before the next one: the servers stay idle.
-  std::optional<uint32_t> request_and_answer(uint32_t client = 0, std::string_view path = "/",
+  ServerChoice request_and_answer(uint32_t client = 0, std::string_view path = "/",
                                              SimTime now = SimTime::zero())
   {
-    const std::optional<uint32_t> chosen = dispatch(client, path, now);
+    const ServerChoice chosen = dispatch(client, path, now);
     if (chosen) release(*chosen);
     return chosen;
   }
@@ -111,7 +111,7 @@ struct Driver {
 };
 
 // "a b c": the letters of a sequence of choices.
-std::string letters(const std::vector<std::optional<uint32_t>>& picks)
+std::string letters(const std::vector<ServerChoice>& picks)
 {
   std::string out;
   for (const auto& p : picks) {
@@ -124,7 +124,7 @@ std::string letters(const std::vector<std::optional<uint32_t>>& picks)
 template <class Next>
 std::string sequence(int count, Next next)
 {
-  std::vector<std::optional<uint32_t>> picks;
+  std::vector<ServerChoice> picks;
   for (int i = 0; i < count; ++i) picks.push_back(next());
   return letters(picks);
 }
@@ -269,11 +269,11 @@ namespace {
 // heap-based implementation must match pick for pick.
 class ReferenceLeastConn {
 public:
-  std::optional<uint32_t> pick(const std::vector<PoolMember>& pool)
+  ServerChoice pick(const std::vector<PoolMember>& pool)
   {
     const auto n = static_cast<uint32_t>(pool.size());
     if (cw_.size() != n) cw_.assign(n, 0);
-    std::optional<uint32_t> best;
+    ServerChoice best;
     for (uint32_t i = 0; i < n; ++i) {
       if (!pool[i].eligible) continue;
       if (!best || uint64_t{pool[i].active} * static_cast<uint64_t>(pool[*best].weight) <
@@ -288,7 +288,7 @@ public:
         tied.push_back(i);
     if (tied.size() == 1) return tied[0];
     int64_t total = 0;
-    std::optional<uint32_t> chosen;
+    ServerChoice chosen;
     for (const uint32_t i : tied) {
       cw_[i] += pool[i].weight;
       total += pool[i].weight;
@@ -349,8 +349,8 @@ TEST_CASE("least_connections on a heap matches the O(n) nginx scan over 100,000 
       heap.on_pool_changed(pool);
     }
     PickContext context{0, "/", SimTime::zero(), rng};
-    const std::optional<uint32_t> expected = reference.pick(pool);
-    const std::optional<uint32_t> got = heap.pick(pool, context);
+    const ServerChoice expected = reference.pick(pool);
+    const ServerChoice got = heap.pick(pool, context);
     REQUIRE(got == expected);
     if (got) {
       uint32_t tied = 0;
@@ -398,7 +398,7 @@ TEST_CASE("least_connections over equal weights matches the nginx scan over 100,
           fast.on_pool_changed(pool);
         }
         PickContext context{0, "/", SimTime::zero(), rng};
-        const std::optional<uint32_t> expected = reference.pick(pool);
+        const ServerChoice expected = reference.pick(pool);
         REQUIRE(fast.pick(pool, context) == expected);
         if (expected) {
           uint32_t tied = 0;
@@ -616,7 +616,7 @@ TEST_CASE("consistent_hash reproduces nginx's ketama ring (reference 1.5)", "[ba
   options.server_names = {"127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"};
   for (const bool hooks : {false, true}) {
     Driver d(make("consistent_hash", options), pool_of({1, 1, 1}), hooks);
-    std::vector<std::optional<uint32_t>> picks;
+    std::vector<ServerChoice> picks;
     for (const char* key : {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"})
       picks.push_back(d.request_and_answer(0, key));
     CHECK(letters(picks) == "b c c c c c a c");  // s2 s3 s3 s3 s3 s3 s1 s3
@@ -868,7 +868,7 @@ TEST_CASE("sticky_round_robin pins clients (reference 6)", "[balancer][sticky]")
   for (const bool hooks : {false, true}) {
     Driver d(make("sticky_round_robin"), pool_of({1, 1, 1}), hooks);
     const auto client = [](uint32_t last) { return ipv4(192, 168, 1, last); };
-    std::vector<std::optional<uint32_t>> picks;
+    std::vector<ServerChoice> picks;
     for (const uint32_t last : {2u, 3u, 2u, 4u}) picks.push_back(d.request_and_answer(client(last), "/", seconds(1)));
     CHECK(letters(picks) == "a b a c");
     auto& sticky = dynamic_cast<StickyRoundRobinBalancer&>(*d.balancer);
@@ -956,7 +956,7 @@ TEST_CASE("every algorithm returns none with no eligible server and never an ine
           const uint32_t client = ipv4(10, static_cast<uint32_t>(chaos.below(4)), static_cast<uint32_t>(chaos.below(256)), 7);
           const std::string& path = paths[static_cast<std::size_t>(chaos.below(paths.size()))];
           const bool any_eligible = std::any_of(d.pool.begin(), d.pool.end(), [](const PoolMember& m) { return m.eligible; });
-          const std::optional<uint32_t> chosen = d.dispatch(client, path, now);
+          const ServerChoice chosen = d.dispatch(client, path, now);
           REQUIRE(chosen.has_value() == any_eligible);
           if (chosen) {
             REQUIRE(*chosen < n);

@@ -55,7 +55,7 @@ TEST_CASE("skipping undeclared per-request hooks never changes a choice", "[bala
       const auto client = static_cast<uint32_t>(0x0a000000u + chaos.below(1u << 16));
       const std::string path = "/p" + std::to_string(chaos.below(50));
       PickContext context{client, path, now, twin_rng};
-      const std::optional<uint32_t> expected = twin->pick(pool, context);
+      const ServerChoice expected = twin->pick(pool, context);
       REQUIRE(balancer.choose(client, path, now) == expected);
       if (expected) {
         ++pool[*expected].active;
