@@ -167,15 +167,22 @@ uint32_t LeastConnectionsBalancer::break_tie(std::span<const uint32_t> tied)
   return chosen;
 }
 
+// Twice per request: the common case (equal weights, the pool as announced) is kept small, the
+// rest is apart.
 void LeastConnectionsBalancer::on_active_changed(std::span<const PoolMember> pool, uint32_t server)
 {
-  if (mode_ == Mode::levels) {
-    if (pool.size() != levels_.size() || server >= pool.size() || pool[server].eligible != levels_.eligible(server) ||
-        effective_weight(pool[server]) != uniform_weight_) {
-      on_pool_changed(pool);  // the pool changed without on_pool_changed(): start again from what it is
-      return;
-    }
+  if (mode_ == Mode::levels && pool.size() == levels_.size() && server < pool.size() &&
+      pool[server].eligible == levels_.eligible(server) && effective_weight(pool[server]) == uniform_weight_) {
     levels_.set_active(server, pool[server].active);
+    return;
+  }
+  on_other_active_change(pool, server);
+}
+
+void LeastConnectionsBalancer::on_other_active_change(std::span<const PoolMember> pool, uint32_t server)
+{
+  if (mode_ == Mode::levels) {
+    on_pool_changed(pool);  // the pool changed without on_pool_changed(): start again from what it is
     return;
   }
   if (mode_ != Mode::heap) return;

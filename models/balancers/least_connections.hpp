@@ -51,6 +51,7 @@ private:
   ServerChoice pick_from_heap(std::span<const PoolMember> pool);
   uint32_t break_tie(std::span<const uint32_t> tied);
   void rebuild(std::span<const PoolMember> pool);
+  [[gnu::noinline]] void on_other_active_change(std::span<const PoolMember> pool, uint32_t server);
   void check_in_step(std::span<const PoolMember> pool, uint32_t member) const;
 
   bool less(uint32_t a, uint32_t b) const;

@@ -21,17 +21,6 @@ void LoadLevels::rebuild(std::span<const PoolMember> pool)
   while (least_ < masks_.size() && masks_[least_] == 0) ++least_;
 }
 
-void LoadLevels::set_active(uint32_t server, uint32_t active)
-{
-  const uint32_t before = active_[server];
-  active_[server] = active;
-  if (!eligible(server) || active == before) return;
-  const uint64_t bit = uint64_t{1} << server;
-  masks_[before] &= ~bit;
-  if (active >= masks_.size()) masks_.resize(active + 1u, 0);
-  masks_[active] |= bit;
-  if (active < least_) least_ = active;
-  while (masks_[least_] == 0) ++least_;  // stops at `active` at the latest
-}
+void LoadLevels::grow(uint32_t active) { masks_.resize(active + 1u, 0); }
 
 }  // namespace lbsim::models

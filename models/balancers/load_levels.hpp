@@ -19,7 +19,18 @@ public:
   // From the pool as it is (every member's active count and eligibility); size <= kMaxServers.
   void rebuild(std::span<const PoolMember> pool);
   // The server's active count is now `active`.
-  void set_active(uint32_t server, uint32_t active);
+  void set_active(uint32_t server, uint32_t active)
+  {
+    const uint32_t before = active_[server];
+    active_[server] = active;
+    if (!eligible(server) || active == before) return;
+    const uint64_t bit = uint64_t{1} << server;
+    masks_[before] &= ~bit;
+    if (active >= masks_.size()) grow(active);
+    masks_[active] |= bit;
+    if (active < least_) least_ = active;
+    while (masks_[least_] == 0) ++least_;  // stops at `active` at the latest
+  }
 
   bool any_eligible() const { return least_ < masks_.size(); }
   // Precondition: any_eligible().
@@ -31,6 +42,8 @@ public:
   std::size_t size() const { return active_.size(); }
 
 private:
+  void grow(uint32_t active);  // room for a count never seen before
+
   std::vector<uint64_t> masks_;   // masks_[a]: the eligible servers with a active requests
   std::vector<uint32_t> active_;  // per server, eligible or not
   uint64_t eligible_ = 0;
