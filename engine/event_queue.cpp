@@ -56,7 +56,7 @@ EventHandle EventQueue::push(SimTime time, int priority, HandlerId handler, uint
 {
   const uint64_t seq = next_sequence_++;
   if (priority < -128 || priority > 127 || seq > Event::kSequenceMask) throw_bad_push(priority);
-  const Event e{time, (static_cast<uint64_t>(priority + 128) << 56) | seq, arg, handler, kind};
+  const Event e = Event::make(time, (static_cast<uint64_t>(priority + 128) << 56) | seq, arg, handler, kind);
   if (hole_at_top_) {
     hole_at_top_ = false;
     sift_down(0, e);

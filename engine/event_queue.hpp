@@ -30,9 +30,17 @@ struct Event {
   SimTime time;
   uint64_t order;  // priority in the top 8 bits, insertion sequence below: ties break deterministically
   uint64_t arg;    // handler-defined payload (a request id, a server index, ...)
-  HandlerId handler;
-  uint32_t kind;   // handler-defined event kind
+  // The handler in the low 32 bits, the handler-defined event kind in the high 32. One word, so that
+  // every field is written and read 8 bytes at a time: a read spanning two 4-byte writes made just
+  // before cannot be forwarded by the CPU and stalls the event loop.
+  uint64_t target;
 
+  static Event make(SimTime time, uint64_t order, uint64_t arg, HandlerId handler, uint32_t kind)
+  {
+    return Event{time, order, arg, uint64_t{handler} | (uint64_t{kind} << 32)};
+  }
+  HandlerId handler() const { return static_cast<HandlerId>(target); }
+  uint32_t kind() const { return static_cast<uint32_t>(target >> 32); }
   int priority() const { return static_cast<int>(order >> 56) - 128; }
   uint64_t sequence() const { return order & kSequenceMask; }
   static constexpr uint64_t kSequenceMask = (uint64_t{1} << 56) - 1;
@@ -69,13 +77,11 @@ public:
     // forward from those stores (a stall on every event).
     const Event& top = heap_.front();
     const SimTime time = top.time;
-    const uint64_t order = top.order, arg = top.arg;
-    const HandlerId handler = top.handler;
-    const uint32_t kind = top.kind;
+    const uint64_t order = top.order, arg = top.arg, target = top.target;
     last_popped_time_ = time;
     last_popped_order_ = order;
     hole_at_top_ = true;
-    return Event{time, order, arg, handler, kind};
+    return Event{time, order, arg, target};
   }
   void clear();
 

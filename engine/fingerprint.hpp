@@ -15,7 +15,7 @@ public:
   void on_event(const Event& event) override
   {
     mix(static_cast<uint64_t>(event.time.ns()));
-    mix((static_cast<uint64_t>(event.handler) << 32) ^ event.kind ^ (event.arg << 40) ^ (event.arg >> 24));
+    mix((static_cast<uint64_t>(event.handler()) << 32) ^ event.kind() ^ (event.arg << 40) ^ (event.arg >> 24));
   }
   uint64_t value() const { return state_; }
   std::string hex() const;

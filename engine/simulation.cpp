@@ -29,7 +29,7 @@ bool Simulation::run_until(SimTime until)
     now_ = event.time;
     ++events_processed_;
     for (SimObserver* observer : observers_) observer->on_event(event);
-    handlers_[event.handler]->handle(event);
+    handlers_[event.handler()]->handle(event);
   }
   const bool reached = !stop_requested_;
   if (reached && until != SimTime::max() && until > now_) now_ = until;

@@ -81,7 +81,7 @@ void System::start()
 
 void System::handle(const engine::Event& event)
 {
-  if (event.kind != 0) {
+  if (event.kind() != 0) {
     on_lifecycle_event(event);
     return;
   }

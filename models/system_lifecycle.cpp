@@ -74,7 +74,7 @@ void System::start_lifecycle()
 void System::on_lifecycle_event(const engine::Event& event)
 {
   const auto server = static_cast<uint32_t>(event.arg);
-  switch (event.kind) {
+  switch (event.kind()) {
     case kTimeline: apply(config_.timeline[event.arg]); return;
     case kProvisioned:
       life_[server].pending = {};
@@ -184,7 +184,7 @@ uint32_t System::add_server(const std::string& group, SimTime delay)
   }
   log("add", config.name, "provisioning " + format("%g s", delay.seconds()));
   if (delay > SimTime::zero()) life.pending = sim_.schedule_in(delay, handler_, kProvisioned, index);
-  else on_lifecycle_event(engine::Event{sim_.now(), 0, index, 0, kProvisioned});
+  else on_lifecycle_event(engine::Event::make(sim_.now(), 0, index, 0, kProvisioned));
   return index;
 }
 
