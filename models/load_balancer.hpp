@@ -19,7 +19,7 @@ public:
   LoadBalancer(BalancerConfig config, std::unique_ptr<Balancer> algorithm, std::vector<PoolMember> pool,
                uint64_t master_seed);
 
-  // Picks a server and counts the request as active there; nullopt when none is eligible.
+  // Picks a server and counts the request as active there; none when no server is eligible.
   ServerChoice choose(uint32_t client_address, std::string_view path, SimTime now);
   // Counts a request as active at `server` without a pick: a layer-4 request on an open connection.
   void assign(uint32_t server)

@@ -18,6 +18,10 @@
 //   5. on_server_names(names)           when servers are added and their identities must follow
 //                                       (the initial names come from BalancerOptions::server_names).
 //
+// Calls 3 and 4 come with every request, so the LoadBalancer makes them only for an algorithm
+// that declares them in per_request_hooks() (tests/models/load_balancer_test.cpp checks that no
+// algorithm's choices depend on an undeclared one).
+//
 // Until the first on_pool_changed() call an algorithm must still be correct when the owner
 // mutates the pool behind its back: algorithms that cache a structure built from the pool
 // compare the pool with a snapshot on each pick instead (O(n), same choices). After it, they trust
@@ -25,8 +29,8 @@
 #pragma once
 
 #include "engine/rng.hpp"
-#include "models/balancers/server_choice.hpp"
 #include "engine/sim_time.hpp"
+#include "models/balancers/server_choice.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -54,7 +58,7 @@ class Balancer {
 public:
   virtual ~Balancer() = default;
 
-  // Returns the index of the chosen member, or nullopt when no member is eligible. Never returns
+  // Returns the index of the chosen member, or none when no member is eligible. Never returns
   // a member whose `eligible` is false.
   virtual ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) = 0;
 
