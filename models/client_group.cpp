@@ -28,11 +28,18 @@ void ClientGroup::start()
 
 void ClientGroup::schedule_next()
 {
+  // Poisson first and on its own: it is the common case, once per request.
+  if (config_.arrivals.process == ArrivalConfig::Process::poisson)
+    next_ = sim_.schedule_in(SimTime::from_seconds(engine::standard_exponential(arrival_rng_) * mean_gap_s_), handler_);
+  else
+    schedule_next_other();
+}
+
+void ClientGroup::schedule_next_other()
+{
   const ArrivalConfig& a = config_.arrivals;
   switch (a.process) {
-    case ArrivalConfig::Process::poisson:
-      next_ = sim_.schedule_in(SimTime::from_seconds(engine::standard_exponential(arrival_rng_) * mean_gap_s_), handler_);
-      break;
+    case ArrivalConfig::Process::poisson: break;  // schedule_next()
     case ArrivalConfig::Process::constant:
       // The k-th arrival at start + k/rate, computed from k so rounding never accumulates.
       next_ = sim_.schedule_at(

@@ -39,6 +39,7 @@ public:
 
 private:
   void schedule_next();
+  [[gnu::noinline]] void schedule_next_other();  // every process but poisson
   uint32_t pick_type();
 
   uint32_t index_;
