@@ -1,7 +1,7 @@
 // ServerChoice: a balancer's pick, a server index or none.
 //
-// It reads like ServerChoice (has_value, *, value, comparisons with an index or
-// std::nullopt) but is one 32-bit word, none being UINT32_MAX. g++ returns an optional<uint32_t>
+// It reads like std::optional<uint32_t> (has_value, *, comparisons with an index or std::nullopt)
+// but is one 32-bit word, none being UINT32_MAX. g++ returns an optional<uint32_t>
 // by storing its value and its flag separately and loading both back as one word, a load the CPU
 // cannot forward from two stores: a pipeline stall on every pick, several per cent of a run.
 #pragma once
@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
-#include <stdexcept>
 
 namespace lbsim::models {
 
@@ -18,17 +17,10 @@ public:
   constexpr ServerChoice() = default;
   constexpr ServerChoice(std::nullopt_t) {}
   constexpr ServerChoice(uint32_t server) : server_(server) {}
-  constexpr ServerChoice(std::optional<uint32_t> server) : server_(server ? *server : kNone) {}
 
   constexpr bool has_value() const { return server_ != kNone; }
   constexpr explicit operator bool() const { return has_value(); }
   constexpr uint32_t operator*() const { return server_; }
-  uint32_t value() const
-  {
-    if (!has_value()) throw std::logic_error("ServerChoice: no server was chosen");
-    return server_;
-  }
-  constexpr uint32_t value_or(uint32_t fallback) const { return has_value() ? server_ : fallback; }
 
   friend constexpr bool operator==(ServerChoice a, ServerChoice b) { return a.server_ == b.server_; }
   friend std::ostream& operator<<(std::ostream& out, ServerChoice c)
