@@ -5,7 +5,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
@@ -24,23 +23,16 @@ std::string percentile_key(double percentile)
 
 std::string format_seconds(int64_t ns)
 {
-  const bool negative = ns < 0;
-  const uint64_t magnitude = negative ? 0 - static_cast<uint64_t>(ns) : static_cast<uint64_t>(ns);
-  std::string text = (negative ? "-" : "") + std::to_string(magnitude / 1'000'000'000);
-  uint64_t fraction = magnitude % 1'000'000'000;
-  if (fraction == 0) return text;
-  std::string digits = std::to_string(fraction);
-  digits.insert(0, 9 - digits.size(), '0');
-  while (digits.back() == '0') digits.pop_back();
-  return text + "." + digits;
+  std::string text;
+  append_seconds(text, ns);
+  return text;
 }
 
 std::string format_number(double value)
 {
-  if (!std::isfinite(value)) return "nan";
-  char buffer[64];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return ec == std::errc{} ? std::string(buffer, end) : std::string("nan");
+  std::string text;
+  append_number(text, value);
+  return text;
 }
 
 namespace {
