@@ -3,11 +3,11 @@
 # `network` section (same seed, same traffic) and prints events per second and requests per wall
 # second of each, and their ratios. The issue's target: with a network at least 1/3 of the events
 # per second without one.
-# usage: bench/network_overhead.sh [duration=30min] [scenario=scenarios/examples/quickstart.yaml]
+# usage: bench/network_overhead.sh [duration=30min] [scenario=examples/quickstart.yaml]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-30min}
-scenario=${2:-scenarios/examples/quickstart.yaml}
+scenario=${2:-examples/quickstart.yaml}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 [[ -x build/cli/lbsim ]] || { cmake --preset release >/dev/null && cmake --build build --target lbsim; }

@@ -1,8 +1,8 @@
 #include "cli/commands.hpp"
 
-#include "models/balancers/registry.hpp"
-#include "scenarios/loader.hpp"
-#include "scenarios/suggest.hpp"
+#include "models/balancers/algorithms/registry.hpp"
+#include "scenarios/format/loader.hpp"
+#include "scenarios/format/suggest.hpp"
 #include "scenarios/runner.hpp"
 
 #include <sys/resource.h>

@@ -1,7 +1,7 @@
 #include "cli/commands.hpp"
 
-#include "scenarios/loader.hpp"
-#include "scenarios/units.hpp"
+#include "scenarios/format/loader.hpp"
+#include "scenarios/format/units.hpp"
 
 #include <cstdio>
 

@@ -1,9 +1,9 @@
 #include "cli/plan_command.hpp"
 
-#include "scenarios/plan_spec.hpp"
-#include "scenarios/planner.hpp"
-#include "scenarios/results_writer.hpp"
-#include "scenarios/study_mpi.hpp"
+#include "scenarios/planning/plan_spec.hpp"
+#include "scenarios/planning/planner.hpp"
+#include "scenarios/results/results_writer.hpp"
+#include "scenarios/studies/study_mpi.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -2,9 +2,9 @@
 // added to the pool or removed from it (docs/algorithms.md, "Remapping").
 #include "cli/commands.hpp"
 
-#include "models/balancers/registry.hpp"
+#include "models/balancers/algorithms/registry.hpp"
 #include "models/balancers/remap.hpp"
-#include "scenarios/suggest.hpp"
+#include "scenarios/format/suggest.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -1,7 +1,7 @@
 #include "cli/commands.hpp"
 
 #include "cli/summary_table.hpp"
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <cstdio>

@@ -1,8 +1,8 @@
 #include "cli/study_command.hpp"
 
-#include "scenarios/study_mpi.hpp"
-#include "scenarios/study_runner.hpp"
-#include "scenarios/study_spec.hpp"
+#include "scenarios/studies/study_mpi.hpp"
+#include "scenarios/studies/study_runner.hpp"
+#include "scenarios/studies/study_spec.hpp"
 
 #include <unistd.h>
 

@@ -1,7 +1,7 @@
 #include "cli/summary_table.hpp"
 
-#include "models/balance.hpp"
-#include "scenarios/results_writer.hpp"
+#include "models/metrics/balance.hpp"
+#include "scenarios/results/results_writer.hpp"
 
 #include <cmath>
 #include <algorithm>

@@ -1,7 +1,7 @@
 // The readable summary `lbsim run` prints.
 #pragma once
 
-#include "models/run_summary.hpp"
+#include "models/metrics/run_summary.hpp"
 
 #include <string>
 

@@ -1,8 +1,8 @@
 #include "cli/commands.hpp"
 
-#include "scenarios/client_addresses.hpp"
-#include "scenarios/loader.hpp"
-#include "scenarios/results_writer.hpp"
+#include "scenarios/format/client_addresses.hpp"
+#include "scenarios/format/loader.hpp"
+#include "scenarios/results/results_writer.hpp"
 #include "scenarios/runner.hpp"
 
 #include <cstdio>

@@ -10,7 +10,7 @@ if(LBSIM_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
 endif()
 
-# Distributed studies (scenarios/study_mpi.cpp only): the MPI C bindings, when an MPI library is
+# Distributed studies (scenarios/studies/study_mpi.cpp only): the MPI C bindings, when an MPI library is
 # installed (Debian: openmpi-bin, libopenmpi-dev). Without it lbsim builds and runs studies on
 # local threads only.
 option(LBSIM_WITH_MPI "Build distributed studies with MPI when an MPI library is found" ON)

@@ -143,8 +143,8 @@ void MainWindow::build_actions()
   });
   recent_menu_ = file->addMenu(tr("Open &Recent"));
   build_examples_menu(file->addMenu(tr("&Examples")),
-                      QDir(LBSIM_EXAMPLES_DIR).exists() ? QString(LBSIM_EXAMPLES_DIR) : source_path("scenarios/examples"));
-  build_examples_menu(file->addMenu(tr("&Teaching")), source_path("scenarios/teaching"));
+                      QDir(LBSIM_EXAMPLES_DIR).exists() ? QString(LBSIM_EXAMPLES_DIR) : source_path("examples"));
+  build_examples_menu(file->addMenu(tr("&Teaching")), source_path("examples/teaching"));
   save_action_ = add(file, tr("&Save"), QKeySequence::Save, [this] {
     if (editor_->file_path().isEmpty()) {
       const QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"), "scenario.yaml", tr("Scenarios (*.yaml)"));

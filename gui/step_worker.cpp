@@ -1,8 +1,8 @@
 #include "gui/step_worker.hpp"
 
 #include "models/system.hpp"
-#include "scenarios/results_writer.hpp"
-#include "scenarios/client_addresses.hpp"
+#include "scenarios/results/results_writer.hpp"
+#include "scenarios/format/client_addresses.hpp"
 #include "scenarios/runner.hpp"
 
 #include <QMap>
@@ -26,7 +26,7 @@ public:
     record.server = server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[server]->name());
     record.status = accepted ? "dispatched" : (server == models::kNoServer ? "no_server" : "rejected");
     if (const models::LoadBalancer* lb = system.balancer()) {
-      // The chosen server already counts this request as active (models/load_balancer.hpp).
+      // The chosen server already counts this request as active (models/balancers/load_balancer.hpp).
       const auto pool = lb->pool();
       for (uint32_t i = 0; i < pool.size(); ++i) {
         const unsigned active = pool[i].active - (i == server ? 1U : 0U);

@@ -1,7 +1,7 @@
 #include "gui/yaml_editor.hpp"
 
 #include "gui/yaml_highlighter.hpp"
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 
 #include <QFileInfo>
 #include <QFontDatabase>

@@ -1,6 +1,6 @@
 #include "models/system.hpp"
 
-#include "models/balancers/registry.hpp"
+#include "models/balancers/algorithms/registry.hpp"
 
 #include <chrono>
 
@@ -161,7 +161,7 @@ void System::stop_if_finished()
   sim_.stop();
 }
 
-// With a network a request's trip is a chain of transfers (models/transfers.hpp): to the
+// With a network a request's trip is a chain of transfers (models/network/transfers.hpp): to the
 // balancer, to the server, service, back to the balancer, back to the client. A refusal (no
 // server, or a full queue) comes back along the same way as a 503 of 0 bytes.
 void System::send_via_network(RequestId id)

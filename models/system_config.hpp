@@ -31,7 +31,7 @@ struct ScriptedArrival {
   int32_t type = -1;    // index into the mix; -1: drawn from the mix's shares
 };
 
-// Markov-modulated on/off Poisson arrivals (models/arrivals/modulated_poisson.hpp).
+// Markov-modulated on/off Poisson arrivals (models/clients/modulated_poisson.hpp).
 struct BurstyConfig {
   double rate_on_per_s = 0, rate_off_per_s = 0;  // >= 0, not both 0
   SimTime mean_on, mean_off;                     // > 0
@@ -101,7 +101,7 @@ struct BalancerConfig {
   uint64_t table_size = 65537;                    // maglev
   SimTime decay = engine::seconds(10);            // least_response_time
   SimTime sticky_timeout = engine::minutes(10);   // sticky_round_robin
-  // The balancer as a station of its own (models/balancer_frontend.hpp, docs/model.md).
+  // The balancer as a station of its own (models/balancers/balancer_frontend.hpp, docs/model.md).
   int layer = 7;                                  // 7: a pick per request; 4: a pick per connection
   DistributionPtr processing;                     // time per request (L7) or per new connection (L4); null = none
   int workers = 1;                                // event-loop threads serving `processing`

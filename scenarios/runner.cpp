@@ -1,8 +1,8 @@
 #include "scenarios/runner.hpp"
 
 #include "models/analytic/model_match.hpp"
-#include "models/balancers/registry.hpp"
-#include "scenarios/results_writer.hpp"
+#include "models/balancers/algorithms/registry.hpp"
+#include "scenarios/results/results_writer.hpp"
 
 #include <filesystem>
 #include <optional>

@@ -1,7 +1,7 @@
 // Running one scenario end to end: build the system, run it, write the result files.
 #pragma once
 
-#include "models/run_summary.hpp"
+#include "models/metrics/run_summary.hpp"
 #include "models/system.hpp"
 #include "models/system_config.hpp"
 
@@ -17,7 +17,7 @@ std::unique_ptr<models::System> build_system(const models::SystemConfig& config)
 // timeseries.csv and servers.csv there.
 models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir);
 // The same, and every interval row also goes to `watcher` (the GUI's live charts), which can pause
-// the run by blocking and stop it through stop_requested() (models/metrics.hpp). A stopped run
+// the run by blocking and stop it through stop_requested() (models/metrics/metrics.hpp). A stopped run
 // still writes its result files, covering the time simulated until the stop.
 models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir,
                                 models::TimeSeriesSink* watcher);

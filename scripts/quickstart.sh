@@ -6,4 +6,4 @@ bash scripts/setup.sh
 cmake --preset release >/dev/null
 cmake --build build --target lbsim -j"$(nproc)"
 echo
-./build/cli/lbsim run scenarios/examples/web-api.yaml --out results/web-api
+./build/cli/lbsim run examples/web-api.yaml --out results/web-api

@@ -8,4 +8,4 @@ build="${1:-build}"
 settings="$(mktemp -d)"
 trap 'rm -rf "$settings"' EXIT
 QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$settings" "$build/gui/lbsim-gui" \
-  scenarios/examples/quickstart-network.yaml --set "duration=60 s" --steps 6 --screenshots docs/images
+  examples/quickstart-network.yaml --set "duration=60 s" --steps 6 --screenshots docs/images

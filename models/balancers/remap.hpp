@@ -3,7 +3,7 @@
 // `lbsim remap` prints it (docs/algorithms.md, "Remapping").
 #pragma once
 
-#include "models/balancers/registry.hpp"
+#include "models/balancers/algorithms/registry.hpp"
 
 #include <cstdint>
 #include <string>

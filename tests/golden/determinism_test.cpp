@@ -2,8 +2,8 @@
 // byte-identical result files; a different seed gives a different trajectory. The pinned
 // fingerprints are golden values: a change to them is a change of the model and must be deliberate
 // (update them in the same commit and say why).
-#include "scenarios/loader.hpp"
-#include "scenarios/results_writer.hpp"
+#include "scenarios/format/loader.hpp"
+#include "scenarios/results/results_writer.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>
@@ -22,7 +22,7 @@ using namespace lbsim;
 
 namespace {
 
-const std::string kExamples = std::string(LBSIM_SOURCE_DIR) + "/scenarios/examples/";
+const std::string kExamples = std::string(LBSIM_SOURCE_DIR) + "/examples/";
 
 std::string read_file(const fs::path& path)
 {

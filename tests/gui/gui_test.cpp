@@ -11,7 +11,7 @@
 #include "gui/step_view.hpp"
 #include "gui/topology_view.hpp"
 #include "gui/yaml_editor.hpp"
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <QAbstractButton>
@@ -64,7 +64,7 @@ ChartWidget* chart(MainWindow& window, ChartKind kind)
 // A finished run's results folder: lbsim run --out, through the library.
 void write_results(const QString& dir, const std::vector<std::string>& overrides)
 {
-  const auto config = scenarios::load_scenario_file(QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/quickstart-network.yaml").toStdString(),
+  const auto config = scenarios::load_scenario_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/quickstart-network.yaml").toStdString(),
                                                     overrides);
   scenarios::run_scenario(config, dir.toStdString());
 }
@@ -149,7 +149,7 @@ private slots:
   {
     MainWindow window;
     window.set_quiet(true);
-    const QString path = QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/quickstart-network.yaml");
+    const QString path = QDir(LBSIM_SOURCE_DIR).filePath("examples/quickstart-network.yaml");
     window.set_overrides(short_run(path));
     QVERIFY(window.open_file(path));
     QVERIFY(window.start_run());
@@ -179,7 +179,7 @@ private slots:
     QVERIFY(!window.start_run());
     QCOMPARE(window.run_count(), size_t{0});
     // Fixing the text as you type clears the mark (after the 300 ms pause).
-    QFile good(QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/mm1.yaml"));
+    QFile good(QDir(LBSIM_SOURCE_DIR).filePath("examples/mm1.yaml"));
     QVERIFY(good.open(QIODevice::ReadOnly));
     window.editor()->setPlainText(QString::fromUtf8(good.readAll()));
     QTRY_VERIFY_WITH_TIMEOUT(window.editor()->error_line() == 0, 3000);
@@ -230,7 +230,7 @@ private slots:
   {
     MainWindow window;
     window.set_quiet(true);
-    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("scenarios/teaching/round-robin.yaml")));
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/teaching/round-robin.yaml")));
     StepView* step = window.step_view();
     step->step(1);
     QTRY_COMPARE_WITH_TIMEOUT(step->trace_rows(), 1, 5000);
@@ -247,7 +247,7 @@ private slots:
   void topology_from_a_network_is_laid_out()
   {
     const auto config = scenarios::load_scenario_file(
-        QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/quickstart-network.yaml").toStdString());
+        QDir(LBSIM_SOURCE_DIR).filePath("examples/quickstart-network.yaml").toStdString());
     TopologyGraph graph = topology_of(config);
     QVERIFY(graph.nodes.contains("lb"));
     QVERIFY(graph.edges.size() >= 4);
@@ -261,7 +261,7 @@ private slots:
     MainWindow window;
     window.set_quiet(true);
     window.set_overrides({"duration=10 h", "warmup=0 s"});
-    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/web-api.yaml")));
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/web-api.yaml")));
     QVERIFY(window.start_run());
     QTRY_VERIFY_WITH_TIMEOUT(window.worker().progress() > 0, 20000);
     window.worker().set_paused(true);
@@ -280,7 +280,7 @@ private slots:
 
   void window_layout_and_recent_files_are_remembered()
   {
-    const QString path = QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/mm1.yaml");
+    const QString path = QDir(LBSIM_SOURCE_DIR).filePath("examples/mm1.yaml");
     {
       MainWindow window;
       window.set_quiet(true);
@@ -298,7 +298,7 @@ private slots:
   {
     MainWindow window;
     window.show();
-    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("scenarios/examples/mm1.yaml")));
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/mm1.yaml")));
     window.editor()->appendPlainText("# an edit");
     QVERIFY(window.isWindowModified());
     auto answer = [](QMessageBox::StandardButton button) {
@@ -333,7 +333,7 @@ private slots:
       QDropEvent event(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
       QApplication::sendEvent(&window, &event);
     };
-    const QString scenario = QDir(LBSIM_SOURCE_DIR).filePath("scenarios/teaching/round-robin.yaml");
+    const QString scenario = QDir(LBSIM_SOURCE_DIR).filePath("examples/teaching/round-robin.yaml");
     drop(scenario);
     QCOMPARE(window.editor()->file_path(), QFileInfo(scenario).absoluteFilePath());
     drop(results.path());

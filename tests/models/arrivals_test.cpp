@@ -1,7 +1,7 @@
-// The time-varying Poisson processes (models/arrivals/modulated_poisson.hpp) against their theory:
+// The time-varying Poisson processes (models/clients/modulated_poisson.hpp) against their theory:
 // long-run rate, share of time on, index of dispersion of counts (bursty), and the rate profile
 // over a period (diurnal). Tolerances are several standard deviations of each estimate, stated.
-#include "models/arrivals/modulated_poisson.hpp"
+#include "models/clients/modulated_poisson.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,5 +1,5 @@
 // Imbalance figures of summary.json's `balance` block on vectors computed by hand.
-#include "models/balance.hpp"
+#include "models/metrics/balance.hpp"
 
 #include <catch2/catch.hpp>
 

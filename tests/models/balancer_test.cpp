@@ -1,23 +1,23 @@
 // Balancer algorithms against ../shared/reference/lb-algorithms.md: every vector there, weight
 // proportions over 100,000 picks, remapping when a server is added, and a matrix over every
 // registered algorithm (none eligible -> none; never an ineligible server).
-#include "models/balancers/balancer.hpp"
-#include "models/balancers/consistent_hash.hpp"
-#include "models/balancers/crc32.hpp"
-#include "models/balancers/ip_hash.hpp"
-#include "models/balancers/least_connections.hpp"
-#include "models/balancers/least_response_time.hpp"
-#include "models/balancers/maglev.hpp"
-#include "models/balancers/peak_ewma.hpp"
-#include "models/balancers/power_of_two_choices.hpp"
-#include "models/balancers/random.hpp"
-#include "models/balancers/registry.hpp"
-#include "models/balancers/request_key.hpp"
-#include "models/balancers/smooth_weighted_round_robin.hpp"
-#include "models/balancers/sticky_round_robin.hpp"
-#include "models/balancers/weighted_least_connections.hpp"
-#include "models/balancers/weighted_round_robin.hpp"
-#include "models/balancers/xxhash64.hpp"
+#include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/consistent_hash.hpp"
+#include "models/balancers/hashing/crc32.hpp"
+#include "models/balancers/algorithms/ip_hash.hpp"
+#include "models/balancers/algorithms/least_connections.hpp"
+#include "models/balancers/algorithms/least_response_time.hpp"
+#include "models/balancers/algorithms/maglev.hpp"
+#include "models/balancers/algorithms/peak_ewma.hpp"
+#include "models/balancers/algorithms/power_of_two_choices.hpp"
+#include "models/balancers/algorithms/random.hpp"
+#include "models/balancers/algorithms/registry.hpp"
+#include "models/balancers/hashing/request_key.hpp"
+#include "models/balancers/algorithms/smooth_weighted_round_robin.hpp"
+#include "models/balancers/algorithms/sticky_round_robin.hpp"
+#include "models/balancers/algorithms/weighted_least_connections.hpp"
+#include "models/balancers/algorithms/weighted_round_robin.hpp"
+#include "models/balancers/hashing/xxhash64.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -54,7 +54,7 @@ std::vector<std::string> names_of(std::size_t n, const std::string& prefix = "s"
 
 uint32_t ipv4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) { return (a << 24) | (b << 16) | (c << 8) | d; }
 
-// Plays the part of the pool's owner (models/load_balancer.*): with `hooks` it calls
+// Plays the part of the pool's owner (models/balancers/load_balancer.*): with `hooks` it calls
 // on_pool_changed() before the first pick and after each eligibility or weight change, and
 // on_active_changed() after each change of an active count; without, it never calls them.
 struct Driver {

@@ -1,6 +1,6 @@
-// Layer-4 connections (models/connections.hpp): k requests per connection, then a new pick; a
+// Layer-4 connections (models/balancers/connections.hpp): k requests per connection, then a new pick; a
 // connection to a server that is no longer eligible is dropped and re-established.
-#include "models/connections.hpp"
+#include "models/balancers/connections.hpp"
 
 #include <catch2/catch.hpp>
 

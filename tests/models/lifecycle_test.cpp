@@ -1,7 +1,7 @@
 // The decision rules of the lifecycle, apart from any run: HAProxy's health counters, nginx's
 // passive detection and the autoscaler (Kubernetes HPA target tracking, step scaling).
-#include "models/health/health_counter.hpp"
-#include "models/health/passive_detector.hpp"
+#include "models/balancers/health_counter.hpp"
+#include "models/balancers/passive_detector.hpp"
 #include "models/scaling/autoscaler.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,8 +1,8 @@
 // LoadBalancer calls only the per-request hooks an algorithm declares (Balancer::per_request_hooks).
 // For every algorithm, its choices through the LoadBalancer equal those of a twin that is told of
 // every change, so a hook an algorithm needs but does not declare shows up here.
-#include "models/balancers/registry.hpp"
-#include "models/load_balancer.hpp"
+#include "models/balancers/algorithms/registry.hpp"
+#include "models/balancers/load_balancer.hpp"
 
 #include <catch2/catch.hpp>
 

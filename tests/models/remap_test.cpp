@@ -1,6 +1,6 @@
 // Remapping when one server joins or leaves: modulo hashing moves most clients, consistent
 // hashing and Maglev about one in N+1 (docs/algorithms.md, "Remapping").
-#include "models/balancers/registry.hpp"
+#include "models/balancers/algorithms/registry.hpp"
 #include "models/balancers/remap.hpp"
 
 #include <catch2/catch.hpp>

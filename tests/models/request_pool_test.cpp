@@ -1,5 +1,5 @@
 // A recycled request starts as a new one: Request::reset() sets every field a Request{} has.
-#include "models/request.hpp"
+#include "models/requests/request.hpp"
 
 #include <catch2/catch.hpp>
 

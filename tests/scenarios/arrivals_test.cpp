@@ -1,6 +1,6 @@
 // Arrival processes through the loader and a whole run: a replayed trace sends exactly its
 // requests (times, clients, types), and bursty and diurnal scenarios run with their long-run rate.
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,10 +1,10 @@
 // Layer 4 and layer 7, and the balancer as a bottleneck (docs/model.md, "The balancer"):
 // picks follow connections at layer 4 (checked through `lbsim trace`), max_connections queues in
 // the backlog and then refuses, and the teaching scenario layer4-vs-layer7.yaml.
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
-#include "scenarios/scenario_error.hpp"
-#include "scenarios/study_spec.hpp"
+#include "scenarios/format/scenario_error.hpp"
+#include "scenarios/studies/study_spec.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -236,7 +236,7 @@ TEST_CASE("balancer station keys are checked", "[layers][balancer]")
 
 TEST_CASE("teaching: layer 4 pins the heavy client to one server, layer 7 spreads it", "[teaching][layers]")
 {
-  const std::string path = std::string(LBSIM_SOURCE_DIR) + "/scenarios/teaching/layer4-vs-layer7.yaml";
+  const std::string path = std::string(LBSIM_SOURCE_DIR) + "/examples/teaching/layer4-vs-layer7.yaml";
   auto heavy_servers = [](const std::vector<Row>& rows) {
     std::set<std::string> servers;
     size_t count = 0;
@@ -263,11 +263,11 @@ TEST_CASE("teaching: layer 4 pins the heavy client to one server, layer 7 spread
   CHECK(l4.latency_mean_s > 2.0 * l7.latency_mean_s);
 }
 
-TEST_CASE("the comparison studies of scenarios/studies load", "[layers][study]")
+TEST_CASE("the comparison studies of examples/studies load", "[layers][study]")
 {
   for (const char* study : {"algorithm-table.yaml", "slow-server-study.yaml", "layers-study.yaml"}) {
     INFO(study);
-    const auto spec = lbsim::scenarios::load_study_file(std::string(LBSIM_SOURCE_DIR) + "/scenarios/studies/" + study);
+    const auto spec = lbsim::scenarios::load_study_file(std::string(LBSIM_SOURCE_DIR) + "/examples/studies/" + study);
     CHECK(spec.replications >= 5);
   }
 }

@@ -1,7 +1,7 @@
 // How result files write numbers (CsvLine, and format_number/format_seconds on the same code):
 // the texts below are the ones the files had before CsvLine, so the time series did not change.
-#include "scenarios/csv_line.hpp"
-#include "scenarios/results_writer.hpp"
+#include "scenarios/results/csv_line.hpp"
+#include "scenarios/results/results_writer.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // The server lifecycle end to end (docs/model.md, docs/scaling.md): timeline actions, resize
 // downtime, failures and recoveries, health checks, passive detection, retries, the autoscaler,
 // cost and availability, events.csv, and the contract's two examples that use them.
-#include "scenarios/loader.hpp"
-#include "scenarios/results_writer.hpp"
+#include "scenarios/format/loader.hpp"
+#include "scenarios/results/results_writer.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // The scenario loader on valid input: the shared examples, every default, server groups and sizes,
 // request mixes, client addresses, scripted arrivals and every distribution form.
-#include "scenarios/client_addresses.hpp"
-#include "scenarios/loader.hpp"
+#include "scenarios/format/client_addresses.hpp"
+#include "scenarios/format/loader.hpp"
 
 #include <catch2/catch.hpp>
 

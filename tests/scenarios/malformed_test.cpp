@@ -1,7 +1,7 @@
 // Malformed scenarios (tests/data/malformed/*.yaml) and bad --set overrides: each one through the
 // real `lbsim check` (non-zero exit, FILE:LINE:COL and the explanation on stderr) and through
 // load_scenario_file() (a ScenarioError at the same place with the same text).
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,8 +1,8 @@
 // The network section end to end: the loader (node names, groups, errors with file and line) and
 // runs through the whole System (a transfer's time to the nanosecond, max-min sharing, TCP bounds,
 // Little's law with network delay, link measurements, the results). docs/network.md is the model.
-#include "scenarios/loader.hpp"
-#include "scenarios/results_writer.hpp"
+#include "scenarios/format/loader.hpp"
+#include "scenarios/results/results_writer.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>
@@ -470,7 +470,7 @@ TEST_CASE("the quickstart with a network (less its health check) runs and its la
           "[network][examples]")
 {
   const models::RunSummary s =
-      run_scenario(load_scenario_file(std::string(LBSIM_SOURCE_DIR) + "/scenarios/examples/quickstart-network.yaml",
+      run_scenario(load_scenario_file(std::string(LBSIM_SOURCE_DIR) + "/examples/quickstart-network.yaml",
                                       {"duration=30 s"}),
                    "");
   CHECK(s.completed > 8000);
@@ -483,7 +483,7 @@ TEST_CASE("the quickstart with a network (less its health check) runs and its la
 TEST_CASE("network: lbsim trace reports each request when it reaches its server", "[network][trace]")
 {
   const std::string command = std::string(LBSIM_BINARY) + " trace " + LBSIM_SOURCE_DIR +
-                              "/scenarios/teaching/network-tokyo-api.yaml -n 2 2>&1";
+                              "/examples/teaching/network-tokyo-api.yaml -n 2 2>&1";
   std::FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);
   std::string output;

@@ -1,5 +1,5 @@
 // --set KEY=VALUE: dotted key paths with list indices and names, checked exactly like the file.
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 
 #include <catch2/catch.hpp>
 

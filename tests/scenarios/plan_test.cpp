@@ -2,8 +2,8 @@
 // says clearly when nothing meets the SLO, ranks by cost, and reports plan file errors with
 // line and column.
 #include "models/analytic/erlang.hpp"
-#include "scenarios/plan_spec.hpp"
-#include "scenarios/planner.hpp"
+#include "scenarios/planning/plan_spec.hpp"
+#include "scenarios/planning/planner.hpp"
 
 #include <catch2/catch.hpp>
 

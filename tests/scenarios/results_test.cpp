@@ -1,6 +1,6 @@
 // Result files of one run (summary.json, timeseries.csv, servers.csv) as the contract lists them,
 // and `lbsim trace` on a shared example.
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>

@@ -1,7 +1,7 @@
 // Pausing and stopping a run from outside through its time-series watcher (the GUI's worker):
 // a watcher that never stops leaves the run exactly as it is without one; one that stops ends
 // the run at that interval.
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>

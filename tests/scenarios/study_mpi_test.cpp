@@ -2,7 +2,7 @@
 // when lbsim decides it was started by an MPI launcher, and that a plain process never starts MPI.
 // The distributed run itself (mpirun -np 3 against one process, byte for byte) is the CTest
 // study_mpi_np3_matches_single_process (tests/mpi/study_mpi_test.cmake).
-#include "scenarios/study_mpi.hpp"
+#include "scenarios/studies/study_mpi.hpp"
 
 #include <catch2/catch.hpp>
 

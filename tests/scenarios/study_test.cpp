@@ -1,12 +1,12 @@
 // Studies: the grid, seeds, confidence intervals, byte-identical files for any --jobs, resuming
 // after a kill, failing runs, and study file errors with line numbers.
-#include "scenarios/confidence.hpp"
-#include "scenarios/loader.hpp"
-#include "scenarios/results_writer.hpp"
+#include "scenarios/studies/confidence.hpp"
+#include "scenarios/format/loader.hpp"
+#include "scenarios/results/results_writer.hpp"
 #include "scenarios/runner.hpp"
-#include "scenarios/study_runner.hpp"
-#include "scenarios/study_spec.hpp"
-#include "scenarios/study_store.hpp"
+#include "scenarios/studies/study_runner.hpp"
+#include "scenarios/studies/study_spec.hpp"
+#include "scenarios/studies/study_store.hpp"
 
 #include <catch2/catch.hpp>
 

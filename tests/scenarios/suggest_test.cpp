@@ -1,4 +1,4 @@
-#include "scenarios/suggest.hpp"
+#include "scenarios/format/suggest.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// The teaching scenarios of scenarios/teaching/ reproduce the textbook examples of each balancing
+// The teaching scenarios of examples/teaching/ reproduce the textbook examples of each balancing
 // algorithm through `lbsim trace`, exactly as their descriptions say.
 #include <catch2/catch.hpp>
 
@@ -11,7 +11,7 @@ namespace {
 // Runs `lbsim trace` and returns the "client->server" of each row.
 std::vector<std::string> trace(const std::string& scenario, int requests, const std::string& extra = "")
 {
-  const std::string command = std::string(LBSIM_BINARY) + " trace " + LBSIM_SOURCE_DIR + "/scenarios/teaching/" +
+  const std::string command = std::string(LBSIM_BINARY) + " trace " + LBSIM_SOURCE_DIR + "/examples/teaching/" +
                               scenario + " -n " + std::to_string(requests) + " " + extra + " 2>&1";
   std::FILE* pipe = popen(command.c_str(), "r");
   REQUIRE(pipe != nullptr);

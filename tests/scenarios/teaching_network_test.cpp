@@ -1,6 +1,6 @@
-// The network teaching scenarios (scenarios/teaching/network-*.yaml): each one's numbers against
+// The network teaching scenarios (examples/teaching/network-*.yaml): each one's numbers against
 // the hand calculation in its description and in docs/teaching.md.
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,7 +18,7 @@ using namespace lbsim::scenarios;
 
 namespace {
 
-const std::string kTeaching = std::string(LBSIM_SOURCE_DIR) + "/scenarios/teaching/";
+const std::string kTeaching = std::string(LBSIM_SOURCE_DIR) + "/examples/teaching/";
 
 models::RunSummary run(const std::string& file, const std::vector<std::string>& overrides = {},
                        const std::string& out_dir = "")

@@ -1,6 +1,6 @@
-// The vertical vs horizontal teaching scenarios (scenarios/teaching/vertical-*.yaml and
+// The vertical vs horizontal teaching scenarios (examples/teaching/vertical-*.yaml and
 // horizontal-*.yaml): each row of the table in docs/teaching.md, checked against its run.
-#include "scenarios/loader.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>
@@ -14,7 +14,7 @@ namespace {
 models::RunSummary run(const std::string& name, const std::vector<std::string>& overrides = {})
 {
   return run_scenario(
-      load_scenario_file(std::string(LBSIM_SOURCE_DIR) + "/scenarios/teaching/" + name + ".yaml", overrides), "");
+      load_scenario_file(std::string(LBSIM_SOURCE_DIR) + "/examples/teaching/" + name + ".yaml", overrides), "");
 }
 double p99(const models::RunSummary& s)
 {

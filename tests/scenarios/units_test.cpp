@@ -1,4 +1,4 @@
-#include "scenarios/units.hpp"
+#include "scenarios/format/units.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-// The balancer as a queueing station (balancer.processing, models/balancer_frontend.hpp): with one
+// The balancer as a queueing station (balancer.processing, models/balancers/balancer_frontend.hpp): with one
 // worker and Poisson arrivals it is an M/M/1 (exponential processing) or an M/D/1 (constant)
 // queue in front of the servers. The servers here practically never queue (64 cores each, at most 1.5
 // busy on average), and their work is a constant 1 s, so the response time is the balancer's sojourn + 1 s.

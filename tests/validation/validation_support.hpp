@@ -22,8 +22,8 @@
 //   percent; the comments beside the calls give the reasoning).
 #pragma once
 
-#include "models/run_summary.hpp"
-#include "scenarios/loader.hpp"
+#include "models/metrics/run_summary.hpp"
+#include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <catch2/catch.hpp>

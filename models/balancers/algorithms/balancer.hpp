@@ -1,0 +1,94 @@
+// Balancer: the interface every load-balancing algorithm implements.
+//
+// An algorithm sees a read-only view of its pool and a per-balancer RNG stream, and names a
+// server or none. It owns whatever state the real algorithm keeps (a cursor, current weights,
+// a hash ring, a response-time estimate...).
+//
+// The owner of the pool (models/balancers/load_balancer.*) tells the algorithm what changed through the
+// hooks below. Every hook has a no-op default, so an algorithm overrides only those it needs.
+// The contract, in the order a run produces the calls:
+//
+//   1. on_pool_changed(pool)            once before the first pick, then after every change of
+//                                       the pool's size, of a weight or of an eligibility;
+//   2. pick(pool, context)              for each request;
+//   3. on_active_changed(pool, server)  after each change of pool[server].active: right after the
+//                                       increment that follows a pick, and after each decrement
+//                                       (answered, refused, failed);
+//   4. on_response(server, rt, now)     when a response from `server` reaches the balancer;
+//   5. on_server_names(names)           when servers are added and their identities must follow
+//                                       (the initial names come from BalancerOptions::server_names).
+//
+// Calls 3 and 4 come with every request, so the LoadBalancer makes them only for an algorithm
+// that declares them in per_request_hooks() (tests/models/load_balancer_test.cpp checks that no
+// algorithm's choices depend on an undeclared one).
+//
+// Until the first on_pool_changed() call an algorithm must still be correct when the owner
+// mutates the pool behind its back: algorithms that cache a structure built from the pool
+// compare the pool with a snapshot on each pick instead (O(n), same choices). After it, they trust
+// the hooks and pick in their advertised cost (O(1) for maglev, O(log n) for least_connections).
+#pragma once
+
+#include "engine/rng.hpp"
+#include "engine/sim_time.hpp"
+#include "models/balancers/algorithms/server_choice.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace lbsim::models {
+
+// What a balancer knows about one server of its pool.
+struct PoolMember {
+  int weight = 1;         // >= 1 (the loader enforces 1..1,000,000); algorithms treat < 1 as 1
+  uint32_t active = 0;    // requests dispatched to it and not yet answered
+  bool eligible = true;   // up and not marked down by health checks
+};
+
+struct PickContext {
+  uint32_t client_address = 0;  // IPv4, first octet in the most significant byte
+  std::string_view path;
+  engine::SimTime now;
+  engine::RngStream& rng;
+};
+
+class Balancer {
+public:
+  virtual ~Balancer() = default;
+
+  // Returns the index of the chosen member, or none when no member is eligible. Never returns
+  // a member whose `eligible` is false.
+  virtual ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) = 0;
+
+  // The pool's size, a weight or an eligibility changed (active counts excepted). Algorithms that
+  // build a table, ring, map or heap from the pool rebuild it here (or mark it stale). Call once
+  // before the first pick: from that call on, the algorithm relies on the hooks.
+  virtual void on_pool_changed(std::span<const PoolMember> /*pool*/) {}
+
+  // pool[server].active has just changed by one (a dispatch after a pick, or a completion).
+  // least_connections and weighted_least_connections reposition the server in their heap/tree.
+  virtual void on_active_changed(std::span<const PoolMember> /*pool*/, uint32_t /*server*/) {}
+
+  // A response from `server` reached the balancer at `now`, `response_time` after its dispatch.
+  // least_response_time feeds its Peak-EWMA estimator with it.
+  virtual void on_response(uint32_t /*server*/, engine::SimTime /*response_time*/, engine::SimTime /*now*/) {}
+
+  // Which of the two per-request hooks above the algorithm overrides. The owner asks once and
+  // skips the calls nobody listens to: they come twice per request, and most algorithms ignore them.
+  struct PerRequestHooks {
+    bool active_changes = false;  // on_active_changed
+    bool responses = false;       // on_response
+  };
+  virtual PerRequestHooks per_request_hooks() const { return {}; }
+
+  // The members' identities, names[i] for pool member i (servers were added or renamed).
+  // consistent_hash and maglev hash them; the others ignore names.
+  virtual void on_server_names(std::span<const std::string> /*names*/) {}
+};
+
+// The weight an algorithm uses for `member`: its weight, or 1 when it is not positive.
+inline int64_t effective_weight(const PoolMember& member) { return member.weight < 1 ? 1 : member.weight; }
+
+}  // namespace lbsim::models

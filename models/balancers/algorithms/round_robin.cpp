@@ -1,0 +1,17 @@
+#include "models/balancers/algorithms/round_robin.hpp"
+
+namespace lbsim::models {
+
+ServerChoice RoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
+{
+  const auto n = static_cast<uint32_t>(pool.size());
+  // Skip ineligible servers; the cursor moves past the chosen one so the cycle stays fair.
+  for (uint32_t tried = 0; tried < n; ++tried) {
+    const uint32_t candidate = next_ >= n ? 0 : next_;
+    next_ = candidate + 1 == n ? 0 : candidate + 1;
+    if (pool[candidate].eligible) return candidate;
+  }
+  return std::nullopt;
+}
+
+}  // namespace lbsim::models

@@ -1,0 +1,57 @@
+// sticky_round_robin: round robin for new clients, then each client stays on its server.
+//
+// A pin table maps a client address to the server it was sent to, like nginx's `sticky learn`
+// (ngx_http_upstream_sticky_module.c) and HAProxy's stick-table on the source address:
+//   - a client without a live pin gets the next eligible server in round robin (configuration
+//     order, weights ignored: round_robin.hpp) and is pinned to it;
+//   - a pin unused for `timeout` (measured from its creation or last use; default 10 min, nginx
+//     sticky learn's default) is forgotten: the client is new again;
+//   - a pin to an ineligible server (down, failed, or removed from the pool) is overwritten with a
+//     fresh round-robin choice: no snap-back when the old server recovers (HAProxy stick-table
+//     store, ALB, nginx sticky cookie rewrite; nginx's hash/ip_hash would snap back).
+// Vector: 192.168.1.2 -> A, .3 -> B, .2 -> A, .4 -> C. With no eligible server the pick is none and
+// the pin is kept.
+//
+// State: the pin table and its expiry order, which hold only clients seen within the timeout
+// (expired pins are dropped as time passes, so memory follows the active clients, not every client
+// ever seen), plus the round-robin cursor. O(log p) per pick for p pins.
+#pragma once
+
+#include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/round_robin.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <utility>
+
+namespace lbsim::models {
+
+class StickyRoundRobinBalancer final : public Balancer {
+public:
+  // Throws std::invalid_argument unless timeout > 0.
+  explicit StickyRoundRobinBalancer(engine::SimTime timeout = engine::minutes(10));
+
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
+
+  // How many clients are pinned now (pins past their timeout are counted until the next pick).
+  std::size_t pin_table_size() const { return pins_.size(); }
+  // The server `client_address` is pinned to, if any.
+  ServerChoice pinned_server(uint32_t client_address) const;
+
+private:
+  struct Pin {
+    uint32_t server;
+    engine::SimTime last_used;
+  };
+
+  void expire(engine::SimTime now);
+  void pin(uint32_t client, uint32_t server, engine::SimTime now);
+
+  engine::SimTime timeout_;
+  std::map<uint32_t, Pin> pins_;
+  std::set<std::pair<engine::SimTime, uint32_t>> by_last_use_;
+  RoundRobinBalancer round_robin_;
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,60 @@
+// weighted_least_connections: HAProxy's `balance leastconn` (src/lb_fwlc.c), the dynamic
+// weighted least-connections of HAProxy 3.x.
+//
+// Each usable server has the key 0 when idle, else (inflight + 1) * 4096 / eweight, with
+// eweight = weight * 16 (BE_WEIGHT_SCALE) and inflight = its active requests (HAProxy's served +
+// queued: lbsim's balancer counts a request from dispatch to response, queue included). The
+// smallest key wins, so an idle server beats any weight: A (w2, 3 inflight) = 512,
+// B (w1, 1) = 512, C idle = 0 -> C. Keys are integers, as HAProxy's (coarse for weights far above
+// HAProxy's maximum of 256); lbsim computes them in 64 bits, where HAProxy's 32 bits would wrap
+// beyond about a million requests in flight.
+//
+// Equal keys: HAProxy keeps the servers of one key in lists and moves a server to the tail of its
+// new key's list only when its key changes (fwlc_srv_reposition()); the head is taken. With one
+// thread that is first-in-first-out per key, which lbsim models exactly (HAProxy spreads a key's
+// servers over several lists picked at random to cut lock contention: "roughly round robin").
+// Idle equal servers therefore take turns in configuration order.
+//
+// Cost: O(log n) per pick and per on_active_changed() (an ordered tree, as HAProxy's ebtree).
+// Before the first on_pool_changed() every pick first repositions the servers whose key changed
+// since the last pick, in index order (O(n)), and repositions the chosen server as if already
+// counted (HAProxy's take_conn); a change undone between two picks is otherwise invisible.
+#pragma once
+
+#include "models/balancers/algorithms/balancer.hpp"
+
+#include <set>
+#include <tuple>
+#include <vector>
+
+namespace lbsim::models {
+
+class WeightedLeastConnectionsBalancer final : public Balancer {
+public:
+  // HAProxy's key for one server (0 if idle).
+  static uint64_t key(const PoolMember& member);
+
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
+  void on_pool_changed(std::span<const PoolMember> pool) override;
+  void on_active_changed(std::span<const PoolMember> pool, uint32_t server) override;
+  PerRequestHooks per_request_hooks() const override { return {.active_changes = true}; }
+
+private:
+  struct Slot {
+    bool queued = false;
+    uint64_t key = 0;
+    uint64_t sequence = 0;
+    int64_t weight = 0;
+  };
+  using Node = std::tuple<uint64_t, uint64_t, uint32_t>;  // key, arrival in its key, member
+
+  void resync(std::span<const PoolMember> pool);
+  void reposition(uint32_t member, const PoolMember& state);
+
+  bool attached_ = false;
+  std::vector<Slot> slots_;
+  std::set<Node> tree_;
+  uint64_t next_sequence_ = 0;
+};
+
+}  // namespace lbsim::models

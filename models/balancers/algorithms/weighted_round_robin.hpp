@@ -1,0 +1,44 @@
+// weighted_round_robin: servers take turns in proportion to their weights.
+//   variant "smooth" (default): nginx's smooth weighted round robin (ngx_http_upstream_get_peer()
+//     in ngx_http_upstream_round_robin.c); 5,1,1 -> a a b a c a a. O(n) per pick.
+//   variant "classic": HAProxy's static-rr (src/lb_map.c): a precomputed map of GCD-reduced
+//     weights walked by a cursor; 5,1,1 -> a a a b a a c. O(1) per pick; the map is rebuilt when
+//     an eligibility or a weight changes, and the cursor carries over (wrapping if the map shrank).
+// Ineligible servers are skipped by both; see docs/algorithms.md.
+#pragma once
+
+#include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/pool_watch.hpp"
+#include "models/balancers/algorithms/smooth_weighted_round_robin.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lbsim::models {
+
+class WeightedRoundRobinBalancer final : public Balancer {
+public:
+  enum class Variant { smooth, classic };
+
+  // "smooth" or "" -> smooth, "classic" -> classic; anything else throws std::invalid_argument.
+  static Variant parse_variant(const std::string& text);
+
+  explicit WeightedRoundRobinBalancer(Variant variant = Variant::smooth) : variant_(variant) {}
+
+  ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
+  void on_pool_changed(std::span<const PoolMember> pool) override;
+
+  // The classic variant's current map (member index per slot), for tests and teaching.
+  const std::vector<uint32_t>& classic_map() const { return map_; }
+
+private:
+  ServerChoice pick_classic(std::span<const PoolMember> pool);
+
+  Variant variant_;
+  SmoothWeightedRoundRobin smooth_;
+  PoolWatch watch_;
+  std::vector<uint32_t> map_;
+  std::size_t next_ = 0;  // HAProxy's rr_idx
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,122 @@
+#include "models/metrics/metrics.hpp"
+
+namespace lbsim::models {
+
+namespace {
+// Ticks run after every other event at the same instant, so a row sees that instant complete.
+constexpr int kTickPriority = 100;
+}  // namespace
+
+MetricsRecorder::MetricsRecorder(const MetricsConfig& config, engine::Simulation& sim,
+                                 const std::vector<std::unique_ptr<Server>>& servers)
+    : config_(config), sim_(sim), servers_(servers), handler_(sim.add_handler(*this)), in_flight_(sim.now(), 0)
+{
+}
+
+void MetricsRecorder::start_measuring()
+{
+  const SimTime now = sim_.now();
+  measuring_ = true;
+  measure_start_ = interval_start_ = now;
+  in_flight_.reset(now);
+  const size_t n = servers_.size();
+  busy_at_interval_start_.assign(n, 0.0);
+  queue_at_interval_start_.assign(n, 0.0);
+  completed_at_interval_start_.assign(n, 0);
+  server_rows_.resize(n);
+  for (const auto& server : servers_) server->reset_measurement(now);
+  if (links_) {
+    links_->reset_link_measurement(now);
+    link_bytes_at_interval_start_.assign(links_->link_count(), 0.0);
+    link_rows_.resize(links_->link_count());
+  }
+  sim_.schedule_in(config_.interval, handler_, 0, 0, kTickPriority);
+}
+
+void MetricsRecorder::handle(const engine::Event&)
+{
+  emit_row();
+  if (sink_ && sink_->stop_requested()) {
+    sim_.stop();  // stopped from outside (TimeSeriesSink::stop_requested): no further tick
+    return;
+  }
+  sim_.schedule_in(config_.interval, handler_, 0, 0, kTickPriority);
+}
+
+void MetricsRecorder::finish()
+{
+  if (measuring_ && sim_.now() > interval_start_) emit_row();
+  latency_.merge(interval_latency_);  // (nothing left after a row; kept for an interval of length 0)
+  interval_latency_.clear();
+}
+
+void MetricsRecorder::emit_row()
+{
+  const SimTime now = sim_.now();
+  const double seconds = (now - interval_start_).seconds();
+  IntervalRow row;
+  row.time_s = now.seconds();
+  row.completed = interval_latency_.count();
+  row.throughput_rps = seconds > 0 ? static_cast<double>(row.completed) / seconds : 0.0;
+  row.latency_mean_s = interval_latency_.mean() * 1e-9;
+  row.latency_p50_s = static_cast<double>(interval_latency_.quantile(0.50)) * 1e-9;
+  row.latency_p99_s = static_cast<double>(interval_latency_.quantile(0.99)) * 1e-9;
+  row.in_flight = static_cast<uint64_t>(in_flight_.value());
+  row.arrived = interval_arrived_;
+  row.rejected = interval_rejected_;
+  if (links_) {
+    const double n = static_cast<double>(row.completed);
+    row.server_mean_s = row.completed ? static_cast<double>(interval_server_ns_) * 1e-9 / n : 0.0;
+    row.network_mean_s = row.completed ? static_cast<double>(interval_network_ns_) * 1e-9 / n : 0.0;
+  } else {
+    row.server_mean_s = row.latency_mean_s;
+  }
+
+  row.failed = interval_failed_;
+  if (server_rows_.size() < servers_.size()) {  // servers added during the run start from zero
+    const size_t n = servers_.size();
+    busy_at_interval_start_.resize(n, 0.0);
+    queue_at_interval_start_.resize(n, 0.0);
+    completed_at_interval_start_.resize(n, 0);
+    server_rows_.resize(n);
+  }
+  for (size_t i = 0; i < servers_.size(); ++i) {
+    const Server& s = *servers_[i];
+    if (s.state() == ServerState::up) ++row.servers_up;
+    if (is_billed(s.state())) ++row.servers_billed;
+    row.cost += s.cost(now);
+    const double busy = s.busy_core_seconds(now);
+    const double queue = s.queue_integral(now);
+    ServerIntervalRow& out = server_rows_[i];
+    out.time_s = row.time_s;
+    out.server = &s.name();
+    out.state = to_string(s.state());
+    out.utilization = seconds > 0 ? (busy - busy_at_interval_start_[i]) / (seconds * s.config().cores) : 0.0;
+    out.queue = seconds > 0 ? (queue - queue_at_interval_start_[i]) / seconds : 0.0;
+    out.completed = s.completed() - completed_at_interval_start_[i];
+    busy_at_interval_start_[i] = busy;
+    queue_at_interval_start_[i] = queue;
+    completed_at_interval_start_[i] = s.completed();
+  }
+  if (sink_) sink_->on_interval(row, server_rows_);
+  if (links_) {
+    for (size_t i = 0; i < link_rows_.size(); ++i) {
+      const double bytes = links_->link_bytes(i, now);
+      LinkIntervalRow& out = link_rows_[i];
+      out.time_s = row.time_s;
+      out.link = &links_->link_name(i);
+      out.bytes = bytes - link_bytes_at_interval_start_[i];
+      out.throughput_bps = seconds > 0 ? out.bytes * 8 / seconds : 0.0;
+      out.utilization = out.throughput_bps / links_->link_bandwidth_bps(i);
+      link_bytes_at_interval_start_[i] = bytes;
+    }
+    if (sink_) sink_->on_link_interval(link_rows_);
+  }
+  latency_.merge(interval_latency_);
+  interval_latency_.clear();
+  interval_server_ns_ = interval_network_ns_ = 0;
+  interval_arrived_ = interval_rejected_ = interval_failed_ = 0;
+  interval_start_ = now;
+}
+
+}  // namespace lbsim::models

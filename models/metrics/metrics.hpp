@@ -1,0 +1,188 @@
+// MetricsRecorder: everything a run measures after warm-up: counts, the latency distribution,
+// requests in flight (for Little's law), per-server utilization and queues, with a network the
+// split of each response time into network time and server time and each link's load, and one
+// time-series row per metrics interval, handed to a sink as it is produced so memory stays constant.
+#pragma once
+
+#include "engine/event_handler.hpp"
+#include "engine/latency_histogram.hpp"
+#include "engine/simulation.hpp"
+#include "engine/time_weighted_count.hpp"
+#include "models/requests/request.hpp"
+#include "models/services/server.hpp"
+#include "models/system_config.hpp"
+
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace lbsim::models {
+
+struct IntervalRow {
+  double time_s = 0;  // end of the interval, simulated seconds since the start of the run
+  double throughput_rps = 0;
+  double latency_mean_s = 0, latency_p50_s = 0, latency_p99_s = 0;
+  uint64_t in_flight = 0;
+  uint32_t servers_up = 0;
+  uint64_t arrived = 0, completed = 0, rejected = 0;
+  // Means over the interval's completed requests: time in the network (response time minus
+  // server time) and at the server (queueing and service). Without a network, 0 and the latency.
+  double network_mean_s = 0, server_mean_s = 0;
+  uint64_t failed = 0;         // requests failed in the interval (their server failed or was down)
+  uint32_t servers_billed = 0; // provisioning, up, draining or restarting at the end of the interval
+  double cost = 0;             // cumulative since the end of warm-up
+};
+
+struct LinkIntervalRow {
+  double time_s = 0;
+  const std::string* link = nullptr;
+  double utilization = 0;      // throughput / bandwidth over the interval
+  double throughput_bps = 0;   // bits carried in the interval / its length
+  double bytes = 0;            // carried in the interval
+};
+
+struct ServerIntervalRow {
+  double time_s = 0;
+  const std::string* server = nullptr;
+  const char* state = "";
+  double utilization = 0;
+  double queue = 0;  // mean waiting requests over the interval
+  uint64_t completed = 0;
+};
+
+// Receives the interval rows as the run produces them, on the thread that runs the simulation.
+// It is also how a run is paused and stopped from outside (the GUI's worker): a sink may block in
+// on_interval for as long as it likes (the run pauses between two intervals, in simulated time
+// nothing happens), and when stop_requested() returns true after an interval the run ends there, as
+// if its duration had been reached (the summary covers the time simulated so far). Neither changes
+// the run's trajectory: a run that is not stopped has the same events and fingerprint with or
+// without a sink, and a run without a sink pays nothing.
+class TimeSeriesSink {
+public:
+  virtual ~TimeSeriesSink() = default;
+  virtual void on_interval(const IntervalRow& row, std::span<const ServerIntervalRow> servers) = 0;
+  // With a network: one row per directed link, right after on_interval for the same interval.
+  virtual void on_link_interval(std::span<const LinkIntervalRow> /*links*/) {}
+  // Asked once per interval, after the interval's rows: true ends the run at this interval.
+  virtual bool stop_requested() { return false; }
+};
+
+// The links a run's network carries, as the metrics read them (models/network/transfers.hpp).
+class LinkMeter {
+public:
+  virtual ~LinkMeter() = default;
+  virtual size_t link_count() const = 0;
+  virtual const std::string& link_name(size_t link) const = 0;
+  virtual double link_bandwidth_bps(size_t link) const = 0;
+  virtual double link_bytes(size_t link, SimTime now) const = 0;  // carried since the last reset
+  virtual void reset_link_measurement(SimTime now) = 0;
+};
+
+class MetricsRecorder final : public engine::EventHandler {
+public:
+  MetricsRecorder(const MetricsConfig& config, engine::Simulation& sim, const std::vector<std::unique_ptr<Server>>& servers);
+
+  void set_sink(TimeSeriesSink* sink) { sink_ = sink; }
+  // With a network: its links are measured from the end of warm-up, and every completion comes
+  // through on_completed_via_network.
+  void set_links(LinkMeter* links) { links_ = links; }
+  void start_measuring();  // at the end of warm-up
+  bool measuring() const { return measuring_; }
+  void handle(const engine::Event& event) override;  // interval tick
+  void finish();                                     // flushes a partial last interval
+
+  void on_sent(const Request& r)
+  {
+    in_flight_.add(sim_.now(), 1);
+    if (r.measured) ++arrived_, ++interval_arrived_;
+  }
+  void on_rejected(const Request& r)
+  {
+    in_flight_.add(sim_.now(), -1);
+    if (r.measured) ++rejected_, ++interval_rejected_;
+  }
+  void on_completed(const Request& r)
+  {
+    in_flight_.add(sim_.now(), -1);
+    if (!r.measured) return;
+    interval_latency_.record((sim_.now() - r.sent).ns());  // joins latency_ at the interval's end
+    ++completed_;
+  }
+  // A request that failed (its server failed or was down, and no retry saved it).
+  void on_failed(const Request& r)
+  {
+    in_flight_.add(sim_.now(), -1);
+    if (r.measured) ++failed_, ++interval_failed_;
+  }
+  // A completion with a network: the response time split into server time (r.server_time, queueing
+  // and service) and network time (the rest).
+  void on_completed_via_network(const Request& r)
+  {
+    in_flight_.add(sim_.now(), -1);
+    if (!r.measured) return;
+    const int64_t latency = (sim_.now() - r.sent).ns();
+    const int64_t server = r.server_time.ns();
+    interval_latency_.record(latency);  // joins latency_ at the interval's end
+    network_time_.record(latency - server);
+    server_time_.record(server);
+    interval_server_ns_ += server;
+    interval_network_ns_ += latency - server;
+    ++completed_;
+  }
+  // A refusal with a network: the 503 reached the client after time in the system, which Little's
+  // law counts.
+  void on_rejected_via_network(const Request& r)
+  {
+    on_rejected(r);
+    if (r.measured) rejected_time_ns_ += (sim_.now() - r.sent).ns();
+  }
+
+  uint64_t arrived() const { return arrived_; }
+  uint64_t completed() const { return completed_; }
+  uint64_t rejected() const { return rejected_; }
+  uint64_t failed() const { return failed_; }
+  // The run's response times: every interval's, merged as each interval ends (one histogram update
+  // per response instead of two), so complete after finish().
+  const engine::LatencyHistogram& latency() const { return latency_; }
+  // With a network (set_links), of the completed measured requests; empty otherwise.
+  const engine::LatencyHistogram& network_time() const { return network_time_; }
+  const engine::LatencyHistogram& server_time() const { return server_time_; }
+  // With a network: total time the measured refused requests spent in the system.
+  double rejected_time_s() const { return static_cast<double>(rejected_time_ns_) * 1e-9; }
+  double mean_in_flight() const { return in_flight_.average(sim_.now()); }
+  SimTime measure_start() const { return measure_start_; }
+
+private:
+  void emit_row();
+
+  MetricsConfig config_;
+  engine::Simulation& sim_;
+  const std::vector<std::unique_ptr<Server>>& servers_;
+  engine::HandlerId handler_;
+  TimeSeriesSink* sink_ = nullptr;
+  LinkMeter* links_ = nullptr;
+  bool measuring_ = false;
+  SimTime measure_start_;
+  SimTime interval_start_;
+
+  uint64_t arrived_ = 0, completed_ = 0, rejected_ = 0;
+  uint64_t interval_arrived_ = 0, interval_rejected_ = 0;
+  uint64_t failed_ = 0, interval_failed_ = 0;
+  engine::LatencyHistogram latency_;
+  engine::LatencyHistogram interval_latency_;
+  engine::TimeWeightedCount in_flight_;
+  engine::LatencyHistogram network_time_;
+  engine::LatencyHistogram server_time_;
+  int64_t interval_server_ns_ = 0, interval_network_ns_ = 0;
+  int64_t rejected_time_ns_ = 0;
+
+  // Per server, the cumulative values at the start of the interval.
+  std::vector<double> busy_at_interval_start_, queue_at_interval_start_;
+  std::vector<uint64_t> completed_at_interval_start_;
+  std::vector<ServerIntervalRow> server_rows_;
+  std::vector<double> link_bytes_at_interval_start_;
+  std::vector<LinkIntervalRow> link_rows_;
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,97 @@
+// RunSummary: the numbers one run produces, before any file format.
+#pragma once
+
+#include "models/analytic/prediction.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lbsim::models {
+
+struct ServerSummary {
+  std::string name;
+  uint64_t completed = 0;
+  uint64_t rejected = 0;
+  double utilization = 0;
+  double mean_queue = 0;
+  double cost = 0;
+  uint64_t dropped = 0;       // in service or waiting when it failed
+  uint64_t turned_away = 0;   // reached it while it was not running
+  std::string state;          // at the end of the run
+};
+
+// Availability over the measured window (docs/results.md).
+struct AvailabilitySummary {
+  double served_share = 1;     // completed / arrived
+  double zero_capacity_s = 0;  // time with no server up
+  uint64_t failed = 0;         // requests failed by a server failure or a down server
+  uint64_t retried = 0;        // retries made (each may have been rescued or failed again)
+};
+
+// One directed link of the network over the measured window (docs/network.md).
+struct LinkSummary {
+  std::string name;  // "tokyo->lb"
+  std::string from, to;
+  double bandwidth_mbps = 0;
+  double utilization = 0;      // throughput / bandwidth
+  double throughput_mbps = 0;  // bits carried / measured time
+  double bytes = 0;            // carried in the measured window
+};
+
+// Response time = network time + server time (queueing and service at the server), over the
+// completed measured requests. Without a network, network time is 0.
+struct LatencySplit {
+  double network_mean_s = 0, network_p99_s = 0;
+  double server_mean_s = 0, server_p99_s = 0;
+};
+
+// The balancer over the measured window (docs/results.md): its front end (processing and
+// connection limit, models/balancers/balancer_frontend.hpp) and its layer-4 connections.
+struct BalancerSummary {
+  std::string name, algorithm;
+  int layer = 7;
+  int workers = 1;
+  uint64_t max_connections = 0;  // 0 = no limit
+  double utilization = 0;        // of its workers; 0 without processing
+  double mean_run_queue = 0;     // waiting for a worker
+  double mean_backlog = 0;       // waiting beyond max_connections
+  double mean_in_progress = 0;
+  uint64_t max_in_progress = 0;
+  uint64_t rejected = 0;         // 503s from the balancer itself
+  uint64_t connections_opened = 0;          // layer 4: picks
+  double requests_per_connection = 0;       // layer 4: requests / connections opened
+};
+
+struct RunSummary {
+  std::string scenario;
+  uint64_t seed = 0;
+  double simulated_s = 0;  // measured span (after warm-up)
+  double end_time_s = 0;   // simulated clock at the end of the run
+  uint64_t arrived = 0, completed = 0, rejected = 0, failed = 0;
+  uint64_t in_flight_at_end = 0;
+  double throughput_rps = 0;
+  double latency_mean_s = 0, latency_max_s = 0, latency_min_s = 0;
+  std::vector<std::pair<double, double>> latency_percentiles_s;  // (percentile, seconds)
+  std::optional<double> slo_p99_s;
+  std::vector<ServerSummary> servers;
+  LatencySplit latency_split;
+  std::vector<LinkSummary> links;  // every directed link; empty without a network
+  double cost_total = 0;
+  std::optional<BalancerSummary> balancer;  // with a balancer
+  AvailabilitySummary availability;
+  uint64_t lifecycle_events = 0;  // rows of events.csv
+  // Little's law: time-average requests in flight vs arrival rate times mean time in system.
+  double little_l = 0, little_lambda_w = 0;
+  uint64_t events = 0;
+  std::string fingerprint;
+  bool stopped_early = false;  // stop.requests could not be reached (e.g. everything refused)
+  double wall_seconds = 0;     // not deterministic: reported apart from the rest
+  // What queueing theory predicts for this scenario, or why no model applies
+  // (models/analytic/model_match.hpp); set by scenarios::run_scenario.
+  std::optional<analytic::AnalyticPrediction> analytic;
+};
+
+}  // namespace lbsim::models

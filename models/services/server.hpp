@@ -1,0 +1,110 @@
+// Server: `cores` parallel workers of relative `speed` in front of one FIFO queue.
+//
+// A request's service time is its work (demand at speed 1.0) divided by speed. When every core is
+// busy the request waits; when `queue_limit` requests already wait, a new one is refused (503).
+//
+// Lifecycle (docs/model.md): provisioning -> up -> draining -> stopped, with failed (a crash) and
+// restarting (a resize) on the side. Only an up server takes new requests; a draining one still
+// lets in requests that were already on their way to it. The server is billed while provisioning,
+// up, draining or restarting.
+#pragma once
+
+#include "engine/event_handler.hpp"
+#include "engine/simulation.hpp"
+#include "engine/time_weighted_count.hpp"
+#include "models/services/fifo_queue.hpp"
+#include "models/requests/request.hpp"
+#include "models/system_config.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lbsim::models {
+
+// Told when a server finishes a request (the balancer and the metrics listen through the system).
+class ServerListener {
+public:
+  virtual ~ServerListener() = default;
+  virtual void on_service_complete(uint32_t server, RequestId request) = 0;
+  // A draining server has nothing left in service or waiting.
+  virtual void on_drained(uint32_t /*server*/) {}
+};
+
+enum class ServerState { provisioning, up, draining, restarting, failed, stopped };
+const char* to_string(ServerState state);
+bool is_billed(ServerState state);
+
+enum class Admission { accepted, queue_full, unavailable };
+
+class Server final : public engine::EventHandler {
+public:
+  Server(uint32_t index, const ServerConfig& config, engine::Simulation& sim, RequestPool& requests,
+         ServerListener& listener, ServerState initial = ServerState::up);
+
+  // queue_full: refused with 503; unavailable: the server is not running (the request fails).
+  // A draining server takes only requests already on their way to it (`in_transit`: dispatched
+  // by the balancer before the drain began), never new ones from clients.
+  Admission admit(RequestId request, bool in_transit = false);
+  bool accept(RequestId request) { return admit(request) == Admission::accepted; }
+  void handle(const engine::Event& event) override;  // a service completion
+
+  // Lifecycle changes (the system decides when). fail() drops everything in service and waiting
+  // and returns those requests, oldest service first, then the queue in order.
+  void set_state(ServerState state);
+  std::vector<RequestId> fail();
+  // Stops taking new requests; true when already idle (nothing to wait for).
+  bool drain();
+  // A new size (only while restarting, so that no request is in service).
+  void resize(int cores, double speed, double price_per_hour, const std::string& size);
+
+  const ServerConfig& config() const { return config_; }
+  const std::string& name() const { return config_.name; }
+  uint32_t index() const { return index_; }
+  ServerState state() const { return state_; }
+  bool serving() const { return state_ == ServerState::up || state_ == ServerState::draining; }
+  uint32_t busy_cores() const { return busy_; }
+  size_t queue_length() const { return queue_.size(); }
+
+  // Measurement: busy-core time and queue length integrated since the last reset.
+  void reset_measurement(SimTime now);
+  double utilization(SimTime now) const;  // mean busy cores / cores
+  double mean_queue(SimTime now) const;
+  double busy_core_seconds(SimTime now) const { return busy_time_.integral(now); }
+  double queue_integral(SimTime now) const { return queue_time_.integral(now); }
+  // Seconds spent serving (up or draining) since the last reset: the autoscaler's capacity, so
+  // that a draining server's work is measured against the time it did it in.
+  double up_seconds(SimTime now) const { return up_time_.integral(now); }
+  uint64_t completed() const { return completed_; }
+  uint64_t rejected() const { return rejected_; }
+  uint64_t dropped() const { return dropped_; }
+  // Requests that reached it while it was not running (failed at once).
+  uint64_t turned_away() const { return turned_away_; }
+  // Price x billed time since the last reset.
+  double cost(SimTime now) const;
+
+private:
+  void start_service(RequestId request);
+  void accrue_cost(SimTime now);
+
+  uint32_t index_;
+  ServerConfig config_;
+  engine::Simulation& sim_;
+  RequestPool& requests_;
+  ServerListener& listener_;
+  engine::HandlerId handler_;
+  ServerState state_;
+  uint32_t busy_ = 0;
+  FifoQueue<RequestId> queue_;
+  engine::TimeWeightedCount busy_time_;
+  engine::TimeWeightedCount queue_time_;
+  engine::TimeWeightedCount up_time_;
+  uint64_t completed_ = 0;
+  uint64_t rejected_ = 0;
+  uint64_t dropped_ = 0;
+  uint64_t turned_away_ = 0;
+  double cost_ = 0;     // accrued up to cost_since_
+  SimTime cost_since_;
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,129 @@
+#include "scenarios/format/trace_reader.hpp"
+
+#include "scenarios/format/client_addresses.hpp"
+#include "scenarios/format/units.hpp"
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace lbsim::scenarios {
+
+namespace {
+
+constexpr const char* kExpected = "expected time,client,method,path such as 0.25,192.168.1.2,GET,/posts/";
+
+struct Field {
+  std::string text;
+  int column = 0;  // 1-based
+};
+
+// Splits at commas and trims blanks around each field.
+std::vector<Field> split_fields(const std::string& line)
+{
+  std::vector<Field> fields;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = line.find(',', start);
+    const size_t end = comma == std::string::npos ? line.size() : comma;
+    size_t first = start;
+    while (first < end && (line[first] == ' ' || line[first] == '\t')) ++first;
+    size_t last = end;
+    while (last > first && (line[last - 1] == ' ' || line[last - 1] == '\t' || line[last - 1] == '\r')) --last;
+    fields.push_back({line.substr(first, last - first), static_cast<int>(first) + 1});
+    if (comma == std::string::npos) return fields;
+    start = comma + 1;
+  }
+}
+
+}  // namespace
+
+std::string trace_referrer(const YAML::Node& node, const std::string& what, const YamlReader& reader)
+{
+  return " (the trace of " + what + ", " + reader.where(node).to_string() + ")";
+}
+
+std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string& what, const std::string& base_dir,
+                                      const YamlReader& reader)
+{
+  const std::string shown = reader.string(node, what);
+  std::filesystem::path file = shown;
+  if (file.is_relative() && !base_dir.empty() && base_dir != ".") file = std::filesystem::path(base_dir) / file;
+  const std::string path = file.string();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    reader.fail(node, "the trace file \"" + shown + "\" is a folder; " + kExpected);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::string message = "cannot open the trace file \"" + shown + "\"";
+    if (shown != path) message += " (looked for \"" + path + "\")";
+    reader.fail(node, message + "; expected a CSV file (time,client,method,path), its path relative to the scenario's folder");
+  }
+
+  // Errors inside the file say which key read it.
+  const std::string referrer = trace_referrer(node, what, reader);
+  std::vector<TraceRow> rows;
+  std::string line;
+  int line_number = 0;
+  bool first_content = true;
+  models::SimTime previous;
+  while (std::getline(in, line)) {
+    ++line_number;
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    const auto at = [&](int column) { return SourceLocation{path, line_number, column, {}}; };
+    const auto bad = [&](int column, const std::string& message) { throw ScenarioError(at(column), message + referrer); };
+    if (line.find('\0') != std::string::npos)
+      bad(1, "the trace holds binary data (a NUL byte); " + std::string(kExpected));
+    const std::vector<Field> fields = split_fields(line);
+    if (first_content && (fields[0].text.rfind("time", 0) == 0 || fields[0].text.rfind("Time", 0) == 0)) {
+      first_content = false;
+      continue;  // the header
+    }
+    first_content = false;
+    if (fields.size() != 4)
+      bad(1, "a trace line has " + std::to_string(fields.size()) + " field" +
+                                     (fields.size() == 1 ? "" : "s") + ", not 4; " + kExpected);
+
+    TraceRow row;
+    const Field& time = fields[0];
+    char* end = nullptr;
+    const double plain = std::strtod(time.text.c_str(), &end);
+    if (!time.text.empty() && *end == '\0' && std::isfinite(plain)) {
+      if (plain < 0 || plain > 9.2e9)
+        bad(time.column, "the time \"" + time.text + "\" is out of range; expected seconds from "
+                                                 "the start of the run, 0 or more");
+      row.at = models::SimTime::from_ns(std::llround(plain * 1e9));
+    } else {
+      const auto parsed = parse_time_ns(time.text);
+      if (!parsed) bad(time.column, "bad time in the trace: " + parsed.error + " (or a plain number of seconds)");
+      if (*parsed.value < 0) bad(time.column, "the time \"" + time.text + "\" is negative");
+      row.at = models::SimTime::from_ns(*parsed.value);
+    }
+    if (row.at < previous)
+      bad(time.column, "the time " + time.text +
+                                               " is earlier than the line before; a trace lists requests in time order");
+    previous = row.at;
+
+    const Field& client = fields[1];
+    const auto address = parse_ipv4(client.text);
+    if (!address)
+      bad(client.column, "\"" + client.text +
+                                                 "\" is not an IPv4 address; expected four numbers 0-255 such as 192.168.1.2");
+    row.address = *address;
+
+    row.method = fields[2].text;
+    row.path = fields[3].text;
+    row.type_at = at(fields[2].column);
+    if (row.method.empty() != row.path.empty())
+      bad(row.method.empty() ? fields[2].column : fields[3].column,
+                          "give both method and path (a request type of the mix) or neither (drawn from the mix)");
+    rows.push_back(std::move(row));
+  }
+  if (in.bad()) reader.fail(node, "cannot read the trace file \"" + shown + "\"");
+  if (rows.empty()) reader.fail(node, "the trace file \"" + shown + "\" holds no requests; " + kExpected);
+  return rows;
+}
+
+}  // namespace lbsim::scenarios

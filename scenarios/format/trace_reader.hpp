@@ -1,0 +1,40 @@
+// Reads a request trace for `arrivals: {process: trace, file: ...}`: a CSV file with one request
+// per line, `time,client,method,path`:
+//
+//   time     when the request is sent, from the start of the run: a plain number of seconds
+//            (0.25) or a time with a unit ("250 ms"); never earlier than the line before
+//   client   the client's IPv4 address
+//   method, path
+//            the request type, matched against the group's mix (both empty: drawn from the
+//            mix's shares, like any other arrival)
+//
+// An optional header line starting with "time" is skipped, as are blank lines and lines starting
+// with '#'. Fields are separated by commas and not quoted. Every problem is a ScenarioError at the
+// trace file's line and column.
+#pragma once
+
+#include "models/system_config.hpp"
+#include "scenarios/format/scenario_error.hpp"
+#include "scenarios/format/yaml_reader.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lbsim::scenarios {
+
+struct TraceRow {
+  models::SimTime at;
+  uint32_t address = 0;
+  std::string method, path;  // both empty: draw from the mix
+  SourceLocation type_at;    // where method starts, for "matches no request type" errors
+};
+
+// " (the trace of clients[0].arrivals.file, scenario.yaml:5:39)": appended to errors inside a trace.
+std::string trace_referrer(const YAML::Node& node, const std::string& what, const YamlReader& reader);
+
+// `node` is the `file` key (for "cannot open" errors); `base_dir` resolves a relative path.
+std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string& what, const std::string& base_dir,
+                                      const YamlReader& reader);
+
+}  // namespace lbsim::scenarios

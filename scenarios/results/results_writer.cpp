@@ -1,0 +1,273 @@
+#include "scenarios/results/results_writer.hpp"
+
+#include "models/metrics/balance.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+namespace lbsim::scenarios {
+
+std::string percentile_key(double percentile)
+{
+  std::string digits = format_number(percentile);
+  std::string key = "p";
+  for (char c : digits)
+    if (c != '.') key += c;
+  return key;
+}
+
+std::string format_seconds(int64_t ns)
+{
+  std::string text;
+  append_seconds(text, ns);
+  return text;
+}
+
+std::string format_number(double value)
+{
+  std::string text;
+  append_number(text, value);
+  return text;
+}
+
+namespace {
+
+// The analytic prediction beside the simulated values (docs/analytic.md): relative errors are
+// (simulated - analytic) / analytic.
+nlohmann::ordered_json analytic_json(const models::analytic::AnalyticPrediction& a, const models::RunSummary& s)
+{
+  using nlohmann::ordered_json;
+  ordered_json j;
+  if (!a.applies()) {
+    j["model"] = nullptr;
+    j["reason"] = a.reason;
+    return j;
+  }
+  j["model"] = a.model;
+  j["parameters"] = a.parameters;
+  j["mean_s"] = a.mean_s;
+  if (a.p99_s) j["p99_s"] = *a.p99_s;
+  if (a.p_block) j["p_block"] = *a.p_block;
+  j["relative_error_mean"] = models::analytic::relative_error(s.latency_mean_s, a.mean_s);
+  for (const auto& [p, v] : s.latency_percentiles_s)
+    if (p == 99.0 && a.p99_s) j["relative_error_p99"] = models::analytic::relative_error(v, *a.p99_s);
+  // Present whenever the model predicts blocking, so that every run of a scenario has the same keys.
+  if (a.p_block && *a.p_block > 0) {
+    const double arrived = static_cast<double>(std::max<uint64_t>(s.arrived, 1));
+    j["relative_error_p_block"] =
+        models::analytic::relative_error(static_cast<double>(s.rejected) / arrived, *a.p_block);
+  }
+  if (!a.note.empty()) j["note"] = a.note;
+  return j;
+}
+
+}  // namespace
+
+std::string summary_json(const models::RunSummary& s)
+{
+  using nlohmann::ordered_json;
+  ordered_json j;
+  j["scenario"] = s.scenario;
+  j["seed"] = s.seed;
+  j["simulated_s"] = s.simulated_s;
+  j["end_time_s"] = s.end_time_s;
+  j["requests"] = {{"arrived", s.arrived},   {"completed", s.completed},          {"rejected", s.rejected},
+                   {"failed", s.failed},     {"in_flight_at_end", s.in_flight_at_end}};
+  j["throughput_rps"] = s.throughput_rps;
+
+  ordered_json latency;
+  latency["mean"] = s.latency_mean_s;
+  for (const auto& [p, v] : s.latency_percentiles_s) latency[percentile_key(p)] = v;
+  latency["max"] = s.latency_max_s;
+  j["latency_s"] = latency;
+  j["latency_split_s"] = {{"network_mean", s.latency_split.network_mean_s},
+                          {"network_p99", s.latency_split.network_p99_s},
+                          {"server_mean", s.latency_split.server_mean_s},
+                          {"server_p99", s.latency_split.server_p99_s}};
+
+  ordered_json servers = ordered_json::array();
+  for (const auto& server : s.servers)
+    servers.push_back({{"name", server.name},
+                       {"completed", server.completed},
+                       {"rejected", server.rejected},
+                       {"utilization", server.utilization},
+                       {"mean_queue", server.mean_queue},
+                       {"cost", server.cost},
+                       {"dropped", server.dropped},
+                       {"turned_away", server.turned_away},
+                       {"state", server.state}});
+  j["servers"] = servers;
+  {
+    std::vector<uint64_t> completed;
+    for (const auto& server : s.servers) completed.push_back(server.completed);
+    const models::BalanceFigures b = models::balance_of(completed);
+    j["balance"] = {{"max_over_mean", b.max_over_mean}, {"jain_index", b.jain_index}};
+  }
+  ordered_json links = ordered_json::array();
+  for (const auto& link : s.links)
+    links.push_back({{"name", link.name},
+                     {"from", link.from},
+                     {"to", link.to},
+                     {"bandwidth_mbps", link.bandwidth_mbps},
+                     {"utilization", link.utilization},
+                     {"throughput_mbps", link.throughput_mbps},
+                     {"bytes", link.bytes}});
+  j["links"] = links;
+  if (s.balancer) {
+    const models::BalancerSummary& b = *s.balancer;
+    j["balancer"] = {{"name", b.name},
+                     {"algorithm", b.algorithm},
+                     {"layer", b.layer},
+                     {"workers", b.workers},
+                     {"max_connections", b.max_connections},
+                     {"utilization", b.utilization},
+                     {"mean_run_queue", b.mean_run_queue},
+                     {"mean_backlog", b.mean_backlog},
+                     {"mean_in_progress", b.mean_in_progress},
+                     {"max_in_progress", b.max_in_progress},
+                     {"rejected", b.rejected},
+                     {"connections_opened", b.connections_opened},
+                     {"requests_per_connection", b.requests_per_connection}};
+  }
+  ordered_json per_server = ordered_json::object();
+  for (const auto& server : s.servers) per_server[server.name] = server.cost;
+  j["cost"] = {{"total", s.cost_total},
+               {"per_million_requests", s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0},
+               {"per_server", per_server}};
+  j["availability"] = {{"served_share", s.availability.served_share},
+                       {"zero_capacity_s", s.availability.zero_capacity_s},
+                       {"failed", s.availability.failed},
+                       {"retried", s.availability.retried}};
+  j["lifecycle_events"] = s.lifecycle_events;
+  if (s.slo_p99_s) {
+    double p99 = 0;
+    for (const auto& [p, v] : s.latency_percentiles_s)
+      if (p == 99.0) p99 = v;
+    j["slo"] = {{"p99_s", *s.slo_p99_s}, {"met", p99 <= *s.slo_p99_s}};
+  }
+  const double little_error = s.little_l > 0 ? (s.little_lambda_w - s.little_l) / s.little_l : 0.0;
+  j["little_law"] = {{"mean_in_flight", s.little_l}, {"admitted_rate_times_mean_latency", s.little_lambda_w},
+                     {"relative_difference", little_error}};
+  if (s.analytic) j["analytic"] = analytic_json(*s.analytic, s);
+  j["events"] = s.events;
+  j["fingerprint"] = s.fingerprint;
+  j["stopped_early"] = s.stopped_early;
+  j["wall"] = {{"seconds", s.wall_seconds},
+               {"events_per_second", s.wall_seconds > 0 ? static_cast<double>(s.events) / s.wall_seconds : 0.0}};
+  return j.dump(2) + "\n";
+}
+
+namespace {
+// A CSV field: quoted when it holds a comma or a quote.
+std::string csv_field(const std::string& text)
+{
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+}  // namespace
+
+std::string events_csv(const std::vector<models::LifecycleEvent>& events)
+{
+  std::string out = "time_s,kind,server,detail\n";
+  for (const auto& e : events)
+    out += format_seconds(e.time.ns()) + "," + csv_field(e.kind) + "," + csv_field(e.server) + "," +
+           csv_field(e.detail) + "\n";
+  return out;
+}
+
+void write_file_atomically(const std::string& path, const std::string& text)
+{
+  const std::string temporary = path + ".partial";
+  std::FILE* f = std::fopen(temporary.c_str(), "wb");
+  if (!f) throw std::runtime_error("cannot write " + temporary);
+  const bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (std::fclose(f) != 0 || !ok) throw std::runtime_error("failed to write " + temporary + " (disk full?)");
+  std::filesystem::rename(temporary, path);
+}
+
+void write_summary_json(const models::RunSummary& summary, const std::string& path)
+{
+  write_file_atomically(path, summary_json(summary));
+}
+
+CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir)
+    : timeseries_path_((std::filesystem::path(dir) / "timeseries.csv").string()),
+      servers_path_((std::filesystem::path(dir) / "servers.csv").string()),
+      links_path_((std::filesystem::path(dir) / "links.csv").string())
+{
+  timeseries_ = std::fopen((timeseries_path_ + ".partial").c_str(), "wb");
+  servers_ = std::fopen((servers_path_ + ".partial").c_str(), "wb");
+  links_ = std::fopen((links_path_ + ".partial").c_str(), "wb");
+  if (!timeseries_ || !servers_ || !links_) throw std::runtime_error("cannot write the time series in " + dir);
+  std::fputs("time_s,throughput_rps,latency_mean_s,latency_p50_s,latency_p99_s,in_flight,servers_up,arrived,completed,"
+             "rejected,network_mean_s,server_mean_s,failed,servers_billed,cost\n",
+             timeseries_);
+  std::fputs("time_s,server,state,utilization,queue,completed\n", servers_);
+  std::fputs("time_s,link,utilization,throughput_mbps,bytes\n", links_);
+}
+
+CsvTimeSeriesWriter::~CsvTimeSeriesWriter()
+{
+  if (timeseries_) std::fclose(timeseries_);
+  if (servers_) std::fclose(servers_);
+  if (links_) std::fclose(links_);
+}
+
+void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers)
+{
+  const int64_t time_ns = std::llround(row.time_s * 1e9);  // interval ends are whole ns
+  line_.seconds(time_ns)
+      .number(row.throughput_rps)
+      .number(row.latency_mean_s)
+      .number(row.latency_p50_s)
+      .number(row.latency_p99_s)
+      .integer(row.in_flight)
+      .integer(row.servers_up)
+      .integer(row.arrived)
+      .integer(row.completed)
+      .integer(row.rejected)
+      .number(row.network_mean_s)
+      .number(row.server_mean_s)
+      .integer(row.failed)
+      .integer(row.servers_billed)
+      .number(row.cost);
+  write_ok_ &= line_.write_to(timeseries_);
+  for (const auto& s : servers) {
+    line_.seconds(time_ns).text(*s.server).text(s.state).number(s.utilization).number(s.queue).integer(s.completed);
+    write_ok_ &= line_.write_to(servers_);
+  }
+}
+
+void CsvTimeSeriesWriter::on_link_interval(std::span<const models::LinkIntervalRow> links)
+{
+  if (links.empty()) return;
+  const int64_t time_ns = std::llround(links.front().time_s * 1e9);
+  for (const auto& l : links) {
+    line_.seconds(time_ns).text(*l.link).number(l.utilization).number(l.throughput_bps * 1e-6).number(l.bytes);
+    write_ok_ &= line_.write_to(links_);
+  }
+}
+
+void CsvTimeSeriesWriter::close()
+{
+  const bool ok = write_ok_ && std::fflush(timeseries_) == 0 && std::fflush(servers_) == 0 && std::fflush(links_) == 0 &&
+                  !std::ferror(timeseries_) && !std::ferror(servers_) && !std::ferror(links_);
+  const bool timeseries_closed = std::fclose(timeseries_) == 0;
+  const bool servers_closed = std::fclose(servers_) == 0;
+  const bool links_closed = std::fclose(links_) == 0;
+  const bool closed = timeseries_closed && servers_closed && links_closed;
+  timeseries_ = servers_ = links_ = nullptr;
+  if (!ok || !closed) throw std::runtime_error("failed to write the time series (disk full?)");
+  std::filesystem::rename(timeseries_path_ + ".partial", timeseries_path_);
+  std::filesystem::rename(servers_path_ + ".partial", servers_path_);
+  std::filesystem::rename(links_path_ + ".partial", links_path_);
+}
+
+}  // namespace lbsim::scenarios
