@@ -11,10 +11,23 @@ int check_command(const std::string& file, const std::vector<std::string>& overr
 {
   try {
     const models::SystemConfig c = scenarios::load_scenario_file(file, overrides);
+    size_t servers = 0;
+    for (const models::ServiceConfig& s : c.services) servers += s.servers.size();
     std::printf("%s: ok: scenario \"%s\", %zu client group(s), %zu server(s)", file.c_str(), c.name.c_str(),
-                c.clients.size(), c.servers.size());
-    if (c.balancer) {
-      const models::BalancerConfig& b = *c.balancer;
+                c.clients.size(), servers);
+    if (c.services_section) {
+      std::printf(", %zu service(s):", c.services.size());
+      for (size_t i = 0; i < c.services.size(); ++i) {
+        const models::ServiceConfig& s = c.services[i];
+        std::printf("%s %s (%zu server(s), %s", i ? ";" : "", s.name.c_str(), s.servers.size(),
+                    s.balancer ? s.balancer->algorithm.c_str() : "no balancer");
+        size_t calls = 0;
+        for (const models::EndpointConfig& e : s.endpoints) calls += e.calls.size();
+        if (!s.endpoints.empty()) std::printf(", %zu endpoint(s), %zu call(s)", s.endpoints.size(), calls);
+        std::printf(")");
+      }
+    } else if (c.services.front().balancer) {
+      const models::BalancerConfig& b = *c.services.front().balancer;
       std::printf(", balancer %s (%s", b.name.c_str(), b.algorithm.c_str());
       if (b.layer == 4)
         std::printf(", layer 4, %llu requests per connection", static_cast<unsigned long long>(b.requests_per_connection));

@@ -11,30 +11,28 @@
 namespace lbsim::cli {
 
 namespace {
-// One CSV row per request in arrival order: the teaching view of where each request went.
-class TracePrinter final : public models::DispatchObserver {
+// One CSV row per hop in the order they happen: the teaching view of where each request went. A
+// call to another service is a request of its own; `parent` names the request that made it.
+class TracePrinter final : public models::HopObserver {
 public:
   explicit TracePrinter(const models::System& system) : system_(system)
   {
-    std::puts("time_s,client,method,path,server,status");
+    std::puts("time_s,client,method,path,server,status,service,request,parent");
   }
-  void on_dispatch(const models::Request& r, uint32_t server, bool accepted) override
+  void on_hop(const models::Hop& hop) override
   {
-    print(r, server, accepted ? "dispatched" : (server == models::kNoServer ? "no_server" : "rejected"));
+    const models::Request& r = hop.request;
+    const models::RequestShape& shape = system_.shape(r);
+    const char* server_name = hop.server == models::kNoServer ? "" : system_.servers()[hop.server]->name().c_str();
+    const models::Request* parent = system_.parent(r);
+    std::printf("%s,%s,%s,%s,%s,%s,%s,%llu,%s\n", scenarios::format_seconds(r.sent.ns()).c_str(),
+                scenarios::format_ipv4(system_.client_address(r)).c_str(), shape.method.c_str(), shape.path.c_str(),
+                server_name, models::to_string(hop.outcome), system_.services()[hop.service]->name().c_str(),
+                static_cast<unsigned long long>(r.sequence),
+                parent ? std::to_string(parent->sequence).c_str() : "");
   }
-  // max_connections and the balancer's backlog were full: a 503 from the balancer itself.
-  void on_balancer_refused(const models::Request& r) override { print(r, models::kNoServer, "balancer_full"); }
 
 private:
-  void print(const models::Request& r, uint32_t server, const char* status)
-  {
-    const auto& type = system_.config().clients[r.client_group].mix[r.type];
-    const char* server_name = server == models::kNoServer ? "" : system_.servers()[server]->name().c_str();
-    std::printf("%s,%s,%s,%s,%s,%s\n", scenarios::format_seconds(r.sent.ns()).c_str(),
-                scenarios::format_ipv4(system_.client_address(r)).c_str(), type.method.c_str(), type.path.c_str(),
-                server_name, status);
-  }
-
   const models::System& system_;
 };
 }  // namespace
@@ -51,8 +49,8 @@ int trace_command(const std::string& file, uint64_t requests, const std::vector<
   try {
     auto system = scenarios::build_system(config);
     TracePrinter printer(*system);
-    system->set_dispatch_observer(&printer);
-    system->run_until_sent(requests);
+    system->set_hop_observer(&printer);
+    system->run_until_hops(requests);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: the run failed: %s\n", file.c_str(), e.what());

@@ -88,8 +88,8 @@ RunData SimWorker::prepare(const models::SystemConfig& config)
 {
   RunData run;
   run.label = QString::fromStdString(config.name);
-  if (config.balancer) run.label += " (" + QString::fromStdString(config.balancer->algorithm) + ")";
-  for (const models::ServerConfig& s : config.servers) {
+  if (config.services.front().balancer) run.label += " (" + QString::fromStdString(config.services.front().balancer->algorithm) + ")";
+  for (const models::ServerConfig& s : config.services.front().servers) {
     run.servers << QString::fromStdString(s.name);
     run.server_price_per_s.push_back(s.price_per_hour / 3600.0);
   }

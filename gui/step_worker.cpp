@@ -11,28 +11,32 @@
 
 namespace lbsim::gui {
 
-class StepWorker::Recorder final : public models::DispatchObserver {
+class StepWorker::Recorder final : public models::HopObserver {
 public:
   explicit Recorder(StepWorker& worker) : worker_(worker) {}
-  void on_dispatch(const models::Request& r, uint32_t server, bool accepted) override
+  void on_hop(const models::Hop& hop) override
   {
     const models::System& system = *worker_.system_;
-    const auto& type = system.config().clients[r.client_group].mix[r.type];
+    const models::Request& r = hop.request;
+    const models::RequestShape& shape = system.shape(r);
     StepRecord record;
     record.time_s = QString::fromStdString(scenarios::format_seconds(r.sent.ns()));
     record.client = QString::fromStdString(scenarios::format_ipv4(system.client_address(r)));
-    record.method = QString::fromStdString(type.method);
-    record.path = QString::fromStdString(type.path);
-    record.server = server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[server]->name());
-    record.status = accepted ? "dispatched" : (server == models::kNoServer ? "no_server" : "rejected");
-    if (const models::LoadBalancer* lb = system.balancer()) {
-      // The chosen server already counts this request as active (models/balancers/load_balancer.hpp).
-      const auto pool = lb->pool();
+    record.method = QString::fromStdString(shape.method);
+    record.path = QString::fromStdString(shape.path);
+    record.server =
+        hop.server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[hop.server]->name());
+    record.status = models::to_string(hop.outcome);
+    const models::Service& service = *system.services()[hop.service];
+    if (const models::LoadBalancer* lb = service.balancer()) {
+      // The chosen server already counts this request as active (models/balancers/balancer_pool.hpp).
+      const auto pool = lb->pool().pool();
       for (uint32_t i = 0; i < pool.size(); ++i) {
-        const unsigned active = pool[i].active - (i == server ? 1U : 0U);
+        const uint32_t server = service.members()[i];
+        const unsigned active = pool[i].active - (server == hop.server ? 1U : 0U);
         record.pool_before += QString("%1%2: %3 active%4")
                                   .arg(record.pool_before.isEmpty() ? "" : ", ",
-                                       QString::fromStdString(system.servers()[i]->name()))
+                                       QString::fromStdString(system.servers()[server]->name()))
                                   .arg(active)
                                   .arg(pool[i].eligible ? "" : " (not eligible)");
       }
@@ -67,7 +71,7 @@ void StepWorker::load(const models::SystemConfig& config)
     try {
       system_ = scenarios::build_system(config);
       recorder_ = std::make_unique<Recorder>(*this);
-      system_->set_dispatch_observer(recorder_.get());
+      system_->set_hop_observer(recorder_.get());
       target_ = 0;
       {
         std::lock_guard lock(mutex_);
@@ -88,21 +92,22 @@ void StepWorker::step(int requests)
     try {
       if (requests > 0) {
         target_ += static_cast<uint64_t>(requests);
-        system_->run_until_sent(target_);
+        system_->run_until_hops(target_);
       }
       PoolSnapshot snap;
       snap.time_s = QString::fromStdString(scenarios::format_seconds(system_->simulation().now().ns()));
-      const models::LoadBalancer* lb = system_->balancer();
-      if (lb) snap.algorithm = QString::fromStdString(lb->config().algorithm);
+      const models::LoadBalancer* first = system_->services().front()->balancer();
+      if (first) snap.algorithm = QString::fromStdString(first->config().algorithm);
       for (size_t i = 0; i < system_->servers().size(); ++i) {
         const models::Server& s = *system_->servers()[i];
+        const models::LoadBalancer* lb = system_->services()[s.service()]->balancer();
         PoolSnapshot::Member m;
         m.name = QString::fromStdString(s.name());
         m.cores = s.config().cores;
         m.busy_cores = s.busy_cores();
         m.queue = static_cast<qsizetype>(s.queue_length());
         if (lb) {
-          const models::PoolMember& p = lb->pool()[i];
+          const models::PoolMember& p = lb->pool().pool()[s.member()];
           m.weight = p.weight;
           m.active = p.active;
           m.eligible = p.eligible;

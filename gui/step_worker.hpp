@@ -1,5 +1,5 @@
 // StepWorker: the teaching step view's engine, on its own thread. It builds the scenario's
-// system and advances it one dispatched request at a time (models::System::run_until_sent, as
+// system and advances it one dispatched request at a time (models::System::run_until_hops, as
 // `lbsim trace` does), recording where each request went and a snapshot of the balancer's and the
 // servers' state after it.
 #pragma once

@@ -25,8 +25,8 @@ TopologyGraph topology_of(const models::SystemConfig& config)
   };
   std::set<QString> regions, servers;
   for (const auto& c : config.clients) regions.insert(QString::fromStdString(c.region));
-  for (const auto& s : config.servers) servers.insert(QString::fromStdString(s.name));
-  const QString balancer = config.balancer ? QString::fromStdString(config.balancer->name) : QString();
+  for (const auto& s : config.services.front().servers) servers.insert(QString::fromStdString(s.name));
+  const QString balancer = config.services.front().balancer ? QString::fromStdString(config.services.front().balancer->name) : QString();
   auto kind_of = [&](const QString& name) {
     if (regions.count(name)) return TopologyGraph::Clients;
     if (servers.count(name)) return TopologyGraph::Server;
@@ -43,7 +43,7 @@ TopologyGraph topology_of(const models::SystemConfig& config)
   }
   const int lb = balancer.isEmpty() ? -1 : node(balancer, TopologyGraph::Balancer);
   for (const QString& r : regions) node(r, TopologyGraph::Clients);
-  for (const auto& s : config.servers) node(QString::fromStdString(s.name), TopologyGraph::Server);
+  for (const auto& s : config.services.front().servers) node(QString::fromStdString(s.name), TopologyGraph::Server);
   for (int i = 0; i < g.nodes.size(); ++i) {
     if (g.kinds[static_cast<size_t>(i)] != TopologyGraph::Clients) continue;
     if (lb >= 0) g.edges.emplace_back(i, lb);

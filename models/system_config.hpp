@@ -21,8 +21,9 @@ struct RequestType {
   std::string path = "/";
   double share = 1.0;
   double request_bytes = 0;
-  double response_bytes = 0;
-  DistributionPtr work;  // service demand in seconds at speed 1.0
+  double response_bytes = 0;  // the mix's, or else the matched endpoint's (the loader resolves it)
+  DistributionPtr work;       // service demand in seconds at speed 1.0; null when an endpoint gives it
+  int32_t endpoint = -1;      // the endpoint of the group's service it reaches (-1: the service has none)
 };
 
 struct ScriptedArrival {
@@ -59,6 +60,7 @@ struct ArrivalConfig {
 struct ClientGroupConfig {
   std::string name;
   std::string region = "clients";
+  uint32_t service = 0;  // index into SystemConfig::services: where its requests go
   std::vector<uint32_t> addresses;  // IPv4 addresses, one per distinct client
   ArrivalConfig arrivals;
   std::vector<RequestType> mix;
@@ -115,6 +117,44 @@ struct BalancerConfig {
   // Passive detection; without a health check the nginx defaults apply (docs/model.md).
   std::optional<PassiveConfig> passive;
   int retries = 0;  // attempts on another server after a failed one
+};
+
+// One call an endpoint makes to another service (docs/services.md).
+struct CallConfig {
+  std::string service;        // the called service, by name
+  uint32_t service_index = 0; // and by index (the loader resolves it)
+  int32_t endpoint = 0;       // the called service's endpoint it matches
+  std::string method = "GET";
+  std::string path = "/";
+  double request_bytes = 0;
+  double response_bytes = 0;  // the call's, or else the called endpoint's (the loader resolves it)
+  bool parallel = false;      // consecutive parallel calls are issued together and joined
+  double probability = 1.0;   // drawn per request from the calling service's own stream
+};
+
+// An endpoint of a service: which requests it answers and what answering costs.
+struct EndpointConfig {
+  enum class Match { exact, pattern, prefix };
+  std::string method;         // empty: any method
+  Match match = Match::exact;
+  std::string path = "/";     // the exact path, the pattern (/users/{id}) or the prefix
+  DistributionPtr work;       // demand before the calls, at speed 1.0; null = none
+  std::vector<CallConfig> calls;
+  DistributionPtr work_after; // demand after every call returned; null = none
+  bool hold_core = false;     // true: the core stays taken while the calls are out (thread per request)
+  double response_bytes = 0;
+
+  // True when this endpoint answers `method` `path` (docs/services.md, "Endpoints").
+  bool matches(const std::string& method, const std::string& path) const;
+};
+
+// A service: its servers behind its own balancer, and the endpoints it answers. A scenario with a
+// top-level `balancer` and `servers` is one service named after its balancer (or its only server).
+struct ServiceConfig {
+  std::string name;
+  std::optional<BalancerConfig> balancer;  // absent only for a lone server written without one
+  std::vector<ServerConfig> servers;
+  std::vector<EndpointConfig> endpoints;   // empty: the client mix gives each request's work
 };
 
 // One full-duplex link of the network, between two nodes by name. The loader has already expanded
@@ -193,8 +233,8 @@ struct SystemConfig {
   std::optional<SimTime> duration;
   std::optional<uint64_t> stop_requests;
   std::vector<ClientGroupConfig> clients;
-  std::optional<BalancerConfig> balancer;
-  std::vector<ServerConfig> servers;
+  std::vector<ServiceConfig> services;  // at least one
+  bool services_section = false;        // written as `services:` (else the top-level form)
   std::optional<NetworkConfig> network;
   MetricsConfig metrics;
   std::vector<TimelineAction> timeline;  // sorted by `at` (stable)

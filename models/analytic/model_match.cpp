@@ -211,7 +211,7 @@ std::string needs_exponential_single_core(const ServerConfig& s, const Load& loa
   return {};
 }
 
-AnalyticPrediction pool(const SystemConfig& config, const Load& load)
+AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
 {
   const std::size_t n = config.servers.size();
   const ServerConfig& s = config.servers.front();
@@ -307,25 +307,30 @@ AnalyticPrediction pool(const SystemConfig& config, const Load& load)
 AnalyticPrediction match_model(const SystemConfig& config)
 {
   try {
-    if (config.servers.empty()) return none("the scenario has no servers");
+    if (config.services.size() != 1)
+      return none("the scenario has " + std::to_string(config.services.size()) +
+                  " services; the single-pool models here cover one");
+    const ServiceConfig& service = config.services.front();
+    if (!service.endpoints.empty()) return none("the service has endpoints; the single-pool models here cover the mix's work only");
+    if (service.servers.empty()) return none("the scenario has no servers");
     if (!config.timeline.empty()) return none("the timeline changes the system during the run; the models are steady state");
     if (config.autoscaling) return none("the autoscaler changes the pool during the run; the models are steady state");
     if (config.network)
       return none("the scenario has a network: transfer times (latency, size / shared bandwidth) are not part of "
                   "the queueing models here");
-    for (const ServerConfig& s : config.servers) {
+    for (const ServerConfig& s : service.servers) {
       if (!(s.speed > 0) || s.cores < 1) return none("server \"" + s.name + "\" has no capacity");
       if (s.mtbf > SimTime::zero()) return none("server \"" + s.name + "\" fails at random; the models assume servers that never fail");
     }
-    if (config.balancer && config.balancer->has_frontend())
+    if (service.balancer && service.balancer->has_frontend())
       return none("the balancer is a queueing station of its own (processing or max_connections): the models here "
                   "cover the servers only");
-    if (config.balancer && config.balancer->layer == 4 && config.servers.size() > 1)
+    if (service.balancer && service.balancer->layer == 4 && service.servers.size() > 1)
       return none("a layer 4 balancer picks per connection, not per request: the routing models here do not apply");
     Load load;
     if (std::string why = read_load(config, load); !why.empty()) return none(why);
-    if (config.servers.size() == 1) return one_server(config.servers.front(), load.lambda, load, "");
-    return pool(config, load);
+    if (service.servers.size() == 1) return one_server(service.servers.front(), load.lambda, load, "");
+    return pool(service, load);
   } catch (const std::exception& e) {
     return none(std::string("the analytic solver failed: ") + e.what());
   }

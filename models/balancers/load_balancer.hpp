@@ -1,62 +1,89 @@
-// LoadBalancer: the balancer node. It keeps its own view of the pool (active requests per server,
-// eligibility, weights) and asks its algorithm which server gets each request.
+// LoadBalancer: a service's balancer as a station (docs/model.md, "The balancer"). A request that
+// reaches it passes its front end (processing and max_connections, balancer_frontend.hpp), is
+// given a server by the algorithm (or rides its layer-4 connection, connections.hpp) and is sent
+// on; the reply comes back through it. It keeps the balancer's own view of its servers: active
+// requests, what its health checks say (health_counter.hpp) and what passive detection has seen
+// (passive_detector.hpp), and it retries a request whose server failed it on another server.
 #pragma once
 
-#include "engine/rng.hpp"
-#include "models/balancers/algorithms/balancer.hpp"
-#include "models/system_config.hpp"
+#include "models/balancers/balancer_frontend.hpp"
+#include "models/balancers/algorithms/registry.hpp"
+#include "models/balancers/balancer_pool.hpp"
+#include "models/balancers/connections.hpp"
+#include "models/balancers/health_counter.hpp"
+#include "models/balancers/passive_detector.hpp"
+#include "models/requests/run_context.hpp"
+#include "models/requests/station.hpp"
 
 #include <memory>
 #include <optional>
-#include <span>
-#include <string>
 #include <vector>
 
 namespace lbsim::models {
 
-class LoadBalancer {
+class Service;
+
+// Told when passive detection takes a server out of rotation (the lifecycle logs it and brings
+// the server back after fail_timeout).
+class HealthListener {
 public:
-  LoadBalancer(BalancerConfig config, std::unique_ptr<Balancer> algorithm, std::vector<PoolMember> pool,
-               uint64_t master_seed);
+  virtual ~HealthListener() = default;
+  virtual void on_passive_down(uint32_t server, const PassiveConfig& passive) = 0;
+};
 
-  // Picks a server and counts the request as active there; none when no server is eligible.
-  ServerChoice choose(uint32_t client_address, std::string_view path, SimTime now);
-  // Counts a request as active at `server` without a pick: a layer-4 request on an open connection.
-  void assign(uint32_t server)
-  {
-    ++pool_[server].active;
-    if (hooks_.active_changes) algorithm_->on_active_changed(pool_, server);
-  }
-  // The request left the server refused, or failed: it is no longer active there.
-  void release(uint32_t server)
-  {
-    --pool_[server].active;
-    if (hooks_.active_changes) algorithm_->on_active_changed(pool_, server);
-  }
-  // The server's response reached the balancer `response_time` after the request was dispatched.
-  void on_response(uint32_t server, SimTime response_time, SimTime now)
-  {
-    release(server);
-    if (hooks_.responses) algorithm_->on_response(server, response_time, now);
-  }
+class LoadBalancer final : public Station, private FrontendListener {
+public:
+  LoadBalancer(Service& service, const BalancerConfig& config, const BalancerRegistry& algorithms, RunContext& run,
+               HealthListener& health);
+  LoadBalancer(const LoadBalancer&) = delete;
+  LoadBalancer& operator=(const LoadBalancer&) = delete;
 
-  // Pool changes, told to the algorithm through its hooks (models/balancers/algorithms/balancer.hpp).
-  void set_eligible(uint32_t server, bool eligible);
-  // A new server joins the pool (not eligible until set_eligible); `names` are every member's.
-  void add_member(int weight, std::span<const std::string> names);
-  // Picks like choose() but never `excluded` (a retry goes to another server).
-  ServerChoice choose_excluding(uint32_t excluded, uint32_t client_address, std::string_view path,
-                                           SimTime now);
+  // Its handler comes after every other one, so that a run without a front end keeps the handler
+  // numbers (and fingerprint) it had before front ends existed: the System builds it last.
+  void build_frontend();
 
-  std::span<const PoolMember> pool() const { return pool_; }
+  void on_request(RequestId id, Request& r) override;
+  void on_reply(RequestId id, Request& r) override;
+
+  // The balancer's view of member `m`: in rotation when the operator keeps it there (`running`:
+  // up, or failed without anyone knowing), its health checks say up and passive detection has not
+  // marked it down. Called after any of the three changes.
+  void refresh(uint32_t member);
+  // An active check's result; true when it flips what the checks say.
+  bool record_health(uint32_t member, bool success);
+  // fail_timeout is over: passive detection lets the member back.
+  void clear_passive(uint32_t member);
+  // A server joins the pool (out of rotation until refresh()); `names` are every member's.
+  void add_member(int weight, std::span<const std::string> names, bool checked);
+
   const BalancerConfig& config() const { return config_; }
+  const BalancerPool& pool() const { return pool_; }
+  uint64_t retried() const { return retried_; }
+  const BalancerFrontend* frontend() const { return frontend_.get(); }
+  const ConnectionTable* connections() const { return connections_.get(); }
+  void reset_measurement(SimTime now);
 
 private:
+  void on_frontend_admitted(RequestId id) override;
+  void on_frontend_refused(RequestId id) override;
+  ServerChoice pick(const Request& r);
+  void forward(RequestId id, Request& r, ServerChoice choice);
+  void retry_or_fail(RequestId id, uint32_t failed_member);
+  void passive_failure(uint32_t member);
+  bool passive_enabled() const;
+  // The reply leaves the service through its front door.
+  void answer(RequestId id, Request& r, double bytes);
+
+  Service& service_;
   BalancerConfig config_;
-  std::unique_ptr<Balancer> algorithm_;
-  Balancer::PerRequestHooks hooks_;  // the algorithm's, asked once
-  std::vector<PoolMember> pool_;
-  engine::RngStream rng_;
+  RunContext& run_;
+  HealthListener& health_listener_;
+  BalancerPool pool_;
+  std::unique_ptr<BalancerFrontend> frontend_;    // only with processing or max_connections
+  std::unique_ptr<ConnectionTable> connections_;  // layer 4 only
+  std::vector<HealthCounter> health_;
+  std::vector<PassiveDetector> passive_;
+  uint64_t retried_ = 0;
 };
 
 }  // namespace lbsim::models

@@ -100,6 +100,10 @@ void MetricsRecorder::emit_row()
   }
   if (sink_) sink_->on_interval(row, server_rows_);
   if (links_) {
+    if (link_rows_.size() < links_->link_count()) {  // links of servers added during the run start from zero
+      link_bytes_at_interval_start_.resize(links_->link_count(), 0.0);
+      link_rows_.resize(links_->link_count());
+    }
     for (size_t i = 0; i < link_rows_.size(); ++i) {
       const double bytes = links_->link_bytes(i, now);
       LinkIntervalRow& out = link_rows_[i];

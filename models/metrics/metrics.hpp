@@ -85,7 +85,7 @@ public:
 
   void set_sink(TimeSeriesSink* sink) { sink_ = sink; }
   // With a network: its links are measured from the end of warm-up, and every completion comes
-  // through on_completed_via_network.
+  // with its server time (Request::server_time).
   void set_links(LinkMeter* links) { links_ = links; }
   void start_measuring();  // at the end of warm-up
   bool measuring() const { return measuring_; }
@@ -97,51 +97,47 @@ public:
     in_flight_.add(sim_.now(), 1);
     if (r.measured) ++arrived_, ++interval_arrived_;
   }
+  // A refusal (503): with a network it reached the client after time in the system, which
+  // Little's law counts.
   void on_rejected(const Request& r)
   {
     in_flight_.add(sim_.now(), -1);
-    if (r.measured) ++rejected_, ++interval_rejected_;
+    if (!r.measured) return;
+    ++rejected_, ++interval_rejected_;
+    rejected_time_ns_ += (sim_.now() - r.sent).ns();
   }
+  // A completion; with a network the response time splits into server time (r.server_time,
+  // queueing and service, and calls) and network time (the rest).
   void on_completed(const Request& r)
   {
     in_flight_.add(sim_.now(), -1);
     if (!r.measured) return;
-    interval_latency_.record((sim_.now() - r.sent).ns());  // joins latency_ at the interval's end
+    const int64_t latency = (sim_.now() - r.sent).ns();
+    interval_latency_.record(latency);  // joins latency_ at the interval's end
     ++completed_;
+    if (links_) {
+      const int64_t server = r.server_time.ns();
+      network_time_.record(latency - server);
+      server_time_.record(server);
+      interval_server_ns_ += server;
+      interval_network_ns_ += latency - server;
+    }
   }
-  // A request that failed (its server failed or was down, and no retry saved it).
+  // A request that failed (its server failed or was down and no retry saved it, or a call of it
+  // failed).
   void on_failed(const Request& r)
   {
     in_flight_.add(sim_.now(), -1);
-    if (r.measured) ++failed_, ++interval_failed_;
-  }
-  // A completion with a network: the response time split into server time (r.server_time, queueing
-  // and service) and network time (the rest).
-  void on_completed_via_network(const Request& r)
-  {
-    in_flight_.add(sim_.now(), -1);
     if (!r.measured) return;
-    const int64_t latency = (sim_.now() - r.sent).ns();
-    const int64_t server = r.server_time.ns();
-    interval_latency_.record(latency);  // joins latency_ at the interval's end
-    network_time_.record(latency - server);
-    server_time_.record(server);
-    interval_server_ns_ += server;
-    interval_network_ns_ += latency - server;
-    ++completed_;
-  }
-  // A refusal with a network: the 503 reached the client after time in the system, which Little's
-  // law counts.
-  void on_rejected_via_network(const Request& r)
-  {
-    on_rejected(r);
-    if (r.measured) rejected_time_ns_ += (sim_.now() - r.sent).ns();
+    ++failed_, ++interval_failed_;
+    if (r.status == kInternalError) ++internal_errors_;
   }
 
   uint64_t arrived() const { return arrived_; }
   uint64_t completed() const { return completed_; }
   uint64_t rejected() const { return rejected_; }
   uint64_t failed() const { return failed_; }
+  uint64_t internal_errors() const { return internal_errors_; }  // of the failed: 500s
   // The run's response times: every interval's, merged as each interval ends (one histogram update
   // per response instead of two), so complete after finish().
   const engine::LatencyHistogram& latency() const { return latency_; }
@@ -168,7 +164,7 @@ private:
 
   uint64_t arrived_ = 0, completed_ = 0, rejected_ = 0;
   uint64_t interval_arrived_ = 0, interval_rejected_ = 0;
-  uint64_t failed_ = 0, interval_failed_ = 0;
+  uint64_t failed_ = 0, interval_failed_ = 0, internal_errors_ = 0;
   engine::LatencyHistogram latency_;
   engine::LatencyHistogram interval_latency_;
   engine::TimeWeightedCount in_flight_;

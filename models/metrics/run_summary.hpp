@@ -65,6 +65,44 @@ struct BalancerSummary {
   double requests_per_connection = 0;       // layer 4: requests / connections opened
 };
 
+// A latency distribution as the results report it.
+struct LatencySummary {
+  uint64_t count = 0;
+  double mean_s = 0, max_s = 0;
+  std::vector<std::pair<double, double>> percentiles_s;  // (percentile, seconds)
+};
+
+// Requests by HTTP status (docs/results.md).
+struct StatusSummary {
+  uint64_t ok = 0;              // 200
+  uint64_t internal_error = 0;  // 500: a call failed
+  uint64_t bad_gateway = 0;     // 502: the server failed it
+  uint64_t unavailable = 0;     // 503: refused
+};
+
+// One endpoint of a service over the measured window.
+struct EndpointSummary {
+  std::string method, path;  // as declared ("" for any method); path "*" for a service without endpoints
+  uint64_t arrived = 0;
+  StatusSummary by_status;
+  LatencySummary latency;    // of the 200s, from arrival at the service to the reply leaving it
+};
+
+// One service over the measured window (docs/results.md, "services").
+struct ServiceSummary {
+  std::string name, algorithm;  // algorithm "" without a balancer
+  std::vector<std::string> servers;
+  uint64_t arrived = 0;
+  StatusSummary by_status;
+  double throughput_rps = 0;    // 200s per second
+  double utilization = 0;       // busy cores / cores over its servers (serving time only)
+  LatencySummary latency;
+  uint64_t calls = 0, calls_failed = 0;  // calls its endpoints made, and those that failed
+  uint64_t retried = 0;
+  double zero_capacity_s = 0;   // time with none of its servers up
+  std::vector<EndpointSummary> endpoints;
+};
+
 struct RunSummary {
   std::string scenario;
   uint64_t seed = 0;
@@ -72,6 +110,7 @@ struct RunSummary {
   double end_time_s = 0;   // simulated clock at the end of the run
   uint64_t arrived = 0, completed = 0, rejected = 0, failed = 0;
   uint64_t in_flight_at_end = 0;
+  StatusSummary by_status;  // of the clients' requests
   double throughput_rps = 0;
   double latency_mean_s = 0, latency_max_s = 0, latency_min_s = 0;
   std::vector<std::pair<double, double>> latency_percentiles_s;  // (percentile, seconds)
@@ -80,7 +119,8 @@ struct RunSummary {
   LatencySplit latency_split;
   std::vector<LinkSummary> links;  // every directed link; empty without a network
   double cost_total = 0;
-  std::optional<BalancerSummary> balancer;  // with a balancer
+  std::optional<BalancerSummary> balancer;  // with one service that has a balancer
+  std::vector<ServiceSummary> services;
   AvailabilitySummary availability;
   uint64_t lifecycle_events = 0;  // rows of events.csv
   // Little's law: time-average requests in flight vs arrival rate times mean time in system.

@@ -42,6 +42,16 @@ FlowNetwork::FlowNetwork(engine::Simulation& sim, FlowListener& listener, std::v
   }
 }
 
+LinkId FlowNetwork::add_link(double bandwidth_bps)
+{
+  if (!(bandwidth_bps > 0) || std::isinf(bandwidth_bps))
+    throw std::invalid_argument("FlowNetwork::add_link: bandwidth must be positive and finite");
+  Link& link = links_.emplace_back();
+  link.bandwidth_bps = bandwidth_bps;
+  link.measured_at = link.window_start = sim_.now();
+  return static_cast<LinkId>(links_.size() - 1);
+}
+
 FlowId FlowNetwork::start(std::span<const LinkId> route, double bytes, double rate_cap_bps, uint64_t tag)
 {
   for (LinkId l : route)

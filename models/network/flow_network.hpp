@@ -86,6 +86,9 @@ public:
   double rate_bps(FlowId id) const;         // its current rate; 0 if not active
   double remaining_bytes(FlowId id) const;  // at the simulation's current time
 
+  // A link joins (a server added during the run); its measurement starts now. Returns its id.
+  LinkId add_link(double bandwidth_bps);
+
   size_t link_count() const { return links_.size(); }
   double bandwidth_bps(LinkId link) const { return links_.at(link).bandwidth_bps; }
   double load_bps(LinkId link) const { return links_.at(link).load_bps; }  // sum of current rates

@@ -59,29 +59,47 @@ Topology::Topology(std::vector<std::string> nodes, const std::vector<LinkSpec>& 
     if (!m.by_name.emplace(m.names[i], static_cast<NodeId>(i)).second)
       throw std::invalid_argument("network node '" + m.names[i] + "' is listed twice");
   }
+  for (size_t i = 0; i < m.names.size(); ++i) boost::add_vertex(m.graph);
+  m.in_links.resize(m.names.size());
+  for (const LinkSpec& spec : links) add_link(spec);
+}
+
+NodeId Topology::add_node(const std::string& name)
+{
+  Impl& m = *impl_;
+  if (name.empty()) throw std::invalid_argument("network node with an empty name");
+  const auto id = static_cast<NodeId>(m.names.size());
+  if (!m.by_name.emplace(name, id).second) throw std::invalid_argument("network node '" + name + "' is listed twice");
+  m.names.push_back(name);
+  boost::add_vertex(m.graph);
+  m.in_links.emplace_back();
+  return id;
+}
+
+LinkId Topology::add_link(const LinkSpec& spec)
+{
+  Impl& m = *impl_;
   auto node_of = [&](const std::string& name) {
     const auto it = m.by_name.find(name);
     if (it == m.by_name.end()) throw std::invalid_argument("network link to unknown node '" + name + "'");
     return it->second;
   };
-  for (size_t i = 0; i < m.names.size(); ++i) boost::add_vertex(m.graph);
-  m.in_links.resize(m.names.size());
-  for (const LinkSpec& spec : links) {
-    const NodeId a = node_of(spec.a);
-    const NodeId b = node_of(spec.b);
-    const std::string what = "network link between '" + spec.a + "' and '" + spec.b + "'";
-    if (a == b) throw std::invalid_argument(what + " joins a node to itself");
-    if (!(spec.bandwidth_bps > 0) || !std::isfinite(spec.bandwidth_bps))
-      throw std::invalid_argument(what + ": bandwidth must be positive");
-    if (spec.latency < engine::SimTime::zero()) throw std::invalid_argument(what + ": latency must be >= 0");
-    if (!(spec.loss >= 0 && spec.loss < 1)) throw std::invalid_argument(what + ": loss must be in [0, 1)");
-    for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
-      const auto id = static_cast<LinkId>(m.links.size());
-      m.links.push_back(DirectedLink{from, to, spec.bandwidth_bps, spec.latency, spec.loss});
-      m.in_links[to].push_back(id);
-      boost::add_edge(from, to, EdgeProps{m.cost(id)}, m.graph);
-    }
+  const NodeId a = node_of(spec.a);
+  const NodeId b = node_of(spec.b);
+  const std::string what = "network link between '" + spec.a + "' and '" + spec.b + "'";
+  if (a == b) throw std::invalid_argument(what + " joins a node to itself");
+  if (!(spec.bandwidth_bps > 0) || !std::isfinite(spec.bandwidth_bps))
+    throw std::invalid_argument(what + ": bandwidth must be positive");
+  if (spec.latency < engine::SimTime::zero()) throw std::invalid_argument(what + ": latency must be >= 0");
+  if (!(spec.loss >= 0 && spec.loss < 1)) throw std::invalid_argument(what + ": loss must be in [0, 1)");
+  const auto first = static_cast<LinkId>(m.links.size());
+  for (const auto& [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+    const auto id = static_cast<LinkId>(m.links.size());
+    m.links.push_back(DirectedLink{from, to, spec.bandwidth_bps, spec.latency, spec.loss});
+    m.in_links[to].push_back(id);
+    boost::add_edge(from, to, EdgeProps{m.cost(id)}, m.graph);
   }
+  return first;
 }
 
 Topology::~Topology() = default;

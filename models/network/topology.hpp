@@ -67,6 +67,11 @@ public:
   Topology(const Topology&) = delete;
   Topology& operator=(const Topology&) = delete;
 
+  // A node joins (a server added during the run), and its links; ids go on from the last ones.
+  // Routes computed before stay as they were: ask again for routes that may pass through it.
+  NodeId add_node(const std::string& name);
+  LinkId add_link(const LinkSpec& link);  // the id of its a -> b direction; b -> a is that + 1
+
   size_t node_count() const;
   const std::string& node_name(NodeId node) const;
   std::optional<NodeId> find_node(std::string_view name) const;

@@ -1,12 +1,14 @@
-// Transfers: the network of a run that has one. Every request and every response crosses it as a
-// transfer: the bytes cross the route's links at the rate max-min sharing gives them (FlowNetwork,
-// capped per transfer by the TCP window and Mathis bounds), then the last byte takes the route's
-// one-way latency to arrive. docs/network.md states the model.
+// Transfers: the network of a run that has one, as the Transport between stations
+// (models/requests/transport.hpp). Every request and every response crosses it as a transfer: the
+// bytes cross the route's links at the rate max-min sharing gives them (FlowNetwork, capped per
+// transfer by the TCP window and Mathis bounds), then the last byte takes the route's one-way
+// latency to arrive. docs/network.md states the model.
 //
-// A request's trip has up to four legs: client region -> balancer, balancer -> server, and back
-// (server -> balancer, balancer -> client region). Without a balancer (one server), it has two:
-// region -> server and back. Every route is computed once, when the run is built: one Dijkstra
-// from the balancer (or the only server) to every node; a response retraces its request's route.
+// Routes run between any two nodes, computed on first use: one Dijkstra from each node that
+// receives requests (a service's balancer, a lone server: an "entry"), and a route from X to an
+// entry is the entry's route to X reversed, so a reply retraces its request's route exactly.
+// Between two entries the one with the lower node id is the source. A server added during the run
+// becomes a node with its group's links, and the routes are computed again.
 #pragma once
 
 #include "engine/event_handler.hpp"
@@ -14,7 +16,7 @@
 #include "models/metrics/metrics.hpp"
 #include "models/network/flow_network.hpp"
 #include "models/network/topology.hpp"
-#include "models/requests/request.hpp"
+#include "models/requests/transport.hpp"
 #include "models/system_config.hpp"
 
 #include <cstdint>
@@ -22,14 +24,6 @@
 #include <vector>
 
 namespace lbsim::models {
-
-class TransferListener {
-public:
-  virtual ~TransferListener() = default;
-  // The last byte of the transfer started by Transfers::send for this request has arrived. Called
-  // from an event, never from inside send().
-  virtual void on_transfer_done(RequestId request) = 0;
-};
 
 // One way across the network: the directed links in travel order, their total one-way latency
 // and each transfer's rate cap (from the TCP window and the route's loss, over RTT = 2 x latency).
@@ -51,33 +45,31 @@ struct NetworkLinkInfo {
 // b and 2i + 1 back), named "a->b", and "a->b#2" for a second link between the same two nodes.
 std::vector<NetworkLinkInfo> directed_links(const NetworkConfig& network);
 
-class Transfers final : public engine::EventHandler, public LinkMeter, private FlowListener {
+class Transfers final : public engine::EventHandler, public Transport, public LinkMeter, private FlowListener {
 public:
   using PathId = uint32_t;
 
-  // Builds the topology and every route; `config.network` must be set. Throws
-  // std::invalid_argument when a client region, the balancer or a server is not a node or cannot
-  // be reached (the loader reports these with file and line before a System is ever built).
-  // Registers its handlers with `sim`: build it after every other handler, so that a run without a
-  // network has exactly the handler numbers (and fingerprint) it had before networks existed.
-  Transfers(const SystemConfig& config, engine::Simulation& sim, TransferListener& listener);
+  // Builds the topology; `config.network` must be set. Registers its handlers with `sim`: build it
+  // after every other handler, so that a run without a network has exactly the handler numbers
+  // (and fingerprint) it had before networks existed.
+  Transfers(const SystemConfig& config, engine::Simulation& sim, TransportListener& listener);
   Transfers(const Transfers&) = delete;
   Transfers& operator=(const Transfers&) = delete;
 
-  // Client region of this group -> the balancer (or the only server), and back.
-  PathId path_in(uint32_t client_group) const { return in_[group_region_[client_group]]; }
-  PathId path_out(uint32_t client_group) const { return out_[group_region_[client_group]]; }
-  // The balancer -> this server, and back (only with a balancer).
-  PathId path_to_server(uint32_t server) const { return to_server_[server]; }
-  PathId path_from_server(uint32_t server) const { return from_server_[server]; }
-  const NetworkPath& path(PathId id) const { return paths_[id]; }
+  // The node of a name (a client region, a balancer, a server); throws std::invalid_argument for
+  // an unknown one (the loader reports these with file and line before a System is ever built).
+  NodeId node(const std::string& name) const;
+  // A node that receives requests: routes to and from it are computed from it.
+  void add_entry(NodeId node);
 
-  // Moves `bytes` (>= 0) along the path for `request`: the bytes at the shared rate, then the
-  // path's latency; the listener hears of it when the last byte has arrived. 0 bytes cost only
-  // the latency. One transfer per request at a time.
-  void send(PathId path, double bytes, RequestId request);
+  // Transport: `bytes` (>= 0) from `from` to `to`, one of them an entry. Throws std::runtime_error
+  // when no route joins them (the loader checks every route a scenario needs).
+  void carry(RequestId request, NodeId from, NodeId to, double bytes) override;
+  NodeId add_server(const std::string& name, const std::string& group) override;
   void handle(const engine::Event& event) override;  // the latency after the bytes has passed
 
+  const NetworkPath& path(PathId id) const { return paths_[id]; }
+  PathId path_between(NodeId from, NodeId to);
   const std::vector<NetworkLinkInfo>& links() const { return links_; }
   const FlowNetwork& flows() const { return flows_; }
 
@@ -92,18 +84,26 @@ public:
   void reset_link_measurement(SimTime now) override { flows_.reset_measurement(now); }
 
 private:
+  static constexpr PathId kNoPath = UINT32_MAX;
+  struct Entry {
+    NodeId node = 0;
+    std::vector<RouteResult> routes;  // from this entry to every node
+    std::vector<PathId> out, back;    // cached paths to and from every node
+  };
   void on_flow_done(uint64_t tag) override;
-  PathId add_path(const Route& route, bool reversed, const NetworkConfig& network);
+  PathId add_path(const Route& route, bool reversed);
+  PathId make_path(Entry& entry, NodeId other, bool towards_entry);
 
+  const SystemConfig& config_;
   engine::Simulation& sim_;
-  TransferListener& listener_;
+  TransportListener& listener_;
   engine::HandlerId handler_;
   Topology topology_;
   std::vector<NetworkLinkInfo> links_;
   std::vector<NetworkPath> paths_;
-  std::vector<uint32_t> group_region_;  // client group -> region index
-  std::vector<PathId> in_, out_;        // per region
-  std::vector<PathId> to_server_, from_server_;
+  std::vector<Entry> entries_;
+  std::vector<int32_t> entry_of_node_;  // -1 for nodes that are not entries
+  std::vector<NetworkLink> added_links_;
   FlowNetwork flows_;
 };
 

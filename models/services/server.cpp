@@ -1,5 +1,7 @@
 #include "models/services/server.hpp"
 
+#include <algorithm>
+
 namespace lbsim::models {
 
 const char* to_string(ServerState state)
@@ -38,6 +40,9 @@ Admission Server::admit(RequestId request, bool in_transit)
     return Admission::unavailable;
   }
   if (busy_ < static_cast<uint32_t>(config_.cores)) {
+    ++resident_;
+    requests_[request].resident = true;
+    ++busy_;
     start_service(request);
     return Admission::accepted;
   }
@@ -45,38 +50,82 @@ Admission Server::admit(RequestId request, bool in_transit)
     ++rejected_;
     return Admission::queue_full;
   }
+  ++resident_;
+  requests_[request].resident = true;
   queue_.push_back(request);
   queue_time_.set(sim_.now(), static_cast<int64_t>(queue_.size()));
   return Admission::accepted;
 }
 
+void Server::resume(RequestId request)
+{
+  Request& r = requests_[request];
+  if (r.holds_core) {
+    r.holds_core = false;  // its core is freed when this work is done
+    start_service(request);
+    return;
+  }
+  if (busy_ < static_cast<uint32_t>(config_.cores)) {
+    ++busy_;
+    start_service(request);
+    return;
+  }
+  queue_.push_back(request);
+  queue_time_.set(sim_.now(), static_cast<int64_t>(queue_.size()));
+}
+
+// `busy_` already counts the core.
 void Server::start_service(RequestId request)
 {
   Request& r = requests_[request];
   r.server = index_;
   r.in_service = true;
-  ++busy_;
   busy_time_.set(sim_.now(), busy_);
   // At speed 1.0 the drawn demand is used as is, so no rounding enters the common case.
   const SimTime service = config_.speed == 1.0 ? r.work : SimTime::from_seconds(r.work.seconds() / config_.speed);
   r.service_event = sim_.schedule_in(service, handler_, 0, request);
 }
 
-void Server::handle(const engine::Event& event)
+void Server::free_core()
 {
-  const auto request = static_cast<RequestId>(event.arg);
-  requests_[request].in_service = false;
-  --busy_;
-  ++completed_;
   if (!queue_.empty()) {
     const RequestId next = queue_.pop_front();
     queue_time_.set(sim_.now(), static_cast<int64_t>(queue_.size()));
-    start_service(next);  // busy_ goes back up; the integral sees no gap
+    start_service(next);  // the core goes straight to the next request; the integral sees no gap
   } else {
+    --busy_;
     busy_time_.set(sim_.now(), busy_);
   }
-  listener_.on_service_complete(index_, request);
-  if (state_ == ServerState::draining && busy_ == 0 && queue_.empty()) listener_.on_drained(index_);
+}
+
+void Server::handle(const engine::Event& event)
+{
+  const auto request = static_cast<RequestId>(event.arg);
+  Request& r = requests_[request];
+  r.in_service = false;
+  if (!r.holds_core) free_core();
+  handling_ = true;
+  listener_.on_work_done(index_, request);
+  handling_ = false;
+  notify_if_drained();
+}
+
+void Server::leave(RequestId request)
+{
+  Request& r = requests_[request];
+  r.resident = false;
+  --resident_;
+  ++completed_;
+  if (r.holds_core) {
+    r.holds_core = false;
+    free_core();
+  }
+  if (!handling_) notify_if_drained();
+}
+
+void Server::notify_if_drained()
+{
+  if (state_ == ServerState::draining && resident_ == 0) listener_.on_drained(index_);
 }
 
 void Server::accrue_cost(SimTime now)
@@ -99,17 +148,32 @@ void Server::set_state(ServerState state)
 
 std::vector<RequestId> Server::fail()
 {
-  std::vector<RequestId> dropped;
-  // Requests in service carry the flag; the pool is scanned because failures are rare and a list of
-  // them would cost every request a push and an erase.
-  for (RequestId id = 0; id < requests_.capacity() && dropped.size() < busy_; ++id) {
+  // In service first (in pool order), then the queue in order, then those waiting for their calls.
+  // Residents carry flags; the pool is scanned because failures are rare and a list of residents
+  // would cost every request a push and an erase.
+  std::vector<RequestId> dropped, queued, waiting;
+  while (!queue_.empty()) queued.push_back(queue_.pop_front());
+  std::vector<RequestId> sorted_queue = queued;
+  std::sort(sorted_queue.begin(), sorted_queue.end());
+  const size_t outside_queue = resident_ - queued.size();
+  for (RequestId id = 0; id < requests_.capacity() && dropped.size() + waiting.size() < outside_queue; ++id) {
     Request& r = requests_[id];
-    if (!r.in_service || r.server != index_) continue;
-    r.in_service = false;
-    sim_.cancel(r.service_event);
-    dropped.push_back(id);
+    if (!r.resident || r.server != index_) continue;
+    if (r.in_service) {
+      r.in_service = false;
+      sim_.cancel(r.service_event);
+      dropped.push_back(id);
+    } else if (!std::binary_search(sorted_queue.begin(), sorted_queue.end(), id)) {
+      waiting.push_back(id);
+    }
   }
-  while (!queue_.empty()) dropped.push_back(queue_.pop_front());
+  dropped.insert(dropped.end(), queued.begin(), queued.end());
+  dropped.insert(dropped.end(), waiting.begin(), waiting.end());
+  for (const RequestId id : dropped) {
+    Request& r = requests_[id];
+    r.resident = r.holds_core = false;
+  }
+  resident_ = 0;
   busy_ = 0;
   busy_time_.set(sim_.now(), 0);
   queue_time_.set(sim_.now(), 0);
@@ -121,7 +185,7 @@ std::vector<RequestId> Server::fail()
 bool Server::drain()
 {
   set_state(ServerState::draining);
-  return busy_ == 0 && queue_.empty();
+  return resident_ == 0;
 }
 
 void Server::resize(int cores, double speed, double price_per_hour, const std::string& size)

@@ -2,6 +2,8 @@
 //
 // A request's service time is its work (demand at speed 1.0) divided by speed. When every core is
 // busy the request waits; when `queue_limit` requests already wait, a new one is refused (503).
+// A request may come back for more work (an endpoint's work after its calls, resume()); while its
+// calls are out it keeps its core only if it holds it (a thread-per-request server).
 //
 // Lifecycle (docs/model.md): provisioning -> up -> draining -> stopped, with failed (a crash) and
 // restarting (a resize) on the side. Only an up server takes new requests; a draining one still
@@ -22,12 +24,13 @@
 
 namespace lbsim::models {
 
-// Told when a server finishes a request (the balancer and the metrics listen through the system).
+// Told when a server has served a request's demand (its service's station decides what follows:
+// the reply, or the endpoint's calls) and when a draining server has nothing left.
 class ServerListener {
 public:
   virtual ~ServerListener() = default;
-  virtual void on_service_complete(uint32_t server, RequestId request) = 0;
-  // A draining server has nothing left in service or waiting.
+  virtual void on_work_done(uint32_t server, RequestId request) = 0;
+  // A draining server has nothing left in service, waiting or waiting for its calls.
   virtual void on_drained(uint32_t /*server*/) {}
 };
 
@@ -44,9 +47,15 @@ public:
 
   // queue_full: refused with 503; unavailable: the server is not running (the request fails).
   // A draining server takes only requests already on their way to it (`in_transit`: dispatched
-  // by the balancer before the drain began), never new ones from clients.
+  // by the balancer before the drain began), never new ones from clients. An admitted request is
+  // resident until leave(): served (request.work / speed on a core), then handed to the listener.
   Admission admit(RequestId request, bool in_transit = false);
-  bool accept(RequestId request) { return admit(request) == Admission::accepted; }
+  // More work for a resident request (an endpoint's work after its calls): on the core it holds
+  // (Request::holds_core), or on the next free core after those already waiting; never refused.
+  void resume(RequestId request);
+  // The request leaves the server (its reply goes out): it counts as completed, and a core it
+  // still holds is free again.
+  void leave(RequestId request);
   void handle(const engine::Event& event) override;  // a service completion
 
   // Lifecycle changes (the system decides when). fail() drops everything in service and waiting
@@ -61,10 +70,16 @@ public:
   const ServerConfig& config() const { return config_; }
   const std::string& name() const { return config_.name; }
   uint32_t index() const { return index_; }
+  // Its service (an index into the system's services) and its place in that service's pool.
+  uint32_t service() const { return service_; }
+  uint32_t member() const { return member_; }
+  void set_place(uint32_t service, uint32_t member) { service_ = service, member_ = member; }
   ServerState state() const { return state_; }
   bool serving() const { return state_ == ServerState::up || state_ == ServerState::draining; }
   uint32_t busy_cores() const { return busy_; }
   size_t queue_length() const { return queue_.size(); }
+  // Admitted and not gone: in service, waiting, or waiting for its calls.
+  uint32_t resident() const { return resident_; }
 
   // Measurement: busy-core time and queue length integrated since the last reset.
   void reset_measurement(SimTime now);
@@ -85,16 +100,21 @@ public:
 
 private:
   void start_service(RequestId request);
+  void free_core();
+  void notify_if_drained();
   void accrue_cost(SimTime now);
 
   uint32_t index_;
+  uint32_t service_ = 0, member_ = 0;
   ServerConfig config_;
   engine::Simulation& sim_;
   RequestPool& requests_;
   ServerListener& listener_;
   engine::HandlerId handler_;
   ServerState state_;
-  uint32_t busy_ = 0;
+  uint32_t busy_ = 0;      // cores serving or held
+  uint32_t resident_ = 0;
+  bool handling_ = false;  // inside handle(): the drain check waits for its end
   FifoQueue<RequestId> queue_;
   engine::TimeWeightedCount busy_time_;
   engine::TimeWeightedCount queue_time_;

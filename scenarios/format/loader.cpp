@@ -101,10 +101,14 @@ public:
       r_.fail(root, "the scenario has neither \"duration\" nor \"stop\"; one is required to know when to end "
                     "(e.g. duration: 5 min, or stop: {requests: 100000}); only scenarios whose clients all follow a "
                     "script or a trace may leave both out");
+    c.services.emplace_back();
     read_servers(root["servers"], c);
-    if (root["balancer"]) c.balancer = read_balancer(root["balancer"]);
-    if (!c.balancer && c.servers.size() > 1)
-      r_.fail(root["servers"], "there are " + std::to_string(c.servers.size()) +
+    if (root["balancer"]) c.services.front().balancer = read_balancer(root["balancer"]);
+    // The top-level form is one service, named after its balancer (or its only server).
+    models::ServiceConfig& implicit = c.services.front();
+    implicit.name = implicit.balancer ? implicit.balancer->name : implicit.servers.front().name;
+    if (!c.services.front().balancer && c.services.front().servers.size() > 1)
+      r_.fail(root["servers"], "there are " + std::to_string(c.services.front().servers.size()) +
                                    " servers but no \"balancer\" to spread requests over them; add e.g. "
                                    "balancer: {algorithm: round_robin}");
     if (root["network"]) read_network(root["network"], c);
@@ -476,7 +480,7 @@ private:
             message += " (a group \"" + group + "\" with a count makes " + group + "-1, " + group + "-2, ...)";
           r_.fail(s["name"], message + "; give each server or group its own name");
         }
-        c.servers.push_back(server);
+        c.services.front().servers.push_back(server);
         server_nodes_.push_back(s["name"]);
       }
     }
@@ -662,17 +666,17 @@ private:
       r_.fail(at, kind + " \"" + name + "\" has the name of " + it->second.kind +
                       "; every node of the network needs its own name");
     };
-    if (c.balancer) names[c.balancer->name] = {"the balancer", {c.balancer->name}, false};
-    for (size_t i = 0; i < c.servers.size(); ++i) {
-      const std::string& name = c.servers[i].name;
+    if (c.services.front().balancer) names[c.services.front().balancer->name] = {"the balancer", {c.services.front().balancer->name}, false};
+    for (size_t i = 0; i < c.services.front().servers.size(); ++i) {
+      const std::string& name = c.services.front().servers[i].name;
       if (name == "servers")
         r_.fail(server_nodes_[i], "a server named \"servers\" clashes with the network's name for every server; "
                                   "rename it");
       clash(server_nodes_[i], name, "server");
       names[name] = {"a server", {name}, false};
     }
-    for (size_t i = 0; i < c.servers.size(); ++i) {
-      const models::ServerConfig& server = c.servers[i];
+    for (size_t i = 0; i < c.services.front().servers.size(); ++i) {
+      const models::ServerConfig& server = c.services.front().servers[i];
       if (server.group.empty() || server.group == server.name) continue;
       if (server.group == "servers")
         r_.fail(server_nodes_[i], "a server group named \"servers\" clashes with the network's name for every "
@@ -686,7 +690,7 @@ private:
       group.members.push_back(server.name);
     }
     names["servers"] = {"every server", {}, true};
-    for (const models::ServerConfig& server : c.servers) names["servers"].members.push_back(server.name);
+    for (const models::ServerConfig& server : c.services.front().servers) names["servers"].members.push_back(server.name);
     for (size_t i = 0; i < c.clients.size(); ++i) {
       const std::string& region = c.clients[i].region;
       const auto it = names.find(region);
@@ -707,8 +711,8 @@ private:
     }
     net.nodes = regions;
     net.nodes.insert(net.nodes.end(), transit.begin(), transit.end());
-    if (c.balancer) net.nodes.push_back(c.balancer->name);
-    for (const models::ServerConfig& server : c.servers) net.nodes.push_back(server.name);
+    if (c.services.front().balancer) net.nodes.push_back(c.services.front().balancer->name);
+    for (const models::ServerConfig& server : c.services.front().servers) net.nodes.push_back(server.name);
 
     std::vector<std::string> candidates;
     for (const auto& entry : names) candidates.push_back(entry.first);
@@ -806,8 +810,8 @@ private:
       r_.fail(*net_node_, std::string("network: ") + e.what());
     }
     const models::Topology& topology = *built;
-    const std::string entry = c.balancer ? c.balancer->name : c.servers.front().name;
-    const std::string entry_what = c.balancer ? "the balancer \"" + entry + "\"" : "the server \"" + entry + "\"";
+    const std::string entry = c.services.front().balancer ? c.services.front().balancer->name : c.services.front().servers.front().name;
+    const std::string entry_what = c.services.front().balancer ? "the balancer \"" + entry + "\"" : "the server \"" + entry + "\"";
     const std::vector<models::RouteResult> routes = topology.routes_from(*topology.find_node(entry));
     for (size_t i = 0; i < c.clients.size(); ++i) {
       const std::string& region = c.clients[i].region;
@@ -820,13 +824,13 @@ private:
                  "], bandwidth: 1 Gbps, latency: 20 ms}";
       r_.fail(region_nodes_[i], message);
     }
-    if (!c.balancer) return;
-    for (size_t i = 0; i < c.servers.size(); ++i) {
-      const std::string& name = c.servers[i].name;
+    if (!c.services.front().balancer) return;
+    for (size_t i = 0; i < c.services.front().servers.size(); ++i) {
+      const std::string& name = c.services.front().servers[i].name;
       if (routes[*topology.find_node(name)].ok()) continue;
       r_.fail(server_nodes_[i], "server \"" + name + "\" has no network path from " + entry_what +
                                     "; add a link that joins it, e.g. - {between: [" + entry + ", " +
-                                    (c.servers[i].group.empty() ? name : c.servers[i].group) +
+                                    (c.services.front().servers[i].group.empty() ? name : c.services.front().servers[i].group) +
                                     "], bandwidth: 10 Gbps, latency: 0.5 ms}, or to servers for every server");
     }
   }
@@ -838,21 +842,19 @@ private:
     return r_.one_of(node, what + " (" + kind + ")", std::vector<std::string>(names.begin(), names.end()));
   }
 
-  // Adding and removing servers changes the pool; the network's topology is fixed at load time.
+  // Adding and removing servers changes the pool; with a network, an added server gets the links
+  // of its group's first server.
   void require_dynamic_fleet(const YAML::Node& node, const std::string& what, const models::SystemConfig& c) const
   {
-    if (!c.balancer)
+    if (!c.services.front().balancer)
       r_.fail(node, what + " adds or removes servers, which needs a \"balancer\" in front of them");
-    if (c.network)
-      r_.fail(node, what + " adds or removes servers, which this version of lbsim does not combine with a "
-                           "\"network\" section (its links are fixed when the scenario loads); remove one of them");
   }
 
   void read_timeline(const YAML::Node& list, models::SystemConfig& c)
   {
     r_.require_sequence(list, "timeline");
     std::set<std::string> servers, groups, clients;
-    for (const auto& s : c.servers) servers.insert(s.name), groups.insert(s.group);
+    for (const auto& s : c.services.front().servers) servers.insert(s.name), groups.insert(s.group);
     for (const auto& g : c.clients) clients.insert(g.name);
     int max_cores = 0;
     double max_speed = 0;
@@ -910,7 +912,7 @@ private:
         a.kind = models::TimelineAction::Kind::resize;
         a.target = name_among(target, ctx + ".resize", servers, "a server");
         const models::ServerConfig* server = nullptr;
-        for (const auto& s : c.servers)
+        for (const auto& s : c.services.front().servers)
           if (s.name == a.target) server = &s;
         a.cores = server->cores;
         a.speed = server->speed;
@@ -960,7 +962,7 @@ private:
                            "provisioning_delay", "stabilization", "tolerance", "policy", "steps"});
     r_.require_key(n, "group", ctx, "group: web");
     std::set<std::string> groups;
-    for (const auto& s : c.servers) groups.insert(s.group);
+    for (const auto& s : c.services.front().servers) groups.insert(s.group);
     models::AutoscalingConfig a;
     a.group = name_among(n["group"], ctx + ".group", groups, "a server group");
     require_dynamic_fleet(n["group"], ctx, c);

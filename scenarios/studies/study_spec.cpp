@@ -77,10 +77,22 @@ std::string skeleton_summary_json(const models::SystemConfig& config)
   s.seed = config.seed;
   for (double p : config.metrics.percentiles) s.latency_percentiles_s.emplace_back(p, 0.0);
   if (config.metrics.slo_p99) s.slo_p99_s = config.metrics.slo_p99->seconds();
-  for (const auto& server : config.servers) {
-    models::ServerSummary ss;
-    ss.name = server.name;
-    s.servers.push_back(ss);
+  for (const models::ServiceConfig& service : config.services) {
+    models::ServiceSummary summary;
+    summary.name = service.name;
+    for (const auto& server : service.servers) {
+      models::ServerSummary ss;
+      ss.name = server.name;
+      s.servers.push_back(ss);
+      summary.servers.push_back(server.name);
+    }
+    for (size_t e = 0; e < std::max<size_t>(1, service.endpoints.size()); ++e) {
+      models::EndpointSummary endpoint;
+      for (double p : config.metrics.percentiles) endpoint.latency.percentiles_s.emplace_back(p, 0.0);
+      summary.endpoints.push_back(endpoint);
+    }
+    for (double p : config.metrics.percentiles) summary.latency.percentiles_s.emplace_back(p, 0.0);
+    s.services.push_back(summary);
   }
   if (config.network)
     for (const models::NetworkLinkInfo& info : models::directed_links(*config.network)) {
@@ -88,10 +100,10 @@ std::string skeleton_summary_json(const models::SystemConfig& config)
       link.name = info.name;
       s.links.push_back(link);
     }
-  if (config.balancer) {
+  if (config.services.size() == 1 && config.services.front().balancer) {
     models::BalancerSummary b;
-    b.name = config.balancer->name;
-    b.algorithm = config.balancer->algorithm;
+    b.name = config.services.front().balancer->name;
+    b.algorithm = config.services.front().balancer->algorithm;
     s.balancer = b;
   }
   s.analytic = models::analytic::match_model(config);

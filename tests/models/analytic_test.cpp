@@ -362,16 +362,17 @@ SystemConfig scenario(double rate, DistributionPtr work, int servers, const std:
   type.work = std::move(work);
   group.mix.push_back(type);
   config.clients.push_back(group);
+  config.services.emplace_back().name = "service";
   for (int i = 0; i < servers; ++i) {
     ServerConfig s;
     s.name = "s" + std::to_string(i + 1);
     s.cores = cores;
-    config.servers.push_back(s);
+    config.services.front().servers.push_back(s);
   }
   if (!algorithm.empty()) {
     BalancerConfig b;
     b.algorithm = algorithm;
-    config.balancer = b;
+    config.services.front().balancer = b;
   }
   return config;
 }
@@ -400,12 +401,12 @@ TEST_CASE("model_match: one server", "[analytic][model_match]")
 
   // Speed divides work: speed 2 serves exponential 20 ms in 10 ms.
   SystemConfig fast = scenario(80, exponential(0.02), 1);
-  fast.servers[0].speed = 2.0;
+  fast.services.front().servers[0].speed = 2.0;
   CHECK(match_model(fast).mean_s == Approx(0.05).epsilon(1e-12));
 
   // M/M/4/8: four cores, four waiting places, a = 3.
   SystemConfig finite = scenario(3, exponential(1), 1, "", 4);
-  finite.servers[0].queue_limit = 4;
+  finite.services.front().servers[0].queue_limit = 4;
   p = match_model(finite);
   CHECK(p.model == "M/M/4/8");
   REQUIRE(p.p_block);
@@ -414,7 +415,7 @@ TEST_CASE("model_match: one server", "[analytic][model_match]")
 
   // Erlang B for any work: queue_limit 0, constant service.
   SystemConfig loss = scenario(6, lbsim::engine::make_constant(1.0), 1, "", 8);
-  loss.servers[0].queue_limit = 0;
+  loss.services.front().servers[0].queue_limit = 0;
   p = match_model(loss);
   CHECK_THAT(p.model, Contains("Erlang B"));
   CHECK(*p.p_block == Approx(0.12187578).epsilon(1e-7));
@@ -492,7 +493,7 @@ TEST_CASE("model_match: pools of identical servers", "[analytic][model_match]")
 
   // No model: different servers, hash balancers, least connections over many servers, multi-core RR.
   SystemConfig mixed = scenario(1, exponential(1), 2, "round_robin");
-  mixed.servers[1].speed = 2;
+  mixed.services.front().servers[1].speed = 2;
   CHECK_THAT(match_model(mixed).reason, Contains("servers differ"));
   CHECK_THAT(match_model(scenario(1, exponential(1), 2, "ip_hash")).reason, Contains("hash"));
   CHECK_THAT(match_model(scenario(1, exponential(1), 20, "least_connections")).reason, Contains("at most"));

@@ -10,14 +10,19 @@ namespace {
 void dirty(Request& r)
 {
   r.sequence = 7;
-  r.client_group = r.client = r.type = 3;
+  r.client_group = r.client = r.type = r.shape = 3;
   r.server = 5;
-  r.sent = r.work = SimTime::from_ns(11);
-  r.measured = r.in_service = r.failed = r.refused = true;
-  r.attempts = 2;
-  r.leg = 3;
+  r.parent = 9;
+  r.parent_visit = r.visit = 21;
+  r.sent = r.dispatched = r.work = r.server_time = SimTime::from_ns(11);
   r.service_event = lbsim::engine::EventHandle{SimTime::from_ns(13), 17};
-  r.dispatched = r.at_server = r.server_time = SimTime::from_ns(19);
+  r.status = kBadGateway;
+  r.attempts = 2;
+  r.depth = 3;
+  r.measured = r.in_service = r.resident = r.upward = r.holds_core = r.call_failed = true;
+  r.phase = 2;
+  r.next_call = 4;
+  r.calls_out = 6;
 }
 
 void check_fresh(const Request& r)
@@ -27,21 +32,30 @@ void check_fresh(const Request& r)
   CHECK(r.client_group == fresh.client_group);
   CHECK(r.client == fresh.client);
   CHECK(r.type == fresh.type);
+  CHECK(r.shape == fresh.shape);
   CHECK(r.server == kNoServer);
+  CHECK(r.parent == kNoRequest);
+  CHECK(r.parent_visit == fresh.parent_visit);
+  CHECK(r.visit == fresh.visit);
   CHECK(r.sent == fresh.sent);
+  CHECK(r.dispatched == fresh.dispatched);
   CHECK(r.work == fresh.work);
-  CHECK(r.measured == fresh.measured);
-  CHECK(r.in_service == fresh.in_service);
-  CHECK(r.failed == fresh.failed);
-  CHECK(r.attempts == fresh.attempts);
-  CHECK(r.leg == fresh.leg);
-  CHECK(r.refused == fresh.refused);
+  CHECK(r.server_time == fresh.server_time);
   CHECK(r.service_event.time == fresh.service_event.time);
   CHECK(r.service_event.order == fresh.service_event.order);
   CHECK_FALSE(r.service_event.valid());
-  CHECK(r.dispatched == fresh.dispatched);
-  CHECK(r.at_server == fresh.at_server);
-  CHECK(r.server_time == fresh.server_time);
+  CHECK(r.status == kOk);
+  CHECK(r.attempts == fresh.attempts);
+  CHECK(r.depth == 0);
+  CHECK(r.measured == fresh.measured);
+  CHECK(r.in_service == fresh.in_service);
+  CHECK(r.resident == fresh.resident);
+  CHECK(r.upward == fresh.upward);
+  CHECK(r.holds_core == fresh.holds_core);
+  CHECK(r.call_failed == fresh.call_failed);
+  CHECK(r.phase == fresh.phase);
+  CHECK(r.next_call == fresh.next_call);
+  CHECK(r.calls_out == fresh.calls_out);
 }
 }  // namespace
 

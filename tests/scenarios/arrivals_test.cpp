@@ -38,10 +38,10 @@ TEST_CASE("a trace replays its requests: times, clients and types, and the run e
 
   // Round robin over s-1, s-2; the third line (blank method and path) draws its type from the mix.
   const std::string out = trace_output(kData + "replay.yaml");
-  CHECK(out.find("0,10.0.0.1,GET,/a,s-1,dispatched\n") != std::string::npos);
-  CHECK(out.find("0.5,10.0.0.2,POST,/b,s-2,dispatched\n") != std::string::npos);
+  CHECK(out.find("0,10.0.0.1,GET,/a,s-1,dispatched,lb,1,\n") != std::string::npos);
+  CHECK(out.find("0.5,10.0.0.2,POST,/b,s-2,dispatched,lb,2,\n") != std::string::npos);
   CHECK(out.find("1.25,10.0.0.1,") != std::string::npos);
-  CHECK(out.find("2,10.0.0.3,GET,/a,s-2,dispatched\n") != std::string::npos);
+  CHECK(out.find("2,10.0.0.3,GET,/a,s-2,dispatched,lb,4,\n") != std::string::npos);
 
   const models::RunSummary s = run_scenario(config, "");
   CHECK(s.arrived == 4);

@@ -91,11 +91,11 @@ TEST_CASE("the shared example mm1.yaml loads with every value as written", "[loa
   CHECK_THAT(g.mix[0].work->variance(), WithinRel(0.010 * 0.010, 1e-12));  // exponential: variance = mean^2
   CHECK_THAT(g.mix[0].work->describe(), Contains("exponential"));
 
-  REQUIRE(c.servers.size() == 1);
-  CHECK(c.servers[0].name == "s");
-  CHECK(c.servers[0].cores == 1);
-  CHECK(c.servers[0].speed == 1.0);
-  CHECK_FALSE(c.balancer.has_value());  // one server needs no balancer
+  REQUIRE(c.services.front().servers.size() == 1);
+  CHECK(c.services.front().servers[0].name == "s");
+  CHECK(c.services.front().servers[0].cores == 1);
+  CHECK(c.services.front().servers[0].speed == 1.0);
+  CHECK_FALSE(c.services.front().balancer.has_value());  // one server needs no balancer
 }
 
 TEST_CASE("the shared sticky and weighted round robin examples load with their values", "[loader][examples]")
@@ -104,9 +104,9 @@ TEST_CASE("the shared sticky and weighted round robin examples load with their v
   CHECK(sticky.name == "sticky-round-robin");
   CHECK(sticky.seed == 1);
   CHECK(sticky.duration == std::optional<engine::SimTime>(engine::seconds(10)));
-  REQUIRE(sticky.balancer.has_value());
-  CHECK(sticky.balancer->algorithm == "sticky_round_robin");
-  CHECK(sticky.balancer->sticky_timeout == engine::minutes(30));
+  REQUIRE(sticky.services.front().balancer.has_value());
+  CHECK(sticky.services.front().balancer->algorithm == "sticky_round_robin");
+  CHECK(sticky.services.front().balancer->sticky_timeout == engine::minutes(30));
   REQUIRE(sticky.clients.size() == 1);
   CHECK(formatted(sticky.clients[0].addresses) ==
         std::vector<std::string>{"192.168.1.2", "192.168.1.3", "192.168.1.4"});
@@ -115,18 +115,18 @@ TEST_CASE("the shared sticky and weighted round robin examples load with their v
   CHECK(sticky.clients[0].arrivals.script[3].client == 2);
   CHECK(sticky.clients[0].mix[0].path == "/cart");
   CHECK(sticky.clients[0].mix[0].work->mean() == 0.005);
-  REQUIRE(sticky.servers.size() == 3);
-  CHECK(sticky.servers[0].name == "A");
-  CHECK(sticky.servers[2].name == "C");
+  REQUIRE(sticky.services.front().servers.size() == 3);
+  CHECK(sticky.services.front().servers[0].name == "A");
+  CHECK(sticky.services.front().servers[2].name == "C");
 
   const models::SystemConfig weighted = load_scenario_file(kExamplesDir + "/weighted-round-robin.yaml");
-  CHECK(weighted.balancer->algorithm == "weighted_round_robin");
-  CHECK(weighted.balancer->variant == "classic");
+  CHECK(weighted.services.front().balancer->algorithm == "weighted_round_robin");
+  CHECK(weighted.services.front().balancer->variant == "classic");
   CHECK(weighted.clients[0].arrivals.process == models::ArrivalConfig::Process::constant);
   CHECK(weighted.clients[0].arrivals.rate_per_s == 6.0);
-  REQUIRE(weighted.servers.size() == 2);
-  CHECK(weighted.servers[0].weight == 2);
-  CHECK(weighted.servers[1].weight == 1);
+  REQUIRE(weighted.services.front().servers.size() == 2);
+  CHECK(weighted.services.front().servers[0].weight == 2);
+  CHECK(weighted.services.front().servers[1].weight == 1);
 }
 
 TEST_CASE("every shared example either loads or says what it needs that is not implemented yet", "[loader][examples]")
@@ -173,15 +173,15 @@ TEST_CASE("defaults: seed 1, no warm-up, 1 s interval, the contract's percentile
   CHECK(c.clients[0].mix[0].request_bytes == 0);
   CHECK(c.clients[0].mix[0].response_bytes == 0);
 
-  REQUIRE(c.servers.size() == 1);
-  const models::ServerConfig& s = c.servers[0];
+  REQUIRE(c.services.front().servers.size() == 1);
+  const models::ServerConfig& s = c.services.front().servers[0];
   CHECK(s.cores == 1);
   CHECK(s.speed == 1.0);
   CHECK(s.weight == 1);
   CHECK_FALSE(s.queue_limit.has_value());
   CHECK(s.price_per_hour == 0);
   CHECK(s.size.empty());
-  CHECK_FALSE(c.balancer.has_value());
+  CHECK_FALSE(c.services.front().balancer.has_value());
 }
 
 TEST_CASE("defaults of the balancer, request types and client names", "[loader][defaults]")
@@ -193,10 +193,10 @@ TEST_CASE("defaults of the balancer, request types and client names", "[loader][
       "    mix: [{ work: 1 ms }]\n"
       "balancer: {}\n"
       "servers: [{ name: a }, { name: b }]\n");
-  REQUIRE(c.balancer.has_value());
-  CHECK(c.balancer->name == "lb");
-  CHECK(c.balancer->algorithm == "round_robin");
-  CHECK(c.balancer->variant.empty());
+  REQUIRE(c.services.front().balancer.has_value());
+  CHECK(c.services.front().balancer->name == "lb");
+  CHECK(c.services.front().balancer->algorithm == "round_robin");
+  CHECK(c.services.front().balancer->variant.empty());
   CHECK(c.clients[0].name == "clients-1");
   CHECK(c.clients[0].arrivals.process == models::ArrivalConfig::Process::constant);
   CHECK(c.clients[0].mix[0].method == "GET");
@@ -246,15 +246,15 @@ TEST_CASE("every key that this version reads is read", "[loader]")
   CHECK(g.mix[0].response_bytes == 1024);
   CHECK(g.mix[1].response_bytes == 1.5e6);
   CHECK(g.mix[1].share == 0.75);
-  CHECK(c.balancer->name == "front");
-  CHECK(c.balancer->algorithm == "least_connections");
-  REQUIRE(c.servers.size() == 2);
-  CHECK(c.servers[0].cores == 4);
-  CHECK(c.servers[0].speed == 1.5);
-  CHECK(c.servers[0].weight == 2);
-  CHECK(c.servers[0].queue_limit == std::optional<uint64_t>(100));
-  CHECK_THAT(c.servers[0].price_per_hour, WithinRel(0.45, 1e-12));
-  CHECK(c.servers[1].queue_limit == std::optional<uint64_t>(0));
+  CHECK(c.services.front().balancer->name == "front");
+  CHECK(c.services.front().balancer->algorithm == "least_connections");
+  REQUIRE(c.services.front().servers.size() == 2);
+  CHECK(c.services.front().servers[0].cores == 4);
+  CHECK(c.services.front().servers[0].speed == 1.5);
+  CHECK(c.services.front().servers[0].weight == 2);
+  CHECK(c.services.front().servers[0].queue_limit == std::optional<uint64_t>(100));
+  CHECK_THAT(c.services.front().servers[0].price_per_hour, WithinRel(0.45, 1e-12));
+  CHECK(c.services.front().servers[1].queue_limit == std::optional<uint64_t>(0));
   CHECK(c.metrics.interval == engine::milliseconds(250));
   CHECK(c.metrics.percentiles == std::vector<double>{50, 95, 99.5});
   CHECK(c.metrics.slo_p99 == std::optional<engine::SimTime>(engine::milliseconds(200)));
@@ -265,8 +265,8 @@ TEST_CASE("balancer options reach the balancer's configuration", "[loader][balan
   auto balancer = [](const std::string& text) {
     const models::SystemConfig c =
         load(scenario(kOneClient, "servers: [{ name: a }, { name: b }]\n", "balancer: " + text + "\n"));
-    REQUIRE(c.balancer.has_value());
-    return *c.balancer;
+    REQUIRE(c.services.front().balancer.has_value());
+    return *c.services.front().balancer;
   };
   const models::BalancerConfig defaults = balancer("{}");
   CHECK(defaults.choices == 2);
@@ -294,22 +294,22 @@ TEST_CASE("a server group with count expands to NAME-1..NAME-N in order", "[load
                                                "servers:\n"
                                                "  - { name: web, count: 3, cores: 2, weight: 5 }\n"
                                                "  - { name: db }\n"));
-  REQUIRE(c.servers.size() == 4);
+  REQUIRE(c.services.front().servers.size() == 4);
   const char* names[] = {"web-1", "web-2", "web-3"};
   for (int k = 0; k < 3; ++k) {
     INFO(k);
-    CHECK(c.servers[k].name == names[k]);
-    CHECK(c.servers[k].group == "web");
-    CHECK(c.servers[k].cores == 2);
-    CHECK(c.servers[k].weight == 5);
+    CHECK(c.services.front().servers[k].name == names[k]);
+    CHECK(c.services.front().servers[k].group == "web");
+    CHECK(c.services.front().servers[k].cores == 2);
+    CHECK(c.services.front().servers[k].weight == 5);
   }
-  CHECK(c.servers[3].name == "db");  // no count: the name as written
-  CHECK(c.servers[3].group == "db");
+  CHECK(c.services.front().servers[3].name == "db");  // no count: the name as written
+  CHECK(c.services.front().servers[3].group == "db");
 
   // count: 1 still makes a group member.
   const models::SystemConfig one = load(scenario(kOneClient, "servers: [{ name: web, count: 1 }]\n"));
-  REQUIRE(one.servers.size() == 1);
-  CHECK(one.servers[0].name == "web-1");
+  REQUIRE(one.services.front().servers.size() == 1);
+  CHECK(one.services.front().servers[0].name == "web-1");
 }
 
 TEST_CASE("a size from the sizes catalog gives cores, speed and price: explicit keys win", "[loader][servers]")
@@ -323,20 +323,20 @@ TEST_CASE("a size from the sizes catalog gives cores, speed and price: explicit 
                                                "sizes:\n"
                                                "  small: { cores: 2, speed: 1.0, price: 0.10/h }\n"
                                                "  large: { cores: 8, speed: 1.25, price: 0.45/h }\n"));
-  REQUIRE(c.servers.size() == 4);
+  REQUIRE(c.services.front().servers.size() == 4);
   for (int k = 0; k < 2; ++k) {
-    CHECK(c.servers[k].size == "small");
-    CHECK(c.servers[k].cores == 2);
-    CHECK(c.servers[k].speed == 1.0);
-    CHECK_THAT(c.servers[k].price_per_hour, WithinRel(0.10, 1e-12));
+    CHECK(c.services.front().servers[k].size == "small");
+    CHECK(c.services.front().servers[k].cores == 2);
+    CHECK(c.services.front().servers[k].speed == 1.0);
+    CHECK_THAT(c.services.front().servers[k].price_per_hour, WithinRel(0.10, 1e-12));
   }
-  CHECK(c.servers[2].size == "large");
-  CHECK(c.servers[2].cores == 8);
-  CHECK(c.servers[2].speed == 1.25);
-  CHECK_THAT(c.servers[2].price_per_hour, WithinRel(0.45, 1e-12));
-  CHECK(c.servers[3].cores == 16);
-  CHECK(c.servers[3].speed == 1.25);
-  CHECK_THAT(c.servers[3].price_per_hour, WithinRel(1.0, 1e-12));
+  CHECK(c.services.front().servers[2].size == "large");
+  CHECK(c.services.front().servers[2].cores == 8);
+  CHECK(c.services.front().servers[2].speed == 1.25);
+  CHECK_THAT(c.services.front().servers[2].price_per_hour, WithinRel(0.45, 1e-12));
+  CHECK(c.services.front().servers[3].cores == 16);
+  CHECK(c.services.front().servers[3].speed == 1.25);
+  CHECK_THAT(c.services.front().servers[3].price_per_hour, WithinRel(1.0, 1e-12));
 }
 
 TEST_CASE("request shares: none given means equal shares: given shares are kept", "[loader][mix]")

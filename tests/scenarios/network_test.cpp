@@ -490,8 +490,8 @@ TEST_CASE("network: lbsim trace reports each request when it reaches its server"
   char buffer[512];
   while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
   REQUIRE(pclose(pipe) == 0);
-  // Both are sent at 0; Frankfurt's (30 ms away) reaches the balancer first and gets api-1.
-  CHECK(output == "time_s,client,method,path,server,status\n"
-                  "0,198.51.100.9,GET,/api/posts,api-1,dispatched\n"
-                  "0,203.0.113.7,GET,/api/posts,api-2,dispatched\n");
+  // Both are sent at 0; Frankfurt's (request 2, 30 ms away) reaches the balancer first and gets api-1.
+  CHECK(output == "time_s,client,method,path,server,status,service,request,parent\n"
+                  "0,198.51.100.9,GET,/api/posts,api-1,dispatched,lb,2,\n"
+                  "0,203.0.113.7,GET,/api/posts,api-2,dispatched,lb,1,\n");
 }

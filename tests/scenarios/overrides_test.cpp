@@ -52,9 +52,9 @@ TEST_CASE("without overrides the small scenario is as written", "[overrides]")
   const models::SystemConfig c = with({});
   CHECK(c.seed == 1);
   CHECK(c.clients[0].arrivals.rate_per_s == 100.0);
-  CHECK(c.balancer->algorithm == "round_robin");
-  REQUIRE(c.servers.size() == 4);
-  CHECK(c.servers[3].name == "db");
+  CHECK(c.services.front().balancer->algorithm == "round_robin");
+  REQUIRE(c.services.front().servers.size() == 4);
+  CHECK(c.services.front().servers[3].name == "db");
 }
 
 TEST_CASE("override (--set) on top-level and nested scalars", "[overrides]")
@@ -63,7 +63,7 @@ TEST_CASE("override (--set) on top-level and nested scalars", "[overrides]")
       with({"seed=99", "duration=2 min", "balancer.algorithm=least_connections", "name=renamed"});
   CHECK(c.seed == 99);
   CHECK(c.duration == std::optional<engine::SimTime>(engine::minutes(2)));
-  CHECK(c.balancer->algorithm == "least_connections");
+  CHECK(c.services.front().balancer->algorithm == "least_connections");
   CHECK(c.name == "renamed");
 }
 
@@ -71,17 +71,17 @@ TEST_CASE("override (--set) on a list item by index", "[overrides]")
 {
   const models::SystemConfig c = with({"clients[0].arrivals.rate=200/s", "servers[1].cores=8"});
   CHECK(c.clients[0].arrivals.rate_per_s == 200.0);
-  CHECK(c.servers[3].name == "db");
-  CHECK(c.servers[3].cores == 8);
+  CHECK(c.services.front().servers[3].name == "db");
+  CHECK(c.services.front().servers[3].cores == 8);
 }
 
 TEST_CASE("override (--set) on a list item by name", "[overrides]")
 {
   const models::SystemConfig c =
       with({"servers[web].count=5", "servers[db].speed=2", "clients[users].arrivals.rate=50/s"});
-  REQUIRE(c.servers.size() == 6);
-  CHECK(c.servers[4].name == "web-5");
-  CHECK(c.servers[5].speed == 2.0);
+  REQUIRE(c.services.front().servers.size() == 6);
+  CHECK(c.services.front().servers[4].name == "web-5");
+  CHECK(c.services.front().servers[5].speed == 2.0);
   CHECK(c.clients[0].arrivals.rate_per_s == 50.0);
 }
 
@@ -89,12 +89,12 @@ TEST_CASE("override (--set) adds keys the file does not have, with the mappings 
 {
   const models::SystemConfig c = with({"servers[web].cores=4", "warmup=30 s", "metrics.interval=250 ms",
                                        "metrics.slo.p99=100 ms", "servers[db].queue_limit=10"});
-  CHECK(c.servers[0].cores == 4);
-  CHECK(c.servers[2].cores == 4);
+  CHECK(c.services.front().servers[0].cores == 4);
+  CHECK(c.services.front().servers[2].cores == 4);
   CHECK(c.warmup == engine::seconds(30));
   CHECK(c.metrics.interval == engine::milliseconds(250));
   CHECK(c.metrics.slo_p99 == std::optional<engine::SimTime>(engine::milliseconds(100)));
-  CHECK(c.servers[3].queue_limit == std::optional<uint64_t>(10));
+  CHECK(c.services.front().servers[3].queue_limit == std::optional<uint64_t>(10));
 }
 
 TEST_CASE("override (--set) with YAML values: lists, mappings, a whole list item", "[overrides]")
@@ -103,17 +103,17 @@ TEST_CASE("override (--set) with YAML values: lists, mappings, a whole list item
       with({"metrics.percentiles=[50, 99]", "balancer={algorithm: least_connections, name: front}",
             "servers[db]={name: cache, cores: 3}"});
   CHECK(c.metrics.percentiles == std::vector<double>{50, 99});
-  CHECK(c.balancer->algorithm == "least_connections");
-  CHECK(c.balancer->name == "front");
-  CHECK(c.servers[3].name == "cache");
-  CHECK(c.servers[3].cores == 3);
+  CHECK(c.services.front().balancer->algorithm == "least_connections");
+  CHECK(c.services.front().balancer->name == "front");
+  CHECK(c.services.front().servers[3].name == "cache");
+  CHECK(c.services.front().servers[3].cores == 3);
 }
 
 TEST_CASE("overrides apply in order: a later one sees an earlier one", "[overrides]")
 {
   const models::SystemConfig c = with({"servers[db].name=cache", "servers[cache].cores=6", "seed=5", "seed=6"});
-  CHECK(c.servers[3].name == "cache");
-  CHECK(c.servers[3].cores == 6);
+  CHECK(c.services.front().servers[3].name == "cache");
+  CHECK(c.services.front().servers[3].cores == 6);
   CHECK(c.seed == 6);
 }
 
@@ -161,7 +161,7 @@ TEST_CASE("override (--set) through the text loader labels messages with the giv
 {
   const std::string text = "name: t\nduration: 1 s\nclients:\n  - arrivals: { process: poisson, rate: 1/s }\n"
                            "    mix: [{ work: 1 ms }]\nservers: [{ name: s }]\n";
-  CHECK(load_scenario_text(text, "inline.yaml", ".", {"servers[s].cores=3"}).servers[0].cores == 3);
+  CHECK(load_scenario_text(text, "inline.yaml", ".", {"servers[s].cores=3"}).services.front().servers[0].cores == 3);
   try {
     load_scenario_text(text, "inline.yaml", ".", {"servers[s].cores=-3"});
     FAIL("accepted a negative core count");

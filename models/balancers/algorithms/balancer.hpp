@@ -4,7 +4,7 @@
 // server or none. It owns whatever state the real algorithm keeps (a cursor, current weights,
 // a hash ring, a response-time estimate...).
 //
-// The owner of the pool (models/balancers/load_balancer.*) tells the algorithm what changed through the
+// The owner of the pool (models/balancers/balancer_pool.*) tells the algorithm what changed through the
 // hooks below. Every hook has a no-op default, so an algorithm overrides only those it needs.
 // The contract, in the order a run produces the calls:
 //
@@ -18,8 +18,8 @@
 //   5. on_server_names(names)           when servers are added and their identities must follow
 //                                       (the initial names come from BalancerOptions::server_names).
 //
-// Calls 3 and 4 come with every request, so the LoadBalancer makes them only for an algorithm
-// that declares them in per_request_hooks() (tests/models/load_balancer_test.cpp checks that no
+// Calls 3 and 4 come with every request, so the BalancerPool makes them only for an algorithm
+// that declares them in per_request_hooks() (tests/models/balancer_pool_test.cpp checks that no
 // algorithm's choices depend on an undeclared one).
 //
 // Until the first on_pool_changed() call an algorithm must still be correct when the owner

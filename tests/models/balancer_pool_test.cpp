@@ -1,8 +1,8 @@
-// LoadBalancer calls only the per-request hooks an algorithm declares (Balancer::per_request_hooks).
-// For every algorithm, its choices through the LoadBalancer equal those of a twin that is told of
+// BalancerPool calls only the per-request hooks an algorithm declares (Balancer::per_request_hooks).
+// For every algorithm, its choices through the BalancerPool equal those of a twin that is told of
 // every change, so a hook an algorithm needs but does not declare shows up here.
 #include "models/balancers/algorithms/registry.hpp"
-#include "models/balancers/load_balancer.hpp"
+#include "models/balancers/balancer_pool.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -30,7 +30,7 @@ TEST_CASE("skipping undeclared per-request hooks never changes a choice", "[bala
     config.algorithm = name;
     std::vector<PoolMember> pool(n);
     for (uint32_t i = 0; i < n; ++i) pool[i].weight = static_cast<int>(1 + i % 3);
-    LoadBalancer balancer(config, registry.create(name, options), pool, seed);
+    BalancerPool balancer(config, registry.create(name, options), pool, seed);
 
     // The twin: the same algorithm, told of every active change and every response.
     const auto twin = registry.create(name, options);

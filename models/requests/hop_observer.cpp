@@ -1,0 +1,17 @@
+#include "models/requests/hop_observer.hpp"
+
+namespace lbsim::models {
+
+const char* to_string(HopOutcome outcome)
+{
+  switch (outcome) {
+    case HopOutcome::dispatched: return "dispatched";
+    case HopOutcome::rejected: return "rejected";
+    case HopOutcome::unavailable: return "unavailable";
+    case HopOutcome::no_server: return "no_server";
+    case HopOutcome::balancer_full: return "balancer_full";
+  }
+  return "?";
+}
+
+}  // namespace lbsim::models

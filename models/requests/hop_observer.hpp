@@ -1,0 +1,34 @@
+// Told where each request went, hop by hop: the teaching trace (`lbsim trace`) and the GUI's step
+// view. A hop is a request reaching a server (or being refused on its way there) at one service;
+// a call to another service is a request of its own, with its own hops.
+#pragma once
+
+#include "models/requests/request.hpp"
+
+namespace lbsim::models {
+
+enum class HopOutcome {
+  dispatched,     // the server took it (started, or queued)
+  rejected,       // the server's queue was full: 503
+  unavailable,    // the server was not running: the request failed there
+  no_server,      // the balancer had no eligible server: 503
+  balancer_full,  // the balancer's max_connections and backlog were full: 503
+};
+const char* to_string(HopOutcome outcome);
+
+struct Hop {
+  const Request& request;
+  uint32_t service = 0;
+  uint32_t server = kNoServer;  // kNoServer for no_server and balancer_full
+  HopOutcome outcome = HopOutcome::dispatched;
+};
+
+class HopObserver {
+public:
+  virtual ~HopObserver() = default;
+  // Without a network this is when the request is sent; with one, when it reaches its server (or
+  // the balancer finds none), so requests of different regions may come in another order.
+  virtual void on_hop(const Hop& hop) = 0;
+};
+
+}  // namespace lbsim::models

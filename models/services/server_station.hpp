@@ -1,0 +1,60 @@
+// ServerStation: what the servers of one service do with a request (docs/services.md). A request
+// that reaches a server is served its endpoint's `work`; then the endpoint's `calls` go out, in
+// groups (consecutive parallel calls together, each sequential call alone), each call a request of
+// its own to another service; when every call of the last group is back, `work_after` is served
+// and the reply goes back. Without endpoints the request's own work (from the client's mix) is
+// all there is. A call that fails makes the request fail with 500 once its group is back.
+//
+// While the calls are out the request keeps its core only with `hold_core` (a thread-per-request
+// server); otherwise the core serves others, and the work after the calls waits its turn behind
+// them (an event loop).
+#pragma once
+
+#include "engine/rng.hpp"
+#include "models/requests/run_context.hpp"
+#include "models/requests/station.hpp"
+#include "models/services/server.hpp"
+
+namespace lbsim::models {
+
+class Service;
+
+// Told when a draining server has emptied (the lifecycle stops or restarts it).
+class DrainListener {
+public:
+  virtual ~DrainListener() = default;
+  virtual void on_drained(uint32_t server) = 0;
+};
+
+class ServerStation final : public Station, public ServerListener {
+public:
+  ServerStation(Service& service, RunContext& run, DrainListener& drains);
+  ServerStation(const ServerStation&) = delete;
+  ServerStation& operator=(const ServerStation&) = delete;
+
+  // True when the service has no balancer: the server is its front door and keeps its statistics.
+  void set_front_door(bool front_door) { front_door_ = front_door; }
+
+  void on_request(RequestId id, Request& r) override;  // arrived at the server in its top frame's slot
+  void on_reply(RequestId id, Request& r) override;    // one of this service's calls is back (`id` is the call)
+  void on_work_done(uint32_t server, RequestId id) override;
+  void on_drained(uint32_t server) override { drains_.on_drained(server); }
+  // Its server failed: the request (resident there) fails, and the failure goes back as a reply.
+  void drop(RequestId id);
+
+private:
+  enum Phase : uint8_t { kWork = 0, kCalls = 1, kWorkAfter = 2 };
+  void start_calls(RequestId id);
+  void call_group_done(RequestId id);
+  void finish(RequestId id);
+  SimTime draw(const engine::Distribution* d);
+
+  Service& service_;
+  RunContext& run_;
+  DrainListener& drains_;
+  bool front_door_ = false;
+  engine::RngStream work_rng_;  // endpoints' work, drawn where it is served
+  engine::RngStream call_rng_;  // calls' probabilities
+};
+
+}  // namespace lbsim::models

@@ -1,0 +1,69 @@
+// Service: the unit requests are sent to, as Envoy's cluster is: a pool of servers behind the
+// service's own balancer, and the endpoints it answers (docs/services.md). Its front door is the
+// balancer, or, for a lone server written without one, the server itself.
+#pragma once
+
+#include "models/balancers/algorithms/registry.hpp"
+#include "models/balancers/load_balancer.hpp"
+#include "models/metrics/service_stats.hpp"
+#include "models/requests/run_context.hpp"
+#include "models/services/server.hpp"
+#include "models/services/server_station.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lbsim::models {
+
+class Service {
+public:
+  // The servers must already be in run.servers (a server's service and member say where it is).
+  Service(uint32_t index, const ServiceConfig& config, RunContext& run, const BalancerRegistry& balancers,
+          HealthListener& health, DrainListener& drains);
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+
+  // Sends request `id` (its sender's frame on top) to the front door, carrying `bytes`.
+  void send(RequestId id, Request& r, double bytes)
+  {
+    if (balancer_) run_.router.forward(id, r, *balancer_, 0, entry_node_, run_.sim.now(), bytes);
+    else run_.router.forward(id, r, station_, members_.front(), entry_node_, run_.sim.now(), bytes);
+  }
+
+  uint32_t index() const { return index_; }
+  const ServiceConfig& config() const { return config_; }
+  const std::string& name() const { return config_.name; }
+  LoadBalancer* balancer() { return balancer_.get(); }
+  const LoadBalancer* balancer() const { return balancer_.get(); }
+  ServerStation& station() { return station_; }
+  // Pool member -> server (an index into run.servers); members are never removed.
+  const std::vector<uint32_t>& members() const { return members_; }
+  void add_member(uint32_t server) { members_.push_back(server); }
+  // False when the service's figures would repeat the run's own: its only service, without
+  // endpoints or a network, sees every client request at the instant the client sends it and
+  // answers at the instant the client gets the answer. The summary reads the run's figures then.
+  bool keeps_stats() const { return keeps_stats_; }
+  void set_keeps_stats(bool keeps) { keeps_stats_ = keeps; }
+  ServiceStats& stats() { return stats_; }
+  const ServiceStats& stats() const { return stats_; }
+  NodeId node() const { return entry_node_; }
+  void set_node(NodeId node) { entry_node_ = node; }
+  // Time with no server of the service up, since the end of warm-up.
+  engine::TimeWeightedCount& no_capacity() { return no_capacity_; }
+  const engine::TimeWeightedCount& no_capacity() const { return no_capacity_; }
+
+private:
+  uint32_t index_;
+  const ServiceConfig& config_;
+  RunContext& run_;
+  std::vector<uint32_t> members_;
+  ServiceStats stats_;
+  ServerStation station_;
+  std::unique_ptr<LoadBalancer> balancer_;
+  NodeId entry_node_ = 0;
+  bool keeps_stats_ = true;
+  engine::TimeWeightedCount no_capacity_;
+};
+
+}  // namespace lbsim::models
