@@ -1,0 +1,112 @@
+// ScenarioLoader: reads a scenario's YAML tree into a models::SystemConfig, one section per file
+// (clients_reader.cpp, servers_reader.cpp, balancer_reader.cpp, services_reader.cpp,
+// network_reader.cpp, timeline_reader.cpp, metrics_reader.cpp; loader.cpp puts them together).
+// Internal to scenarios/format: yaml-cpp stays in this folder.
+#pragma once
+
+#include "models/system_config.hpp"
+#include "scenarios/format/trace_reader.hpp"
+#include "scenarios/format/yaml_reader.hpp"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace lbsim::scenarios {
+
+using models::SimTime;
+
+inline constexpr const char* kSpeedHint = "speed is work per second relative to 1.0 (e.g. 2 for a server twice as fast)";
+
+struct SizeEntry {
+  int cores = 1;
+  double speed = 1.0;
+  double price = 0;
+};
+
+class ScenarioLoader {
+public:
+  ScenarioLoader(YamlReader& reader, std::string base_dir) : r_(reader), base_dir_(std::move(base_dir)) {}
+
+  models::SystemConfig load(const YAML::Node& root);
+
+private:
+  struct NodeName {  // what a name in network.links stands for
+    std::string kind;                  // "a client region", "the balancer", ... (for messages)
+    std::vector<std::string> members;  // the nodes a link to this name joins
+    bool many = false;                 // a group or `servers`
+  };
+
+  void read_sizes(const YAML::Node& node);
+
+  void read_clients(const YAML::Node& node, models::SystemConfig& c);
+
+  void read_addresses(const YAML::Node& g, const std::string& ctx, uint64_t seed, models::ClientGroupConfig& group);
+
+  void read_arrivals(const YAML::Node& a, const std::string& ctx, models::ClientGroupConfig& group);
+
+  // The trace's rows become scripted arrivals once the mix is known: each row's method and path
+  // name a request type; its client joins the group's addresses (or must be among listed ones).
+  void resolve_trace(models::ClientGroupConfig& group);
+
+  void read_script(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
+
+  void read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
+
+  void read_servers(const YAML::Node& node, models::SystemConfig& c);
+
+  // A balancer key that only some algorithms read: an error for the others, never silently ignored.
+  void require_algorithm(const YAML::Node& node, const char* key, const std::string& algorithm,
+                         std::initializer_list<const char*> users) const;
+
+  models::BalancerConfig read_balancer(const YAML::Node& b);
+
+  // The balancer as a station (models/balancers/balancer_frontend.hpp) and its layer-4 connections.
+  void read_balancer_station(const YAML::Node& b, models::BalancerConfig& config);
+
+  // The network section (docs/network.md). Node names: the client regions, `nodes` (transit
+  // nodes), the balancer, each server, each group (standing for every server of the group) and
+  // `servers` (every server). A link to a group or to `servers` becomes one link per server, each
+  // with the link's values: every server has its own access link.
+  void read_network(const YAML::Node& n, models::SystemConfig& c);
+
+  // "unknown network node "tokio" in network.links[0].between; did you mean "tokyo"?", or the
+  // names it could be.
+  static std::string unknown_node_message(const std::string& name, const std::string& ctx,
+                                          const std::map<std::string, NodeName>& names,
+                                          const std::vector<std::string>& candidates);
+
+  // Every client region must reach the balancer (or the only server), and the balancer every
+  // server; the error points at the region or the server that cannot be reached.
+  void check_reachable(const models::NetworkConfig& net, const models::SystemConfig& c) const;
+
+  // A name from `names` (with a did-you-mean), for timeline and autoscaling targets.
+  std::string name_among(const YAML::Node& node, const std::string& what, const std::set<std::string>& names,
+                         const std::string& kind) const;
+
+  // Adding and removing servers changes the pool; with a network, an added server gets the links
+  // of its group's first server.
+  void require_dynamic_fleet(const YAML::Node& node, const std::string& what, const models::SystemConfig& c) const;
+
+  void read_timeline(const YAML::Node& list, models::SystemConfig& c);
+
+  void read_autoscaling(const YAML::Node& n, models::SystemConfig& c);
+
+  void read_metrics(const YAML::Node& m, models::MetricsConfig& out);
+
+  YamlReader& r_;
+  std::string base_dir_;
+  std::vector<TraceRow> trace_rows_;  // of the client group being read, until its mix is known
+  std::string trace_ctx_, trace_referrer_;
+  std::map<std::string, SizeEntry> sizes_;
+  std::vector<std::string> size_names_;
+  bool group_has_explicit_addresses_ = false;
+  std::optional<YAML::Node> group_population_;  // the group's `population` node, if any
+  std::vector<YAML::Node> region_nodes_;  // per client group: its `region` (or the group, without one)
+  std::vector<YAML::Node> server_nodes_;  // per server: the `name` of its entry
+  std::optional<YAML::Node> net_node_;    // the network section
+};
+
+}  // namespace lbsim::scenarios

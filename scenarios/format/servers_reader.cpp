@@ -1,0 +1,94 @@
+// The sizes catalog and a list of servers (a service's, or the top-level one).
+#include "scenarios/format/scenario_loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace lbsim::scenarios {
+
+void ScenarioLoader::read_sizes(const YAML::Node& node)
+
+{
+  r_.require_map(node, "sizes");
+  for (const auto& entry : node) {
+    const std::string name = r_.string(entry.first, "a size name");
+    const YAML::Node& s = entry.second;
+    const std::string ctx = "sizes." + name;
+    r_.require_map(s, ctx);
+    r_.check_keys(s, ctx, {"cores", "speed", "price"});
+    SizeEntry size;
+    if (s["cores"]) size.cores = static_cast<int>(r_.integer(s["cores"], ctx + ".cores", 1, 1 << 20));
+    if (s["speed"]) size.speed = r_.positive_number(s["speed"], ctx + ".speed", 1e9, kSpeedHint);
+    if (s["price"]) size.price = r_.price_per_hour(s["price"], ctx + ".price");
+    sizes_[name] = size;
+    size_names_.push_back(name);
+  }
+}
+
+void ScenarioLoader::read_servers(const YAML::Node& node, models::SystemConfig& c)
+
+{
+  r_.require_sequence(node, "servers");
+  if (node.size() == 0) r_.fail(node, "servers is empty; expected at least one server, e.g. - {name: web}");
+  std::map<std::string, std::string> made_by;  // server name -> the group whose count made it ("" if none)
+  for (size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node s = node[i];
+    const std::string ctx = "servers[" + std::to_string(i) + "]";
+    r_.require_map(s, ctx);
+    r_.check_keys(s, ctx,
+                  {"name", "count", "cores", "speed", "weight", "queue_limit", "discipline", "size", "price", "failures"});
+    r_.require_key(s, "name", ctx, "name: web");
+    models::ServerConfig base;
+    base.name = r_.string(s["name"], ctx + ".name");
+    if (s["size"]) {
+      if (sizes_.empty()) r_.fail(s["size"], ctx + ".size needs a \"sizes\" catalog at the top of the scenario");
+      const std::string size = r_.one_of(s["size"], ctx + ".size", size_names_);
+      base.size = size;
+      base.cores = sizes_[size].cores;
+      base.speed = sizes_[size].speed;
+      base.price_per_hour = sizes_[size].price;
+    }
+    if (s["cores"]) base.cores = static_cast<int>(r_.integer(s["cores"], ctx + ".cores", 1, 1 << 20));
+    if (s["speed"]) base.speed = r_.positive_number(s["speed"], ctx + ".speed", 1e9, kSpeedHint);
+    if (s["weight"]) base.weight = static_cast<int>(r_.integer(s["weight"], ctx + ".weight", 1, 1000000));
+    if (s["queue_limit"])
+      base.queue_limit = static_cast<uint64_t>(r_.integer(s["queue_limit"], ctx + ".queue_limit", 0, INT64_MAX));
+    if (s["discipline"]) {
+      const std::string d = r_.one_of(s["discipline"], ctx + ".discipline", {"fifo", "processor_sharing"});
+      if (d != "fifo")
+        r_.fail(s["discipline"],
+                "discipline \"processor_sharing\" is part of the scenario format but not implemented "
+                "in this version of lbsim yet (available: fifo)");
+    }
+    if (s["price"]) base.price_per_hour = r_.price_per_hour(s["price"], ctx + ".price");
+    if (const YAML::Node f = s["failures"]) {
+      const std::string fctx = ctx + ".failures";
+      r_.require_map(f, fctx);
+      r_.check_keys(f, fctx, {"mtbf", "mttr"});
+      r_.require_key(f, "mtbf", fctx, "mtbf: 2 h (mean time between failures)");
+      r_.require_key(f, "mttr", fctx, "mttr: 10 min (mean time to repair)");
+      base.mtbf = SimTime::from_ns(r_.time_ns(f["mtbf"], fctx + ".mtbf", false));
+      base.mttr = SimTime::from_ns(r_.time_ns(f["mttr"], fctx + ".mttr", false));
+    }
+    const int64_t count = s["count"] ? r_.integer(s["count"], ctx + ".count", 1, 100000) : 1;
+    base.group = base.name;
+    for (int64_t k = 1; k <= count; ++k) {
+      models::ServerConfig server = base;
+      if (s["count"]) server.name = base.name + "-" + std::to_string(k);
+      const auto [earlier, fresh] = made_by.emplace(server.name, s["count"] ? base.name : std::string{});
+      if (!fresh) {
+        std::string message = "two servers are named \"" + server.name + "\"";
+        const std::string& group = s["count"] ? base.name : earlier->second;
+        if (!group.empty())
+          message += " (a group \"" + group + "\" with a count makes " + group + "-1, " + group + "-2, ...)";
+        r_.fail(s["name"], message + "; give each server or group its own name");
+      }
+      c.services.front().servers.push_back(server);
+      server_nodes_.push_back(s["name"]);
+    }
+  }
+}
+
+}  // namespace lbsim::scenarios
