@@ -1,11 +1,11 @@
 #include "gui/step_worker.hpp"
 
+#include "models/balancers/algorithms/registry.hpp"
 #include "models/system.hpp"
 #include "scenarios/results/results_writer.hpp"
 #include "scenarios/format/client_addresses.hpp"
 #include "scenarios/runner.hpp"
 
-#include <QMap>
 
 #include <exception>
 
@@ -139,20 +139,11 @@ PoolSnapshot StepWorker::snapshot() const
 
 QString algorithm_rule(const QString& algorithm)
 {
-  static const QMap<QString, QString> rules = {
-      {"round_robin", "takes the servers in turn, skipping any that is not eligible."},
-      {"weighted_round_robin", "takes the servers in turn, each as often as its weight (smooth: interleaved, as nginx does)."},
-      {"least_connections", "sends to the server with the fewest active requests; ties go round robin among the tied."},
-      {"weighted_least_connections", "sends to the server with the fewest active requests per unit of weight."},
-      {"ip_hash", "hashes the client's address: one client always lands on the same server while the pool is unchanged."},
-      {"least_response_time", "sends to the server with the lowest decayed average response time (and fewest active)."},
-      {"sticky_round_robin", "a returning client keeps its server (until the idle timeout); new clients go round robin."},
-      {"random", "picks an eligible server uniformly at random (from the balancer's own RNG stream)."},
-      {"power_of_two_choices", "samples two servers at random and sends to the one with fewer active requests."},
-      {"consistent_hash", "hashes the request key onto a ring of servers: few keys move when the pool changes."},
-      {"maglev", "looks the request key's hash up in Maglev's permutation table: even spread, little movement."},
-  };
-  return rules.value(algorithm, algorithm.isEmpty() ? "No balancer: every request goes to the only server." : QString());
+  if (algorithm.isEmpty()) return "No balancer: every request goes to the only server.";
+  models::BalancerRegistry registry;
+  models::register_builtin_balancers(registry);
+  const models::AlgorithmDeclaration* declared = registry.find(algorithm.toStdString());
+  return declared ? QString::fromStdString(declared->rule) : QString();
 }
 
 }  // namespace lbsim::gui

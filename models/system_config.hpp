@@ -4,6 +4,7 @@
 
 #include "engine/distributions.hpp"
 #include "engine/sim_time.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -97,12 +98,7 @@ struct PassiveConfig {
 struct BalancerConfig {
   std::string name = "lb";
   std::string algorithm = "round_robin";
-  std::string variant;                            // weighted_round_robin: smooth | classic
-  int choices = 2;                                // power_of_two_choices
-  std::string hash_key = "client";                // consistent_hash, maglev: client | path
-  uint64_t table_size = 65537;                    // maglev
-  SimTime decay = engine::seconds(10);            // least_response_time
-  SimTime sticky_timeout = engine::minutes(10);   // sticky_round_robin
+  BalancerOptions options;  // the algorithm's declared options (models/balancers/algorithms/declaration.hpp)
   // The balancer as a station of its own (models/balancers/balancer_frontend.hpp, docs/model.md).
   int layer = 7;                                  // 7: a pick per request; 4: a pick per connection
   DistributionPtr processing;                     // time per request (L7) or per new connection (L4); null = none

@@ -4,6 +4,7 @@
 #include "models/analytic/gim1.hpp"
 #include "models/analytic/jsq_ctmc.hpp"
 #include "models/analytic/mg1.hpp"
+#include "models/balancers/algorithms/registry.hpp"
 #include "models/analytic/supermarket.hpp"
 
 #include <cmath>
@@ -233,14 +234,24 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
                 " >= 1): the queues grow without bound and there is no steady state");
   };
 
-  if (algorithm == "random" || (algorithm == "power_of_two_choices" && b.choices == 1)) {
+  // How the algorithm routes, as its declaration says (models/balancers/algorithms/declaration.hpp).
+  BalancerRegistry registry;
+  register_builtin_balancers(registry);
+  const AlgorithmDeclaration* declared = registry.find(algorithm);
+  if (!declared) return none("unknown balancer algorithm \"" + algorithm + "\"");
+  AnalyticRouting routing = declared->routing;
+  if (routing == AnalyticRouting::power_of_d && b.options.choices == 1) routing = AnalyticRouting::random_split;
+  if (routing == AnalyticRouting::power_of_d && static_cast<std::size_t>(b.options.choices) >= n)
+    routing = AnalyticRouting::shortest_queue;
+
+  if (routing == AnalyticRouting::random_split) {
     AnalyticPrediction p = one_server(s, load.lambda / static_cast<double>(n), load, " per server (random routing over " + ns + ")");
     if (p.applies()) p.note = (p.note.empty() ? "" : p.note + "; ") + "random routing splits the Poisson stream into " + ns +
                               " independent Poisson streams";
     return p;
   }
 
-  if (algorithm == "round_robin" || algorithm == "weighted_round_robin") {
+  if (routing == AnalyticRouting::cyclic) {
     if (std::string why = needs_exponential_single_core(s, load, "round robin"); !why.empty()) return none(why);
     if (!(rho < 1)) return overloaded();
     const double lambda_s = load.lambda / static_cast<double>(n);
@@ -254,8 +265,8 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
     return p;
   }
 
-  const bool samples_all = algorithm == "power_of_two_choices" && static_cast<std::size_t>(b.choices) >= n;
-  if (algorithm == "least_connections" || algorithm == "weighted_least_connections" || samples_all) {
+  const bool samples_all = declared->routing == AnalyticRouting::power_of_d;
+  if (routing == AnalyticRouting::shortest_queue) {
     if (std::string why = needs_exponential_single_core(s, load, algorithm); !why.empty()) return none(why);
     if (n > kJsqMaxServers)
       return none(algorithm + " over " + ns + " servers: the join-the-shortest-queue chain is solved for at most " +
@@ -276,16 +287,16 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
     return p;
   }
 
-  if (algorithm == "power_of_two_choices") {
+  if (routing == AnalyticRouting::power_of_d) {
     if (std::string why = needs_exponential_single_core(s, load, "power of d choices"); !why.empty()) return none(why);
     if (n < kSupermarketMinServers)
       return none("power of d choices over " + ns + " servers: only the supermarket model (the N -> infinity limit) "
                   "is implemented, and below " + std::to_string(kSupermarketMinServers) +
                   " servers it is more than a few percent off");
     if (!(rho < 1)) return overloaded();
-    const SupermarketResult q = supermarket(rho, b.choices, mu);
+    const SupermarketResult q = supermarket(rho, b.options.choices, mu);
     AnalyticPrediction p;
-    p.model = "supermarket model, d = " + std::to_string(b.choices) + " (N -> infinity limit)";
+    p.model = "supermarket model, d = " + std::to_string(b.options.choices) + " (N -> infinity limit)";
     p.parameters = params;
     p.mean_s = q.w;
     p.p99_s = supermarket_response_percentile(q, 0.99);
@@ -295,10 +306,10 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
     return p;
   }
 
-  if (algorithm == "ip_hash" || algorithm == "consistent_hash" || algorithm == "maglev")
+  if (routing == AnalyticRouting::by_hash)
     return none(algorithm + " routes by a hash of the client or the path: how the load splits depends on the "
                             "addresses, not on a queueing model");
-  if (algorithm == "sticky_round_robin") return none("sticky_round_robin pins clients to servers: no queueing model");
+  if (routing == AnalyticRouting::sticky) return none(algorithm + " pins clients to servers: no queueing model");
   return none("no queueing model for the " + algorithm + " balancer (it routes on measured response times)");
 }
 

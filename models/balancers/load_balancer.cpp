@@ -7,13 +7,7 @@ namespace lbsim::models {
 namespace {
 BalancerOptions options_of(const BalancerConfig& b, const ServiceConfig& service)
 {
-  BalancerOptions options;
-  options.variant = b.variant;
-  options.choices = b.choices;
-  options.hash_key = b.hash_key;
-  options.table_size = b.table_size;
-  options.decay = b.decay;
-  options.sticky_timeout = b.sticky_timeout;
+  BalancerOptions options = b.options;
   for (const ServerConfig& s : service.servers) options.server_names.push_back(s.name);
   return options;
 }

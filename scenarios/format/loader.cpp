@@ -68,7 +68,7 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
                   "script or a trace may leave both out");
   c.services.emplace_back();
   read_servers(root["servers"], c);
-  if (root["balancer"]) c.services.front().balancer = read_balancer(root["balancer"]);
+  if (root["balancer"]) c.services.front().balancer = read_balancer(root["balancer"], "balancer", false);
   // The top-level form is one service, named after its balancer (or its only server).
   models::ServiceConfig& implicit = c.services.front();
   implicit.name = implicit.balancer ? implicit.balancer->name : implicit.servers.front().name;

@@ -4,6 +4,7 @@
 // Internal to scenarios/format: yaml-cpp stays in this folder.
 #pragma once
 
+#include "models/balancers/algorithms/registry.hpp"
 #include "models/system_config.hpp"
 #include "scenarios/format/trace_reader.hpp"
 #include "scenarios/format/yaml_reader.hpp"
@@ -57,14 +58,13 @@ private:
 
   void read_servers(const YAML::Node& node, models::SystemConfig& c);
 
-  // A balancer key that only some algorithms read: an error for the others, never silently ignored.
-  void require_algorithm(const YAML::Node& node, const char* key, const std::string& algorithm,
-                         std::initializer_list<const char*> users) const;
-
-  models::BalancerConfig read_balancer(const YAML::Node& b);
-
-  // The balancer as a station (models/balancers/balancer_frontend.hpp) and its layer-4 connections.
-  void read_balancer_station(const YAML::Node& b, models::BalancerConfig& config);
+  // `ctx` names the balancer in messages ("balancer", "services[1].balancer").
+  models::BalancerConfig read_balancer(const YAML::Node& b, const std::string& ctx, bool of_service);
+  void read_algorithm_options(const YAML::Node& b, const std::string& ctx, const models::AlgorithmDeclaration& algorithm,
+                              const models::BalancerRegistry& registry, models::BalancerConfig& config);
+  void read_algorithm_option(const YAML::Node& value, const std::string& what, const models::AlgorithmOption& option,
+                             models::BalancerOptions& out);
+  void read_balancer_station(const YAML::Node& b, const std::string& ctx, models::BalancerConfig& config);
 
   // The network section (docs/network.md). Node names: the client regions, `nodes` (transit
   // nodes), the balancer, each server, each group (standing for every server of the group) and

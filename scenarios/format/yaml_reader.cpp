@@ -128,6 +128,13 @@ void YamlReader::require_sequence(const YAML::Node& node, const std::string& con
 void YamlReader::check_keys(const YAML::Node& map, const std::string& context, std::initializer_list<const char*> known,
                             std::initializer_list<const char*> not_implemented) const
 {
+  check_keys(map, context, std::vector<std::string>(known.begin(), known.end()),
+             std::vector<std::string>(not_implemented.begin(), not_implemented.end()));
+}
+
+void YamlReader::check_keys(const YAML::Node& map, const std::string& context, const std::vector<std::string>& known,
+                            const std::vector<std::string>& not_implemented) const
+{
   // Suggestions come from every key of the format, implemented or not: "helth_check" should lead
   // to "health_check" (which then says that it is not implemented yet).
   std::vector<std::string> names(known.begin(), known.end());
@@ -136,9 +143,9 @@ void YamlReader::check_keys(const YAML::Node& map, const std::string& context, s
     const YAML::Node& key_node = entry.first;
     const std::string key = key_node.IsScalar() ? key_node.Scalar() : std::string{};
     bool ok = false;
-    for (const char* k : known) ok = ok || key == k;
+    for (const std::string& k : known) ok = ok || key == k;
     if (ok) continue;
-    for (const char* k : not_implemented)
+    for (const std::string& k : not_implemented)
       if (key == k)
         fail(key_node, quoted(key) + " in " + context + " is part of the scenario format but not implemented in this "
                        "version of lbsim yet; remove it to run this scenario");
@@ -149,7 +156,7 @@ void YamlReader::check_keys(const YAML::Node& map, const std::string& context, s
     else {
       message += "; expected one of:";
       const char* separator = " ";
-      for (const char* k : known) {
+      for (const std::string& k : known) {
         message += separator;
         message += k;
         separator = ", ";

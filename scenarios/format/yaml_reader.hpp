@@ -40,6 +40,8 @@ public:
   // does not implement yet are errors that say so.
   void check_keys(const YAML::Node& map, const std::string& context, std::initializer_list<const char*> known,
                   std::initializer_list<const char*> not_implemented = {}) const;
+  void check_keys(const YAML::Node& map, const std::string& context, const std::vector<std::string>& known,
+                  const std::vector<std::string>& not_implemented = {}) const;
   // `example` (may be empty) shows what the key looks like: "work: 5 ms".
   void require_key(const YAML::Node& map, const char* key, const std::string& context,
                    const std::string& example = {}) const;

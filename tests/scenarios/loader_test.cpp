@@ -106,7 +106,7 @@ TEST_CASE("the shared sticky and weighted round robin examples load with their v
   CHECK(sticky.duration == std::optional<engine::SimTime>(engine::seconds(10)));
   REQUIRE(sticky.services.front().balancer.has_value());
   CHECK(sticky.services.front().balancer->algorithm == "sticky_round_robin");
-  CHECK(sticky.services.front().balancer->sticky_timeout == engine::minutes(30));
+  CHECK(sticky.services.front().balancer->options.sticky_timeout == engine::minutes(30));
   REQUIRE(sticky.clients.size() == 1);
   CHECK(formatted(sticky.clients[0].addresses) ==
         std::vector<std::string>{"192.168.1.2", "192.168.1.3", "192.168.1.4"});
@@ -121,7 +121,7 @@ TEST_CASE("the shared sticky and weighted round robin examples load with their v
 
   const models::SystemConfig weighted = load_scenario_file(kExamplesDir + "/weighted-round-robin.yaml");
   CHECK(weighted.services.front().balancer->algorithm == "weighted_round_robin");
-  CHECK(weighted.services.front().balancer->variant == "classic");
+  CHECK(weighted.services.front().balancer->options.variant == "classic");
   CHECK(weighted.clients[0].arrivals.process == models::ArrivalConfig::Process::constant);
   CHECK(weighted.clients[0].arrivals.rate_per_s == 6.0);
   REQUIRE(weighted.services.front().servers.size() == 2);
@@ -196,7 +196,7 @@ TEST_CASE("defaults of the balancer, request types and client names", "[loader][
   REQUIRE(c.services.front().balancer.has_value());
   CHECK(c.services.front().balancer->name == "lb");
   CHECK(c.services.front().balancer->algorithm == "round_robin");
-  CHECK(c.services.front().balancer->variant.empty());
+  CHECK(c.services.front().balancer->options.variant.empty());
   CHECK(c.clients[0].name == "clients-1");
   CHECK(c.clients[0].arrivals.process == models::ArrivalConfig::Process::constant);
   CHECK(c.clients[0].mix[0].method == "GET");
@@ -269,21 +269,21 @@ TEST_CASE("balancer options reach the balancer's configuration", "[loader][balan
     return *c.services.front().balancer;
   };
   const models::BalancerConfig defaults = balancer("{}");
-  CHECK(defaults.choices == 2);
-  CHECK(defaults.hash_key == "client");
-  CHECK(defaults.table_size == 65537);
-  CHECK(defaults.decay == engine::seconds(10));
-  CHECK(defaults.sticky_timeout == engine::minutes(10));
+  CHECK(defaults.options.choices == 2);
+  CHECK(defaults.options.hash_key == "client");
+  CHECK(defaults.options.table_size == 65537);
+  CHECK(defaults.options.decay == engine::seconds(10));
+  CHECK(defaults.options.sticky_timeout == engine::minutes(10));
 
-  CHECK(balancer("{ algorithm: weighted_round_robin }").variant.empty());  // the algorithm's default (smooth)
-  CHECK(balancer("{ algorithm: weighted_round_robin, variant: smooth }").variant == "smooth");
-  CHECK(balancer("{ algorithm: sticky_round_robin, sticky: { timeout: 90 s } }").sticky_timeout == engine::seconds(90));
-  CHECK(balancer("{ algorithm: power_of_two_choices, choices: 3 }").choices == 3);
-  CHECK(balancer("{ algorithm: consistent_hash, hash_key: path }").hash_key == "path");
+  CHECK(balancer("{ algorithm: weighted_round_robin }").options.variant.empty());  // the algorithm's default (smooth)
+  CHECK(balancer("{ algorithm: weighted_round_robin, variant: smooth }").options.variant == "smooth");
+  CHECK(balancer("{ algorithm: sticky_round_robin, sticky: { timeout: 90 s } }").options.sticky_timeout == engine::seconds(90));
+  CHECK(balancer("{ algorithm: power_of_two_choices, choices: 3 }").options.choices == 3);
+  CHECK(balancer("{ algorithm: consistent_hash, hash_key: path }").options.hash_key == "path");
   const models::BalancerConfig maglev = balancer("{ algorithm: maglev, hash_key: path, table_size: 251 }");
-  CHECK(maglev.hash_key == "path");
-  CHECK(maglev.table_size == 251);
-  CHECK(balancer("{ algorithm: least_response_time, decay: 2 s }").decay == engine::seconds(2));
+  CHECK(maglev.options.hash_key == "path");
+  CHECK(maglev.options.table_size == 251);
+  CHECK(balancer("{ algorithm: least_response_time, decay: 2 s }").options.decay == engine::seconds(2));
   CHECK(balancer("{ name: edge, algorithm: ip_hash, layer: 7 }").name == "edge");
 }
 

@@ -108,7 +108,7 @@ const std::vector<Case>& cases()
          {"balancer.choices applies only to algorithm power_of_two_choices, and this balancer's algorithm is "
           "least_connections"}),
       at("maglev-table-not-prime.yaml", 15, 15,
-         {"balancer.table_size must be a prime number (Maglev's table), got 1000; the next prime is 1009"}),
+         {"balancer.table_size must be a prime number, got 1000; the next prime is 1009"}),
       at("not-implemented-key.yaml", 18, 17,
          {"discipline \"processor_sharing\" is part of the scenario format but not implemented in this version of "
           "lbsim yet"}),

@@ -1,5 +1,6 @@
 #include "models/balancers/algorithms/consistent_hash.hpp"
 
+#include "models/balancers/hashing/request_key.hpp"
 #include "models/balancers/hashing/crc32.hpp"
 
 #include <algorithm>
@@ -104,6 +105,16 @@ ServerChoice ConsistentHashBalancer::pick(std::span<const PoolMember> pool, Pick
     if (member < pool.size() && pool[member].eligible) return member;
   }
   return fallback_.pick(pool);
+}
+
+AlgorithmDeclaration consistent_hash_declaration()
+{
+  return {"consistent_hash",
+          "hashes the request key onto a ring of servers: few keys move when the pool changes.",
+          {{"hash_key", AlgorithmOption::Type::choice, &BalancerOptions::hash_key,
+       "what is hashed: client (the address, default) or path", {"client", "path"}}},
+          AnalyticRouting::by_hash,
+          [](const BalancerOptions& o) { return std::make_unique<ConsistentHashBalancer>(parse_request_key_source(o.hash_key), o.server_names); }};
 }
 
 }  // namespace lbsim::models

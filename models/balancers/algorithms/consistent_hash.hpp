@@ -21,6 +21,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 #include "models/balancers/hashing/request_key.hpp"
 #include "models/balancers/algorithms/smooth_weighted_round_robin.hpp"
@@ -63,5 +64,8 @@ private:
   std::vector<Point> ring_;
   SmoothWeightedRoundRobin fallback_;
 };
+
+// consistent_hash: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration consistent_hash_declaration();
 
 }  // namespace lbsim::models

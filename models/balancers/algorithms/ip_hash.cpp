@@ -46,4 +46,13 @@ ServerChoice IpHashBalancer::pick(std::span<const PoolMember> pool, PickContext&
   }
 }
 
+AlgorithmDeclaration ip_hash_declaration()
+{
+  return {"ip_hash",
+          "hashes the client's address: one client always lands on the same server while the pool is unchanged.",
+          {},
+          AnalyticRouting::by_hash,
+          [](const BalancerOptions&) { return std::make_unique<IpHashBalancer>(); }};
+}
+
 }  // namespace lbsim::models

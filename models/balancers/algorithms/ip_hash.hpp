@@ -15,6 +15,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 #include "models/balancers/algorithms/smooth_weighted_round_robin.hpp"
 
@@ -35,5 +36,8 @@ private:
   std::vector<uint64_t> cumulative_;  // cumulative_[i] = total weight of members 0..i
   SmoothWeightedRoundRobin fallback_;
 };
+
+// ip_hash: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration ip_hash_declaration();
 
 }  // namespace lbsim::models

@@ -271,4 +271,13 @@ void LeastConnectionsBalancer::sift_down(std::size_t position)
   place(position, member);
 }
 
+AlgorithmDeclaration least_connections_declaration()
+{
+  return {"least_connections",
+          "sends to the server with the fewest active requests; ties go round robin among the tied.",
+          {},
+          AnalyticRouting::shortest_queue,
+          [](const BalancerOptions&) { return std::make_unique<LeastConnectionsBalancer>(); }};
+}
+
 }  // namespace lbsim::models

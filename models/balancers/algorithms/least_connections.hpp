@@ -20,6 +20,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/load_levels.hpp"
 
 #include <vector>
@@ -69,5 +70,8 @@ private:
   std::vector<uint32_t> tied_;           // scratch: the tie set of a pick
   std::vector<uint32_t> stack_;          // scratch: heap positions still to visit
 };
+
+// least_connections: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration least_connections_declaration();
 
 }  // namespace lbsim::models

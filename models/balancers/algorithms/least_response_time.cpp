@@ -53,4 +53,14 @@ void LeastResponseTimeBalancer::on_response(uint32_t server, engine::SimTime res
   estimators_[server].observe(static_cast<double>(response_time.ns()), now);
 }
 
+AlgorithmDeclaration least_response_time_declaration()
+{
+  return {"least_response_time",
+          "sends to the server with the lowest decayed average response time (and fewest active).",
+          {{"decay", AlgorithmOption::Type::time, &BalancerOptions::decay,
+       "the Peak-EWMA decay time (Finagle's decayTime), default 10 s"}},
+          AnalyticRouting::measured,
+          [](const BalancerOptions& o) { return std::make_unique<LeastResponseTimeBalancer>(o.decay); }};
+}
+
 }  // namespace lbsim::models

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/peak_ewma.hpp"
 
 #include <vector>
@@ -40,5 +41,8 @@ private:
   std::vector<int64_t> current_weight_;
   std::vector<uint32_t> tied_;
 };
+
+// least_response_time: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration least_response_time_declaration();
 
 }  // namespace lbsim::models

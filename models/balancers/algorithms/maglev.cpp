@@ -1,5 +1,6 @@
 #include "models/balancers/algorithms/maglev.hpp"
 
+#include "models/balancers/hashing/request_key.hpp"
 #include "models/balancers/hashing/xxhash64.hpp"
 
 #include <algorithm>
@@ -116,6 +117,18 @@ ServerChoice MaglevBalancer::pick(std::span<const PoolMember> pool, PickContext&
     watch_.invalidate();  // the pool changed without on_pool_changed()
   }
   return std::nullopt;
+}
+
+AlgorithmDeclaration maglev_declaration()
+{
+  return {"maglev",
+          "looks the request key's hash up in Maglev's permutation table: even spread, little movement.",
+          {{"hash_key", AlgorithmOption::Type::choice, &BalancerOptions::hash_key,
+       "what is hashed: client (the address, default) or path", {"client", "path"}},
+      {"table_size", AlgorithmOption::Type::prime, &BalancerOptions::table_size,
+       "the lookup table size M, a prime (Envoy's default 65537)", {}, 2, 5000011}},
+          AnalyticRouting::by_hash,
+          [](const BalancerOptions& o) { return std::make_unique<MaglevBalancer>(parse_request_key_source(o.hash_key), o.server_names, o.table_size); }};
 }
 
 }  // namespace lbsim::models

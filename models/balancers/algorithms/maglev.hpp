@@ -19,6 +19,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 #include "models/balancers/hashing/request_key.hpp"
 
@@ -58,5 +59,8 @@ private:
   PoolWatch watch_;
   std::vector<uint32_t> table_;
 };
+
+// maglev: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration maglev_declaration();
 
 }  // namespace lbsim::models

@@ -45,4 +45,14 @@ ServerChoice PowerOfTwoChoicesBalancer::pick(std::span<const PoolMember> pool, P
   return std::nullopt;
 }
 
+AlgorithmDeclaration power_of_two_choices_declaration()
+{
+  return {"power_of_two_choices",
+          "samples two servers at random (`choices` of them) and sends to the one with fewer active requests.",
+          {{"choices", AlgorithmOption::Type::integer, &BalancerOptions::choices,
+       "distinct servers sampled per pick (d), default 2", {}, 1, 1000}},
+          AnalyticRouting::power_of_d,
+          [](const BalancerOptions& o) { return std::make_unique<PowerOfTwoChoicesBalancer>(o.choices); }};
+}
+
 }  // namespace lbsim::models

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 
 #include <vector>
@@ -34,5 +35,8 @@ private:
   PoolWatch watch_;
   std::vector<uint32_t> eligible_;
 };
+
+// power_of_two_choices: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration power_of_two_choices_declaration();
 
 }  // namespace lbsim::models

@@ -40,4 +40,13 @@ ServerChoice RandomBalancer::pick(std::span<const PoolMember> pool, PickContext&
   return std::nullopt;
 }
 
+AlgorithmDeclaration random_declaration()
+{
+  return {"random",
+          "picks an eligible server uniformly at random (from the balancer's own RNG stream).",
+          {},
+          AnalyticRouting::random_split,
+          [](const BalancerOptions&) { return std::make_unique<RandomBalancer>(); }};
+}
+
 }  // namespace lbsim::models

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 
 #include <vector>
@@ -32,5 +33,8 @@ private:
   std::vector<uint64_t> cumulative_;
   bool uniform_ = true;
 };
+
+// random: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration random_declaration();
 
 }  // namespace lbsim::models

@@ -14,4 +14,13 @@ ServerChoice RoundRobinBalancer::pick(std::span<const PoolMember> pool, PickCont
   return std::nullopt;
 }
 
+AlgorithmDeclaration round_robin_declaration()
+{
+  return {"round_robin",
+          "takes the servers in turn, skipping any that is not eligible.",
+          {},
+          AnalyticRouting::cyclic,
+          [](const BalancerOptions&) { return std::make_unique<RoundRobinBalancer>(); }};
+}
+
 }  // namespace lbsim::models

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 
 namespace lbsim::models {
 
@@ -13,5 +14,8 @@ public:
 private:
   uint32_t next_ = 0;
 };
+
+// round_robin: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration round_robin_declaration();
 
 }  // namespace lbsim::models

@@ -47,4 +47,14 @@ ServerChoice StickyRoundRobinBalancer::pick(std::span<const PoolMember> pool, Pi
   return chosen;
 }
 
+AlgorithmDeclaration sticky_round_robin_declaration()
+{
+  return {"sticky_round_robin",
+          "a returning client keeps its server (until the idle timeout); new clients go round robin.",
+          {{"sticky.timeout", AlgorithmOption::Type::time, &BalancerOptions::sticky_timeout,
+       "a pin unused this long is forgotten (nginx sticky learn's timeout), default 10 min"}},
+          AnalyticRouting::sticky,
+          [](const BalancerOptions& o) { return std::make_unique<StickyRoundRobinBalancer>(o.sticky_timeout); }};
+}
+
 }  // namespace lbsim::models

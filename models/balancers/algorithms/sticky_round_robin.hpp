@@ -18,6 +18,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/round_robin.hpp"
 
 #include <map>
@@ -53,5 +54,8 @@ private:
   std::set<std::pair<engine::SimTime, uint32_t>> by_last_use_;
   RoundRobinBalancer round_robin_;
 };
+
+// sticky_round_robin: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration sticky_round_robin_declaration();
 
 }  // namespace lbsim::models

@@ -82,4 +82,13 @@ void WeightedLeastConnectionsBalancer::reposition(uint32_t member, const PoolMem
   tree_.insert(Node{slot.key, slot.sequence, member});
 }
 
+AlgorithmDeclaration weighted_least_connections_declaration()
+{
+  return {"weighted_least_connections",
+          "sends to the server with the fewest active requests per unit of weight.",
+          {},
+          AnalyticRouting::shortest_queue,
+          [](const BalancerOptions&) { return std::make_unique<WeightedLeastConnectionsBalancer>(); }};
+}
+
 }  // namespace lbsim::models

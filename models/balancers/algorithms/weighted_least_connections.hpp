@@ -22,6 +22,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 
 #include <set>
 #include <tuple>
@@ -56,5 +57,8 @@ private:
   std::set<Node> tree_;
   uint64_t next_sequence_ = 0;
 };
+
+// weighted_least_connections: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration weighted_least_connections_declaration();
 
 }  // namespace lbsim::models

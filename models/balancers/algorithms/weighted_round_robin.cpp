@@ -35,4 +35,14 @@ ServerChoice WeightedRoundRobinBalancer::pick_classic(std::span<const PoolMember
   return std::nullopt;  // unreachable: a fresh map holds eligible members only
 }
 
+AlgorithmDeclaration weighted_round_robin_declaration()
+{
+  return {"weighted_round_robin",
+          "takes the servers in turn, each as often as its weight (smooth: interleaved, as nginx does).",
+          {{"variant", AlgorithmOption::Type::choice, &BalancerOptions::variant,
+       "smooth (nginx, the default) or classic (HAProxy static-rr)", {"smooth", "classic"}}},
+          AnalyticRouting::cyclic,
+          [](const BalancerOptions& o) { return std::make_unique<WeightedRoundRobinBalancer>(WeightedRoundRobinBalancer::parse_variant(o.variant)); }};
+}
+
 }  // namespace lbsim::models

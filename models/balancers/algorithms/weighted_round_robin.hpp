@@ -8,6 +8,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
+#include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 #include "models/balancers/algorithms/smooth_weighted_round_robin.hpp"
 
@@ -40,5 +41,8 @@ private:
   std::vector<uint32_t> map_;
   std::size_t next_ = 0;  // HAProxy's rr_idx
 };
+
+// weighted_round_robin: its name, rule, options and routing (declaration.hpp).
+AlgorithmDeclaration weighted_round_robin_declaration();
 
 }  // namespace lbsim::models

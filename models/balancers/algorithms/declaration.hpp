@@ -1,0 +1,67 @@
+// AlgorithmDeclaration: everything lbsim knows about a balancing algorithm, said once, in the
+// algorithm's own file: its name, a one-sentence rule, its typed options (the YAML keys, their
+// bounds, where each value goes), how the queueing models see its routing, and how to make one.
+// The scenario loader reads options through it, the GUI's step view shows the rule, and the
+// analytic matcher reads the routing; none keeps a list of its own.
+#pragma once
+
+#include "engine/sim_time.hpp"
+#include "models/balancers/algorithms/balancer.hpp"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace lbsim::models {
+
+// Per-algorithm settings, the values of the declared options (AlgorithmOption::target says which
+// option writes which field) and the identities of the pool's members.
+struct BalancerOptions {
+  std::string variant;                                    // weighted_round_robin: smooth ("") or classic
+  int choices = 2;                                        // power_of_two_choices: servers sampled per pick
+  std::string hash_key = "client";                        // consistent_hash, maglev: client | path
+  uint64_t table_size = 65537;                            // maglev: a prime M (Envoy's default)
+  engine::SimTime decay = engine::seconds(10);            // least_response_time: Peak-EWMA tau
+  engine::SimTime sticky_timeout = engine::minutes(10);   // sticky_round_robin: a pin unused this long is forgotten
+  // consistent_hash, maglev: each member's identity, in pool order (the server names). A name
+  // "host:port" is hashed as host and port, as nginx parses `server`.
+  std::vector<std::string> server_names{};
+};
+
+// How the queueing models (models/analytic/model_match.cpp) see an algorithm's routing.
+enum class AnalyticRouting {
+  random_split,    // each request to a server drawn at random: independent Poisson streams
+  cyclic,          // the servers in turn: each sees every N-th arrival (E_N/M/1)
+  shortest_queue,  // the fewest active requests: join the shortest queue
+  power_of_d,      // the fewer active of d sampled (`choices`): the supermarket model
+  by_hash,         // a hash of the client or the path: the split depends on the addresses
+  sticky,          // clients pinned to servers
+  measured,        // measured response times: no queueing model
+};
+
+struct AlgorithmOption {
+  enum class Type { choice, integer, time, prime };
+  using Target = std::variant<std::string BalancerOptions::*, int BalancerOptions::*, uint64_t BalancerOptions::*,
+                              engine::SimTime BalancerOptions::*>;
+  std::string key;  // in the balancer block; "sticky.timeout" is `sticky: {timeout: ...}`
+  Type type = Type::integer;
+  Target target;
+  std::string help;                  // what it sets and its default, one line
+  std::vector<std::string> choices;  // choice: the values allowed
+  int64_t min = 0, max = 0;          // integer, prime: the bounds
+};
+
+struct AlgorithmDeclaration {
+  std::string name;
+  std::string rule;  // how it picks, one sentence
+  std::vector<AlgorithmOption> options;
+  AnalyticRouting routing = AnalyticRouting::measured;
+  // Throws std::invalid_argument when an option's value is not usable (the loader reports it at
+  // the balancer's line).
+  std::function<std::unique_ptr<Balancer>(const BalancerOptions&)> make;
+};
+
+}  // namespace lbsim::models
