@@ -30,7 +30,7 @@ int main(int argc, char** argv)
 
   CLI::App* run = app.add_subcommand("run", "Run a scenario, print a summary and optionally write result files");
   run->add_option("FILE", file, "Scenario YAML file")->required();
-  run->add_option("--out", out_dir, "Folder for summary.json, timeseries.csv and servers.csv");
+  run->add_option("--out", out_dir, "Folder for summary.json and the CSV files (docs/results.md)");
   run->add_flag("--quiet,-q", quiet, "Print nothing on success");
   add_set(run);
 

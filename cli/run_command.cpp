@@ -22,7 +22,7 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
     const models::RunSummary summary = scenarios::run_scenario(config, out_dir);
     if (!quiet) std::fputs(summary_table(summary).c_str(), stdout);
     if (!out_dir.empty() && !quiet)
-      std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv, links.csv, events.csv)\n", out_dir.c_str());
+      std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv, services.csv, links.csv, events.csv)\n", out_dir.c_str());
     return summary.stopped_early ? 1 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: the run failed: %s\n", file.c_str(), e.what());

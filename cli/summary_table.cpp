@@ -70,6 +70,40 @@ std::string links_section(const models::RunSummary& s)
                 s.links.size() - shown.size());
   return out;
 }
+// Each service (with several, or with endpoints): what reached it, how it answered, how long that
+// took from its front door, and its endpoints when it has several.
+std::string services_section(const models::RunSummary& s)
+{
+  const bool declared = !s.services.empty() && !s.services.front().endpoints.empty() &&
+                        s.services.front().endpoints.front().path != "*";
+  if (s.services.size() < 2 && !declared) return "";
+  std::string out = "\n";
+  out += line("%-22s %10s %10s %8s %8s %12s %12s %12s %8s\n", "service", "arrived", "200", "5xx", "503", "utilization",
+              "mean", "p99", "calls");
+  const auto p99_of = [](const models::LatencySummary& l) {
+    for (const auto& [p, v] : l.percentiles_s)
+      if (p == 99.0) return ms(v);
+    return std::string("-");
+  };
+  for (const models::ServiceSummary& service : s.services) {
+    out += line("%-22s %10llu %10llu %8llu %8llu %11.1f%% %12s %12s %8llu\n", service.name.c_str(),
+                static_cast<unsigned long long>(service.arrived), static_cast<unsigned long long>(service.by_status.ok),
+                static_cast<unsigned long long>(service.by_status.internal_error + service.by_status.bad_gateway),
+                static_cast<unsigned long long>(service.by_status.unavailable), 100.0 * service.utilization,
+                ms(service.latency.mean_s).c_str(), p99_of(service.latency).c_str(),
+                static_cast<unsigned long long>(service.calls));
+    if (service.endpoints.size() < 2) continue;
+    for (const models::EndpointSummary& e : service.endpoints) {
+      const std::string name = "  " + (e.method.empty() ? std::string() : e.method + " ") + e.path;
+      out += line("%-22s %10llu %10llu %8llu %8llu %12s %12s %12s\n", name.c_str(),
+                  static_cast<unsigned long long>(e.arrived), static_cast<unsigned long long>(e.by_status.ok),
+                  static_cast<unsigned long long>(e.by_status.internal_error + e.by_status.bad_gateway),
+                  static_cast<unsigned long long>(e.by_status.unavailable), "", ms(e.latency.mean_s).c_str(),
+                  p99_of(e.latency).c_str());
+    }
+  }
+  return out;
+}
 }  // namespace
 
 std::string summary_table(const models::RunSummary& s)
@@ -135,6 +169,7 @@ std::string summary_table(const models::RunSummary& s)
       out += line("             %llu connections opened, %.2f requests per connection\n",
                   static_cast<unsigned long long>(b.connections_opened), b.requests_per_connection);
   }
+  out += services_section(s);
   out += links_section(s);
   out += analytic_section(s);
   if (s.stopped_early)

@@ -36,6 +36,7 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
     }
   }
   lifecycle_.add_initial_servers();
+  metrics_.set_services(&run_.services);
   for (uint32_t i = 0; i < config_.clients.size(); ++i)
     clients_.push_back(std::make_unique<ClientGroup>(i, config_.clients[i], config_.seed, sim_, run_.requests,
                                                      static_cast<RequestSink&>(*this)));

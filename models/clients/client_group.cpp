@@ -103,7 +103,8 @@ void ClientGroup::handle(const engine::Event& event)
                    ? 0
                    : static_cast<uint32_t>(request_rng_.below(config_.addresses.size()));
   r.type = scripted && scripted->type >= 0 ? static_cast<uint32_t>(scripted->type) : pick_type();
-  r.work = SimTime::from_seconds(config_.mix[r.type].work->sample(request_rng_));
+  // Without work in the mix, the endpoint that serves the request draws it (services).
+  if (const DistributionPtr& work = config_.mix[r.type].work) r.work = SimTime::from_seconds(work->sample(request_rng_));
   r.sent = sim_.now();
   ++sent_;
   schedule_next();

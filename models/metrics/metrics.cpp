@@ -1,5 +1,7 @@
 #include "models/metrics/metrics.hpp"
 
+#include "models/services/service.hpp"
+
 namespace lbsim::models {
 
 namespace {
@@ -25,6 +27,7 @@ void MetricsRecorder::start_measuring()
   completed_at_interval_start_.assign(n, 0);
   server_rows_.resize(n);
   for (const auto& server : servers_) server->reset_measurement(now);
+  if (services_) service_seen_.assign(services_->size(), {0.0, 0.0});
   if (links_) {
     links_->reset_link_measurement(now);
     link_bytes_at_interval_start_.assign(links_->link_count(), 0.0);
@@ -115,6 +118,43 @@ void MetricsRecorder::emit_row()
       link_bytes_at_interval_start_[i] = bytes;
     }
     if (sink_) sink_->on_link_interval(link_rows_);
+  }
+  if (services_) {
+    service_rows_.resize(services_->size());
+    for (size_t i = 0; i < services_->size(); ++i) {
+      Service& service = *(*services_)[i];
+      ServiceIntervalRow& out = service_rows_[i];
+      out.time_s = row.time_s;
+      out.service = &service.name();
+      double busy = 0, capacity = 0;
+      for (const uint32_t member : service.members()) {
+        const Server& s = *servers_[member];
+        busy += s.busy_core_seconds(now);
+        capacity += s.up_seconds(now) * s.config().cores;
+      }
+      auto& seen = service_seen_[i];
+      out.utilization = capacity - seen.second > 0 ? (busy - seen.first) / (capacity - seen.second) : 0.0;
+      seen = {busy, capacity};
+      const ServiceStats::Interval& in = service.stats().close_interval();
+      out.calls = in.calls;
+      if (!service.keeps_stats()) {  // the run's own figures are the service's (Service::keeps_stats)
+        out.arrived = row.arrived;
+        out.completed = row.completed;
+        out.errors = row.failed;
+        out.rejected = row.rejected;
+        out.latency_mean_s = row.latency_mean_s;
+        out.latency_p99_s = row.latency_p99_s;
+      } else {
+        out.arrived = in.arrived;
+        out.completed = in.answered.ok;
+        out.errors = in.answered.errors();
+        out.rejected = in.answered.unavailable;
+        out.latency_mean_s = in.latency.mean() * 1e-9;
+        out.latency_p99_s = static_cast<double>(in.latency.quantile(0.99)) * 1e-9;
+      }
+      out.throughput_rps = seconds > 0 ? static_cast<double>(out.completed) / seconds : 0.0;
+    }
+    if (sink_) sink_->on_service_interval(service_rows_);
   }
   latency_.merge(interval_latency_);
   interval_latency_.clear();

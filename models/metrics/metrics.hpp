@@ -19,6 +19,8 @@
 
 namespace lbsim::models {
 
+class Service;
+
 struct IntervalRow {
   double time_s = 0;  // end of the interval, simulated seconds since the start of the run
   double throughput_rps = 0;
@@ -51,6 +53,20 @@ struct ServerIntervalRow {
   uint64_t completed = 0;
 };
 
+// One service over one interval (services.csv).
+struct ServiceIntervalRow {
+  double time_s = 0;
+  const std::string* service = nullptr;
+  uint64_t arrived = 0;
+  uint64_t completed = 0;       // answered with 200
+  uint64_t errors = 0;          // answered with 500 or 502
+  uint64_t rejected = 0;        // answered with 503
+  double throughput_rps = 0;    // 200s per second
+  double latency_mean_s = 0, latency_p99_s = 0;  // of the 200s, from arrival at the service
+  double utilization = 0;       // busy cores / cores of its servers that were serving
+  uint64_t calls = 0;           // calls its endpoints made
+};
+
 // Receives the interval rows as the run produces them, on the thread that runs the simulation.
 // It is also how a run is paused and stopped from outside (the GUI's worker): a sink may block in
 // on_interval for as long as it likes (the run pauses between two intervals, in simulated time
@@ -64,6 +80,8 @@ public:
   virtual void on_interval(const IntervalRow& row, std::span<const ServerIntervalRow> servers) = 0;
   // With a network: one row per directed link, right after on_interval for the same interval.
   virtual void on_link_interval(std::span<const LinkIntervalRow> /*links*/) {}
+  // One row per service, after the links' rows for the same interval.
+  virtual void on_service_interval(std::span<const ServiceIntervalRow> /*services*/) {}
   // Asked once per interval, after the interval's rows: true ends the run at this interval.
   virtual bool stop_requested() { return false; }
 };
@@ -87,6 +105,8 @@ public:
   // With a network: its links are measured from the end of warm-up, and every completion comes
   // with its server time (Request::server_time).
   void set_links(LinkMeter* links) { links_ = links; }
+  // The services, for their interval rows (services.csv).
+  void set_services(const std::vector<Service*>* services) { services_ = services; }
   void start_measuring();  // at the end of warm-up
   bool measuring() const { return measuring_; }
   void handle(const engine::Event& event) override;  // interval tick
@@ -177,6 +197,9 @@ private:
   std::vector<double> busy_at_interval_start_, queue_at_interval_start_;
   std::vector<uint64_t> completed_at_interval_start_;
   std::vector<ServerIntervalRow> server_rows_;
+  const std::vector<Service*>* services_ = nullptr;
+  std::vector<ServiceIntervalRow> service_rows_;
+  std::vector<std::pair<double, double>> service_seen_;  // per service: busy and capacity core-seconds at the interval's start
   std::vector<double> link_bytes_at_interval_start_;
   std::vector<LinkIntervalRow> link_rows_;
 };

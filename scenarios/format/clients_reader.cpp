@@ -12,7 +12,6 @@
 namespace lbsim::scenarios {
 
 void ScenarioLoader::read_clients(const YAML::Node& node, models::SystemConfig& c)
-
 {
   r_.require_sequence(node, "clients");
   if (node.size() == 0)
@@ -23,7 +22,8 @@ void ScenarioLoader::read_clients(const YAML::Node& node, models::SystemConfig& 
     const YAML::Node g = node[i];
     const std::string ctx = "clients[" + std::to_string(i) + "]";
     r_.require_map(g, ctx);
-    r_.check_keys(g, ctx, {"name", "population", "addresses", "region", "arrivals", "mix"});
+    r_.check_keys(g, ctx, {"name", "population", "addresses", "region", "service", "arrivals", "mix"},
+                  {"cross_origin", "browser", "api_keys", "credentials"});
     models::ClientGroupConfig group;
     group.name = g["name"] ? r_.string(g["name"], ctx + ".name") : "clients-" + std::to_string(i + 1);
     if (!names.insert(group.name).second)
@@ -37,12 +37,13 @@ void ScenarioLoader::read_clients(const YAML::Node& node, models::SystemConfig& 
     read_mix(g["mix"], ctx + ".mix", group);
     if (group.arrivals.process == models::ArrivalConfig::Process::trace) resolve_trace(group);
     region_nodes_.push_back(g["region"] ? g["region"] : g);
+    if (g["service"]) group_service_nodes_.emplace_back(g["service"]);
+    else group_service_nodes_.emplace_back();
     c.clients.push_back(std::move(group));
   }
 }
 
 void ScenarioLoader::read_addresses(const YAML::Node& g, const std::string& ctx, uint64_t seed, models::ClientGroupConfig& group)
-
 {
   group_has_explicit_addresses_ = static_cast<bool>(g["addresses"]);
   // Handles are rebound, never assigned: yaml-cpp's Node::operator= writes into the tree.
@@ -95,7 +96,6 @@ void ScenarioLoader::read_addresses(const YAML::Node& g, const std::string& ctx,
 }
 
 void ScenarioLoader::read_arrivals(const YAML::Node& a, const std::string& ctx, models::ClientGroupConfig& group)
-
 {
   r_.require_map(a, ctx);
   r_.require_key(a, "process", ctx, "process: poisson");
@@ -162,7 +162,6 @@ void ScenarioLoader::read_arrivals(const YAML::Node& a, const std::string& ctx, 
 // The trace's rows become scripted arrivals once the mix is known: each row's method and path
 // name a request type; its client joins the group's addresses (or must be among listed ones).
 void ScenarioLoader::resolve_trace(models::ClientGroupConfig& group)
-
 {
   const std::string group_ctx = trace_ctx_.substr(0, trace_ctx_.find(".arrivals"));
   const bool listed = group_has_explicit_addresses_;
@@ -203,7 +202,6 @@ void ScenarioLoader::resolve_trace(models::ClientGroupConfig& group)
 }
 
 void ScenarioLoader::read_script(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group)
-
 {
   r_.require_sequence(list, ctx);
   if (list.size() == 0)
@@ -258,19 +256,20 @@ void ScenarioLoader::read_script(const YAML::Node& list, const std::string& ctx,
 }
 
 void ScenarioLoader::read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group)
-
 {
   r_.require_sequence(list, ctx);
   if (list.size() == 0)
     r_.fail(list, ctx + " is empty; expected at least one request type, e.g. - {method: GET, path: /, work: 5 ms}");
   size_t with_share = 0;
   double total = 0;
+  std::vector<YAML::Node>& mix_items = mix_nodes_.emplace_back();
   for (size_t k = 0; k < list.size(); ++k) {
     const YAML::Node t = list[k];
     const std::string tctx = ctx + "[" + std::to_string(k) + "]";
     r_.require_map(t, tctx);
-    r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work"});
-    r_.require_key(t, "work", tctx, "work: 5 ms, the service demand at speed 1.0");
+    r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work"},
+                  {"ids", "headers"});
+    mix_items.push_back(t);  // whether it needs work depends on its service (services_reader.cpp)
     models::RequestType type;
     if (t["method"]) type.method = r_.string(t["method"], tctx + ".method");
     if (t["path"]) type.path = r_.string(t["path"], tctx + ".path");
@@ -282,7 +281,7 @@ void ScenarioLoader::read_mix(const YAML::Node& list, const std::string& ctx, mo
     }
     if (t["request_size"]) type.request_bytes = r_.size_bytes(t["request_size"], tctx + ".request_size");
     if (t["response_size"]) type.response_bytes = r_.size_bytes(t["response_size"], tctx + ".response_size");
-    type.work = read_time_distribution(t["work"], tctx + ".work", r_, base_dir_);
+    if (t["work"]) type.work = read_time_distribution(t["work"], tctx + ".work", r_, base_dir_);
     group.mix.push_back(std::move(type));
   }
   if (with_share != 0 && with_share != list.size())

@@ -14,7 +14,6 @@
 namespace lbsim::scenarios {
 
 models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
-
 {
   r_.require_map(root, "the scenario");
   if (root["study"]) {
@@ -35,11 +34,22 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
   }
   r_.check_keys(root, "the scenario",
                 {"name", "description", "seed", "duration", "warmup", "stop", "clients", "balancer", "servers",
-                 "sizes", "metrics", "network", "timeline", "autoscaling"});
+                 "services", "sizes", "metrics", "network", "timeline", "autoscaling"},
+                {"gateway"});
   r_.require_key(root, "name", "the scenario", "name: my-scenario");
   r_.require_key(root, "clients", "the scenario",
                  "clients: [{arrivals: {process: poisson, rate: 100/s}, mix: [{work: 5 ms}]}]");
-  r_.require_key(root, "servers", "the scenario", "servers: [{name: web}]");
+  if (root["services"]) {
+    // `services` replaces the top-level servers and balancer (docs/services.md).
+    for (const char* key : {"servers", "balancer"})
+      if (root[key])
+        for (const auto& entry : root)
+          if (entry.first.Scalar() == key)
+            r_.fail(entry.first, std::string("top-level \"") + key + "\" cannot be used together with \"services\": "
+                                 "each service has its own servers and balancer; move them into a service");
+  } else {
+    r_.require_key(root, "servers", "the scenario", "servers: [{name: web}] (or services: [...], docs/services.md)");
+  }
 
   models::SystemConfig c;
   c.name = r_.string(root["name"], "name");
@@ -66,16 +76,22 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
     r_.fail(root, "the scenario has neither \"duration\" nor \"stop\"; one is required to know when to end "
                   "(e.g. duration: 5 min, or stop: {requests: 100000}); only scenarios whose clients all follow a "
                   "script or a trace may leave both out");
-  c.services.emplace_back();
-  read_servers(root["servers"], c);
-  if (root["balancer"]) c.services.front().balancer = read_balancer(root["balancer"], "balancer", false);
-  // The top-level form is one service, named after its balancer (or its only server).
-  models::ServiceConfig& implicit = c.services.front();
-  implicit.name = implicit.balancer ? implicit.balancer->name : implicit.servers.front().name;
-  if (!c.services.front().balancer && c.services.front().servers.size() > 1)
-    r_.fail(root["servers"], "there are " + std::to_string(c.services.front().servers.size()) +
-                                 " servers but no \"balancer\" to spread requests over them; add e.g. "
-                                 "balancer: {algorithm: round_robin}");
+  if (root["services"]) {
+    c.services_section = true;
+    read_services(root["services"], c);
+  } else {
+    models::ServiceConfig& implicit = c.services.emplace_back();
+    read_servers(root["servers"], "servers", implicit);
+    if (root["balancer"]) implicit.balancer = read_balancer(root["balancer"], "balancer", false);
+    // The top-level form is one service, named after its balancer (or its only server).
+    implicit.name = implicit.balancer ? implicit.balancer->name : implicit.servers.front().name;
+    service_nodes_.push_back(root["balancer"] ? root["balancer"] : root["servers"]);
+    if (!implicit.balancer && implicit.servers.size() > 1)
+      r_.fail(root["servers"], "there are " + std::to_string(implicit.servers.size()) +
+                                   " servers but no \"balancer\" to spread requests over them; add e.g. "
+                                   "balancer: {algorithm: round_robin}");
+  }
+  resolve_requests(c);
   if (root["network"]) read_network(root["network"], c);
   if (root["metrics"]) read_metrics(root["metrics"], c.metrics);
   if (root["timeline"]) read_timeline(root["timeline"], c);

@@ -9,7 +9,6 @@
 namespace lbsim::scenarios {
 
 void ScenarioLoader::read_metrics(const YAML::Node& m, models::MetricsConfig& out)
-
 {
   r_.require_map(m, "metrics");
   r_.check_keys(m, "metrics", {"interval", "percentiles", "slo"});

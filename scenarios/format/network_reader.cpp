@@ -17,7 +17,6 @@ namespace lbsim::scenarios {
 // `servers` (every server). A link to a group or to `servers` becomes one link per server, each
 // with the link's values: every server has its own access link.
 void ScenarioLoader::read_network(const YAML::Node& n, models::SystemConfig& c)
-
 {
   net_node_.emplace(n);
   r_.require_map(n, "network");
@@ -42,17 +41,27 @@ void ScenarioLoader::read_network(const YAML::Node& n, models::SystemConfig& c)
     r_.fail(at, kind + " \"" + name + "\" has the name of " + it->second.kind +
                     "; every node of the network needs its own name");
   };
-  if (c.services.front().balancer) names[c.services.front().balancer->name] = {"the balancer", {c.services.front().balancer->name}, false};
-  for (size_t i = 0; i < c.services.front().servers.size(); ++i) {
-    const std::string& name = c.services.front().servers[i].name;
+  // Every service's servers, in the order server_nodes_ has them.
+  std::vector<const models::ServerConfig*> servers;
+  for (const models::ServiceConfig& service : c.services)
+    for (const models::ServerConfig& server : service.servers) servers.push_back(&server);
+  for (size_t s = 0; s < c.services.size(); ++s) {
+    const models::ServiceConfig& service = c.services[s];
+    if (!service.balancer) continue;
+    const char* kind = c.services_section ? "a service" : "the balancer";
+    clash(service_nodes_[s], service.balancer->name, kind);
+    names[service.balancer->name] = {kind, {service.balancer->name}, false};
+  }
+  for (size_t i = 0; i < servers.size(); ++i) {
+    const std::string& name = servers[i]->name;
     if (name == "servers")
       r_.fail(server_nodes_[i], "a server named \"servers\" clashes with the network's name for every server; "
                                 "rename it");
     clash(server_nodes_[i], name, "server");
     names[name] = {"a server", {name}, false};
   }
-  for (size_t i = 0; i < c.services.front().servers.size(); ++i) {
-    const models::ServerConfig& server = c.services.front().servers[i];
+  for (size_t i = 0; i < servers.size(); ++i) {
+    const models::ServerConfig& server = *servers[i];
     if (server.group.empty() || server.group == server.name) continue;
     if (server.group == "servers")
       r_.fail(server_nodes_[i], "a server group named \"servers\" clashes with the network's name for every "
@@ -66,7 +75,7 @@ void ScenarioLoader::read_network(const YAML::Node& n, models::SystemConfig& c)
     group.members.push_back(server.name);
   }
   names["servers"] = {"every server", {}, true};
-  for (const models::ServerConfig& server : c.services.front().servers) names["servers"].members.push_back(server.name);
+  for (const models::ServerConfig* server : servers) names["servers"].members.push_back(server->name);
   for (size_t i = 0; i < c.clients.size(); ++i) {
     const std::string& region = c.clients[i].region;
     const auto it = names.find(region);
@@ -87,8 +96,9 @@ void ScenarioLoader::read_network(const YAML::Node& n, models::SystemConfig& c)
   }
   net.nodes = regions;
   net.nodes.insert(net.nodes.end(), transit.begin(), transit.end());
-  if (c.services.front().balancer) net.nodes.push_back(c.services.front().balancer->name);
-  for (const models::ServerConfig& server : c.services.front().servers) net.nodes.push_back(server.name);
+  for (const models::ServiceConfig& service : c.services)
+    if (service.balancer) net.nodes.push_back(service.balancer->name);
+  for (const models::ServerConfig* server : servers) net.nodes.push_back(server->name);
 
   std::vector<std::string> candidates;
   for (const auto& entry : names) candidates.push_back(entry.first);
@@ -151,18 +161,17 @@ void ScenarioLoader::read_network(const YAML::Node& n, models::SystemConfig& c)
 std::string ScenarioLoader::unknown_node_message(const std::string& name, const std::string& ctx,
                                         const std::map<std::string, NodeName>& names,
                                         const std::vector<std::string>& candidates)
-
 {
   std::string message = "unknown network node \"" + name + "\" in " + ctx + ".between";
   const std::string hint = did_you_mean(name, candidates);
   if (!hint.empty()) return message + hint;
   std::map<std::string, std::vector<std::string>> by_kind;
   for (const auto& [node, what] : names) by_kind[what.kind].push_back(node);
-  message += "; a node is a client region, a transit node of network.nodes, the balancer, a server, a server "
-             "group or servers (every server). Here:";
+  message += "; a node is a client region, a transit node of network.nodes, the balancer (or a service), a server, "
+             "a server group or servers (every server). Here:";
   const char* separator = " ";
-  for (const char* kind : {"a client region", "a transit node", "the balancer", "a server", "a server group",
-                           "every server"}) {
+  for (const char* kind : {"a client region", "a transit node", "the balancer", "a service", "a server",
+                           "a server group", "every server"}) {
     const auto it = by_kind.find(kind);
     if (it == by_kind.end()) continue;
     std::string list;
@@ -174,10 +183,10 @@ std::string ScenarioLoader::unknown_node_message(const std::string& name, const 
   return message;
 }
 
-// Every client region must reach the balancer (or the only server), and the balancer every
-// server; the error points at the region or the server that cannot be reached.
+// Every route a run takes must exist: each client region to the service its group sends to, each
+// balancer to its servers, each server that calls another service to that service. The error
+// points at the region, the server or the service that cannot be reached.
 void ScenarioLoader::check_reachable(const models::NetworkConfig& net, const models::SystemConfig& c) const
-
 {
   std::vector<models::LinkSpec> specs;
   for (const models::NetworkLink& l : net.links) specs.push_back({l.a, l.b, l.bandwidth_bps, l.latency, l.loss});
@@ -188,12 +197,24 @@ void ScenarioLoader::check_reachable(const models::NetworkConfig& net, const mod
     r_.fail(*net_node_, std::string("network: ") + e.what());
   }
   const models::Topology& topology = *built;
-  const std::string entry = c.services.front().balancer ? c.services.front().balancer->name : c.services.front().servers.front().name;
-  const std::string entry_what = c.services.front().balancer ? "the balancer \"" + entry + "\"" : "the server \"" + entry + "\"";
-  const std::vector<models::RouteResult> routes = topology.routes_from(*topology.find_node(entry));
+  std::vector<std::vector<models::RouteResult>> routes;  // from each service's front door
+  std::vector<size_t> first_server;                      // each service's first index into server_nodes_
+  for (const models::ServiceConfig& service : c.services) {
+    const std::string& entry = service.balancer ? service.balancer->name : service.servers.front().name;
+    routes.push_back(topology.routes_from(*topology.find_node(entry)));
+    first_server.push_back(first_server.empty() ? 0 : first_server.back() + c.services[first_server.size() - 1].servers.size());
+  }
+  const auto entry_of = [&](size_t s) {
+    const models::ServiceConfig& service = c.services[s];
+    const std::string& entry = service.balancer ? service.balancer->name : service.servers.front().name;
+    if (c.services_section) return std::make_pair(entry, "service \"" + entry + "\"");
+    return std::make_pair(entry, service.balancer ? "the balancer \"" + entry + "\"" : "the server \"" + entry + "\"");
+  };
   for (size_t i = 0; i < c.clients.size(); ++i) {
     const std::string& region = c.clients[i].region;
-    if (routes[*topology.find_node(region)].ok()) continue;
+    const size_t s = c.clients[i].service;
+    if (routes[s][*topology.find_node(region)].ok()) continue;
+    const auto [entry, entry_what] = entry_of(s);
     const std::string ctx = "clients[" + std::to_string(i) + "]";
     std::string message = "client region \"" + region + "\" of " + ctx + " has no network path to " + entry_what;
     if (region_nodes_[i].IsMap())
@@ -202,14 +223,29 @@ void ScenarioLoader::check_reachable(const models::NetworkConfig& net, const mod
                "], bandwidth: 1 Gbps, latency: 20 ms}";
     r_.fail(region_nodes_[i], message);
   }
-  if (!c.services.front().balancer) return;
-  for (size_t i = 0; i < c.services.front().servers.size(); ++i) {
-    const std::string& name = c.services.front().servers[i].name;
-    if (routes[*topology.find_node(name)].ok()) continue;
-    r_.fail(server_nodes_[i], "server \"" + name + "\" has no network path from " + entry_what +
-                                  "; add a link that joins it, e.g. - {between: [" + entry + ", " +
-                                  (c.services.front().servers[i].group.empty() ? name : c.services.front().servers[i].group) +
-                                  "], bandwidth: 10 Gbps, latency: 0.5 ms}, or to servers for every server");
+  for (size_t s = 0; s < c.services.size(); ++s) {
+    const models::ServiceConfig& service = c.services[s];
+    const auto [entry, entry_what] = entry_of(s);
+    for (size_t i = 0; service.balancer && i < service.servers.size(); ++i) {
+      const std::string& name = service.servers[i].name;
+      if (routes[s][*topology.find_node(name)].ok()) continue;
+      r_.fail(server_nodes_[first_server[s] + i],
+              "server \"" + name + "\" has no network path from " + entry_what + "; add a link that joins it, e.g. - "
+              "{between: [" + entry + ", " + (service.servers[i].group.empty() ? name : service.servers[i].group) +
+                  "], bandwidth: 10 Gbps, latency: 0.5 ms}, or to servers for every server");
+    }
+    for (const models::EndpointConfig& endpoint : service.endpoints)
+      for (const models::CallConfig& call : endpoint.calls)
+        for (size_t i = 0; i < service.servers.size(); ++i) {
+          const std::string& name = service.servers[i].name;
+          if (routes[call.service_index][*topology.find_node(name)].ok()) continue;
+          const auto [callee, callee_what] = entry_of(call.service_index);
+          r_.fail(server_nodes_[first_server[s] + i],
+                  "server \"" + name + "\" of service \"" + service.name + "\" calls " + callee_what +
+                      ", and no network path joins them; add a link, e.g. - {between: [" + callee + ", " +
+                      (service.servers[i].group.empty() ? name : service.servers[i].group) +
+                      "], bandwidth: 10 Gbps, latency: 0.5 ms}");
+        }
   }
 }
 

@@ -56,7 +56,16 @@ private:
 
   void read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
 
-  void read_servers(const YAML::Node& node, models::SystemConfig& c);
+  // `ctx` names the list in messages ("servers", "services[1].servers").
+  void read_servers(const YAML::Node& node, const std::string& ctx, models::ServiceConfig& service);
+
+  // The services section (services_reader.cpp).
+  void read_services(const YAML::Node& node, models::SystemConfig& c);
+  void read_endpoints(const YAML::Node& list, const std::string& ctx, models::ServiceConfig& service);
+  uint32_t service_named(const YAML::Node& node, const std::string& what, const models::SystemConfig& c) const;
+  // Once every service is known: the services and endpoints client request types and calls reach.
+  void resolve_requests(models::SystemConfig& c);
+  void check_call_graph(const models::SystemConfig& c);
 
   // `ctx` names the balancer in messages ("balancer", "services[1].balancer").
   models::BalancerConfig read_balancer(const YAML::Node& b, const std::string& ctx, bool of_service);
@@ -88,7 +97,8 @@ private:
 
   // Adding and removing servers changes the pool; with a network, an added server gets the links
   // of its group's first server.
-  void require_dynamic_fleet(const YAML::Node& node, const std::string& what, const models::SystemConfig& c) const;
+  void require_dynamic_fleet(const YAML::Node& node, const std::string& what, const std::string& group,
+                             const models::SystemConfig& c) const;
 
   void read_timeline(const YAML::Node& list, models::SystemConfig& c);
 
@@ -105,7 +115,12 @@ private:
   bool group_has_explicit_addresses_ = false;
   std::optional<YAML::Node> group_population_;  // the group's `population` node, if any
   std::vector<YAML::Node> region_nodes_;  // per client group: its `region` (or the group, without one)
-  std::vector<YAML::Node> server_nodes_;  // per server: the `name` of its entry
+  std::vector<YAML::Node> server_nodes_;  // per server (every service's, in order): the `name` of its entry
+  std::map<std::string, std::string> server_made_by_;  // server name -> the group whose count made it ("" if none)
+  std::vector<YAML::Node> service_nodes_;  // per service: its `name` (the top-level form: its balancer or servers)
+  std::vector<std::optional<YAML::Node>> group_service_nodes_;  // per client group: its `service`, if any
+  std::vector<std::vector<YAML::Node>> mix_nodes_;  // per client group: its mix's items
+  std::vector<std::vector<YAML::Node>> call_nodes_;  // per service with endpoints: each call's node, in order
   std::optional<YAML::Node> net_node_;    // the network section
 };
 

@@ -9,7 +9,6 @@
 namespace lbsim::scenarios {
 
 void ScenarioLoader::read_sizes(const YAML::Node& node)
-
 {
   r_.require_map(node, "sizes");
   for (const auto& entry : node) {
@@ -27,15 +26,14 @@ void ScenarioLoader::read_sizes(const YAML::Node& node)
   }
 }
 
-void ScenarioLoader::read_servers(const YAML::Node& node, models::SystemConfig& c)
-
+void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& list_ctx, models::ServiceConfig& service)
 {
-  r_.require_sequence(node, "servers");
-  if (node.size() == 0) r_.fail(node, "servers is empty; expected at least one server, e.g. - {name: web}");
-  std::map<std::string, std::string> made_by;  // server name -> the group whose count made it ("" if none)
+  r_.require_sequence(node, list_ctx);
+  if (node.size() == 0) r_.fail(node, list_ctx + " is empty; expected at least one server, e.g. - {name: web}");
+  std::map<std::string, std::string>& made_by = server_made_by_;
   for (size_t i = 0; i < node.size(); ++i) {
     const YAML::Node s = node[i];
-    const std::string ctx = "servers[" + std::to_string(i) + "]";
+    const std::string ctx = list_ctx + "[" + std::to_string(i) + "]";
     r_.require_map(s, ctx);
     r_.check_keys(s, ctx,
                   {"name", "count", "cores", "speed", "weight", "queue_limit", "discipline", "size", "price", "failures"});
@@ -85,7 +83,7 @@ void ScenarioLoader::read_servers(const YAML::Node& node, models::SystemConfig& 
           message += " (a group \"" + group + "\" with a count makes " + group + "-1, " + group + "-2, ...)";
         r_.fail(s["name"], message + "; give each server or group its own name");
       }
-      c.services.front().servers.push_back(server);
+      service.servers.push_back(server);
       server_nodes_.push_back(s["name"]);
     }
   }

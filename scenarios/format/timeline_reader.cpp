@@ -14,26 +14,27 @@ namespace lbsim::scenarios {
 // A name from `names` (with a did-you-mean), for timeline and autoscaling targets.
 std::string ScenarioLoader::name_among(const YAML::Node& node, const std::string& what, const std::set<std::string>& names,
                        const std::string& kind) const
-
 {
   return r_.one_of(node, what + " (" + kind + ")", std::vector<std::string>(names.begin(), names.end()));
 }
 
 // Adding and removing servers changes the pool; with a network, an added server gets the links
 // of its group's first server.
-void ScenarioLoader::require_dynamic_fleet(const YAML::Node& node, const std::string& what, const models::SystemConfig& c) const
-
+void ScenarioLoader::require_dynamic_fleet(const YAML::Node& node, const std::string& what, const std::string& group,
+                                           const models::SystemConfig& c) const
 {
-  if (!c.services.front().balancer)
-    r_.fail(node, what + " adds or removes servers, which needs a \"balancer\" in front of them");
+  for (const models::ServiceConfig& service : c.services)
+    for (const models::ServerConfig& s : service.servers)
+      if (s.group == group && !service.balancer)
+        r_.fail(node, what + " adds or removes servers, which needs a \"balancer\" in front of them");
 }
 
 void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig& c)
-
 {
   r_.require_sequence(list, "timeline");
   std::set<std::string> servers, groups, clients;
-  for (const auto& s : c.services.front().servers) servers.insert(s.name), groups.insert(s.group);
+  for (const models::ServiceConfig& service : c.services)
+    for (const auto& s : service.servers) servers.insert(s.name), groups.insert(s.group);
   for (const auto& g : c.clients) clients.insert(g.name);
   int max_cores = 0;
   double max_speed = 0;
@@ -75,7 +76,7 @@ void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig&
     } else if (action == "add" || action == "remove") {
       a.kind = action == "add" ? models::TimelineAction::Kind::add : models::TimelineAction::Kind::remove;
       a.target = name_among(target, ctx + "." + action, groups, "a server group");
-      require_dynamic_fleet(target, ctx + "." + action, c);
+      require_dynamic_fleet(target, ctx + "." + action, a.target, c);
       if (e["count"]) a.count = static_cast<int>(r_.integer(e["count"], ctx + ".count", 1, 100000));
       if (e["provisioning_delay"])
         a.provisioning_delay = read_time_distribution(e["provisioning_delay"], ctx + ".provisioning_delay", r_, base_dir_);
@@ -91,8 +92,9 @@ void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig&
       a.kind = models::TimelineAction::Kind::resize;
       a.target = name_among(target, ctx + ".resize", servers, "a server");
       const models::ServerConfig* server = nullptr;
-      for (const auto& s : c.services.front().servers)
-        if (s.name == a.target) server = &s;
+      for (const models::ServiceConfig& service : c.services)
+        for (const auto& s : service.servers)
+          if (s.name == a.target) server = &s;
       a.cores = server->cores;
       a.speed = server->speed;
       a.price_per_hour = server->price_per_hour;
@@ -134,7 +136,6 @@ void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig&
 }
 
 void ScenarioLoader::read_autoscaling(const YAML::Node& n, models::SystemConfig& c)
-
 {
   const std::string ctx = "autoscaling";
   r_.require_map(n, ctx);
@@ -142,10 +143,11 @@ void ScenarioLoader::read_autoscaling(const YAML::Node& n, models::SystemConfig&
                          "provisioning_delay", "stabilization", "tolerance", "policy", "steps"});
   r_.require_key(n, "group", ctx, "group: web");
   std::set<std::string> groups;
-  for (const auto& s : c.services.front().servers) groups.insert(s.group);
+  for (const models::ServiceConfig& service : c.services)
+    for (const auto& s : service.servers) groups.insert(s.group);
   models::AutoscalingConfig a;
   a.group = name_among(n["group"], ctx + ".group", groups, "a server group");
-  require_dynamic_fleet(n["group"], ctx, c);
+  require_dynamic_fleet(n["group"], ctx, a.group, c);
   using Metric = models::AutoscalingConfig::Metric;
   if (n["metric"]) {
     const std::string m = r_.one_of(n["metric"], ctx + ".metric",

@@ -272,6 +272,14 @@ double YamlReader::fraction(const YAML::Node& node, const std::string& what) con
   return *r.value;
 }
 
+bool YamlReader::boolean(const YAML::Node& node, const std::string& what) const
+{
+  const std::string text = scalar(node, what, "true or false");
+  if (text == "true") return true;
+  if (text == "false") return false;
+  fail(node, what + " must be true or false, got \"" + text + "\"");
+}
+
 std::string YamlReader::one_of(const YAML::Node& node, const std::string& what,
                                const std::vector<std::string>& choices) const
 {

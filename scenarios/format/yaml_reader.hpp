@@ -58,6 +58,7 @@ public:
   double bandwidth_bps(const YAML::Node& node, const std::string& what) const;  // > 0
   double fraction(const YAML::Node& node, const std::string& what) const;       // in [0, 1]: "0.01", "1%"
   std::string one_of(const YAML::Node& node, const std::string& what, const std::vector<std::string>& choices) const;
+  bool boolean(const YAML::Node& node, const std::string& what) const;  // true or false
 
 private:
   std::string scalar(const YAML::Node& node, const std::string& what, const char* expected) const;

@@ -37,6 +37,48 @@ std::string format_number(double value)
 
 namespace {
 
+nlohmann::ordered_json status_json(const models::StatusSummary& s)
+{
+  return {{"200", s.ok}, {"500", s.internal_error}, {"502", s.bad_gateway}, {"503", s.unavailable}};
+}
+
+nlohmann::ordered_json latency_json(const models::LatencySummary& l)
+{
+  nlohmann::ordered_json j;
+  j["mean"] = l.mean_s;
+  for (const auto& [p, v] : l.percentiles_s) j[percentile_key(p)] = v;
+  j["max"] = l.max_s;
+  return j;
+}
+
+nlohmann::ordered_json services_json(const std::vector<models::ServiceSummary>& services)
+{
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const models::ServiceSummary& s : services) {
+    nlohmann::ordered_json endpoints = nlohmann::ordered_json::array();
+    for (const models::EndpointSummary& e : s.endpoints)
+      endpoints.push_back({{"method", e.method},
+                           {"path", e.path},
+                           {"arrived", e.arrived},
+                           {"by_status", status_json(e.by_status)},
+                           {"latency_s", latency_json(e.latency)}});
+    out.push_back({{"name", s.name},
+                   {"algorithm", s.algorithm},
+                   {"servers", s.servers},
+                   {"arrived", s.arrived},
+                   {"completed", s.by_status.ok},
+                   {"by_status", status_json(s.by_status)},
+                   {"throughput_rps", s.throughput_rps},
+                   {"utilization", s.utilization},
+                   {"latency_s", latency_json(s.latency)},
+                   {"calls", {{"made", s.calls}, {"failed", s.calls_failed}}},
+                   {"retried", s.retried},
+                   {"zero_capacity_s", s.zero_capacity_s},
+                   {"endpoints", endpoints}});
+  }
+  return out;
+}
+
 // The analytic prediction beside the simulated values (docs/analytic.md): relative errors are
 // (simulated - analytic) / analytic.
 nlohmann::ordered_json analytic_json(const models::analytic::AnalyticPrediction& a, const models::RunSummary& s)
@@ -77,7 +119,8 @@ std::string summary_json(const models::RunSummary& s)
   j["simulated_s"] = s.simulated_s;
   j["end_time_s"] = s.end_time_s;
   j["requests"] = {{"arrived", s.arrived},   {"completed", s.completed},          {"rejected", s.rejected},
-                   {"failed", s.failed},     {"in_flight_at_end", s.in_flight_at_end}};
+                   {"failed", s.failed},     {"in_flight_at_end", s.in_flight_at_end},
+                   {"by_status", status_json(s.by_status)}};
   j["throughput_rps"] = s.throughput_rps;
 
   ordered_json latency;
@@ -134,6 +177,7 @@ std::string summary_json(const models::RunSummary& s)
                      {"connections_opened", b.connections_opened},
                      {"requests_per_connection", b.requests_per_connection}};
   }
+  j["services"] = services_json(s.services);
   ordered_json per_server = ordered_json::object();
   for (const auto& server : s.servers) per_server[server.name] = server.cost;
   j["cost"] = {{"total", s.cost_total},
@@ -200,17 +244,23 @@ void write_summary_json(const models::RunSummary& summary, const std::string& pa
 CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir)
     : timeseries_path_((std::filesystem::path(dir) / "timeseries.csv").string()),
       servers_path_((std::filesystem::path(dir) / "servers.csv").string()),
-      links_path_((std::filesystem::path(dir) / "links.csv").string())
+      links_path_((std::filesystem::path(dir) / "links.csv").string()),
+      services_path_((std::filesystem::path(dir) / "services.csv").string())
 {
   timeseries_ = std::fopen((timeseries_path_ + ".partial").c_str(), "wb");
   servers_ = std::fopen((servers_path_ + ".partial").c_str(), "wb");
   links_ = std::fopen((links_path_ + ".partial").c_str(), "wb");
-  if (!timeseries_ || !servers_ || !links_) throw std::runtime_error("cannot write the time series in " + dir);
+  services_ = std::fopen((services_path_ + ".partial").c_str(), "wb");
+  if (!timeseries_ || !servers_ || !links_ || !services_)
+    throw std::runtime_error("cannot write the time series in " + dir);
   std::fputs("time_s,throughput_rps,latency_mean_s,latency_p50_s,latency_p99_s,in_flight,servers_up,arrived,completed,"
              "rejected,network_mean_s,server_mean_s,failed,servers_billed,cost\n",
              timeseries_);
   std::fputs("time_s,server,state,utilization,queue,completed\n", servers_);
   std::fputs("time_s,link,utilization,throughput_mbps,bytes\n", links_);
+  std::fputs("time_s,service,arrived,completed,errors,rejected,throughput_rps,latency_mean_s,latency_p99_s,"
+             "utilization,calls\n",
+             services_);
 }
 
 CsvTimeSeriesWriter::~CsvTimeSeriesWriter()
@@ -218,6 +268,27 @@ CsvTimeSeriesWriter::~CsvTimeSeriesWriter()
   if (timeseries_) std::fclose(timeseries_);
   if (servers_) std::fclose(servers_);
   if (links_) std::fclose(links_);
+  if (services_) std::fclose(services_);
+}
+
+void CsvTimeSeriesWriter::on_service_interval(std::span<const models::ServiceIntervalRow> services)
+{
+  if (services.empty()) return;
+  const int64_t time_ns = std::llround(services.front().time_s * 1e9);
+  for (const auto& s : services) {
+    line_.seconds(time_ns)
+        .text(*s.service)
+        .integer(s.arrived)
+        .integer(s.completed)
+        .integer(s.errors)
+        .integer(s.rejected)
+        .number(s.throughput_rps)
+        .number(s.latency_mean_s)
+        .number(s.latency_p99_s)
+        .number(s.utilization)
+        .integer(s.calls);
+    write_ok_ &= line_.write_to(services_);
+  }
 }
 
 void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers)
@@ -258,16 +329,19 @@ void CsvTimeSeriesWriter::on_link_interval(std::span<const models::LinkIntervalR
 void CsvTimeSeriesWriter::close()
 {
   const bool ok = write_ok_ && std::fflush(timeseries_) == 0 && std::fflush(servers_) == 0 && std::fflush(links_) == 0 &&
-                  !std::ferror(timeseries_) && !std::ferror(servers_) && !std::ferror(links_);
+                  std::fflush(services_) == 0 && !std::ferror(timeseries_) && !std::ferror(servers_) &&
+                  !std::ferror(links_) && !std::ferror(services_);
   const bool timeseries_closed = std::fclose(timeseries_) == 0;
   const bool servers_closed = std::fclose(servers_) == 0;
   const bool links_closed = std::fclose(links_) == 0;
-  const bool closed = timeseries_closed && servers_closed && links_closed;
-  timeseries_ = servers_ = links_ = nullptr;
+  const bool services_closed = std::fclose(services_) == 0;
+  const bool closed = timeseries_closed && servers_closed && links_closed && services_closed;
+  timeseries_ = servers_ = links_ = services_ = nullptr;
   if (!ok || !closed) throw std::runtime_error("failed to write the time series (disk full?)");
   std::filesystem::rename(timeseries_path_ + ".partial", timeseries_path_);
   std::filesystem::rename(servers_path_ + ".partial", servers_path_);
   std::filesystem::rename(links_path_ + ".partial", links_path_);
+  std::filesystem::rename(services_path_ + ".partial", services_path_);
 }
 
 }  // namespace lbsim::scenarios

@@ -1,4 +1,4 @@
-// Result files of one run, as the scenario contract lists them: summary.json, timeseries.csv and
+// Result files of one run, as the scenario contract lists them: summary.json, timeseries.csv, services.csv and
 // servers.csv, events.csv, and links.csv (one row per directed link per interval; only a header without a
 // network). Every file is written under a temporary name and renamed into
 // place when complete, so a crash never leaves a half-written result that looks whole.
@@ -26,7 +26,7 @@ std::string format_number(double value);
 std::string summary_json(const models::RunSummary& summary);
 void write_summary_json(const models::RunSummary& summary, const std::string& path);
 
-// Streams the interval rows to timeseries.csv, servers.csv and links.csv in `dir` as the run
+// Streams the interval rows to timeseries.csv, servers.csv, links.csv and services.csv in `dir` as the run
 // produces them.
 class CsvTimeSeriesWriter final : public models::TimeSeriesSink {
 public:
@@ -37,14 +37,16 @@ public:
 
   void on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers) override;
   void on_link_interval(std::span<const models::LinkIntervalRow> links) override;
+  void on_service_interval(std::span<const models::ServiceIntervalRow> services) override;
   // Flushes, checks for write errors and renames the files into place.
   void close();
 
 private:
-  std::string timeseries_path_, servers_path_, links_path_;
+  std::string timeseries_path_, servers_path_, links_path_, services_path_;
   std::FILE* timeseries_ = nullptr;
   std::FILE* servers_ = nullptr;
   std::FILE* links_ = nullptr;
+  std::FILE* services_ = nullptr;
   CsvLine line_;
   bool write_ok_ = true;
 };
