@@ -66,6 +66,7 @@ TEST_CASE("golden fingerprints of the examples", "[golden]")
   CHECK(run_example("mm1.yaml").fingerprint == "647e7e3f8f5f9ebd");
   CHECK(run_example("web-api.yaml").fingerprint == "ae3379ad23d25968");
   CHECK(run_example("web-api.yaml", {"balancer.algorithm=round_robin"}).fingerprint == "1a251efbc441045b");
+  CHECK(run_example("microservices.yaml").fingerprint == "f12028321d9babdb");
 }
 
 TEST_CASE("the same seed gives the same files byte for byte and another seed another trajectory", "[golden][determinism]")
