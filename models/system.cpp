@@ -37,9 +37,11 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
   }
   lifecycle_.add_initial_servers();
   metrics_.set_services(&run_.services);
+  ArrivalRegistry arrivals;
+  register_builtin_arrivals(arrivals);
   for (uint32_t i = 0; i < config_.clients.size(); ++i)
     clients_.push_back(std::make_unique<ClientGroup>(i, config_.clients[i], config_.seed, sim_, run_.requests,
-                                                     static_cast<RequestSink&>(*this)));
+                                                     static_cast<RequestSink&>(*this), arrivals));
   build_network();
   if (services_.size() == 1 && config_.services.front().endpoints.empty() && !network_)
     services_.front()->set_keeps_stats(false);

@@ -7,29 +7,28 @@
 namespace lbsim::models {
 
 ClientGroup::ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64_t master_seed,
-                         engine::Simulation& sim, RequestPool& requests, RequestSink& sink)
+                         engine::Simulation& sim, RequestPool& requests, RequestSink& sink,
+                         const ArrivalRegistry& arrivals)
     : index_(index), config_(config), sim_(sim), requests_(requests), sink_(sink), handler_(sim.add_handler(*this)),
       arrival_rng_(master_seed, "client:" + config.name + ":arrivals"),
-      request_rng_(master_seed, "client:" + config.name + ":requests")
+      request_rng_(master_seed, "client:" + config.name + ":requests"),
+      poisson_(config.arrivals.process == ArrivalConfig::Process::poisson)
 {
   for (const RequestType& type : config_.mix) share_total_ += type.share;
-  rate_per_s_ = config_.arrivals.rate_per_s;
-  if (rate_per_s_ > 0) mean_gap_s_ = 1.0 / rate_per_s_;
+  if (config_.arrivals.rate_per_s > 0) mean_gap_s_ = 1.0 / config_.arrivals.rate_per_s;
+  if (!poisson_) process_ = arrivals.create(config_.arrivals);
 }
 
 void ClientGroup::start()
 {
-  start_ = sim_.now();
-  if (config_.arrivals.process == ArrivalConfig::Process::bursty)
-    bursty_.emplace(config_.arrivals.bursty, arrival_rng_, start_);
-  if (config_.arrivals.process == ArrivalConfig::Process::diurnal) diurnal_.emplace(config_.arrivals.diurnal, start_);
+  if (process_) process_->start(sim_.now(), arrival_rng_);
   schedule_next();
 }
 
 void ClientGroup::schedule_next()
 {
   // Poisson first and on its own: it is the common case, once per request.
-  if (config_.arrivals.process == ArrivalConfig::Process::poisson)
+  if (poisson_)
     next_ = sim_.schedule_in(SimTime::from_seconds(engine::standard_exponential(arrival_rng_) * mean_gap_s_), handler_);
   else
     schedule_next_other();
@@ -37,45 +36,20 @@ void ClientGroup::schedule_next()
 
 void ClientGroup::schedule_next_other()
 {
-  const ArrivalConfig& a = config_.arrivals;
-  switch (a.process) {
-    case ArrivalConfig::Process::poisson: break;  // schedule_next()
-    case ArrivalConfig::Process::constant:
-      // The k-th arrival at start + k/rate, computed from k so rounding never accumulates.
-      next_ = sim_.schedule_at(
-          start_ + SimTime::from_seconds(static_cast<double>(sent_ - sent_at_start_) / rate_per_s_), handler_);
-      break;
-    case ArrivalConfig::Process::script:
-    case ArrivalConfig::Process::trace:
-      if (sent_ < a.script.size()) sim_.schedule_at(start_ + a.script[sent_].at, handler_, 0, sent_);
-      break;
-    case ArrivalConfig::Process::bursty:
-      next_ = sim_.schedule_at(bursty_->next_after(sim_.now(), arrival_rng_, rate_scale_), handler_);
-      break;
-    case ArrivalConfig::Process::diurnal:
-      next_ = sim_.schedule_at(diurnal_->next_after(sim_.now(), arrival_rng_, rate_scale_), handler_);
-      break;
-  }
+  const SimTime at = process_->next(sim_.now(), sent_, arrival_rng_);
+  if (at == SimTime::max()) return;  // a script's end
+  // A scripted arrival carries its index, to find its client and type.
+  next_ = sim_.schedule_at(at, handler_, 0, config_.arrivals.scripted() ? sent_ : 0);
 }
 
 void ClientGroup::set_rate(double rate_per_s)
 {
-  const ArrivalConfig& a = config_.arrivals;
-  if (a.scripted()) return;  // the loader refuses rate steps for scripted groups
-  if (a.process == ArrivalConfig::Process::diurnal || a.process == ArrivalConfig::Process::bursty) {
-    // The process keeps its shape, scaled to the new mean; both are Poisson given their rate, so
-    // drawing the next arrival afresh is exact.
-    sim_.cancel(next_);
-    rate_scale_ = rate_per_s / a.mean_rate_per_s();
-    schedule_next();
-    return;
-  }
-  // Poisson arrivals are memoryless, so drawing the next gap afresh at the new rate is exact.
+  if (config_.arrivals.scripted()) return;  // the loader refuses rate steps for scripted groups
+  // The next arrival is drawn afresh at the new rate: exact, since Poisson arrivals (and bursty
+  // and diurnal ones, given their rate) are memoryless; constant ones restart one gap later.
   sim_.cancel(next_);
-  rate_per_s_ = rate_per_s;
-  mean_gap_s_ = 1.0 / rate_per_s;
-  start_ = sim_.now() + SimTime::from_seconds(mean_gap_s_);  // constant: one gap after the change
-  sent_at_start_ = sent_;
+  if (poisson_) mean_gap_s_ = 1.0 / rate_per_s;
+  else process_->set_rate(rate_per_s, sim_.now(), sent_);
   schedule_next();
 }
 
@@ -95,7 +69,7 @@ void ClientGroup::handle(const engine::Event& event)
   const RequestId id = requests_.acquire();
   Request& r = requests_[id];
   r.client_group = index_;
-  const ScriptedArrival* scripted = config_.arrivals.scripted() ? &config_.arrivals.script[event.arg] : nullptr;
+  const ScriptedArrival* scripted = process_ ? process_->scripted(event.arg) : nullptr;
   if (scripted)
     r.client = scripted->client;
   else

@@ -1,16 +1,16 @@
-// ClientGroup: an open-loop source of requests (poisson, constant, bursty, diurnal, scripted or
-// traced arrivals) from a population of client addresses, each request drawn from the group's
-// mix of request types (or, in a trace, of the recorded type).
+// ClientGroup: an open-loop source of requests (its ArrivalProcess: poisson, constant, bursty,
+// diurnal, scripted or traced arrivals) from a population of client addresses, each request drawn
+// from the group's mix of request types (or, in a trace, of the recorded type).
 #pragma once
 
 #include "engine/event_handler.hpp"
 #include "engine/rng.hpp"
 #include "engine/simulation.hpp"
-#include "models/clients/modulated_poisson.hpp"
+#include "models/clients/arrival_process.hpp"
 #include "models/requests/request.hpp"
 #include "models/system_config.hpp"
 
-#include <optional>
+#include <memory>
 
 namespace lbsim::models {
 
@@ -23,7 +23,7 @@ public:
 class ClientGroup final : public engine::EventHandler {
 public:
   ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64_t master_seed, engine::Simulation& sim,
-              RequestPool& requests, RequestSink& sink);
+              RequestPool& requests, RequestSink& sink, const ArrivalRegistry& arrivals);
 
   void start();  // schedules the first arrival
   void handle(const engine::Event& event) override;
@@ -39,7 +39,7 @@ public:
 
 private:
   void schedule_next();
-  [[gnu::noinline]] void schedule_next_other();  // every process but poisson
+  [[gnu::noinline]] void schedule_next_other();  // every process but poisson, through process_
   uint32_t pick_type();
 
   uint32_t index_;
@@ -51,15 +51,11 @@ private:
   engine::RngStream arrival_rng_;  // separate streams: changing the mix leaves arrival times alone
   engine::RngStream request_rng_;
   double share_total_ = 0;
-  double mean_gap_s_ = 0;  // 1 / rate
-  SimTime start_;
+  bool poisson_ = false;   // drawn here, without process_'s virtual call (the common case)
+  double mean_gap_s_ = 0;  // poisson: 1 / rate
+  std::unique_ptr<ArrivalProcess> process_;
   uint64_t sent_ = 0;
-  std::optional<BurstyArrivals> bursty_;
-  std::optional<DiurnalArrivals> diurnal_;
-  double rate_per_s_ = 0;          // poisson, constant: the current rate (a `rate` step changes it)
-  double rate_scale_ = 1;          // a `rate` step of the timeline scales the process's rate
-  uint64_t sent_at_start_ = 0;     // constant arrivals count from the last rate change
-  engine::EventHandle next_;       // the pending arrival
+  engine::EventHandle next_;  // the pending arrival
 };
 
 }  // namespace lbsim::models

@@ -1,6 +1,7 @@
 // The clients section: groups, their addresses, arrival processes, scripts and traces, and mixes.
 #include "scenarios/format/scenario_loader.hpp"
 
+#include "models/clients/arrival_process.hpp"
 #include "scenarios/format/client_addresses.hpp"
 #include "scenarios/format/distribution_reader.hpp"
 
@@ -99,8 +100,11 @@ void ScenarioLoader::read_arrivals(const YAML::Node& a, const std::string& ctx, 
 {
   r_.require_map(a, ctx);
   r_.require_key(a, "process", ctx, "process: poisson");
-  const std::string process = r_.one_of(a["process"], ctx + ".process",
-                                        {"poisson", "constant", "bursty", "diurnal", "script", "trace", "closed"});
+  models::ArrivalRegistry registry;
+  models::register_builtin_arrivals(registry);
+  std::vector<std::string> processes = registry.names();
+  processes.push_back("closed");  // part of the format, not implemented yet (below)
+  const std::string process = r_.one_of(a["process"], ctx + ".process", processes);
   models::ArrivalConfig& out = group.arrivals;
   if (process == "poisson" || process == "constant") {
     r_.check_keys(a, ctx, {"process", "rate"});
@@ -155,8 +159,10 @@ void ScenarioLoader::read_arrivals(const YAML::Node& a, const std::string& ctx, 
     trace_referrer_ = trace_referrer(a["file"], ctx + ".file", r_);
     return;
   }
-  r_.fail(a["process"], "arrival process \"closed\" is part of the scenario format but not implemented in this version "
-                        "of lbsim yet (available: poisson, constant, bursty, diurnal, script, trace)");
+  std::string available;
+  for (const std::string& name : registry.names()) available += (available.empty() ? "" : ", ") + name;
+  r_.fail(a["process"], "arrival process \"" + process + "\" is part of the scenario format but not implemented in "
+                        "this version of lbsim yet (available: " + available + ")");
 }
 
 // The trace's rows become scripted arrivals once the mix is known: each row's method and path

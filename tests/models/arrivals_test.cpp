@@ -1,6 +1,7 @@
 // The time-varying Poisson processes (models/clients/modulated_poisson.hpp) against their theory:
 // long-run rate, share of time on, index of dispersion of counts (bursty), and the rate profile
 // over a period (diurnal). Tolerances are several standard deviations of each estimate, stated.
+#include "models/clients/arrival_process.hpp"
 #include "models/clients/modulated_poisson.hpp"
 
 #include <catch2/catch.hpp>
@@ -11,6 +12,7 @@
 
 using namespace lbsim;
 using namespace lbsim::models;
+using engine::RngStream;
 using engine::SimTime;
 
 TEST_CASE("bursty arrivals: long-run rate, time on and the MMPP-2 index of dispersion", "[arrivals]")
@@ -107,4 +109,45 @@ TEST_CASE("diurnal arrivals follow mean - (peak - mean) cos(2 pi t / period)", "
     INFO("bin " << bin);
     CHECK(std::abs(counts[bin] - expected) < 5 * std::sqrt(expected));
   }
+}
+
+TEST_CASE("The arrival registry makes every process of the format, each as it says", "[arrivals][registry]")
+{
+  ArrivalRegistry registry;
+  register_builtin_arrivals(registry);
+  CHECK(registry.names() == std::vector<std::string>{"poisson", "constant", "bursty", "diurnal", "script", "trace"});
+  RngStream rng(1);
+
+  ArrivalConfig constant;
+  constant.process = ArrivalConfig::Process::constant;
+  constant.rate_per_s = 4;
+  auto c = registry.create(constant);
+  c->start(SimTime::from_seconds(1), rng);
+  CHECK(c->next(SimTime::from_seconds(1), 0, rng) == SimTime::from_seconds(1));
+  CHECK(c->next(SimTime::from_seconds(1), 3, rng) == SimTime::from_seconds(1.75));
+  c->set_rate(2, SimTime::from_seconds(2), 5);  // one gap after the change, then every 0.5 s
+  CHECK(c->next(SimTime::from_seconds(2), 5, rng) == SimTime::from_seconds(2.5));
+  CHECK(c->next(SimTime::from_seconds(2), 7, rng) == SimTime::from_seconds(3.5));
+  CHECK(c->scripted(0) == nullptr);
+
+  ArrivalConfig script;
+  script.process = ArrivalConfig::Process::script;
+  script.script = {{SimTime::from_seconds(0.5), 2, 1}, {SimTime::from_seconds(2), 0, -1}};
+  auto s = registry.create(script);
+  s->start(SimTime::from_seconds(10), rng);
+  CHECK(s->next(SimTime::from_seconds(10), 0, rng) == SimTime::from_seconds(10.5));
+  CHECK(s->next(SimTime::from_seconds(10), 1, rng) == SimTime::from_seconds(12));
+  CHECK(s->next(SimTime::from_seconds(12), 2, rng) == SimTime::max());
+  REQUIRE(s->scripted(0) != nullptr);
+  CHECK(s->scripted(0)->client == 2);
+  CHECK(s->scripted(0)->type == 1);
+
+  // Poisson: the mean gap over many draws.
+  ArrivalConfig poisson;
+  poisson.rate_per_s = 50;
+  auto p = registry.create(poisson);
+  SimTime t;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) t = p->next(t, static_cast<uint64_t>(i), rng);
+  CHECK(t.seconds() / n == Approx(0.02).epsilon(0.01));  // 5 standard errors: 0.02 x 5 / sqrt(n) = 0.011 of 0.02
 }
