@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <string>
 
 namespace lbsim::cli {
@@ -29,6 +30,26 @@ std::string w1_scenario(const std::string& algorithm, int servers, uint64_t requ
          ", cores: 1 }\nmetrics: { interval: 100 s }\n";
 }
 
+// W2 (docs/benchmarks.md): W1's clients and load through a chain of three services, each with
+// `servers` one-core servers behind the same algorithm: service a works (exponential, mean 1 s),
+// then calls b, which works and calls c. Every service is at the load W1's pool is at.
+std::string w2_scenario(const std::string& algorithm, int servers, uint64_t requests, double load)
+{
+  const double rate = load * servers;
+  std::string text = "name: w2-" + algorithm + "\nseed: 1\nstop: { requests: " + std::to_string(requests) +
+                     " }\nclients:\n  - name: load\n    population: 100000\n    service: a\n"
+                     "    arrivals: { process: poisson, rate: " + std::to_string(rate) +
+                     "/s }\n    mix:\n      - { method: GET, path: / }\nservices:\n";
+  const char* names[] = {"a", "b", "c"};
+  for (int k = 0; k < 3; ++k) {
+    text += std::string("  - name: ") + names[k] + "\n    balancer: { algorithm: " + algorithm + " }\n    servers: [ { name: " +
+            names[k] + "-s, count: " + std::to_string(servers) + ", cores: 1 } ]\n    endpoints:\n      - { path: /, work: "
+            "{ distribution: exponential, mean: 1 s }" + (k < 2 ? std::string(", calls: [ { service: ") + names[k + 1] + ", path: / } ]" : "") +
+            " }\n";
+  }
+  return text + "metrics: { interval: 100 s }\n";
+}
+
 double peak_rss_mib()
 {
   rusage usage{};
@@ -36,11 +57,12 @@ double peak_rss_mib()
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
-models::RunSummary run_w1(const std::string& algorithm, int servers, uint64_t requests, double load,
-                          const std::string& out_dir)
+models::RunSummary run_workload(const std::string& workload, const std::string& algorithm, int servers,
+                                uint64_t requests, double load, const std::string& out_dir)
 {
-  const models::SystemConfig config =
-      scenarios::load_scenario_text(w1_scenario(algorithm, servers, requests, load), "<w1>", ".");
+  const std::string text = workload == "W1" ? w1_scenario(algorithm, servers, requests, load)
+                                            : w2_scenario(algorithm, servers, requests, load);
+  const models::SystemConfig config = scenarios::load_scenario_text(text, "<" + workload + ">", ".");
   return scenarios::run_scenario(config, out_dir);
 }
 
@@ -67,29 +89,48 @@ int bench_command(const BenchOptions& options)
     algorithms = {options.algorithms};
   }
 
+  std::vector<std::string> workloads;
+  if (options.workloads == "W1" || options.workloads == "both") workloads.push_back("W1");
+  if (options.workloads == "W2" || options.workloads == "both") workloads.push_back("W2");
   std::printf("W1: %d servers, load %.2f, exponential service (mean 1 s), 100,000 clients, whole path (YAML -> files)\n",
               options.servers, options.load);
-  std::printf("%-26s %10s %10s %10s %12s %12s %10s %10s %10s\n", "algorithm", "requests", "wall_s", "events",
-              "events_per_s", "ns_per_req", "mean_rt_s", "p99_rt_s", "peak_MiB");
-  for (const std::string& algorithm : algorithms) {
-    const auto s = run_w1(algorithm, options.servers, options.requests, options.load, out_root + "/" + algorithm);
-    double p99 = 0;
-    for (const auto& [p, v] : s.latency_percentiles_s)
-      if (p == 99.0) p99 = v;
-    std::printf("%-26s %10llu %10.3f %10llu %12.4g %12.1f %10.4f %10.3f %10.1f\n", algorithm.c_str(),
-                static_cast<unsigned long long>(s.completed), s.wall_seconds, static_cast<unsigned long long>(s.events),
-                static_cast<double>(s.events) / s.wall_seconds, 1e9 * s.wall_seconds / static_cast<double>(s.completed),
-                s.latency_mean_s, p99, peak_rss_mib());
+  if (workloads.back() == "W2")
+    std::printf("W2: the same clients through a chain of three services of %d servers each (a calls b, b calls c), "
+                "each at load %.2f\n", options.servers, options.load);
+  std::printf("%-4s %-26s %10s %10s %10s %12s %10s %12s %10s %10s %10s\n", "", "algorithm", "requests", "wall_s",
+              "events", "events_per_s", "ns_per_ev", "ns_per_req", "mean_rt_s", "p99_rt_s", "peak_MiB");
+  std::map<std::string, double> ns_per_event;  // "W1 round_robin" -> ns
+  for (const std::string& workload : workloads) {
+    for (const std::string& algorithm : algorithms) {
+      const auto s = run_workload(workload, algorithm, options.servers, options.requests, options.load,
+                                  out_root + "/" + workload + "-" + algorithm);
+      double p99 = 0;
+      for (const auto& [p, v] : s.latency_percentiles_s)
+        if (p == 99.0) p99 = v;
+      const double per_event = 1e9 * s.wall_seconds / static_cast<double>(s.events);
+      ns_per_event[workload + " " + algorithm] = per_event;
+      std::printf("%-4s %-26s %10llu %10.3f %10llu %12.4g %10.1f %12.1f %10.4f %10.3f %10.1f\n", workload.c_str(),
+                  algorithm.c_str(), static_cast<unsigned long long>(s.completed), s.wall_seconds,
+                  static_cast<unsigned long long>(s.events), static_cast<double>(s.events) / s.wall_seconds, per_event,
+                  1e9 * s.wall_seconds / static_cast<double>(s.completed), s.latency_mean_s, p99, peak_rss_mib());
+    }
   }
+  if (workloads.size() == 2)
+    for (const std::string& algorithm : algorithms)
+      std::printf("W2 / W1 time per event, %s: %.2f\n", algorithm.c_str(),
+                  ns_per_event["W2 " + algorithm] / ns_per_event["W1 " + algorithm]);
   if (options.memory_requests > 0) {
     // Peak RSS only grows, so if the long run leaves it where the short runs put it, memory does
     // not depend on the number of requests.
-    const double before = peak_rss_mib();
-    const auto s = run_w1(algorithms.back(), options.servers, options.memory_requests, options.load, out_root + "/memory");
-    const double after = peak_rss_mib();
-    std::printf("memory: peak RSS %.1f MiB after %llu requests, %.1f MiB after %llu requests (%+.1f%%), %.3f s\n", before,
-                static_cast<unsigned long long>(options.requests), after,
-                static_cast<unsigned long long>(s.completed), 100.0 * (after - before) / before, s.wall_seconds);
+    for (const std::string& workload : workloads) {
+      const double before = peak_rss_mib();
+      const auto s = run_workload(workload, algorithms.back(), options.servers, options.memory_requests, options.load,
+                                  out_root + "/memory-" + workload);
+      const double after = peak_rss_mib();
+      std::printf("memory %s: peak RSS %.1f MiB after %llu requests, %.1f MiB after %llu requests (%+.1f%%), %.3f s\n",
+                  workload.c_str(), before, static_cast<unsigned long long>(options.requests), after,
+                  static_cast<unsigned long long>(s.completed), 100.0 * (after - before) / before, s.wall_seconds);
+    }
   }
   if (temporary) std::filesystem::remove_all(out_root);
   return 0;
