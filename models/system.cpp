@@ -122,7 +122,7 @@ void System::on_warmup_end()
   lifecycle_.reset_measurement(now);
 }
 
-void System::on_request_sent(RequestId id)
+[[gnu::flatten]] void System::on_request_sent(RequestId id)
 {
   Request& r = run_.requests[id];
   r.sequence = ++run_.created;

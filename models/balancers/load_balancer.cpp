@@ -100,14 +100,14 @@ void LoadBalancer::on_frontend_refused(RequestId id)
   run_.router.forward(id, r, service_.station(), server, run_.server_nodes[server], now, run_.shape(r).request_bytes);
 }
 
-inline void LoadBalancer::answer(RequestId id, Request& r, double bytes)
+[[gnu::always_inline]] inline void LoadBalancer::answer(RequestId id, Request& r, double bytes)
 {
   if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, run_.sim.now() - r.top().since);
   run_.router.reply(id, r, bytes);
   if (frontend_) frontend_->leave();
 }
 
-void LoadBalancer::on_reply(RequestId id, Request& r)
+[[gnu::flatten]] void LoadBalancer::on_reply(RequestId id, Request& r)
 {
   const uint32_t member = r.top().slot;
   if (r.status == kBadGateway) {  // the server failed it (a crash, or it was not running)

@@ -17,7 +17,7 @@ public:
   {
   }
   void on_request(RequestId, Request&) override {}  // nothing is ever sent to a client
-  void on_reply(RequestId id, Request& r) override
+  [[gnu::flatten]] void on_reply(RequestId id, Request& r) override
   {
     const bool completed = r.ok();
     if (completed) {

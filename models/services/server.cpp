@@ -1,5 +1,7 @@
 #include "models/services/server.hpp"
 
+#include "models/services/server_station.hpp"
+
 #include <algorithm>
 
 namespace lbsim::models {
@@ -25,8 +27,8 @@ bool is_billed(ServerState state)
 }
 
 Server::Server(uint32_t index, const ServerConfig& config, engine::Simulation& sim, RequestPool& requests,
-               ServerListener& listener, ServerState initial)
-    : index_(index), config_(config), sim_(sim), requests_(requests), listener_(listener),
+               ServerStation& station, ServerState initial)
+    : index_(index), config_(config), sim_(sim), requests_(requests), station_(station),
       handler_(sim.add_handler(*this)), state_(initial), busy_time_(sim.now(), 0), queue_time_(sim.now(), 0),
       up_time_(sim.now(), initial == ServerState::up || initial == ServerState::draining ? 1 : 0),
       cost_since_(sim.now())
@@ -98,34 +100,22 @@ void Server::free_core()
   }
 }
 
-void Server::handle(const engine::Event& event)
+[[gnu::flatten]] void Server::handle(const engine::Event& event)
 {
   const auto request = static_cast<RequestId>(event.arg);
   Request& r = requests_[request];
   r.in_service = false;
   if (!r.holds_core) free_core();
   handling_ = true;
-  listener_.on_work_done(index_, request);
+  station_.on_work_done(index_, request);
   handling_ = false;
   notify_if_drained();
 }
 
-void Server::leave(RequestId request)
-{
-  Request& r = requests_[request];
-  r.resident = false;
-  --resident_;
-  ++completed_;
-  if (r.holds_core) {
-    r.holds_core = false;
-    free_core();
-  }
-  if (!handling_) notify_if_drained();
-}
 
 void Server::notify_if_drained()
 {
-  if (state_ == ServerState::draining && resident_ == 0) listener_.on_drained(index_);
+  if (state_ == ServerState::draining && resident_ == 0) station_.on_drained(index_);
 }
 
 void Server::accrue_cost(SimTime now)

@@ -24,15 +24,7 @@
 
 namespace lbsim::models {
 
-// Told when a server has served a request's demand (its service's station decides what follows:
-// the reply, or the endpoint's calls) and when a draining server has nothing left.
-class ServerListener {
-public:
-  virtual ~ServerListener() = default;
-  virtual void on_work_done(uint32_t server, RequestId request) = 0;
-  // A draining server has nothing left in service, waiting or waiting for its calls.
-  virtual void on_drained(uint32_t /*server*/) {}
-};
+class ServerStation;
 
 enum class ServerState { provisioning, up, draining, restarting, failed, stopped };
 const char* to_string(ServerState state);
@@ -43,7 +35,7 @@ enum class Admission { accepted, queue_full, unavailable };
 class Server final : public engine::EventHandler {
 public:
   Server(uint32_t index, const ServerConfig& config, engine::Simulation& sim, RequestPool& requests,
-         ServerListener& listener, ServerState initial = ServerState::up);
+         ServerStation& station, ServerState initial = ServerState::up);
 
   // queue_full: refused with 503; unavailable: the server is not running (the request fails).
   // A draining server takes only requests already on their way to it (`in_transit`: dispatched
@@ -55,7 +47,18 @@ public:
   void resume(RequestId request);
   // The request leaves the server (its reply goes out): it counts as completed, and a core it
   // still holds is free again.
-  void leave(RequestId request);
+  void leave(RequestId request)
+  {
+    Request& r = requests_[request];
+    r.resident = false;
+    --resident_;
+    ++completed_;
+    if (r.holds_core) {
+      r.holds_core = false;
+      free_core();
+    }
+    if (!handling_) notify_if_drained();
+  }
   void handle(const engine::Event& event) override;  // a service completion
 
   // Lifecycle changes (the system decides when). fail() drops everything in service and waiting
@@ -109,7 +112,10 @@ private:
   ServerConfig config_;
   engine::Simulation& sim_;
   RequestPool& requests_;
-  ServerListener& listener_;
+  // Told when a request's demand is served (it decides what follows: the reply, or the endpoint's
+  // calls) and when a draining server has emptied. A direct call, not an interface: the
+  // completion path runs once per request, and the compiler can inline it.
+  ServerStation& station_;
   engine::HandlerId handler_;
   ServerState state_;
   uint32_t busy_ = 0;      // cores serving or held

@@ -26,7 +26,7 @@ public:
   virtual void on_drained(uint32_t server) = 0;
 };
 
-class ServerStation final : public Station, public ServerListener {
+class ServerStation final : public Station {
 public:
   ServerStation(Service& service, RunContext& run, DrainListener& drains);
   ServerStation(const ServerStation&) = delete;
@@ -37,8 +37,10 @@ public:
 
   void on_request(RequestId id, Request& r) override;  // arrived at the server in its top frame's slot
   void on_reply(RequestId id, Request& r) override;    // one of this service's calls is back (`id` is the call)
-  void on_work_done(uint32_t server, RequestId id) override;
-  void on_drained(uint32_t server) override { drains_.on_drained(server); }
+  // From its servers (models/services/server.hpp): a request's demand is served; a draining
+  // server has nothing left in service, waiting or waiting for its calls.
+  void on_work_done(uint32_t server, RequestId id);
+  void on_drained(uint32_t server) { drains_.on_drained(server); }
   // Its server failed: the request (resident there) fails, and the failure goes back as a reply.
   void drop(RequestId id);
 

@@ -23,7 +23,10 @@ std::string describe(const models::EndpointConfig& e)
 std::string endpoint_list(const models::ServiceConfig& s)
 {
   std::string out;
-  for (size_t k = 0; k < s.endpoints.size() && k < 8; ++k) out += (k ? ", " : "") + describe(s.endpoints[k]);
+  for (size_t k = 0; k < s.endpoints.size() && k < 8; ++k) {
+    if (k) out += ", ";
+    out += describe(s.endpoints[k]);
+  }
   if (s.endpoints.size() > 8) out += ", ...";
   return out;
 }
