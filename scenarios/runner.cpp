@@ -31,6 +31,11 @@ public:
     if (files_) files_->on_link_interval(links);
     watcher_.on_link_interval(links);
   }
+  void on_service_interval(std::span<const models::ServiceIntervalRow> services) override
+  {
+    if (files_) files_->on_service_interval(services);
+    watcher_.on_service_interval(services);
+  }
   bool stop_requested() override { return watcher_.stop_requested(); }
 
 private:

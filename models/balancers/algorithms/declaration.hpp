@@ -50,7 +50,7 @@ struct AlgorithmOption {
   Type type = Type::integer;
   Target target;
   std::string help;                  // what it sets and its default, one line
-  std::vector<std::string> choices;  // choice: the values allowed
+  std::vector<std::string> choices = {};  // choice: the values allowed
   int64_t min = 0, max = 0;          // integer, prime: the bounds
 };
 
