@@ -89,10 +89,12 @@ RunData SimWorker::prepare(const models::SystemConfig& config)
   RunData run;
   run.label = QString::fromStdString(config.name);
   if (config.services.front().balancer) run.label += " (" + QString::fromStdString(config.services.front().balancer->algorithm) + ")";
-  for (const models::ServerConfig& s : config.services.front().servers) {
-    run.servers << QString::fromStdString(s.name);
-    run.server_price_per_s.push_back(s.price_per_hour / 3600.0);
-  }
+  // Every service's servers, in the order the run reports them.
+  for (const models::ServiceConfig& service : config.services)
+    for (const models::ServerConfig& s : service.servers) {
+      run.servers << QString::fromStdString(s.name);
+      run.server_price_per_s.push_back(s.price_per_hour / 3600.0);
+    }
   if (config.metrics.slo_p99) run.slo_p99_s = config.metrics.slo_p99->seconds();
   run.measure_start_s = config.warmup.seconds();
   return run;
