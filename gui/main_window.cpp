@@ -381,12 +381,14 @@ void MainWindow::show_checked_runs()
   // The topology shows the last rows of the first ticked run.
   if (shown.empty() || shown.front()->rows.empty()) return;
   const RunData& run = *shown.front();
-  QMap<QString, double> servers, links;
+  QMap<QString, double> servers, links, services;
   for (size_t s = 0; s < run.server_rows.size(); ++s)
     if (!run.server_rows[s].empty()) servers[run.servers.value(static_cast<qsizetype>(s))] = run.server_rows[s].back().utilization;
   for (size_t l = 0; l < run.link_rows.size(); ++l)
     if (!run.link_rows[l].empty()) links[run.links.value(static_cast<qsizetype>(l))] = run.link_rows[l].back();
-  topology_->set_utilization(servers, links);
+  for (size_t s = 0; s < run.service_rows.size(); ++s)
+    if (!run.service_rows[s].empty()) services[run.services.value(static_cast<qsizetype>(s))] = run.service_rows[s].back();
+  topology_->set_utilization(servers, links, services);
 }
 
 void MainWindow::update_topology()

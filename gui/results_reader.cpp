@@ -113,6 +113,12 @@ RunData read_run_dir(const QString& dir)
     link_index[name] = static_cast<int>(run.links.size());
     run.links << name;
   }
+  std::map<QString, int> service_index;
+  for (const auto& s : summary.value("services", nlohmann::json::array())) {
+    const QString name = QString::fromStdString(s.value("name", std::string()));
+    service_index[name] = static_cast<int>(run.services.size());
+    run.services << name;
+  }
   const auto& latency = summary.value("latency_s", nlohmann::json::object());
   run.summary_text = QString("%1 requests completed, %2 rejected; throughput %3 req/s; p50 %4 ms, p99 %5 ms; cost %6")
                          .arg(summary["requests"].value("completed", 0.0))
@@ -127,6 +133,7 @@ RunData read_run_dir(const QString& dir)
   const Csv ts = read_csv(ts_path);
   const Csv servers = read_csv(d.filePath("servers.csv"));
   const Csv links = read_csv(d.filePath("links.csv"), false);
+  const Csv services = read_csv(d.filePath("services.csv"), false);  // absent in results older than services
   const int c_time = ts.column("time_s", ts_path), c_tp = ts.column("throughput_rps", ts_path),
             c_mean = ts.column("latency_mean_s", ts_path), c_p50 = ts.column("latency_p50_s", ts_path),
             c_p99 = ts.column("latency_p99_s", ts_path), c_fl = ts.column("in_flight", ts_path),
@@ -136,8 +143,12 @@ RunData read_run_dir(const QString& dir)
   const int s_time = servers.column("time_s", sv_path), s_name = servers.column("server", sv_path),
             s_state = servers.column("state", sv_path), s_util = servers.column("utilization", sv_path),
             s_queue = servers.column("queue", sv_path), s_done = servers.column("completed", sv_path);
-  // Rows of servers.csv and links.csv come in interval order, all servers (links) of an interval together.
-  size_t next_server_row = 0, next_link_row = 0;
+  const int v_time = services.header.isEmpty() ? -1 : services.column("time_s", "services.csv"),
+            v_name = services.header.isEmpty() ? -1 : services.column("service", "services.csv"),
+            v_util = services.header.isEmpty() ? -1 : services.column("utilization", "services.csv");
+  // Rows of servers.csv, links.csv and services.csv come in interval order, all servers (links,
+  // services) of an interval together.
+  size_t next_server_row = 0, next_link_row = 0, next_service_row = 0;
   for (const QStringList& r : ts.rows) {
     IntervalBatch batch;
     batch.row = {number(r.value(c_time)), number(r.value(c_tp)), number(r.value(c_mean)), number(r.value(c_p50)),
@@ -161,6 +172,15 @@ RunData read_run_dir(const QString& dir)
         if (number(l.value(l_time)) != batch.row.time_s) break;
         const auto it = link_index.find(l.value(l_name));
         if (it != link_index.end()) batch.link_utilization[static_cast<size_t>(it->second)] = number(l.value(l_util));
+      }
+    }
+    if (!services.header.isEmpty()) {
+      batch.service_utilization.assign(static_cast<size_t>(run.services.size()), 0.0);
+      for (; next_service_row < services.rows.size(); ++next_service_row) {
+        const QStringList& v = services.rows[next_service_row];
+        if (number(v.value(v_time)) != batch.row.time_s) break;
+        const auto it = service_index.find(v.value(v_name));
+        if (it != service_index.end()) batch.service_utilization[static_cast<size_t>(it->second)] = number(v.value(v_util));
       }
     }
     run.append(batch);

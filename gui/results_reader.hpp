@@ -1,6 +1,6 @@
 // Reading what `lbsim run --out` and `lbsim study --out` wrote (docs/results.md, docs/studies.md)
-// into the GUI's data: summary.json, timeseries.csv, servers.csv and links.csv of a run; summary.csv
-// of a study. Errors (a missing or malformed file) throw std::runtime_error naming the file.
+// into the GUI's data: summary.json, timeseries.csv, servers.csv, links.csv and services.csv of a
+// run; summary.csv of a study. Errors (a missing or malformed file) throw std::runtime_error naming the file.
 #pragma once
 
 #include "gui/run_data.hpp"

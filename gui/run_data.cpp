@@ -13,6 +13,8 @@ void RunData::append(const IntervalBatch& batch)
   for (size_t i = 0; i < batch.servers.size(); ++i) server_rows[i].push_back(batch.servers[i]);
   link_rows.resize(std::max(link_rows.size(), batch.link_utilization.size()));
   for (size_t i = 0; i < batch.link_utilization.size(); ++i) link_rows[i].push_back(batch.link_utilization[i]);
+  service_rows.resize(std::max(service_rows.size(), batch.service_utilization.size()));
+  for (size_t i = 0; i < batch.service_utilization.size(); ++i) service_rows[i].push_back(batch.service_utilization[i]);
 
   // Cost is instance-time times price: every server is billed for the measured time.
   const double dt = batch.row.time_s - start;

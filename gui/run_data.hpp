@@ -1,5 +1,5 @@
 // RunData: what the GUI knows of one run, from a results folder (results_reader) or streamed live
-// from a run (sim_worker): the interval rows, per-server and per-link rows, and the summary.
+// from a run (sim_worker): the interval rows, per-server, per-link and per-service rows, and the summary.
 // Plain data, no Qt Charts: chart_panel and series_adapter turn it into charts.
 #pragma once
 
@@ -27,11 +27,12 @@ struct ServerPoint {
   double completed = 0;
 };
 
-// One interval as a run produces it: the row, one point per server, the links' utilization.
+// One interval as a run produces it: the row, one point per server, the links' and the services' utilization.
 struct IntervalBatch {
   IntervalPoint row;
   std::vector<ServerPoint> servers;
   std::vector<double> link_utilization;
+  std::vector<double> service_utilization;
 };
 
 struct RunData {
@@ -39,12 +40,14 @@ struct RunData {
   QStringList servers;
   std::vector<double> server_price_per_s;  // for the cumulative cost
   QStringList links;
+  QStringList services;
   std::optional<double> slo_p99_s;
   double measure_start_s = 0;  // end of warm-up: the start of the first interval
 
   std::vector<IntervalPoint> rows;
   std::vector<std::vector<ServerPoint>> server_rows;  // [server][interval]
   std::vector<std::vector<double>> link_rows;         // [link][interval]: utilization
+  std::vector<std::vector<double>> service_rows;      // [service][interval]: utilization
   std::vector<double> cumulative_cost;                // [interval]
 
   // Summary of a finished run (empty while it runs): completed per server, totals.

@@ -5,13 +5,16 @@
 #include <QThread>
 
 #include <exception>
+#include <optional>
 
 namespace lbsim::gui {
 
 // Runs on the worker thread: converts the rows and queues them for the GUI; blocks while paused.
+// An interval's rows come in parts (servers, then links, then services); the batch is queued once
+// the run asks whether to stop, which it does after the last part (or at the end of the run).
 class SimWorker::Sink final : public models::TimeSeriesSink {
 public:
-  Sink(SimWorker& worker, const models::SystemConfig& config) : worker_(worker), has_network_(config.network.has_value())
+  Sink(SimWorker& worker, const models::SystemConfig& config) : worker_(worker)
   {
     if (config.duration) end_s_ = (config.warmup + *config.duration).seconds();
     if (config.stop_requests) stop_requests_ = static_cast<double>(*config.stop_requests);
@@ -19,7 +22,8 @@ public:
 
   void on_interval(const models::IntervalRow& row, std::span<const models::ServerIntervalRow> servers) override
   {
-    IntervalBatch batch;
+    flush();
+    IntervalBatch& batch = held_.emplace();
     batch.row = {row.time_s,
                  row.throughput_rps,
                  row.latency_mean_s,
@@ -35,9 +39,6 @@ public:
     completed_ += static_cast<double>(row.completed);
     if (end_s_ > 0) worker_.progress_ = row.time_s / end_s_;
     else if (stop_requests_ > 0) worker_.progress_ = std::min(1.0, completed_ / stop_requests_);
-    if (has_network_) held_ = std::move(batch);  // the links of this interval come next
-    else push(std::move(batch));
-    wait_while_paused();
   }
 
   void on_link_interval(std::span<const models::LinkIntervalRow> links) override
@@ -47,19 +48,33 @@ public:
       std::lock_guard lock(worker_.mutex_);
       worker_.link_names_ = link_names_;
     }
-    for (const models::LinkIntervalRow& l : links) held_.link_utilization.push_back(l.utilization);
-    push(std::move(held_));
-    held_ = {};
+    if (held_)
+      for (const models::LinkIntervalRow& l : links) held_->link_utilization.push_back(l.utilization);
   }
 
-  bool stop_requested() override { return worker_.stop_; }
+  void on_service_interval(std::span<const models::ServiceIntervalRow> services) override
+  {
+    if (held_)
+      for (const models::ServiceIntervalRow& s : services) held_->service_utilization.push_back(s.utilization);
+  }
+
+  bool stop_requested() override
+  {
+    flush();
+    wait_while_paused();
+    return worker_.stop_;
+  }
+
+  // Queues the interval in hand, if any.
+  void flush()
+  {
+    if (!held_) return;
+    std::lock_guard lock(worker_.mutex_);
+    worker_.pending_.push_back(std::move(*held_));
+    held_.reset();
+  }
 
 private:
-  void push(IntervalBatch batch)
-  {
-    std::lock_guard lock(worker_.mutex_);
-    worker_.pending_.push_back(std::move(batch));
-  }
   void wait_while_paused()
   {
     std::unique_lock lock(worker_.mutex_);
@@ -67,9 +82,8 @@ private:
   }
 
   SimWorker& worker_;
-  bool has_network_;
   double end_s_ = 0, stop_requests_ = 0, completed_ = 0;
-  IntervalBatch held_;
+  std::optional<IntervalBatch> held_;
   QStringList link_names_;
 };
 
@@ -89,9 +103,13 @@ RunData SimWorker::prepare(const models::SystemConfig& config)
   RunData run;
   run.label = QString::fromStdString(config.name);
   if (config.services.front().balancer) run.label += " (" + QString::fromStdString(config.services.front().balancer->algorithm) + ")";
-  for (const models::ServerConfig& s : config.services.front().servers) {
-    run.servers << QString::fromStdString(s.name);
-    run.server_price_per_s.push_back(s.price_per_hour / 3600.0);
+  // Every service's servers, in the order the run reports them.
+  for (const models::ServiceConfig& service : config.services) {
+    run.services << QString::fromStdString(service.name);
+    for (const models::ServerConfig& s : service.servers) {
+      run.servers << QString::fromStdString(s.name);
+      run.server_price_per_s.push_back(s.price_per_hour / 3600.0);
+    }
   }
   if (config.metrics.slo_p99) run.slo_p99_s = config.metrics.slo_p99->seconds();
   run.measure_start_s = config.warmup.seconds();
@@ -125,6 +143,7 @@ void SimWorker::run(models::SystemConfig config, QString out_dir)
   try {
     Sink sink(*this, config);
     const models::RunSummary s = scenarios::run_scenario(config, out_dir.toStdString(), &sink);
+    sink.flush();  // the last, shorter interval is not followed by stop_requested()
     outcome.stopped = stop_;
     for (const models::ServerSummary& server : s.servers) outcome.server_completed.push_back(static_cast<double>(server.completed));
     double p50 = 0, p99 = 0;

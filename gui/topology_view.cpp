@@ -3,12 +3,16 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/circle_layout.hpp>
 #include <boost/graph/fruchterman_reingold.hpp>
+#include <boost/graph/topological_sort.hpp>
 #include <boost/graph/topology.hpp>
 
 #include <QPainter>
 #include <QPainterPath>
+#include <QPolygonF>
 
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <set>
 
 namespace lbsim::gui {
@@ -16,55 +20,91 @@ namespace lbsim::gui {
 TopologyGraph topology_of(const models::SystemConfig& config)
 {
   TopologyGraph g;
+  g.services = config.services_section;
+  // A node is a name and a kind: without a network, service "users" may have a server "users".
   auto node = [&g](const QString& name, TopologyGraph::Kind kind) {
-    const qsizetype i = g.nodes.indexOf(name);
-    if (i >= 0) return static_cast<int>(i);
+    for (int i = 0; i < g.nodes.size(); ++i)
+      if (g.nodes[i] == name && g.kinds[static_cast<size_t>(i)] == kind) return i;
     g.nodes << name;
     g.kinds.push_back(kind);
+    g.service.push_back(-1);
     return static_cast<int>(g.nodes.size() - 1);
   };
-  std::set<QString> regions, servers;
-  for (const auto& c : config.clients) regions.insert(QString::fromStdString(c.region));
-  for (const auto& s : config.services.front().servers) servers.insert(QString::fromStdString(s.name));
-  const QString balancer = config.services.front().balancer ? QString::fromStdString(config.services.front().balancer->name) : QString();
+  auto text = [](const std::string& s) { return QString::fromStdString(s); };
+  std::set<QString> regions, servers, balancers;
+  for (const auto& c : config.clients) regions.insert(text(c.region));
+  for (const auto& service : config.services) {
+    if (service.balancer) balancers.insert(text(service.balancer->name));
+    for (const auto& s : service.servers) servers.insert(text(s.name));
+  }
   auto kind_of = [&](const QString& name) {
     if (regions.count(name)) return TopologyGraph::Clients;
     if (servers.count(name)) return TopologyGraph::Server;
-    if (name == balancer) return TopologyGraph::Balancer;
+    if (balancers.count(name)) return TopologyGraph::Balancer;
     return TopologyGraph::Transit;
   };
   if (config.network) {
-    for (const std::string& n : config.network->nodes) node(QString::fromStdString(n), kind_of(QString::fromStdString(n)));
+    for (const std::string& n : config.network->nodes) node(text(n), kind_of(text(n)));
     for (const auto& l : config.network->links) {
-      const QString a = QString::fromStdString(l.a), b = QString::fromStdString(l.b);
+      const QString a = text(l.a), b = text(l.b);
       g.edges.emplace_back(node(a, kind_of(a)), node(b, kind_of(b)));
     }
-    return g;
+  } else {
+    for (const auto& service : config.services)
+      if (service.balancer) node(text(service.balancer->name), TopologyGraph::Balancer);
+    for (const QString& r : regions) node(r, TopologyGraph::Clients);
+    for (const auto& service : config.services)
+      for (const auto& s : service.servers) node(text(s.name), TopologyGraph::Server);
   }
-  const int lb = balancer.isEmpty() ? -1 : node(balancer, TopologyGraph::Balancer);
-  for (const QString& r : regions) node(r, TopologyGraph::Clients);
-  for (const auto& s : config.services.front().servers) node(QString::fromStdString(s.name), TopologyGraph::Server);
-  for (int i = 0; i < g.nodes.size(); ++i) {
-    if (g.kinds[static_cast<size_t>(i)] != TopologyGraph::Clients) continue;
-    if (lb >= 0) g.edges.emplace_back(i, lb);
-    else
-      for (int j = 0; j < g.nodes.size(); ++j)
-        if (g.kinds[static_cast<size_t>(j)] == TopologyGraph::Server) g.edges.emplace_back(i, j);
+  // Each service's front door (its balancer; -1 without one) and its servers.
+  std::vector<int> entry;
+  std::vector<std::vector<int>> members;
+  for (const auto& service : config.services) {
+    entry.push_back(service.balancer ? node(text(service.balancer->name), TopologyGraph::Balancer) : -1);
+    std::vector<int>& m = members.emplace_back();
+    for (const auto& s : service.servers) {
+      m.push_back(node(text(s.name), TopologyGraph::Server));
+      g.service[static_cast<size_t>(m.back())] = entry.back();
+    }
   }
-  if (lb >= 0)
-    for (int j = 0; j < g.nodes.size(); ++j)
-      if (g.kinds[static_cast<size_t>(j)] == TopologyGraph::Server) g.edges.emplace_back(lb, j);
+  if (!config.network) {
+    // Each region -> the services its groups send to (to their servers when a lone server has no balancer).
+    for (int i = 0; i < g.nodes.size(); ++i) {
+      if (g.kinds[static_cast<size_t>(i)] != TopologyGraph::Clients) continue;
+      std::set<uint32_t> targets;
+      for (const auto& c : config.clients)
+        if (text(c.region) == g.nodes[i] && c.service < entry.size()) targets.insert(c.service);
+      for (const uint32_t s : targets) {
+        if (entry[s] >= 0) g.edges.emplace_back(i, entry[s]);
+        else
+          for (const int j : members[s]) g.edges.emplace_back(i, j);
+      }
+    }
+    for (size_t s = 0; s < entry.size(); ++s)
+      if (entry[s] >= 0)
+        for (const int j : members[s]) g.edges.emplace_back(entry[s], j);
+  }
+  // The call graph: one edge per calling and called service, whatever the endpoints.
+  std::set<std::pair<int, int>> seen;
+  for (size_t s = 0; s < config.services.size(); ++s)
+    for (const auto& endpoint : config.services[s].endpoints)
+      for (const auto& call : endpoint.calls) {
+        if (call.service_index >= entry.size()) continue;
+        const int a = entry[s], b = entry[call.service_index];
+        if (a >= 0 && b >= 0 && a != b && seen.insert({a, b}).second) g.calls.emplace_back(a, b);
+      }
   return g;
 }
 
-void layout(TopologyGraph& graph)
+namespace {
+
+// Linked nodes attract, all nodes repel: a balancer sits between its clients and its servers.
+void force_layout(TopologyGraph& graph)
 {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
   using Topology = boost::square_topology<>;
   using Point = Topology::point_type;
   const auto n = static_cast<size_t>(graph.nodes.size());
-  graph.positions.assign(n, QPointF(0.5, 0.5));
-  if (n < 2) return;
   Graph g(n);
   std::set<std::pair<int, int>> seen;  // one edge per pair of nodes (links are full duplex)
   for (auto [a, b] : graph.edges)
@@ -72,14 +112,125 @@ void layout(TopologyGraph& graph)
       boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), g);
   std::vector<Point> points(n);
   auto position = boost::make_iterator_property_map(points.begin(), boost::get(boost::vertex_index, g));
-  // A circle to start from (deterministic: no random placement), then forces: linked nodes attract,
-  // all nodes repel, so a balancer sits between its clients and its servers.
+  // A circle to start from (deterministic: no random placement), then forces.
   boost::circle_graph_layout(g, position, 40.0);
   boost::fruchterman_reingold_force_directed_layout(g, position, Topology(100.0));
   double x0 = points[0][0], x1 = x0, y0 = points[0][1], y1 = y0;
   for (const Point& p : points) x0 = std::min(x0, p[0]), x1 = std::max(x1, p[0]), y0 = std::min(y0, p[1]), y1 = std::max(y1, p[1]);
   for (size_t i = 0; i < n; ++i)
     graph.positions[i] = QPointF(x1 > x0 ? (points[i][0] - x0) / (x1 - x0) : 0.5, y1 > y0 ? (points[i][1] - y0) / (y1 - y0) : 0.5);
+}
+
+// Columns, left to right: client regions; then, call depth by call depth, the services and beside
+// each its servers. A service's depth is its longest chain of callers, so a called service is always
+// right of its caller. In a column, services sit in the order of their callers' heights (fewer
+// crossings), each with a band as tall as its servers; transit nodes sit amid their neighbours.
+void flow_layout(TopologyGraph& graph)
+{
+  const auto n = static_cast<size_t>(graph.nodes.size());
+  auto kind = [&](size_t i) { return graph.kinds[i]; };
+  std::vector<double> x(n, -1.0), y(n, 0.5);  // x in columns; -1 until placed
+
+  // Call depth along a topological order (callers first). The loader refuses cycles; a cycle here
+  // would only leave every depth at 0.
+  using Dag = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+  Dag dag(n);
+  for (auto [a, b] : graph.calls) boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), dag);
+  std::vector<size_t> reversed;
+  try {
+    boost::topological_sort(dag, std::back_inserter(reversed));
+  } catch (const boost::not_a_dag&) {
+    reversed.clear();
+  }
+  std::vector<int> depth(n, 0);
+  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
+    for (auto [e, end] = boost::out_edges(*it, dag); e != end; ++e)
+      depth[boost::target(*e, dag)] = std::max(depth[boost::target(*e, dag)], depth[*it] + 1);
+
+  std::vector<std::vector<size_t>> servers_of(n);
+  std::vector<size_t> unowned;  // servers of a service without a balancer: beside the first column
+  int deepest = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (kind(i) == TopologyGraph::Server) {
+      const int s = graph.service[i];
+      (s >= 0 ? servers_of[static_cast<size_t>(s)] : unowned).push_back(i);
+    }
+    if (kind(i) == TopologyGraph::Balancer) deepest = std::max(deepest, depth[i]);
+  }
+  for (int d = 0; d <= deepest; ++d) {
+    std::vector<std::pair<double, size_t>> column;  // (callers' mean height, service)
+    for (size_t i = 0; i < n; ++i) {
+      if (kind(i) != TopologyGraph::Balancer || depth[i] != d) continue;
+      double sum = 0;
+      int callers = 0;
+      for (auto [a, b] : graph.calls)
+        if (static_cast<size_t>(b) == i && x[static_cast<size_t>(a)] >= 0) sum += y[static_cast<size_t>(a)], ++callers;
+      column.emplace_back(callers ? sum / callers : 0.0, i);
+    }
+    std::stable_sort(column.begin(), column.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    auto band = [&](size_t i) { return std::max<size_t>(1, servers_of[i].size()); };
+    double total = d == 0 ? static_cast<double>(unowned.size()) : 0.0, at = 0;
+    for (const auto& c : column) total += static_cast<double>(band(c.second));
+    for (const auto& c : column) {
+      const size_t i = c.second;
+      x[i] = 1 + 2 * d;
+      y[i] = (at + static_cast<double>(band(i)) / 2) / total;
+      for (size_t k = 0; k < servers_of[i].size(); ++k)
+        x[servers_of[i][k]] = 2 + 2 * d, y[servers_of[i][k]] = (at + static_cast<double>(k) + 0.5) / total;
+      at += static_cast<double>(band(i));
+    }
+    if (d == 0)
+      for (size_t k = 0; k < unowned.size(); ++k)
+        x[unowned[k]] = 2, y[unowned[k]] = (at + static_cast<double>(k) + 0.5) / total;
+  }
+
+  std::vector<std::vector<size_t>> neighbours(n);
+  for (auto [a, b] : graph.edges) {
+    neighbours[static_cast<size_t>(a)].push_back(static_cast<size_t>(b));
+    neighbours[static_cast<size_t>(b)].push_back(static_cast<size_t>(a));
+  }
+  // Client regions at the left, in the order of the services they reach.
+  std::vector<std::pair<double, size_t>> clients;
+  for (size_t i = 0; i < n; ++i) {
+    if (kind(i) != TopologyGraph::Clients) continue;
+    double sum = 0;
+    int known = 0;
+    for (const size_t j : neighbours[i])
+      if (x[j] >= 0) sum += y[j], ++known;
+    clients.emplace_back(known ? sum / known : 0.5, i);
+  }
+  std::stable_sort(clients.begin(), clients.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (size_t k = 0; k < clients.size(); ++k) {
+    x[clients[k].second] = 0;
+    y[clients[k].second] = (static_cast<double>(k) + 0.5) / static_cast<double>(clients.size());
+  }
+
+  // Transit nodes: each at the mean of its neighbours, repeated until it settles (a few rounds do),
+  // then between two columns, where no other node is.
+  const double last = 2.0 * deepest + 2;
+  for (size_t i = 0; i < n; ++i)
+    if (kind(i) == TopologyGraph::Transit) x[i] = last / 2;
+  for (int round = 0; round < 100; ++round)
+    for (size_t i = 0; i < n; ++i) {
+      if (kind(i) != TopologyGraph::Transit || neighbours[i].empty()) continue;
+      double sx = 0, sy = 0;
+      for (const size_t j : neighbours[i]) sx += x[j], sy += y[j];
+      x[i] = sx / static_cast<double>(neighbours[i].size()), y[i] = sy / static_cast<double>(neighbours[i].size());
+    }
+  for (size_t i = 0; i < n; ++i)
+    if (kind(i) == TopologyGraph::Transit) x[i] = std::clamp(std::floor(x[i]) + 0.5, 0.5, last - 0.5);
+  for (size_t i = 0; i < n; ++i) graph.positions[i] = QPointF(x[i] / last, y[i]);
+}
+
+}  // namespace
+
+void layout(TopologyGraph& graph)
+{
+  const auto n = static_cast<size_t>(graph.nodes.size());
+  graph.positions.assign(n, QPointF(0.5, 0.5));
+  if (n < 2) return;
+  if (graph.services) flow_layout(graph);
+  else force_layout(graph);
 }
 
 namespace {
@@ -105,10 +256,12 @@ void TopologyView::set_graph(TopologyGraph graph)
   update();
 }
 
-void TopologyView::set_utilization(QMap<QString, double> servers, QMap<QString, double> links)
+void TopologyView::set_utilization(QMap<QString, double> servers, QMap<QString, double> links,
+                                   QMap<QString, double> services)
 {
   server_utilization_ = std::move(servers);
   link_utilization_ = std::move(links);
+  service_utilization_ = std::move(services);
   update();
 }
 
@@ -128,6 +281,30 @@ void TopologyView::paintEvent(QPaintEvent*)
     const QPointF& q = graph_.positions[static_cast<size_t>(i)];
     return QPointF(area.left() + q.x() * area.width(), area.top() + q.y() * area.height());
   };
+  // Labels, colours and boxes first: a call's arrow ends at the called service's box.
+  const auto n = static_cast<size_t>(graph_.nodes.size());
+  std::vector<QString> labels(n);
+  std::vector<QColor> fills(n, QColor(200, 200, 210));
+  std::vector<bool> measured_service(n, false);
+  std::vector<QRectF> boxes(n);
+  for (size_t i = 0; i < n; ++i) {
+    const QString& name = graph_.nodes[static_cast<qsizetype>(i)];
+    const auto kind = graph_.kinds[i];
+    labels[i] = name;
+    if (kind == TopologyGraph::Clients) fills[i] = QColor(170, 200, 240);
+    if (kind == TopologyGraph::Balancer) fills[i] = QColor(200, 170, 230);
+    const QMap<QString, double>* measured = kind == TopologyGraph::Server ? &server_utilization_
+                                            : kind == TopologyGraph::Balancer && graph_.services ? &service_utilization_
+                                                                                                  : nullptr;
+    if (measured && measured->contains(name)) {
+      const double u = measured->value(name);
+      fills[i] = heat(u);
+      labels[i] += QString("\n%1%").arg(u * 100, 0, 'f', 0);
+      measured_service[i] = kind == TopologyGraph::Balancer;
+    }
+    const QRectF box = fm.boundingRect(QRect(0, 0, 400, 100), Qt::AlignCenter, labels[i]).adjusted(-8, -5, 8, 5);
+    boxes[i] = QRectF(at(static_cast<int>(i)) - QPointF(box.width() / 2, box.height() / 2), box.size());
+  }
   for (auto [a, b] : graph_.edges) {
     const QString ab = graph_.nodes[a] + "->" + graph_.nodes[b], ba = graph_.nodes[b] + "->" + graph_.nodes[a];
     const bool known = link_utilization_.contains(ab) || link_utilization_.contains(ba);
@@ -140,26 +317,32 @@ void TopologyView::paintEvent(QPaintEvent*)
       p.drawText((at(a) + at(b)) / 2 + QPointF(4, -4), QString("%1%").arg(u * 100, 0, 'f', 0));
     }
   }
-  for (int i = 0; i < graph_.nodes.size(); ++i) {
-    const QString& name = graph_.nodes[i];
-    const auto kind = graph_.kinds[static_cast<size_t>(i)];
-    QString label = name;
-    QColor fill(200, 200, 210);
-    if (kind == TopologyGraph::Clients) fill = QColor(170, 200, 240);
-    if (kind == TopologyGraph::Balancer) fill = QColor(200, 170, 230);
-    if (kind == TopologyGraph::Server && server_utilization_.contains(name)) {
-      const double u = server_utilization_.value(name);
-      fill = heat(u);
-      label += QString("\n%1%").arg(u * 100, 0, 'f', 0);
-    }
-    const QRectF box = fm.boundingRect(QRect(0, 0, 400, 100), Qt::AlignCenter, label).adjusted(-8, -5, 8, 5);
-    const QRectF r(at(i) - QPointF(box.width() / 2, box.height() / 2), box.size());
-    p.setPen(QPen(palette().color(QPalette::Dark), 1.2));
-    p.setBrush(fill);
-    if (kind == TopologyGraph::Clients) p.drawEllipse(r.adjusted(-6, -3, 6, 3));
-    else p.drawRoundedRect(r, 6, 6);
+  // Calls: dashed, from the caller to an arrow head at the border of the called service's box.
+  const QColor call_colour(110, 70, 160);
+  for (auto [a, b] : graph_.calls) {
+    const QPointF from = at(a), centre = at(b), d = from - centre;
+    const QRectF& box = boxes[static_cast<size_t>(b)];
+    const double sx = d.x() != 0 ? box.width() / 2 / std::abs(d.x()) : 1.0;
+    const double sy = d.y() != 0 ? box.height() / 2 / std::abs(d.y()) : 1.0;
+    const QPointF to = centre + d * std::min({sx, sy, 1.0});
+    const double length = std::hypot(to.x() - from.x(), to.y() - from.y());
+    if (length < 1) continue;
+    const QPointF u = (to - from) / length, v(-u.y(), u.x());
+    const double head = fm.height() * 0.6;
+    p.setPen(QPen(call_colour, 1.6, Qt::DashLine));
+    p.drawLine(from, to - u * head * 0.8);
+    p.setPen(Qt::NoPen);
+    p.setBrush(call_colour);
+    p.drawPolygon(QPolygonF({to, to - u * head + v * head / 2, to - u * head - v * head / 2}));
+  }
+  for (size_t i = 0; i < n; ++i) {
+    // A service coloured by its utilization keeps a thick purple border, so it still reads as a service.
+    p.setPen(measured_service[i] ? QPen(QColor(150, 110, 200), 2.5) : QPen(palette().color(QPalette::Dark), 1.2));
+    p.setBrush(fills[i]);
+    if (graph_.kinds[i] == TopologyGraph::Clients) p.drawEllipse(boxes[i].adjusted(-6, -3, 6, 3));
+    else p.drawRoundedRect(boxes[i], 6, 6);
     p.setPen(Qt::black);
-    p.drawText(r, Qt::AlignCenter, label);
+    p.drawText(boxes[i], Qt::AlignCenter, labels[i]);
   }
 }
 

@@ -1,6 +1,6 @@
-// TopologyView: the system as a graph: client regions, transit nodes, links, the balancer and the
-// servers, placed by a Boost.Graph layout (a circle, then Fruchterman-Reingold forces; Boost.Graph
-// stays inside topology_view.cpp) and coloured by utilization, live during a run.
+// TopologyView: the system as a graph: client regions, transit nodes, links, the balancer (or each
+// service) and the servers, with the calls between services; placed by a layout (Boost.Graph stays
+// inside topology_view.cpp) and coloured by utilization, live during a run.
 #pragma once
 
 #include "models/system_config.hpp"
@@ -17,15 +17,22 @@ namespace lbsim::gui {
 
 struct TopologyGraph {
   enum Kind { Clients, Transit, Balancer, Server };
-  QStringList nodes;
+  QStringList nodes;  // names; without a network a service and its server may share one (users)
   std::vector<Kind> kinds;
-  std::vector<std::pair<int, int>> edges;
+  std::vector<int> service;  // per node: a server's service (its Balancer node), else -1
+  std::vector<std::pair<int, int>> edges;  // the network's links, else clients -> balancer -> servers
+  std::vector<std::pair<int, int>> calls;  // caller -> callee, between Balancer nodes; drawn dashed
+  bool services = false;  // written as `services:`: each Balancer node stands for its whole service
   std::vector<QPointF> positions;  // in [0, 1] x [0, 1], from layout()
 };
 
-// The graph of a scenario: its network when it has one, else clients -> balancer -> servers.
+// The graph of a scenario: its network when it has one, else clients -> the service each group
+// sends to -> its servers; and the call graph between services.
 TopologyGraph topology_of(const models::SystemConfig& config);
-// Places the nodes (Boost.Graph: circle_graph_layout, then fruchterman_reingold_force_directed_layout).
+// Places the nodes. Services (`services:`) are laid out as a flow, left to right: clients, the
+// services they send to with their servers beside them, then the services those call, by call
+// depth (Boost.Graph's topological sort). A top-level balancer and servers keep the force layout
+// (Boost.Graph: circle_graph_layout, then fruchterman_reingold_force_directed_layout).
 void layout(TopologyGraph& graph);
 
 class TopologyView : public QWidget {
@@ -35,8 +42,10 @@ public:
 
   void set_graph(TopologyGraph graph);
   const TopologyGraph& graph() const { return graph_; }
-  // Utilization in [0, 1] by server name and by link name ("a->b"; either direction colours a link).
-  void set_utilization(QMap<QString, double> servers, QMap<QString, double> links);
+  // Utilization in [0, 1] by server name, by link name ("a->b"; either direction colours a link) and
+  // by service name (only graphs of `services:` colour their services).
+  void set_utilization(QMap<QString, double> servers, QMap<QString, double> links,
+                       QMap<QString, double> services = {});
   QSize sizeHint() const override { return {600, 400}; }
 
 protected:
@@ -44,7 +53,7 @@ protected:
 
 private:
   TopologyGraph graph_;
-  QMap<QString, double> server_utilization_, link_utilization_;
+  QMap<QString, double> server_utilization_, link_utilization_, service_utilization_;
 };
 
 }  // namespace lbsim::gui
