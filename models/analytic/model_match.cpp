@@ -2,6 +2,7 @@
 
 #include "models/analytic/erlang.hpp"
 #include "models/analytic/gim1.hpp"
+#include "models/analytic/jackson.hpp"
 #include "models/analytic/jsq_ctmc.hpp"
 #include "models/analytic/match_support.hpp"
 #include "models/analytic/mg1.hpp"
@@ -285,9 +286,7 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
 AnalyticPrediction match_model(const SystemConfig& config)
 {
   try {
-    if (config.services.size() != 1)
-      return none("the scenario has " + std::to_string(config.services.size()) +
-                  " services; the single-pool models here cover one");
+    if (config.services.size() != 1) return jackson_network(config).prediction;
     const ServiceConfig& service = config.services.front();
     if (!service.endpoints.empty()) return none("the service has endpoints; the single-pool models here cover the mix's work only");
     if (service.servers.empty()) return none("the scenario has no servers");
