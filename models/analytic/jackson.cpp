@@ -115,7 +115,7 @@ public:
     AnalyticPrediction& p = out.prediction;
     const std::string count = std::to_string(config_.services.size());
     p.model = "Jackson network of " + count + " services" + (approximated_.empty() ? "" : ", parallel calls approximated");
-    p.parameters = "lambda = " + number(lambda) + "/s from clients; rho " + loads_text();
+    p.parameters = "lambda = " + number(lambda) + "/s from clients; rho per service: " + loads_text();
     p.mean_s = weighted / lambda;
     p.note = approximated_.empty()
                  ? "BCMP product form: each service's servers are M/M/c stations at their total visit rate, and the "
