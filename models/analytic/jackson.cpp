@@ -119,12 +119,15 @@ public:
     p.mean_s = weighted / lambda;
     p.note = approximated_.empty()
                  ? "BCMP product form: each service's servers are M/M/c stations at their total visit rate, and the "
-                   "mean is the sum of the per-visit means along the calls; mean only"
+                   "mean is the sum of the per-visit means along the calls"
                  : "the parallel calls of " + approximated_ +
                        " are taken as independent exponential branches (E[max] by inclusion-exclusion): branches fed "
                        "by the same requests queue together, which this ignores, so it tends to overestimate (by "
-                       "rho / (12 - rho) for two M/M/1 branches); exact only when no branch waits; mean only";
+                       "rho / (12 - rho) for two M/M/1 branches); exact only when no branch waits";
+    if (!independent_fork_joins_.empty())
+      p.note += "; the parallel calls of " + independent_fork_joins_ + " never wait, so their branches are independent";
     if (!exact_fork_joins_.empty()) p.note += "; the fork-join of " + exact_fork_joins_ + " is exact (Flatto-Hahn)";
+    p.note += "; mean only";
     out.exact = approximated_.empty();
     return out;
   }
@@ -342,7 +345,8 @@ private:
       const Station& st = stations_[nodes_[j].service];
       independent = independent && nodes_[j].endpoint->calls.empty() && (st.pass_through || st.p_wait <= kNoWait);
     }
-    if (!independent) approximated_ += (approximated_.empty() ? "" : ", ") + nodes_[i].name;
+    std::string& list = independent ? independent_fork_joins_ : approximated_;
+    list += (list.empty() ? "" : ", ") + nodes_[i].name;
     return expected_max_of_exponentials(branches);
   }
 
@@ -421,8 +425,9 @@ private:
   std::vector<Node> nodes_;
   std::vector<size_t> first_node_;  // per service with endpoints: its first endpoint's node
   std::vector<Station> stations_;
-  std::string approximated_;      // the endpoints whose parallel calls are approximated
-  std::string exact_fork_joins_;  // the endpoints whose fork-join is Flatto and Hahn's
+  std::string approximated_;            // the endpoints whose parallel calls are approximated
+  std::string independent_fork_joins_;  // the endpoints whose parallel calls never wait
+  std::string exact_fork_joins_;        // the endpoints whose fork-join is Flatto and Hahn's
 };
 
 }  // namespace

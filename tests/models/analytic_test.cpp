@@ -713,6 +713,7 @@ TEST_CASE("jackson_network: fan-out without queueing and the exact fork-join", "
     REQUIRE(n.prediction.applies());
     CHECK(n.exact);
     CHECK(n.prediction.mean_s == Approx(value).epsilon(kSix));
+    CHECK_THAT(n.prediction.note, Contains("never wait"));
   }
   // Two M/M/1 branches fed only by the fork, from Poisson clients: Flatto and Hahn, exact.
   NetworkPrediction n = jackson_network(fan_out(0.5, 2, 1.0, 1));
