@@ -2,7 +2,9 @@
 
 #include "models/analytic/erlang.hpp"
 #include "models/analytic/gim1.hpp"
+#include "models/analytic/jackson.hpp"
 #include "models/analytic/jsq_ctmc.hpp"
+#include "models/analytic/match_support.hpp"
 #include "models/analytic/mg1.hpp"
 #include "models/balancers/algorithms/registry.hpp"
 #include "models/analytic/supermarket.hpp"
@@ -18,6 +20,13 @@ namespace lbsim::models::analytic {
 
 namespace {
 
+using detail::family;
+using detail::is_exponential;
+using detail::number;
+using detail::same;
+using detail::time_text;
+AnalyticPrediction none(std::string reason) { return detail::no_model(std::move(reason)); }
+
 // Power of d choices: below this many servers the N -> infinity limit is more than a few percent
 // off (queueing.md section 6: +2.4% at N = 100, rho 0.9; N = 10 is 18% slower).
 constexpr std::size_t kSupermarketMinServers = 50;
@@ -26,47 +35,6 @@ constexpr std::size_t kSupermarketMinServers = 50;
 constexpr std::size_t kJsqMaxServers = 4;
 // The truncated JSQ chain is trusted while its truncation touches at most this much probability.
 constexpr double kJsqMaxTruncation = 1e-6;
-
-std::string number(double x)
-{
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.6g", x);
-  return buffer;
-}
-
-std::string time_text(double seconds)
-{
-  const double a = std::abs(seconds);
-  if (a != 0 && a < 1e-3) return number(seconds * 1e6) + " us";
-  if (a != 0 && a < 1) return number(seconds * 1e3) + " ms";
-  return number(seconds) + " s";
-}
-
-AnalyticPrediction none(std::string reason)
-{
-  AnalyticPrediction p;
-  p.reason = std::move(reason);
-  return p;
-}
-
-// "exponential" of "exponential(mean=0.004 s)": the family a Distribution describes itself as.
-std::string family(const engine::Distribution& d)
-{
-  const std::string text = d.describe();
-  return text.substr(0, text.find('('));
-}
-
-// Exponential in law: exponential, or Erlang with k = 1, or a hyperexponential with cv = 1.
-bool is_exponential(const engine::Distribution& d)
-{
-  const std::string f = family(d);
-  if (f == "exponential") return true;
-  if (f != "erlang" && f != "hyperexponential") return false;
-  const double m = d.mean();
-  return m > 0 && std::abs(d.variance() / (m * m) - 1.0) < 1e-9;
-}
-
-bool same(double a, double b) { return std::abs(a - b) <= 1e-12 * std::max(std::abs(a), std::abs(b)); }
 
 // The arrival stream and the work of a request (at speed 1.0).
 struct Load {
@@ -318,9 +286,7 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
 AnalyticPrediction match_model(const SystemConfig& config)
 {
   try {
-    if (config.services.size() != 1)
-      return none("the scenario has " + std::to_string(config.services.size()) +
-                  " services; the single-pool models here cover one");
+    if (config.services.size() != 1) return jackson_network(config).prediction;
     const ServiceConfig& service = config.services.front();
     if (!service.endpoints.empty()) return none("the service has endpoints; the single-pool models here cover the mix's work only");
     if (service.servers.empty()) return none("the scenario has no servers");

@@ -17,6 +17,7 @@
 //     least_connections, weighted_least_connections (equal weights), power_of_two_choices with
 //     d >= N; 1-core exponential servers, N <= 4 (N = 4 only up to rho ~ 0.8: truncation)
 //                                      join-the-shortest-queue Markov chain (truncated, exact)
+//   several services (a call graph): an open network of M/M/c stations (jackson.hpp), where it applies
 //   anything else: no model, with the reason (a network section, heterogeneous servers, other balancers, queue limits
 //   where only the infinite-queue model exists, non-Poisson arrivals, rho >= 1, ...).
 //

@@ -3,6 +3,7 @@
 // prints; exact columns (rationals, 10 digits) are held to 1e-9.
 #include "models/analytic/erlang.hpp"
 #include "models/analytic/gim1.hpp"
+#include "models/analytic/jackson.hpp"
 #include "models/analytic/jsq_ctmc.hpp"
 #include "models/analytic/mg1.hpp"
 #include "models/analytic/model_match.hpp"
@@ -13,7 +14,9 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <functional>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 using namespace lbsim::models;
@@ -499,4 +502,271 @@ TEST_CASE("model_match: pools of identical servers", "[analytic][model_match]")
   CHECK_THAT(match_model(scenario(1, exponential(1), 20, "least_connections")).reason, Contains("at most"));
   CHECK_THAT(match_model(scenario(1, exponential(1), 2, "round_robin", 2)).reason, Contains("2 cores"));
   CHECK_THAT(match_model(scenario(1, exponential(1), 2, "least_response_time")).reason, Contains("least_response_time"));
+}
+
+// ------------------------------------------------------------------------------------------------
+// jackson_network: open networks of services (models/analytic/jackson.hpp).
+
+namespace {
+
+ServiceConfig service_of(const std::string& name, int servers = 1, int cores = 1, const std::string& algorithm = "")
+{
+  ServiceConfig s;
+  s.name = name;
+  for (int i = 0; i < servers; ++i) {
+    ServerConfig server;
+    server.name = name + std::to_string(i + 1);
+    server.cores = cores;
+    s.servers.push_back(server);
+  }
+  if (!algorithm.empty()) {
+    BalancerConfig b;
+    b.algorithm = algorithm;
+    s.balancer = b;
+  }
+  return s;
+}
+
+EndpointConfig endpoint_of(const std::string& path, DistributionPtr work)
+{
+  EndpointConfig e;
+  e.method = "GET";
+  e.path = path;
+  e.work = std::move(work);
+  return e;
+}
+
+CallConfig call_to(uint32_t service, int32_t endpoint, double probability = 1.0, bool parallel = false)
+{
+  CallConfig c;
+  c.service_index = service;
+  c.endpoint = endpoint;
+  c.probability = probability;
+  c.parallel = parallel;
+  return c;
+}
+
+// Poisson clients at `rate` to services[0], one request type per (endpoint, share).
+SystemConfig network_of(double rate, std::vector<ServiceConfig> services,
+                        const std::vector<std::pair<int32_t, double>>& mix = {{0, 1.0}})
+{
+  SystemConfig config;
+  config.name = "network";
+  config.services_section = true;
+  config.services = std::move(services);
+  ClientGroupConfig group;
+  group.name = "load";
+  group.arrivals.rate_per_s = rate;
+  for (const auto& [endpoint, share] : mix) {
+    RequestType type;
+    type.endpoint = endpoint;
+    type.share = share;
+    group.mix.push_back(type);
+  }
+  config.clients.push_back(group);
+  return config;
+}
+
+// A front service without work fanning out in parallel to k services of `cores` cores, each
+// exponential of mean `mean`.
+SystemConfig fan_out(double rate, int k, double mean, int cores)
+{
+  std::vector<ServiceConfig> services;
+  services.push_back(service_of("front", 1, 64));
+  EndpointConfig front = endpoint_of("/", nullptr);
+  for (int i = 1; i <= k; ++i) {
+    services.push_back(service_of("b" + std::to_string(i), 1, cores));
+    services.back().endpoints.push_back(endpoint_of("/", exponential(mean)));
+    front.calls.push_back(call_to(static_cast<uint32_t>(i), 0, 1.0, true));
+  }
+  services.front().endpoints.push_back(front);
+  return network_of(rate, std::move(services));
+}
+
+}  // namespace
+
+TEST_CASE("E[max] of independent exponentials: H_k and inclusion-exclusion", "[analytic][jackson]")
+{
+  // gateway.md V16: k branches of mean 10 ms give H_k x 10 ms.
+  const std::pair<int, double> table[] = {{2, 0.015}, {3, 0.0183333}, {5, 0.0228333}, {10, 0.0292897}};
+  for (const auto& [k, value] : table) {
+    const std::vector<ParallelBranch> branches(static_cast<size_t>(k), ParallelBranch{1.0, 0.010});
+    CHECK(expected_max_of_exponentials(branches) == Approx(value).epsilon(kSix));
+  }
+  double harmonic = 0;
+  for (int k = 1; k <= 20; ++k) {
+    harmonic += 1.0 / k;
+    const std::vector<ParallelBranch> branches(static_cast<size_t>(k), ParallelBranch{1.0, 1.0});
+    CHECK(expected_max_of_exponentials(branches) == Approx(harmonic).epsilon(1e-9));
+  }
+  CHECK_THROWS_AS(expected_max_of_exponentials(std::vector<ParallelBranch>(21, ParallelBranch{1.0, 1.0})),
+                  std::domain_error);
+  // Two rates: 1/a + 1/b - 1/(a + b).
+  CHECK(expected_max_of_exponentials({{1.0, 0.5}, {1.0, 0.25}}) == Approx(0.5 + 0.25 - 1.0 / 6.0).epsilon(1e-12));
+  // A branch made with probability p: p x mean alone; branches never made or taking no time drop out.
+  CHECK(expected_max_of_exponentials({{0.3, 2.0}}) == Approx(0.6).epsilon(1e-12));
+  CHECK(expected_max_of_exponentials({{1.0, 2.0}, {1.0, 0.0}}) == Approx(2.0).epsilon(1e-12));
+  // With probabilities: against the integral of 1 - prod_i (1 - p_i e^{-t/m_i}) (Simpson, fine steps).
+  const std::vector<ParallelBranch> mixed = {{0.3, 1.0}, {0.8, 0.5}, {1.0, 2.0}};
+  auto survival = [&](double t) {
+    double all_done = 1;
+    for (const ParallelBranch& b : mixed) all_done *= 1.0 - b.probability * std::exp(-t / b.mean_s);
+    return 1.0 - all_done;
+  };
+  const int steps = 200000;
+  const double end = 80.0, h = end / steps;
+  double integral = survival(0) + survival(end);
+  for (int i = 1; i < steps; ++i) integral += (i % 2 ? 4.0 : 2.0) * survival(i * h);
+  integral *= h / 3.0;
+  CHECK(expected_max_of_exponentials(mixed) == Approx(integral).epsilon(1e-9));
+}
+
+TEST_CASE("Fork-join of two M/M/1 queues (Flatto and Hahn)", "[analytic][jackson]")
+{
+  // (12 - rho) / 8 / (mu - lambda): at rho 0.5, 11.5 / 8 / 0.5 = 2.875; against 1.5 / (mu - lambda)
+  // for independent branches.
+  CHECK(fork_join_two_mm1(0.5, 1.0) == Approx(2.875).epsilon(1e-12));
+  CHECK(fork_join_two_mm1(0.0, 2.0) == Approx(0.75).epsilon(1e-12));  // no queueing: H_2 / mu
+  CHECK_THROWS_AS(fork_join_two_mm1(1.0, 1.0), std::domain_error);
+}
+
+TEST_CASE("jackson_network: traffic equations with probabilities and the endpoint mix", "[analytic][jackson]")
+{
+  // front /x (75%): calls b with p 0.3, then c with p 0.6; front /y (25%): c and, in parallel, b with
+  // p 0.5; b calls c with p 0.5. At 100/s: x 75, y 25; b = 0.3 x 75 + 0.5 x 25 = 35;
+  // c = 0.6 x 75 + 25 + 0.5 x 35 = 87.5.
+  std::vector<ServiceConfig> services = {service_of("front", 1, 8), service_of("b", 1, 8), service_of("c", 1, 8)};
+  EndpointConfig x = endpoint_of("/x", nullptr);
+  x.calls = {call_to(1, 0, 0.3), call_to(2, 0, 0.6)};
+  EndpointConfig y = endpoint_of("/y", nullptr);
+  y.calls = {call_to(2, 0, 1.0, true), call_to(1, 0, 0.5, true)};
+  services[0].endpoints = {x, y};
+  EndpointConfig b = endpoint_of("/", exponential(0.01));
+  b.calls = {call_to(2, 0, 0.5)};
+  b.work_after = exponential(0.01);
+  services[1].endpoints = {b};
+  services[2].endpoints = {endpoint_of("/", exponential(0.01))};
+  const NetworkPrediction n = jackson_network(network_of(100, services, {{0, 0.75}, {1, 0.25}}));
+  REQUIRE(n.prediction.applies());
+  REQUIRE(n.services.size() == 3);
+  CHECK(n.services[0].arrival_rate == Approx(100).epsilon(1e-12));
+  CHECK(n.services[0].endpoint_rates[0] == Approx(75).epsilon(1e-12));
+  CHECK(n.services[0].endpoint_rates[1] == Approx(25).epsilon(1e-12));
+  CHECK(n.services[1].arrival_rate == Approx(35).epsilon(1e-12));
+  CHECK(n.services[1].visit_rate == Approx(70).epsilon(1e-12));  // work and work_after
+  CHECK(n.services[1].utilization == Approx(70 * 0.01 / 8).epsilon(1e-12));
+  CHECK(n.services[2].arrival_rate == Approx(87.5).epsilon(1e-12));
+  CHECK(n.services[0].utilization == 0.0);  // no work: a pass-through
+  // The parallel group of /y at stations that queue: approximated, and said to be.
+  CHECK_FALSE(n.exact);
+  CHECK_THAT(n.prediction.model, Contains("approximated"));
+  CHECK_THAT(n.prediction.note, Contains("front GET /y"));
+  // Composition: /x = 0.3 R_b + 0.6 R_c, R_b = 2 W_b + 0.5 R_c (M/M/8 stations).
+  const double wb = mmc(8, 70, 100).w, rc = mmc(8, 87.5, 100).w;
+  const double rb = 2 * wb + 0.5 * rc;
+  CHECK(n.services[1].endpoint_response_s[0] == Approx(rb).epsilon(1e-12));
+  CHECK(n.services[0].endpoint_response_s[0] == Approx(0.3 * rb + 0.6 * rc).epsilon(1e-12));
+  const double ry = expected_max_of_exponentials({{1.0, rc}, {0.5, rb}});
+  CHECK(n.services[0].endpoint_response_s[1] == Approx(ry).epsilon(1e-12));
+  CHECK(n.prediction.mean_s == Approx(0.75 * (0.3 * rb + 0.6 * rc) + 0.25 * ry).epsilon(1e-12));
+}
+
+TEST_CASE("jackson_network: a chain of two M/M/1 stations", "[analytic][jackson]")
+{
+  // client -> a -> b at 0.6/s, a exponential 1 s, b exponential 1.25 s: 1/(1 - 0.6) + 1/(0.8 - 0.6).
+  std::vector<ServiceConfig> services = {service_of("a"), service_of("b")};
+  services[0].endpoints = {endpoint_of("/", exponential(1.0))};
+  services[0].endpoints[0].calls = {call_to(1, 0)};
+  services[1].endpoints = {endpoint_of("/", exponential(1.25))};
+  SystemConfig chain = network_of(0.6, services);
+  AnalyticPrediction p = match_model(chain);
+  REQUIRE(p.applies());
+  CHECK(p.model == "Jackson network of 2 services");
+  CHECK(p.mean_s == Approx(2.5 + 5.0).epsilon(1e-12));
+  CHECK_FALSE(p.p99_s);
+  CHECK(jackson_network(chain).exact);
+  CHECK(jackson_network(chain).services[1].endpoint_response_s[0] == Approx(5.0).epsilon(1e-12));
+
+  // work_after at a: a second visit, behind the queue: a sees 2 lambda. At 0.3/s: 2/(1 - 0.6) + 1/(0.8 - 0.3).
+  services[0].endpoints[0].work_after = exponential(1.0);
+  p = match_model(network_of(0.3, services));
+  CHECK(p.mean_s == Approx(5.0 + 2.0).epsilon(1e-12));
+
+  // Random splitting over 2 servers of speed 2 (work 2 s, so 1 s of service) keeps each an M/M/1 at
+  // half the visits: at 1.2/s, 1/(1 - 0.6) at a, and b (1.25 s) is overloaded until its work is 0.5 s.
+  services[0].endpoints[0].work_after = nullptr;
+  ServiceConfig split = service_of("a", 2, 1, "random");
+  for (ServerConfig& s : split.servers) s.speed = 2.0;
+  split.endpoints = {endpoint_of("/", exponential(2.0))};
+  split.endpoints[0].calls = {call_to(1, 0)};
+  services[0] = split;
+  CHECK_THAT(match_model(network_of(1.2, services)).reason, Contains("\"b\" is overloaded"));
+  services[1].endpoints[0].work = exponential(0.5);
+  CHECK(match_model(network_of(1.2, services)).mean_s == Approx(1.0 / (1.0 - 0.6) + 1.0 / (2.0 - 1.2)).epsilon(1e-12));
+}
+
+TEST_CASE("jackson_network: fan-out without queueing and the exact fork-join", "[analytic][jackson]")
+{
+  // V16: no branch waits (64 cores at 1 busy), so the branches are independent: H_k x 10 ms, exact.
+  for (const auto& [k, value] : {std::pair{2, 0.015}, {3, 0.0183333}, {5, 0.0228333}, {10, 0.0292897}}) {
+    const NetworkPrediction n = jackson_network(fan_out(100, k, 0.010, 64));
+    REQUIRE(n.prediction.applies());
+    CHECK(n.exact);
+    CHECK(n.prediction.mean_s == Approx(value).epsilon(kSix));
+    CHECK_THAT(n.prediction.note, Contains("never wait"));
+  }
+  // Two M/M/1 branches fed only by the fork, from Poisson clients: Flatto and Hahn, exact.
+  NetworkPrediction n = jackson_network(fan_out(0.5, 2, 1.0, 1));
+  REQUIRE(n.prediction.applies());
+  CHECK(n.exact);
+  CHECK(n.prediction.mean_s == Approx(2.875).epsilon(1e-12));
+  CHECK_THAT(n.prediction.note, Contains("Flatto-Hahn"));
+  // Three M/M/1 branches: the independent approximation 11/6 / (mu - lambda), said to be one.
+  n = jackson_network(fan_out(0.5, 3, 1.0, 1));
+  CHECK_FALSE(n.exact);
+  CHECK(n.prediction.mean_s == Approx(11.0 / 6.0 / 0.5).epsilon(1e-12));
+  CHECK_THAT(n.prediction.note, Contains("overestimate"));
+  // Work before the fork: the forks are the front's departures, not the clients' stream: approximated.
+  SystemConfig worked = fan_out(0.5, 2, 1.0, 1);
+  worked.services[0].endpoints[0].work = exponential(0.1);
+  worked.services[0].servers[0].cores = 1;
+  n = jackson_network(worked);
+  CHECK_FALSE(n.exact);
+  CHECK(n.prediction.mean_s == Approx(1.0 / (10.0 - 0.5) + 1.5 / 0.5).epsilon(1e-12));
+}
+
+TEST_CASE("jackson_network: where it does not apply, the reason", "[analytic][jackson]")
+{
+  std::vector<ServiceConfig> services = {service_of("a"), service_of("b")};
+  services[0].endpoints = {endpoint_of("/", exponential(1.0))};
+  services[0].endpoints[0].calls = {call_to(1, 0)};
+  services[1].endpoints = {endpoint_of("/", exponential(1.0))};
+  auto reason = [&](const std::function<void(SystemConfig&)>& change) {
+    SystemConfig c = network_of(0.5, services);
+    change(c);
+    const AnalyticPrediction p = match_model(c);
+    CHECK_FALSE(p.applies());
+    return p.reason;
+  };
+  CHECK_THAT(reason([](SystemConfig& c) { c.services[1].endpoints[0].work = lbsim::engine::make_constant(1.0); }),
+             Contains("exponential demands"));
+  CHECK_THAT(reason([](SystemConfig& c) { c.services[0].endpoints[0].work_after = exponential(0.5); }),
+             Contains("different means"));
+  CHECK_THAT(reason([](SystemConfig& c) { c.services[0].endpoints[0].hold_core = true; }), Contains("hold_core"));
+  CHECK_THAT(reason([](SystemConfig& c) { c.services[1].servers[0].queue_limit = 10; }), Contains("queue_limit"));
+  CHECK_THAT(reason([](SystemConfig& c) { c.clients[0].arrivals.rate_per_s = 1.0; }), Contains("overloaded"));
+  CHECK_THAT(reason([](SystemConfig& c) { c.clients[0].arrivals.process = ArrivalConfig::Process::constant; }),
+             Contains("Poisson"));
+  CHECK_THAT(reason([](SystemConfig& c) { c.network.emplace(); }), Contains("network"));
+  CHECK_THAT(reason([](SystemConfig& c) {
+               c.services[1] = service_of("b", 2, 1, "round_robin");
+               c.services[1].endpoints = {endpoint_of("/", exponential(1.0))};
+             }),
+             Contains("random splitting"));
+  // A visit without work at a station whose other visits have work still waits in its queue.
+  CHECK_THAT(reason([](SystemConfig& c) {
+               c.services[0].endpoints[0].work = nullptr;
+               c.services[0].endpoints[0].work_after = exponential(1.0);
+             }),
+             Contains("not M/M/c"));
 }

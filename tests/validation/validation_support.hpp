@@ -161,16 +161,13 @@ inline uint64_t replication_seed(const std::string& case_name, int r)
   return (h % 1000000007u) * 1000u + static_cast<uint64_t>(r) + 1u;
 }
 
-// Runs `replications` independent replications (seeds replication_seed(name, r)) of the case, in
-// parallel on up to hardware_concurrency threads (LBSIM_VALIDATION_THREADS overrides). The
-// configurations are loaded here, on the test thread; the runs share nothing (no globals in the
-// simulator), and each result lands at its own index, so thread timing never changes a number.
-inline std::vector<models::RunSummary> run_replications(const Case& c, int replications = kReplications)
+// Runs the configurations (one per replication) in parallel on up to hardware_concurrency threads
+// (LBSIM_VALIDATION_THREADS overrides). The runs share nothing (no globals in the simulator), and
+// each result lands at its own index, so thread timing never changes a number. With `requests`
+// > 0, every run must have stopped at that many measured completions.
+inline std::vector<models::RunSummary> run_configs(const std::string& name, const std::vector<models::SystemConfig>& configs,
+                                                   uint64_t requests)
 {
-  std::vector<models::SystemConfig> configs;
-  for (int r = 0; r < replications; ++r)
-    configs.push_back(scenarios::load_scenario_text(c.yaml(replication_seed(c.name, r)), c.name + ".yaml", "."));
-
   std::vector<models::RunSummary> results(configs.size());
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   if (const char* env = std::getenv("LBSIM_VALIDATION_THREADS")) threads = std::max(1, std::atoi(env));
@@ -189,13 +186,23 @@ inline std::vector<models::RunSummary> run_replications(const Case& c, int repli
   worker(0);
   for (auto& t : pool) t.join();
   for (const auto& e : errors)
-    if (!e.empty()) throw std::runtime_error(c.name + ": " + e);
+    if (!e.empty()) throw std::runtime_error(name + ": " + e);
   for (const auto& s : results) {
-    INFO(c.name << " seed " << s.seed);
+    INFO(name << " seed " << s.seed);
     REQUIRE_FALSE(s.stopped_early);
-    REQUIRE(s.completed == c.requests);
+    if (requests > 0) REQUIRE(s.completed == requests);
   }
   return results;
+}
+
+// Runs `replications` independent replications (seeds replication_seed(name, r)) of the case. The
+// configurations are loaded here, on the test thread.
+inline std::vector<models::RunSummary> run_replications(const Case& c, int replications = kReplications)
+{
+  std::vector<models::SystemConfig> configs;
+  for (int r = 0; r < replications; ++r)
+    configs.push_back(scenarios::load_scenario_text(c.yaml(replication_seed(c.name, r)), c.name + ".yaml", "."));
+  return run_configs(c.name, configs, c.requests);
 }
 
 // One number per replication.
