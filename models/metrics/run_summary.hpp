@@ -95,7 +95,8 @@ struct ServiceSummary {
   uint64_t arrived = 0;
   StatusSummary by_status;
   double throughput_rps = 0;    // 200s per second
-  double utilization = 0;       // busy cores / cores over its servers (serving time only)
+  double utilization = 0;       // busy cores / cores over its servers while up or draining (a core held
+                                // while its request's calls are out, hold_core, counts as busy)
   LatencySummary latency;
   uint64_t calls = 0, calls_failed = 0;  // calls its endpoints made, and those that failed
   uint64_t retried = 0;

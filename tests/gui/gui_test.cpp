@@ -440,7 +440,6 @@ private slots:
     const std::vector<IntervalBatch> batches = worker.take();
     QCOMPARE(batches.size(), run.rows.size());
     QCOMPARE(batches.back().servers.size(), size_t{7});
-    QEXPECT_FAIL("", "scenarios/runner.cpp: TeeSink does not pass on_service_interval on to the watcher", Continue);
     QCOMPARE(batches.back().service_utilization.size(), size_t{5});
   }
 
