@@ -144,6 +144,29 @@ struct EndpointConfig {
   bool matches(const std::string& method, const std::string& path) const;
 };
 
+// `circuit_breaker` (Envoy's cluster circuit breakers, HTTP/1.1: one request per connection):
+// requests dispatched at once at most min(max_connections, max_requests), then up to
+// max_pending_requests waiting for a connection, beyond that 503 at once (Envoy's flag UO); at
+// most max_retries retries at once, beyond that the failure is returned. Envoy's defaults.
+struct CircuitBreakerConfig {
+  uint64_t max_connections = 1024;
+  uint64_t max_pending_requests = 1024;
+  uint64_t max_requests = 1024;
+  uint64_t max_retries = 3;
+};
+
+// `outlier_detection` (Envoy's consecutive 5xx ejection): a server answering consecutive_5xx
+// 5xx in a row leaves the balancer's rotation for base_ejection_time x the times it was
+// ejected (at most max_ejection_time); ejections end at the sweeps every `interval`; at most
+// max_ejection_percent of the servers are out at once, but always at least one may be.
+struct OutlierDetectionConfig {
+  int consecutive_5xx = 5;
+  SimTime interval = engine::seconds(10);
+  SimTime base_ejection_time = engine::seconds(30);
+  SimTime max_ejection_time = engine::seconds(300);
+  double max_ejection_percent = 0.10;
+};
+
 // A service: its servers behind its own balancer, and the endpoints it answers. A scenario with a
 // top-level `balancer` and `servers` is one service named after its balancer (or its only server).
 struct ServiceConfig {
@@ -151,6 +174,8 @@ struct ServiceConfig {
   std::optional<BalancerConfig> balancer;  // absent only for a lone server written without one
   std::vector<ServerConfig> servers;
   std::vector<EndpointConfig> endpoints;   // empty: the client mix gives each request's work
+  std::optional<CircuitBreakerConfig> circuit_breaker;
+  std::optional<OutlierDetectionConfig> outlier_detection;
 };
 
 // One full-duplex link of the network, between two nodes by name. The loader has already expanded

@@ -125,6 +125,11 @@ RunSummary System::summarize(double wall_seconds) const
       ss.algorithm = lb->config().algorithm;
       ss.retried = lb->retried();
       retried += ss.retried;
+      if (const CircuitBreaker* breaker = lb->breaker()) {
+        ss.overflow = breaker->overflow();
+        ss.retry_overflow = breaker->retry_overflow();
+      }
+      if (const OutlierDetector* outliers = lb->outliers()) ss.ejections = outliers->ejections();
     }
     double busy = 0, capacity = 0;
     for (const uint32_t member : service->members()) {

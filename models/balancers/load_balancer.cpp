@@ -28,6 +28,9 @@ LoadBalancer::LoadBalancer(Service& service, const BalancerConfig& config, const
       health_(service.config().servers.size()), passive_(service.config().servers.size())
 {
   if (config_.layer == 4) connections_ = std::make_unique<ConnectionTable>(config_.requests_per_connection);
+  if (service.config().circuit_breaker) breaker_ = std::make_unique<CircuitBreaker>(*service.config().circuit_breaker);
+  if (service.config().outlier_detection)
+    outliers_ = std::make_unique<OutlierDetector>(*service.config().outlier_detection, service.config().servers.size());
 }
 
 void LoadBalancer::build_frontend()
@@ -40,11 +43,30 @@ void LoadBalancer::reset_measurement(SimTime now)
 {
   if (frontend_) frontend_->reset_measurement(now);
   if (connections_) connections_->reset_measurement();
+  if (breaker_) breaker_->reset_measurement();
+  if (outliers_) outliers_->reset_measurement();
 }
 
 void LoadBalancer::on_request(RequestId id, Request& r)
 {
   if (service_.keeps_stats()) service_.stats().on_arrival(r, run_.shape(r).endpoint);
+  if (breaker_) {
+    switch (breaker_->admit(id)) {
+      case CircuitBreaker::Admission::dispatch: break;
+      case CircuitBreaker::Admission::pending: return;  // admitted() when a dispatched one is done
+      case CircuitBreaker::Admission::overflow:
+        run_.report(Hop{r, service_.index(), kNoServer, HopOutcome::overflow});
+        r.status = kUnavailable;
+        if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, SimTime::zero());
+        run_.router.reply_empty(id, r);
+        return;
+    }
+  }
+  admitted(id, r);
+}
+
+void LoadBalancer::admitted(RequestId id, Request& r)
+{
   if (!frontend_) {
     forward(id, r, pick(r));
     return;
@@ -66,7 +88,8 @@ void LoadBalancer::on_frontend_refused(RequestId id)
   run_.report(Hop{r, service_.index(), kNoServer, HopOutcome::balancer_full});
   r.status = kUnavailable;
   if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, run_.sim.now() - r.top().since);
-  run_.router.reply(id, r, 0.0);
+  run_.router.reply_empty(id, r);
+  release_breaker();
 }
 
 [[gnu::always_inline]] inline ServerChoice LoadBalancer::pick(const Request& r)
@@ -88,8 +111,9 @@ void LoadBalancer::on_frontend_refused(RequestId id)
 {
   if (!choice) {
     run_.report(Hop{r, service_.index(), kNoServer, HopOutcome::no_server});
+    if (breaker_ && r.attempts > 0) breaker_->retry_ended();
     r.status = kUnavailable;
-    answer(id, r, 0.0);
+    answer(id, r, false);
     return;
   }
   const uint32_t member = *choice;
@@ -97,19 +121,35 @@ void LoadBalancer::on_frontend_refused(RequestId id)
   const SimTime now = run_.sim.now();
   r.top().slot = member;
   r.dispatched = now;
-  run_.router.forward(id, r, service_.station(), server, run_.server_nodes[server], now, run_.shape(r).request_bytes);
+  run_.router.forward(id, r, service_.station(), server, now,
+                      [&] { return Router::Leg{run_.server_nodes[server], run_.shape(r).request_bytes}; });
 }
 
-[[gnu::always_inline]] inline void LoadBalancer::answer(RequestId id, Request& r, double bytes)
+[[gnu::always_inline]] inline void LoadBalancer::answer(RequestId id, Request& r, bool with_body)
 {
   if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, run_.sim.now() - r.top().since);
-  run_.router.reply(id, r, bytes);
+  run_.router.reply(id, r, [&] { return with_body && r.ok() ? run_.shape(r).response_bytes : 0.0; });
   if (frontend_) frontend_->leave();
+  release_breaker();
+}
+
+// A request left: the circuit breaker's first waiting request, if any, takes its slot.
+void LoadBalancer::release_breaker()
+{
+  if (!breaker_) return;
+  const RequestId next = breaker_->release();
+  if (next != kNoRequest) admitted(next, run_.requests[next]);
 }
 
 [[gnu::flatten]] void LoadBalancer::on_reply(RequestId id, Request& r)
 {
   const uint32_t member = r.top().slot;
+  if (breaker_ && r.attempts > 0) breaker_->retry_ended();
+  if (outliers_ && outliers_->record(member, r.status >= kInternalError, run_.sim.now())) {
+    refresh(member);
+    health_listener_.on_ejected(service_.members()[member], outliers_->ejected_until(member) - run_.sim.now(),
+                                outliers_->times_ejected(member));
+  }
   if (r.status == kBadGateway) {  // the server failed it (a crash, or it was not running)
     pool_.release(member);
     passive_failure(member);
@@ -118,14 +158,17 @@ void LoadBalancer::on_frontend_refused(RequestId id)
   }
   if (r.status == kUnavailable) pool_.release(member);
   else pool_.on_response(member, run_.sim.now() - r.dispatched, run_.sim.now());
-  answer(id, r, r.ok() ? run_.shape(r).response_bytes : 0.0);
+  answer(id, r, true);
 }
 
 // After a failed attempt (its member released): another server if retries remain.
 void LoadBalancer::retry_or_fail(RequestId id, uint32_t failed_member)
 {
   Request& r = run_.requests[id];
-  if (r.attempts < config_.retries) {
+  const bool budget = !breaker_ || breaker_->retry_allowed();
+  if (breaker_ && !budget && r.attempts < config_.retries) breaker_->count_retry_overflow();
+  if (r.attempts < config_.retries && budget) {
+    if (breaker_) breaker_->retry_started();
     ++r.attempts;
     ++retried_;
     r.status = kOk;
@@ -135,7 +178,8 @@ void LoadBalancer::retry_or_fail(RequestId id, uint32_t failed_member)
   // The request leaves the balancer failed (its slot under max_connections is free again).
   if (frontend_) frontend_->leave();
   if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, run_.sim.now() - r.top().since);
-  run_.router.reply(id, r, 0.0);
+  run_.router.reply_empty(id, r);
+  release_breaker();
 }
 
 bool LoadBalancer::passive_enabled() const
@@ -157,7 +201,8 @@ void LoadBalancer::refresh(uint32_t member)
 {
   const ServerState state = run_.servers[service_.members()[member]]->state();
   const bool in_rotation = state == ServerState::up || state == ServerState::failed;
-  pool_.set_eligible(member, in_rotation && health_[member].up() && !passive_[member].down());
+  pool_.set_eligible(member, in_rotation && health_[member].up() && !passive_[member].down() &&
+                                 !(outliers_ && outliers_->ejected(member)));
 }
 
 bool LoadBalancer::record_health(uint32_t member, bool success)
@@ -174,8 +219,20 @@ void LoadBalancer::clear_passive(uint32_t member)
   refresh(member);
 }
 
+std::vector<uint32_t> LoadBalancer::sweep_outliers(SimTime now)
+{
+  std::vector<uint32_t> back;
+  if (!outliers_) return back;
+  outliers_->sweep(now, [&](uint32_t member) {
+    refresh(member);
+    back.push_back(service_.members()[member]);
+  });
+  return back;
+}
+
 void LoadBalancer::add_member(int weight, std::span<const std::string> names, bool checked)
 {
+  if (outliers_) outliers_->add_member();
   // With a health check a new server gets requests only once `rise` checks have passed.
   health_.emplace_back(!checked);
   passive_.emplace_back();

@@ -9,8 +9,10 @@
 #include "models/balancers/balancer_frontend.hpp"
 #include "models/balancers/algorithms/registry.hpp"
 #include "models/balancers/balancer_pool.hpp"
+#include "models/balancers/circuit_breaker.hpp"
 #include "models/balancers/connections.hpp"
 #include "models/balancers/health_counter.hpp"
+#include "models/balancers/outlier_detector.hpp"
 #include "models/balancers/passive_detector.hpp"
 #include "models/requests/run_context.hpp"
 #include "models/requests/station.hpp"
@@ -29,6 +31,8 @@ class HealthListener {
 public:
   virtual ~HealthListener() = default;
   virtual void on_passive_down(uint32_t server, const PassiveConfig& passive) = 0;
+  // Outlier detection ejected the server for `length`, its `times`-th ejection.
+  virtual void on_ejected(uint32_t server, SimTime length, int times) = 0;
 };
 
 class LoadBalancer final : public Station, private FrontendListener {
@@ -55,6 +59,11 @@ public:
   void clear_passive(uint32_t member);
   // A server joins the pool (out of rotation until refresh()); `names` are every member's.
   void add_member(int weight, std::span<const std::string> names, bool checked);
+  // Outlier detection's sweep (models/balancers/outlier_detector.hpp): ejections that are over
+  // end; returns the servers back in rotation.
+  std::vector<uint32_t> sweep_outliers(SimTime now);
+  const OutlierDetector* outliers() const { return outliers_.get(); }
+  const CircuitBreaker* breaker() const { return breaker_.get(); }
 
   const BalancerConfig& config() const { return config_; }
   const BalancerPool& pool() const { return pool_; }
@@ -64,6 +73,7 @@ public:
   void reset_measurement(SimTime now);
 
 private:
+  void admitted(RequestId id, Request& r);  // past the circuit breaker
   void on_frontend_admitted(RequestId id) override;
   void on_frontend_refused(RequestId id) override;
   ServerChoice pick(const Request& r);
@@ -72,7 +82,8 @@ private:
   void passive_failure(uint32_t member);
   bool passive_enabled() const;
   // The reply leaves the service through its front door.
-  void answer(RequestId id, Request& r, double bytes);
+  void answer(RequestId id, Request& r, bool with_body);
+  void release_breaker();
 
   Service& service_;
   BalancerConfig config_;
@@ -83,6 +94,8 @@ private:
   std::unique_ptr<ConnectionTable> connections_;  // layer 4 only
   std::vector<HealthCounter> health_;
   std::vector<PassiveDetector> passive_;
+  std::unique_ptr<CircuitBreaker> breaker_;    // only with a circuit_breaker
+  std::unique_ptr<OutlierDetector> outliers_;  // only with outlier_detection
   uint64_t retried_ = 0;
 };
 

@@ -100,6 +100,9 @@ struct ServiceSummary {
   LatencySummary latency;
   uint64_t calls = 0, calls_failed = 0;  // calls its endpoints made, and those that failed
   uint64_t retried = 0;
+  uint64_t overflow = 0;        // 503s of its circuit breaker (Envoy's UO)
+  uint64_t retry_overflow = 0;  // retries its circuit breaker's max_retries did not allow
+  uint64_t ejections = 0;       // servers its outlier detection ejected
   double zero_capacity_s = 0;   // time with none of its servers up
   std::vector<EndpointSummary> endpoints;
 };

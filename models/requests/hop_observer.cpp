@@ -10,6 +10,7 @@ const char* to_string(HopOutcome outcome)
     case HopOutcome::unavailable: return "unavailable";
     case HopOutcome::no_server: return "no_server";
     case HopOutcome::balancer_full: return "balancer_full";
+    case HopOutcome::overflow: return "overflow";
   }
   return "?";
 }

@@ -13,6 +13,7 @@ enum class HopOutcome {
   unavailable,    // the server was not running: the request failed there
   no_server,      // the balancer had no eligible server: 503
   balancer_full,  // the balancer's max_connections and backlog were full: 503
+  overflow,       // the service's circuit breaker was full (Envoy's UO): 503
 };
 const char* to_string(HopOutcome outcome);
 

@@ -53,7 +53,7 @@ struct Request {
   uint32_t server = kNoServer;  // the server that took it last
   uint32_t parent = kNoRequest; // the request whose call this is
   uint64_t parent_visit = 0;    // the parent's visit to its server when it made the call
-  uint64_t visit = 0;           // this request's current visit to a server (unique in the run)
+  uint64_t visit = 0;           // the visit to its server its calls answer to (unique in the run; 0: none)
   SimTime sent;               // when the client (or the calling server) sent it
   SimTime dispatched;         // when its balancer sent it to its server
   SimTime work;               // service demand at speed 1.0 of the phase under way

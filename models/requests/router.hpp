@@ -33,28 +33,48 @@ public:
     r.depth = 1;
     r.frames[0] = Frame{&station, slot, node, since};
   }
-  // Sends the request on to `station`, carrying `bytes`; the station's on_request follows. `S` is
-  // the station's own class when the sender knows it, or Station.
-  template <class S>
-  void forward(RequestId id, Request& r, S& station, uint32_t slot, NodeId node, SimTime since, double bytes)
+  // Where a request goes on the network, and what it carries there.
+  struct Leg {
+    NodeId node = 0;
+    double bytes = 0;
+  };
+  // Sends the request on to `station`; the station's on_request follows. `S` is the station's own
+  // class when the sender knows it, or Station. `leg()` gives the station's node and the bytes to
+  // carry: asked only with a network (without one, nothing is carried and nodes do not matter).
+  template <class S, class LegOf>
+  void forward(RequestId id, Request& r, S& station, uint32_t slot, SimTime since, LegOf&& leg)
   {
     assert(r.depth < kMaxFrames);
+    if (direct_) {
+      r.frames[r.depth++] = Frame{&station, slot, 0, since};
+      r.upward = true;
+      station.on_request(id, r);
+      return;
+    }
+    const Leg to = leg();
     const NodeId from = r.top().node;
-    r.frames[r.depth++] = Frame{&station, slot, node, since};
+    r.frames[r.depth++] = Frame{&station, slot, to.node, since};
     r.upward = true;
-    if (direct_) station.on_request(id, r);
-    else transport_->carry(id, from, node, bytes);
+    transport_->carry(id, from, to.node, to.bytes);
   }
-  // The station on top is done: the reply (`bytes`, and the request's status) goes back down to
-  // the station below, whose on_reply follows.
-  void reply(RequestId id, Request& r, double bytes)
+  // The station on top is done: the reply (its bytes, asked of `bytes()` only with a network, and
+  // the request's status) goes back down to the station below, whose on_reply follows.
+  template <class BytesOf>
+  void reply(RequestId id, Request& r, BytesOf&& bytes)
   {
     assert(r.depth >= 2);
-    const NodeId from = r.top().node;
     --r.depth;
     r.upward = false;
-    if (direct_) r.top().station->on_reply(id, r);
-    else transport_->carry(id, from, r.top().node, bytes);
+    if (direct_) {
+      r.top().station->on_reply(id, r);
+      return;
+    }
+    transport_->carry(id, r.frames[r.depth].node, r.top().node, bytes());
+  }
+  // A reply without a body (a refusal, a failure).
+  void reply_empty(RequestId id, Request& r)
+  {
+    reply(id, r, [] { return 0.0; });
   }
 
   void on_carried(RequestId id) override

@@ -25,6 +25,7 @@ enum LifecycleKind : uint32_t {
   kHealthCheckFailed = 7, // arg: server (no answer within the timeout)
   kPassiveExpired = 8,    // arg: server
   kAutoscale = 9,
+  kOutlierSweep = 10,     // arg: service
 };
 
 SimTime exponential(engine::RngStream& rng, SimTime mean)
@@ -97,6 +98,9 @@ void Lifecycle::start()
     if (const HealthCheckConfig* hc = health_check_of(i)) sim.schedule_in(hc->interval, handler_, kHealthCheck, i);
   }
   if (autoscaler_) sim.schedule_in(autoscaler_->config().period, handler_, kAutoscale);
+  for (const Service* service : run_.services)
+    if (const auto& od = service->config().outlier_detection)
+      sim.schedule_in(od->interval, handler_, kOutlierSweep, service->index());
 }
 
 void Lifecycle::reset_measurement(SimTime now)
@@ -166,6 +170,13 @@ void Lifecycle::on_lifecycle_event(const engine::Event& event)
       autoscale();
       sim.schedule_in(autoscaler_->config().period, handler_, kAutoscale);
       return;
+    case kOutlierSweep: {
+      Service& service = *run_.services[event.arg];
+      for (const uint32_t back : service.balancer()->sweep_outliers(sim.now()))
+        log("outlier_up", run_.servers[back]->name(), "ejection over");
+      sim.schedule_in(service.config().outlier_detection->interval, handler_, kOutlierSweep, event.arg);
+      return;
+    }
     default: return;
   }
 }
@@ -355,6 +366,12 @@ void Lifecycle::health_result(uint32_t server, bool success)
   if (!balancer_of(server)->record_health(run_.servers[server]->member(), success)) return;
   log(success ? "health_up" : "health_down", run_.servers[server]->name(),
       success ? std::to_string(hc.rise) + " checks passed" : std::to_string(hc.fall) + " checks failed");
+}
+
+void Lifecycle::on_ejected(uint32_t server, SimTime length, int times)
+{
+  log("outlier_down", run_.servers[server]->name(),
+      "consecutive 5xx: ejected for " + format("%g s", length.seconds()) + " (ejection " + std::to_string(times) + ")");
 }
 
 void Lifecycle::on_passive_down(uint32_t server, const PassiveConfig& passive)

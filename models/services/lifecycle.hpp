@@ -52,6 +52,7 @@ public:
 
   // HealthListener and DrainListener.
   void on_passive_down(uint32_t server, const PassiveConfig& passive) override;
+  void on_ejected(uint32_t server, SimTime length, int times) override;
   void on_drained(uint32_t server) override;
   // A response from `server` reached whoever asked, `latency` after they sent it (latency_p99).
   void count_response(uint32_t server, SimTime latency);

@@ -31,7 +31,6 @@ void ServerStation::on_request(RequestId id, Request& r)
   }
   const Admission admission = run_.servers[server]->admit(id, !front_door_);
   if (admission == Admission::accepted) {
-    r.visit = ++run_.visits;
     run_.report(Hop{r, service_.index(), server, HopOutcome::dispatched});
     return;
   }
@@ -40,16 +39,17 @@ void ServerStation::on_request(RequestId id, Request& r)
   run_.report(Hop{r, service_.index(), server,
                        admission == Admission::unavailable ? HopOutcome::unavailable : HopOutcome::rejected});
   if (front_door_ && service_.keeps_stats()) service_.stats().on_answer(r, shape.endpoint, SimTime::zero());
-  run_.router.reply(id, r, 0.0);
+  run_.router.reply_empty(id, r);
 }
 
 void ServerStation::drop(RequestId id)
 {
   Request& r = run_.requests[id];
+  r.visit = 0;  // calls still out no longer find it waiting
   r.status = kBadGateway;
   r.server_time = run_.sim.now() - r.top().since;
   if (front_door_ && service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, r.server_time);
-  run_.router.reply(id, r, 0.0);
+  run_.router.reply_empty(id, r);
 }
 
 void ServerStation::on_work_done(uint32_t /*server*/, RequestId id)
@@ -65,6 +65,7 @@ void ServerStation::on_work_done(uint32_t /*server*/, RequestId id)
     r.phase = kCalls;
     r.next_call = 0;
     r.call_failed = false;
+    r.visit = ++run_.visits;  // its calls answer to this visit only (a failure ends it)
     start_calls(id);
     return;
   }
@@ -161,7 +162,7 @@ void ServerStation::call_group_done(RequestId id)
   run_.servers[r.top().slot]->leave(id);
   const RequestShape& shape = run_.shape(r);
   if (front_door_ && service_.keeps_stats()) service_.stats().on_answer(r, shape.endpoint, r.server_time);
-  run_.router.reply(id, r, r.ok() ? shape.response_bytes : 0.0);
+  run_.router.reply(id, r, [&] { return r.ok() ? shape.response_bytes : 0.0; });
 }
 
 }  // namespace lbsim::models

@@ -27,8 +27,9 @@ public:
   // Sends request `id` (its sender's frame on top) to the front door, carrying `bytes`.
   void send(RequestId id, Request& r, double bytes)
   {
-    if (balancer_) run_.router.forward(id, r, *balancer_, 0, entry_node_, run_.sim.now(), bytes);
-    else run_.router.forward(id, r, station_, members_.front(), entry_node_, run_.sim.now(), bytes);
+    const auto leg = [&] { return Router::Leg{entry_node_, bytes}; };
+    if (balancer_) run_.router.forward(id, r, *balancer_, 0, run_.sim.now(), leg);
+    else run_.router.forward(id, r, station_, members_.front(), run_.sim.now(), leg);
   }
 
   uint32_t index() const { return index_; }

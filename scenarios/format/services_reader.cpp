@@ -42,7 +42,7 @@ void ScenarioLoader::read_services(const YAML::Node& node, models::SystemConfig&
     const YAML::Node s = node[i];
     const std::string ctx = "services[" + std::to_string(i) + "]";
     r_.require_map(s, ctx);
-    r_.check_keys(s, ctx, {"name", "balancer", "servers", "endpoints"}, {"circuit_breaker", "outlier_detection"});
+    r_.check_keys(s, ctx, {"name", "balancer", "servers", "endpoints", "circuit_breaker", "outlier_detection"});
     r_.require_key(s, "name", ctx, "name: users");
     r_.require_key(s, "servers", ctx, "servers: [{name: users, count: 2}]");
     models::ServiceConfig& service = c.services.emplace_back();
@@ -56,6 +56,43 @@ void ScenarioLoader::read_services(const YAML::Node& node, models::SystemConfig&
     service.balancer->name = service.name;  // its node in the network is the service's
     read_servers(s["servers"], ctx + ".servers", service);
     if (s["endpoints"]) read_endpoints(s["endpoints"], ctx + ".endpoints", service);
+    if (const YAML::Node cb = s["circuit_breaker"]) {
+      const std::string bctx = ctx + ".circuit_breaker";
+      r_.require_map(cb, bctx);
+      r_.check_keys(cb, bctx, {"max_connections", "max_pending_requests", "max_requests", "max_retries"});
+      models::CircuitBreakerConfig b;  // Envoy's defaults
+      const auto count = [&](const char* key, uint64_t& out, int64_t min) {
+        if (cb[key]) out = static_cast<uint64_t>(r_.integer(cb[key], bctx + "." + key, min, 1'000'000'000));
+      };
+      count("max_connections", b.max_connections, 1);
+      count("max_pending_requests", b.max_pending_requests, 0);
+      count("max_requests", b.max_requests, 1);
+      count("max_retries", b.max_retries, 0);
+      service.circuit_breaker = b;
+    }
+    if (const YAML::Node od = s["outlier_detection"]) {
+      const std::string octx = ctx + ".outlier_detection";
+      r_.require_map(od, octx);
+      r_.check_keys(od, octx, {"consecutive_5xx", "interval", "base_ejection_time", "max_ejection_time",
+                               "max_ejection_percent"});
+      models::OutlierDetectionConfig o;  // Envoy's defaults
+      if (od["consecutive_5xx"])
+        o.consecutive_5xx = static_cast<int>(r_.integer(od["consecutive_5xx"], octx + ".consecutive_5xx", 1, 1'000'000));
+      const auto time = [&](const char* key, SimTime& out) {
+        if (od[key]) out = SimTime::from_ns(r_.time_ns(od[key], octx + "." + key, false));
+      };
+      time("interval", o.interval);
+      time("base_ejection_time", o.base_ejection_time);
+      time("max_ejection_time", o.max_ejection_time);
+      if (o.max_ejection_time < o.base_ejection_time)
+        r_.fail(od["max_ejection_time"] ? od["max_ejection_time"] : od,
+                octx + ".max_ejection_time is below base_ejection_time; an ejection lasts at least the base");
+      if (od["max_ejection_percent"])
+        o.max_ejection_percent = r_.fraction(od["max_ejection_percent"], octx + ".max_ejection_percent");
+      if (!service.balancer)
+        r_.fail(od, octx + " takes servers out of a balancer's rotation; this service has no balancer");
+      service.outlier_detection = o;
+    }
   }
 }
 

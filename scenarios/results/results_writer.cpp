@@ -73,6 +73,9 @@ nlohmann::ordered_json services_json(const std::vector<models::ServiceSummary>& 
                    {"latency_s", latency_json(s.latency)},
                    {"calls", {{"made", s.calls}, {"failed", s.calls_failed}}},
                    {"retried", s.retried},
+                   {"overflow", s.overflow},
+                   {"retry_overflow", s.retry_overflow},
+                   {"ejections", s.ejections},
                    {"zero_capacity_s", s.zero_capacity_s},
                    {"endpoints", endpoints}});
   }

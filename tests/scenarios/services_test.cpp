@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -192,8 +193,11 @@ TEST_CASE("services: mistakes are refused at their line with what was expected",
                       "services: [{name: frontend, servers: [{name: y}], endpoints: [{path: /a}]}]\n"),
              Contains("5:14:") && Contains("did you mean \"frontend\"?"));
   // Not yet part of lbsim: said so, not silently ignored.
-  CHECK_THAT(error_of(head + "services: [{name: x, servers: [{name: y}], circuit_breaker: {max_requests: 1}}]\n"),
-             Contains("not implemented in this version of lbsim yet"));
+  CHECK_THAT(error_of(head + "services: [{name: x, servers: [{name: y}]}]\ngateway: {name: gw}\n"),
+             Contains("\"gateway\" in the scenario is part of the scenario format but not implemented"));
+  CHECK_THAT(error_of(head + "services: [{name: x, servers: [{name: y}], outlier_detection: {base_ejection_time: "
+                             "60 s, max_ejection_time: 30 s}}]\n"),
+             Contains("max_ejection_time is below base_ejection_time"));
 }
 
 TEST_CASE("services: a call graph deeper than 32 is refused", "[services][loader][errors]")
@@ -376,4 +380,91 @@ TEST_CASE("services: lbsim trace shows every hop with the request that made each
   CHECK_THAT(out, Contains(",GET,/page,web-1,dispatched,frontend,1,\n"));
   CHECK_THAT(out, Contains(",GET,/items,catalog-1,dispatched,catalog,2,1\n"));
   CHECK_THAT(out, Contains(",GET,/profile,users,dispatched,users,3,1\n"));
+}
+
+TEST_CASE("services: the circuit breaker refuses beyond its limits at once (reference V21)", "[services][resilience]")
+{
+  // max_requests 1, no pending: of two requests at 0, the first is served in 10 ms, the second
+  // refused at once with 503 (Envoy's UO).
+  const auto v21 = run(scripted({0, 0}, R"(  - name: front
+    circuit_breaker: {max_requests: 1, max_pending_requests: 0}
+    servers: [{name: f, cores: 4}]
+    endpoints: [{method: GET, path: /a, work: 10 ms}]
+)"));
+  CHECK(v21.completed == 1);
+  CHECK(v21.rejected == 1);
+  CHECK(v21.latency_max_s == Approx(0.010).epsilon(1e-12));
+  CHECK(service(v21, "front").overflow == 1);
+  // With one pending place the second waits for the first: 10 ms, then 20 ms; a third overflows.
+  const auto pending = run(scripted({0, 0, 0}, R"(  - name: front
+    circuit_breaker: {max_connections: 1, max_pending_requests: 1}
+    servers: [{name: f, cores: 4}]
+    endpoints: [{method: GET, path: /a, work: 10 ms}]
+)"));
+  CHECK(pending.completed == 2);
+  CHECK(pending.rejected == 1);
+  CHECK(pending.latency_max_s == Approx(0.020).epsilon(1e-12));
+  CHECK(pending.latency_mean_s == Approx(0.015).epsilon(1e-12));
+}
+
+TEST_CASE("services: max_retries bounds the retries in progress; the failure is returned beyond it",
+          "[services][resilience]")
+{
+  // Two servers, four requests at 0, round robin. The first reaches f-1 just before f-1 fails (the
+  // timeline's failure at 0 comes after the arrival scheduled first) and is retried on f-2 (the
+  // retry's pick moves round robin on too), so the second lands on the dead f-1, and so does the
+  // fourth: their retries find the first one's still in progress (10 ms), and max_retries 1
+  // returns their failures.
+  const auto s = run(scripted({0, 0, 0, 0}, R"(  - name: front
+    balancer: {algorithm: round_robin, retries: 1, passive: {max_fails: 0}}
+    circuit_breaker: {max_retries: 1}
+    servers: [{name: f, count: 2, cores: 8}]
+    endpoints: [{method: GET, path: /a, work: 10 ms}]
+timeline:
+  - {at: 0 s, fail: f-1}
+)"));
+  CHECK(s.completed == 2);
+  CHECK(s.failed == 2);
+  CHECK(service(s, "front").retried == 1);
+  CHECK(service(s, "front").retry_overflow == 2);
+}
+
+TEST_CASE("services: outlier detection ejects at the 5th consecutive 5xx, for 30 s, then 60 s (reference V20)",
+          "[services][resilience]")
+{
+  const auto config = load(R"(name: v20
+seed: 2
+duration: 400 s
+clients:
+  - {name: c, arrivals: {process: poisson, rate: 100/s}, mix: [{method: GET, path: /x}]}
+services:
+  - name: api
+    balancer: {algorithm: round_robin, passive: {max_fails: 0}}
+    outlier_detection: {}
+    servers: [{name: s, count: 10, cores: 4}]
+    endpoints: [{path: /x, work: 1 ms}]
+timeline:
+  - {at: 0 s, fail: s-3}
+)");
+  auto system = build_system(config);
+  const models::RunSummary s = system->run();
+  std::vector<double> down, up;
+  for (const models::LifecycleEvent& e : system->lifecycle_events()) {
+    if (e.kind == "outlier_down") down.push_back(e.time.seconds());
+    if (e.kind == "outlier_up") up.push_back(e.time.seconds());
+  }
+  // Five failures before each ejection (no retries): 5 ejections in 400 s, 25 failed requests.
+  REQUIRE(down.size() == 5);
+  CHECK(s.failed == 25);
+  CHECK(service(s, "api").ejections == 5);
+  // Round robin over 10 servers at 100/s: its 5th request after about 0.45 s.
+  CHECK(down[0] < 1.0);
+  // Ejections of 30, 60, 90, 120 s, each over at the first 10 s sweep after it ends.
+  REQUIRE(up.size() == 4);
+  for (size_t k = 0; k < up.size(); ++k) {
+    const double length = 30.0 * static_cast<double>(k + 1);
+    CHECK(up[k] >= down[k] + length);
+    CHECK(up[k] < down[k] + length + 10.0);
+    CHECK(std::fmod(up[k], 10.0) == Approx(0).margin(1e-9));
+  }
 }
