@@ -55,7 +55,7 @@ void LoadBalancer::on_request(RequestId id, Request& r)
       case CircuitBreaker::Admission::dispatch: break;
       case CircuitBreaker::Admission::pending: return;  // admitted() when a dispatched one is done
       case CircuitBreaker::Admission::overflow:
-        run_.report(Hop{r, service_.index(), kNoServer, HopOutcome::overflow});
+        run_.report(r, service_.index(), kNoServer, HopOutcome::overflow);
         r.status = kUnavailable;
         if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, SimTime::zero());
         run_.router.reply_empty(id, r);
@@ -85,7 +85,7 @@ void LoadBalancer::on_frontend_admitted(RequestId id)
 void LoadBalancer::on_frontend_refused(RequestId id)
 {
   Request& r = run_.requests[id];
-  run_.report(Hop{r, service_.index(), kNoServer, HopOutcome::balancer_full});
+  run_.report(r, service_.index(), kNoServer, HopOutcome::balancer_full);
   r.status = kUnavailable;
   if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, run_.sim.now() - r.top().since);
   run_.router.reply_empty(id, r);
@@ -110,7 +110,7 @@ void LoadBalancer::on_frontend_refused(RequestId id)
 [[gnu::always_inline]] inline void LoadBalancer::forward(RequestId id, Request& r, ServerChoice choice)
 {
   if (!choice) {
-    run_.report(Hop{r, service_.index(), kNoServer, HopOutcome::no_server});
+    run_.report(r, service_.index(), kNoServer, HopOutcome::no_server);
     if (breaker_ && r.attempts > 0) breaker_->retry_ended();
     r.status = kUnavailable;
     answer(id, r, false);

@@ -44,21 +44,17 @@ struct Frame {
 // client's end + gateway + balancer + server, the deepest path one request takes.
 inline constexpr uint8_t kMaxFrames = 4;
 
+// The fields every request touches come first and its first frames right after them, so the
+// common path (client, balancer, server and back) reads and writes three cache lines, not four.
 struct Request {
   uint64_t sequence = 0;      // order of creation over the whole run (1, 2, ...), calls included
+  SimTime sent;               // when the client (or the calling server) sent it
+  SimTime work;               // service demand at speed 1.0 of the phase under way
   uint32_t client_group = 0;  // index into the system's client groups (a call: its client request's)
   uint32_t client = 0;        // index into that group's addresses
   uint32_t type = 0;          // index into the group's request mix
   uint32_t shape = 0;         // what it asks for: the system's table of request shapes
   uint32_t server = kNoServer;  // the server that took it last
-  uint32_t parent = kNoRequest; // the request whose call this is
-  uint64_t parent_visit = 0;    // the parent's visit to its server when it made the call
-  uint64_t visit = 0;           // the visit to its server its calls answer to (unique in the run; 0: none)
-  SimTime sent;               // when the client (or the calling server) sent it
-  SimTime dispatched;         // when its balancer sent it to its server
-  SimTime work;               // service demand at speed 1.0 of the phase under way
-  SimTime server_time;        // at its last server: queueing, service and calls
-  engine::EventHandle service_event;  // its completion, cancelled when its server fails
   uint16_t status = kOk;
   uint8_t attempts = 0;       // servers tried that failed it (retries)
   uint8_t depth = 0;          // frames in use
@@ -72,7 +68,13 @@ struct Request {
   bool call_failed = false;
   uint16_t next_call = 0;
   uint16_t calls_out = 0;
+  uint32_t parent = kNoRequest; // the request whose call this is
   Frame frames[kMaxFrames];
+  engine::EventHandle service_event;  // its completion, cancelled when its server fails
+  SimTime dispatched;         // when its balancer sent it to its server
+  SimTime server_time;        // at its last server: queueing, service and calls
+  uint64_t parent_visit = 0;    // the parent's visit to its server when it made the call
+  uint64_t visit = 0;           // the visit to its server its calls answer to (unique in the run; 0: none)
 
   Frame& top() { return frames[depth - 1]; }
   const Frame& top() const { return frames[depth - 1]; }

@@ -54,9 +54,10 @@ struct RunContext {
   bool measuring = false;                   // after warm-up
   bool report_hops = false;                 // someone listens to `hops` (the trace, the step view)
 
-  void report(const Hop& hop) const
+  // The Hop is made only when someone listens (this runs once per request).
+  void report(const Request& r, uint32_t service, uint32_t server, HopOutcome outcome) const
   {
-    if (report_hops) hops.on_hop(hop);
+    if (report_hops) hops.on_hop(Hop{r, service, server, outcome});
   }
 
   uint32_t client_address(const Request& r) const { return config.clients[r.client_group].addresses[r.client]; }

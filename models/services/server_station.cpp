@@ -5,7 +5,8 @@
 namespace lbsim::models {
 
 ServerStation::ServerStation(Service& service, RunContext& run, DrainListener& drains)
-    : service_(service), run_(run), drains_(drains), work_rng_(run.config.seed, "service:" + service.name() + ":work"),
+    : service_(service), run_(run), drains_(drains), has_endpoints_(!service.config().endpoints.empty()),
+      work_rng_(run.config.seed, "service:" + service.name() + ":work"),
       call_rng_(run.config.seed, "service:" + service.name() + ":calls")
 {
 }
@@ -20,25 +21,25 @@ void ServerStation::on_request(RequestId id, Request& r)
   Frame& frame = r.top();
   const uint32_t server = frame.slot;
   frame.since = run_.sim.now();
-  const RequestShape& shape = run_.shape(r);
-  if (front_door_ && service_.keeps_stats()) service_.stats().on_arrival(r, shape.endpoint);
   r.server = server;
-  if (shape.endpoint >= 0) {
-    const EndpointConfig& e = service_.config().endpoints[static_cast<size_t>(shape.endpoint)];
+  const int32_t endpoint = has_endpoints_ ? run_.shape(r).endpoint : -1;
+  if (front_door_ && service_.keeps_stats()) service_.stats().on_arrival(r, endpoint);
+  if (endpoint >= 0) {
+    const EndpointConfig& e = service_.config().endpoints[static_cast<size_t>(endpoint)];
     r.phase = kWork;
     r.work = draw(e.work.get());
     r.holds_core = e.hold_core && !e.calls.empty();
   }
   const Admission admission = run_.servers[server]->admit(id, !front_door_);
   if (admission == Admission::accepted) {
-    run_.report(Hop{r, service_.index(), server, HopOutcome::dispatched});
+    run_.report(r, service_.index(), server, HopOutcome::dispatched);
     return;
   }
   r.holds_core = false;
   r.status = admission == Admission::unavailable ? kBadGateway : kUnavailable;
-  run_.report(Hop{r, service_.index(), server,
-                       admission == Admission::unavailable ? HopOutcome::unavailable : HopOutcome::rejected});
-  if (front_door_ && service_.keeps_stats()) service_.stats().on_answer(r, shape.endpoint, SimTime::zero());
+  run_.report(r, service_.index(), server,
+                       admission == Admission::unavailable ? HopOutcome::unavailable : HopOutcome::rejected);
+  if (front_door_ && service_.keeps_stats()) service_.stats().on_answer(r, endpoint, SimTime::zero());
   run_.router.reply_empty(id, r);
 }
 
@@ -55,7 +56,7 @@ void ServerStation::drop(RequestId id)
 void ServerStation::on_work_done(uint32_t /*server*/, RequestId id)
 {
   Request& r = run_.requests[id];
-  const int32_t endpoint = run_.shape(r).endpoint;
+  const int32_t endpoint = has_endpoints_ ? run_.shape(r).endpoint : -1;
   if (endpoint < 0 || r.phase == kWorkAfter) {
     finish(id);
     return;

@@ -55,6 +55,7 @@ private:
   RunContext& run_;
   DrainListener& drains_;
   bool front_door_ = false;
+  bool has_endpoints_;
   engine::RngStream work_rng_;  // endpoints' work, drawn where it is served
   engine::RngStream call_rng_;  // calls' probabilities
 };
