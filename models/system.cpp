@@ -27,14 +27,6 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
         std::make_unique<Service>(i, config_.services[i], run_, balancers, lifecycle_, lifecycle_));
     run_.services.push_back(services_.back().get());
   }
-  for (Service* service : run_.services) {
-    for (const ServerConfig& s : service->config().servers) {
-      const auto index = static_cast<uint32_t>(run_.servers.size());
-      run_.servers.push_back(std::make_unique<Server>(index, s, sim_, run_.requests, service->station()));
-      run_.servers.back()->set_place(service->index(), static_cast<uint32_t>(service->members().size()));
-      service->add_member(index);
-    }
-  }
   lifecycle_.add_initial_servers();
   metrics_.set_services(&run_.services);
   ArrivalRegistry arrivals;
@@ -118,6 +110,7 @@ void System::on_warmup_end()
     if (LoadBalancer* balancer = service->balancer()) balancer->reset_measurement(now);
     service->stats().reset();
     service->no_capacity().reset(now);
+    if (service->autoscaled()) service->reset_autoscaler();
   }
   lifecycle_.reset_measurement(now);
 }

@@ -45,7 +45,6 @@ Lifecycle::Lifecycle(RunContext& run, WarmupListener& warmup)
     : run_(run), warmup_(warmup), handler_(run.sim.add_handler(*this)), rng_(run.config.seed, "lifecycle"),
       no_capacity_(run.sim.now(), 0)
 {
-  if (run.config.autoscaling) autoscaler_.emplace(*run.config.autoscaling);
 }
 
 void Lifecycle::add_initial_servers()
@@ -54,12 +53,12 @@ void Lifecycle::add_initial_servers()
   for (const auto& server : run_.servers) {
     const ServerConfig& s = server->config();
     Life& life = life_.emplace_back();
-    life.autoscaled = config.autoscaling && config.autoscaling->group == s.group;
     if (s.mtbf > SimTime::zero())
       life.failures = std::make_unique<engine::RngStream>(config.seed, "server:" + s.name + ":failures");
-    group_templates_.try_emplace(s.group, server->service(), s);
-    ++group_numbers_[s.group];
+    service_of_group_.try_emplace(s.group, server->service());
   }
+  for (Service* service : run_.services)
+    if (service->autoscaled()) autoscaled_ = service;
 }
 
 void Lifecycle::log(std::string kind, const std::string& server, std::string detail)
@@ -97,17 +96,13 @@ void Lifecycle::start()
                                          kRandomFailure, i);
     if (const HealthCheckConfig* hc = health_check_of(i)) sim.schedule_in(hc->interval, handler_, kHealthCheck, i);
   }
-  if (autoscaler_) sim.schedule_in(autoscaler_->config().period, handler_, kAutoscale);
+  if (autoscaled_) sim.schedule_in(autoscaled_->autoscaling().period, handler_, kAutoscale);
   for (const Service* service : run_.services)
     if (const auto& od = service->config().outlier_detection)
       sim.schedule_in(od->interval, handler_, kOutlierSweep, service->index());
 }
 
-void Lifecycle::reset_measurement(SimTime now)
-{
-  no_capacity_.reset(now);
-  for (Life& life : life_) life.busy_seen = life.up_seen = life.queue_seen = 0, life.completed_seen = 0;
-}
+void Lifecycle::reset_measurement(SimTime now) { no_capacity_.reset(now); }
 
 void Lifecycle::handle(const engine::Event& event)
 {
@@ -168,7 +163,7 @@ void Lifecycle::on_lifecycle_event(const engine::Event& event)
       return;
     case kAutoscale:
       autoscale();
-      sim.schedule_in(autoscaler_->config().period, handler_, kAutoscale);
+      sim.schedule_in(autoscaled_->autoscaling().period, handler_, kAutoscale);
       return;
     case kOutlierSweep: {
       Service& service = *run_.services[event.arg];
@@ -218,19 +213,11 @@ void Lifecycle::apply(const TimelineAction& a)
 
 uint32_t Lifecycle::add_server(const std::string& group, SimTime delay)
 {
-  const auto& [service_index, templ] = group_templates_.at(group);
-  Service& service = *run_.services[service_index];
-  ServerConfig config = templ;
-  do config.name = group + "-" + std::to_string(++group_numbers_[group]);
-  while (find_server(config.name));
-  const auto index = static_cast<uint32_t>(run_.servers.size());
-  run_.servers.push_back(std::make_unique<Server>(index, config, run_.sim, run_.requests, service.station(),
-                                                  ServerState::provisioning));
-  run_.servers.back()->set_place(service_index, static_cast<uint32_t>(service.members().size()));
-  service.add_member(index);
+  Service& service = *run_.services[service_of_group_.at(group)];
+  const uint32_t index = service.pool().add_to_group(group, service.station(), ServerState::provisioning);
+  const ServerConfig& config = run_.servers[index]->config();
   run_.server_nodes.push_back(transport_ ? transport_->add_server(config.name, group) : NodeId{0});
   Life& life = life_.emplace_back();
-  life.autoscaled = autoscaler_ && autoscaler_->config().group == group;
   if (config.mtbf > SimTime::zero())
     life.failures = std::make_unique<engine::RngStream>(run_.config.seed, "server:" + config.name + ":failures");
   if (LoadBalancer* balancer = service.balancer()) {
@@ -382,65 +369,27 @@ void Lifecycle::on_passive_down(uint32_t server, const PassiveConfig& passive)
 
 void Lifecycle::autoscale()
 {
-  const AutoscalingConfig& ac = autoscaler_->config();
-  const SimTime now = run_.sim.now();
-  int ready = 0, provisioning = 0;
-  double numerator = 0, denominator = 0;
-  for (uint32_t i = 0; i < run_.servers.size(); ++i) {
-    Life& life = life_[i];
-    if (!life.autoscaled) continue;
-    const Server& s = *run_.servers[i];
-    ready += s.state() == ServerState::up;
-    provisioning += s.state() == ServerState::provisioning;
-    const double busy = s.busy_core_seconds(now), up = s.up_seconds(now), queue = s.queue_integral(now);
-    const uint64_t completed = s.completed();
-    switch (ac.metric) {
-      case AutoscalingConfig::Metric::utilization:
-        numerator += busy - life.busy_seen;
-        denominator += (up - life.up_seen) * s.config().cores;
-        break;
-      case AutoscalingConfig::Metric::queue_length:
-        numerator += queue - life.queue_seen;
-        denominator += up - life.up_seen;
-        break;
-      case AutoscalingConfig::Metric::requests_per_server:
-        numerator += static_cast<double>(completed - life.completed_seen);
-        denominator += up - life.up_seen;
-        break;
-      case AutoscalingConfig::Metric::latency_p99: break;
-    }
-    life.busy_seen = busy, life.up_seen = up, life.queue_seen = queue, life.completed_seen = completed;
-  }
-  if (ac.metric == AutoscalingConfig::Metric::latency_p99) {
-    autoscaler_->add_latency_sample(now, autoscaler_latency_);
-    autoscaler_latency_.clear();
-  } else {
-    autoscaler_->add_sample(now, numerator, denominator);
-  }
-  const std::optional<double> metric = autoscaler_->metric(now);
-  const int current = ready + provisioning;
-  const int desired = autoscaler_->decide(now, metric, ready, current);
-  if (desired == current) return;
-  const std::string detail = (metric ? format("metric %.4g", *metric) : std::string("no metric")) + ", " +
-                             std::to_string(current) + " -> " + std::to_string(desired) + " servers";
-  if (desired > current) {
+  const AutoscalingConfig& ac = autoscaled_->autoscaling();
+  const Service::AutoscaleStep step = autoscaled_->autoscale(run_.sim.now());
+  if (step.desired == step.current) return;
+  const std::string detail = (step.metric ? format("metric %.4g", *step.metric) : std::string("no metric")) + ", " +
+                             std::to_string(step.current) + " -> " + std::to_string(step.desired) + " servers";
+  if (step.desired > step.current) {
     log("scale_out", ac.group, "autoscaler: " + detail);
-    for (int k = current; k < desired; ++k) {
+    for (int k = step.current; k < step.desired; ++k) {
       const SimTime delay =
           ac.provisioning_delay ? SimTime::from_seconds(ac.provisioning_delay->sample(rng_)) : SimTime::zero();
       add_server(ac.group, delay);
     }
   } else {
     log("scale_in", ac.group, "autoscaler: " + detail);
-    remove_servers(ac.group, current - desired);
+    remove_servers(ac.group, step.current - step.desired);
   }
 }
 
 void Lifecycle::count_response(uint32_t server, SimTime latency)
 {
-  if (!autoscaler_ || server >= life_.size() || !life_[server].autoscaled) return;
-  if (autoscaler_->config().metric != AutoscalingConfig::Metric::latency_p99) return;
-  autoscaler_latency_.record(latency.ns());
+  if (autoscaled_ && run_.servers[server]->service() == autoscaled_->index()) autoscaled_->count_response(server, latency);
 }
 
 }  // namespace lbsim::models

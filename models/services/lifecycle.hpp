@@ -62,17 +62,14 @@ public:
   const std::vector<LifecycleEvent>& events() const { return events_; }
   // Time with some service having no server up, since the last reset.
   const engine::TimeWeightedCount& no_capacity() const { return no_capacity_; }
-  bool has_autoscaler() const { return autoscaler_.has_value(); }
+  bool has_autoscaler() const { return autoscaled_ != nullptr; }
 
 private:
   struct Life {
     engine::EventHandle pending;  // provisioning or restart end, or the next random failure/repair
     std::optional<TimelineAction> resize;  // waiting for the server to drain
     std::unique_ptr<engine::RngStream> failures;  // random failures, when configured
-    bool autoscaled = false;  // a member of the autoscaled group
     bool removed = false;     // scale-in chose it: it never comes back
-    double busy_seen = 0, up_seen = 0, queue_seen = 0;  // autoscaler: values at its last tick
-    uint64_t completed_seen = 0;
   };
   void on_lifecycle_event(const engine::Event& event);
   void apply(const TimelineAction& action);
@@ -96,10 +93,8 @@ private:
   std::vector<std::unique_ptr<ClientGroup>>* clients_ = nullptr;
   Transport* transport_ = nullptr;
   std::vector<Life> life_;
-  std::map<std::string, int> group_numbers_;  // highest number used in each group's names
-  std::map<std::string, std::pair<uint32_t, ServerConfig>> group_templates_;  // group -> (service, template)
-  std::optional<Autoscaler> autoscaler_;
-  engine::LatencyHistogram autoscaler_latency_;  // latency_p99: this period's responses from the group
+  std::map<std::string, uint32_t> service_of_group_;
+  Service* autoscaled_ = nullptr;  // the service whose group `autoscaling` names
   engine::RngStream rng_;  // provisioning delays
   std::vector<LifecycleEvent> events_;
   engine::TimeWeightedCount no_capacity_;  // 1 while some service has no server up
