@@ -13,14 +13,6 @@ namespace lbsim::scenarios {
 
 namespace {
 
-bool is_prime(int64_t n)
-{
-  if (n < 2) return false;
-  for (int64_t d = 2; d * d <= n; ++d)
-    if (n % d == 0) return false;
-  return true;
-}
-
 // The balancer block's own keys: everything but the algorithms' options.
 const std::vector<std::string>& station_keys()
 {
@@ -48,9 +40,9 @@ void ScenarioLoader::read_algorithm_option(const YAML::Node& value, const std::s
           out.*member = SimTime::from_ns(r_.time_ns(value, what, false));
         } else {
           const int64_t n = r_.integer(value, what, option.min, option.max);
-          if (option.type == Type::prime && !is_prime(n)) {
+          if (option.type == Type::prime && !models::is_prime(static_cast<uint64_t>(n))) {
             int64_t next = n + 1;
-            while (next <= option.max && !is_prime(next)) ++next;
+            while (next <= option.max && !models::is_prime(static_cast<uint64_t>(next))) ++next;
             r_.fail(value, what + " must be a prime number, got " + std::to_string(n) +
                                (next <= option.max ? "; the next prime is " + std::to_string(next) : std::string{}));
           }

@@ -54,6 +54,15 @@ struct AlgorithmOption {
   int64_t min = 0, max = 0;          // integer, prime: the bounds
 };
 
+// What an option of Type::prime must be (Maglev's table size).
+inline bool is_prime(uint64_t n)
+{
+  if (n < 2) return false;
+  for (uint64_t d = 2; d * d <= n; ++d)
+    if (n % d == 0) return false;
+  return true;
+}
+
 struct AlgorithmDeclaration {
   std::string name;
   std::string rule;  // how it picks, one sentence

@@ -11,14 +11,6 @@ namespace lbsim::models {
 
 namespace {
 
-bool is_prime(uint64_t n)
-{
-  if (n < 2) return false;
-  for (uint64_t d = 2; d * d <= n; ++d)
-    if (n % d == 0) return false;
-  return true;
-}
-
 std::string member_identity(const std::vector<std::string>& names, std::size_t i)
 {
   return i < names.size() ? names[i] : "server" + std::to_string(i + 1);
