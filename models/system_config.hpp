@@ -5,6 +5,7 @@
 #include "engine/distributions.hpp"
 #include "engine/sim_time.hpp"
 #include "models/balancers/algorithms/declaration.hpp"
+#include "models/gateway/gateway_config.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -17,6 +18,13 @@ namespace lbsim::models {
 using engine::SimTime;
 using DistributionPtr = std::shared_ptr<const engine::Distribution>;
 
+// A request type's resource ids (`ids`): one drawn per request, 1 the most popular; it fills the
+// path's {id} and makes caches see realistic key reuse.
+struct IdPopularity {
+  uint32_t count = 0;  // 0: no ids
+  double zipf_s = 0;   // Zipf exponent; 0 is uniform
+};
+
 struct RequestType {
   std::string method = "GET";
   std::string path = "/";
@@ -25,6 +33,14 @@ struct RequestType {
   double response_bytes = 0;  // the mix's, or else the matched endpoint's (the loader resolves it)
   DistributionPtr work;       // service demand in seconds at speed 1.0; null when an endpoint gives it
   int32_t endpoint = -1;      // the endpoint of the group's service it reaches (-1: the service has none)
+  IdPopularity ids;
+  std::vector<std::string> headers;  // author request headers (`content-type: application/json` as given)
+  bool preflighted = false;   // a cross-origin browser sends a CORS preflight first (method or headers)
+  // With a gateway (the loader resolves them): the route it matches (-1: none, 404), and upstream
+  // the endpoint of the route's service its rewritten path reaches.
+  int32_t route = -1;
+  std::string upstream_path;
+  int32_t upstream_endpoint = -1;
 };
 
 struct ScriptedArrival {
@@ -65,6 +81,11 @@ struct ClientGroupConfig {
   std::vector<uint32_t> addresses;  // IPv4 addresses, one per distinct client
   ArrivalConfig arrivals;
   std::vector<RequestType> mix;
+  // What a gateway sees of the clients (services-and-gateway.md, "Clients").
+  double cross_origin = 0;             // the share of addresses that are browsers on another origin
+  SimTime preflight_cap = engine::hours(2);  // the browser's cap on Access-Control-Max-Age (Chromium)
+  uint32_t api_keys = 0;               // address i uses key i mod api_keys; 0: none
+  double credentials_invalid = 0;      // the share of requests whose credentials are refused
 };
 
 struct ServerConfig {
@@ -260,6 +281,7 @@ struct SystemConfig {
   MetricsConfig metrics;
   std::vector<TimelineAction> timeline;  // sorted by `at` (stable)
   std::optional<AutoscalingConfig> autoscaling;
+  std::optional<GatewayConfig> gateway;  // clients send to it, and it routes to the services
 };
 
 }  // namespace lbsim::models

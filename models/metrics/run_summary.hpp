@@ -4,6 +4,7 @@
 #include "models/analytic/prediction.hpp"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -107,6 +108,59 @@ struct ServiceSummary {
   std::vector<EndpointSummary> endpoints;
 };
 
+// Requests by HTTP status, for any status (the clients' and the routes').
+using StatusMap = std::map<int, uint64_t>;
+
+// One gateway route over the measured window: RED (rate, errors, duration).
+struct RouteSummary {
+  std::string name;
+  uint64_t arrived = 0;
+  double rate_rps = 0;
+  StatusMap by_status;
+  double error_rate = 0;        // 5xx answers / answers
+  uint64_t rate_limited = 0;
+  LatencySummary latency;       // every answer, from the client's send
+  double upstream_mean_s = 0, upstream_p99_s = 0;  // from the first try to the upstream's answer
+  double attempts_mean = 0;     // upstream tries per request that went upstream
+};
+
+struct RateLimitSummary {
+  std::string name;
+  uint64_t passed = 0, delayed = 0, rejected = 0;
+  double mean_delay_s = 0;      // of the delayed ones
+};
+
+struct CacheSummary {
+  uint64_t hits = 0, misses = 0, stale = 0, collapsed = 0, expired = 0, evictions = 0;
+  double hit_ratio = 0;         // hits (stale ones included) / lookups
+  uint64_t upstream_saved = 0;  // requests answered without going upstream
+};
+
+struct AuthSummary {
+  uint64_t checks = 0, cache_hits = 0, remote_calls = 0, failures = 0;
+  double cpu_s = 0;             // gateway CPU spent on auth
+  double time_share = 0;        // auth CPU / the gateway's busy time
+  double latency_share = 0;     // time in auth / total response time of the answered requests
+};
+
+struct CorsSummary {
+  uint64_t preflights = 0;
+  double preflights_per_request = 0;
+};
+
+// The API gateway over the measured window (docs/results.md, "gateway").
+struct GatewaySummary {
+  BalancerSummary station;      // its workers, utilization, run queue, backlog, max_connections
+  std::vector<RateLimitSummary> rate_limits;
+  std::optional<CacheSummary> cache;
+  std::optional<AuthSummary> auth;
+  std::optional<CorsSummary> cors;
+  uint64_t retries = 0, timeouts = 0, overflow = 0, ejections = 0;
+  uint64_t aggregates_complete = 0, aggregates_partial = 0, aggregates_failed = 0;
+  // Time spent in the gateway's stages, summed over the measured answered requests (auth's share).
+  double auth_time_s = 0;
+};
+
 struct RunSummary {
   std::string scenario;
   uint64_t seed = 0;
@@ -114,7 +168,9 @@ struct RunSummary {
   double end_time_s = 0;   // simulated clock at the end of the run
   uint64_t arrived = 0, completed = 0, rejected = 0, failed = 0;
   uint64_t in_flight_at_end = 0;
-  StatusSummary by_status;  // of the clients' requests
+  StatusSummary by_status;  // of the clients' requests (200, 500, 502, 503 without a gateway)
+  StatusMap by_status_all;  // every status the clients got
+  uint64_t rate_limited = 0, unauthorized = 0, not_found = 0, timed_out = 0;
   double throughput_rps = 0;
   double latency_mean_s = 0, latency_max_s = 0, latency_min_s = 0;
   std::vector<std::pair<double, double>> latency_percentiles_s;  // (percentile, seconds)
@@ -125,6 +181,8 @@ struct RunSummary {
   double cost_total = 0;
   std::optional<BalancerSummary> balancer;  // with one service that has a balancer
   std::vector<ServiceSummary> services;
+  std::optional<GatewaySummary> gateway;
+  std::vector<RouteSummary> routes;
   AvailabilitySummary availability;
   uint64_t lifecycle_events = 0;  // rows of events.csv
   // Little's law: time-average requests in flight vs arrival rate times mean time in system.
