@@ -9,7 +9,7 @@ BalancerFrontend::BalancerFrontend(const BalancerConfig& config, uint64_t master
     : config_(config), sim_(sim), listener_(listener), handler_(sim.add_handler(*this)),
       rng_(master_seed, "balancer:" + config.name + ":processing"),
       backlog_limit_(config.backlog ? *config.backlog : config.max_connections.value_or(0)),
-      busy_time_(sim.now()), run_queue_time_(sim.now()), backlog_time_(sim.now()), in_progress_time_(sim.now())
+      workers_(sim, handler_, 0, config.workers, rng_), backlog_time_(sim.now()), in_progress_time_(sim.now())
 {
 }
 
@@ -38,32 +38,14 @@ void BalancerFrontend::admit(RequestId id, bool needs_processing)
     listener_.on_frontend_admitted(id);
     return;
   }
-  if (busy_ < static_cast<uint32_t>(config_.workers)) {
-    start_processing(id);
-  } else {
-    run_queue_.push_back(id);
-    run_queue_time_.set(sim_.now(), static_cast<int64_t>(run_queue_.size()));
-  }
-}
-
-void BalancerFrontend::start_processing(RequestId id)
-{
-  ++busy_;
-  busy_time_.set(sim_.now(), busy_);
-  sim_.schedule_in(SimTime::from_seconds(config_.processing->sample(rng_)), handler_, 0, id);
+  workers_.submit(WorkerPool::Task{id, 0, config_.processing.get(), {}});
 }
 
 void BalancerFrontend::handle(const engine::Event& event)
 {
-  --busy_;
-  if (!run_queue_.empty()) {
-    const RequestId next = run_queue_.pop_front();
-    run_queue_time_.set(sim_.now(), static_cast<int64_t>(run_queue_.size()));
-    start_processing(next);
-  } else {
-    busy_time_.set(sim_.now(), busy_);
-  }
-  listener_.on_frontend_admitted(static_cast<RequestId>(event.arg));
+  const WorkerPool::Task task = workers_.finished(event);
+  if (task.token == 0) listener_.on_frontend_admitted(task.request);
+  else listener_.on_frontend_work_done(task.request, task.token);
 }
 
 void BalancerFrontend::leave()
@@ -84,8 +66,7 @@ void BalancerFrontend::leave()
 
 void BalancerFrontend::reset_measurement(SimTime now)
 {
-  busy_time_.reset(now);
-  run_queue_time_.reset(now);
+  workers_.reset_measurement(now);
   backlog_time_.reset(now);
   in_progress_time_.reset(now);
   max_in_progress_ = in_progress_;
@@ -96,8 +77,8 @@ void BalancerFrontend::reset_measurement(SimTime now)
 FrontendSummary BalancerFrontend::summary(SimTime now) const
 {
   FrontendSummary s;
-  s.utilization = config_.processing ? busy_time_.average(now) / config_.workers : 0.0;
-  s.mean_run_queue = run_queue_time_.average(now);
+  s.utilization = workers_.utilization(now);  // 0 when nothing ever took a worker's time
+  s.mean_run_queue = workers_.mean_run_queue(now);
   s.mean_backlog = backlog_time_.average(now);
   s.mean_in_progress = in_progress_time_.average(now);
   s.max_in_progress = max_in_progress_;

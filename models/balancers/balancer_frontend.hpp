@@ -23,6 +23,7 @@
 #include "engine/time_weighted_count.hpp"
 #include "models/services/fifo_queue.hpp"
 #include "models/requests/request.hpp"
+#include "models/requests/worker_pool.hpp"
 #include "models/system_config.hpp"
 
 namespace lbsim::models {
@@ -34,6 +35,8 @@ public:
   virtual void on_frontend_admitted(RequestId id) = 0;
   // The request was refused by the balancer itself (max_connections and backlog full): a 503.
   virtual void on_frontend_refused(RequestId id) = 0;
+  // Other work on the same workers (work() with `token` != 0) is done.
+  virtual void on_frontend_work_done(RequestId /*id*/, uint32_t /*token*/) {}
 };
 
 struct FrontendSummary {
@@ -56,7 +59,16 @@ public:
   void arrive(RequestId id, bool needs_processing);
   // An admitted request left the balancer: its response passed back, or it was refused downstream.
   void leave();
-  void handle(const engine::Event& event) override;  // processing done
+  // Other CPU work for an admitted request on the same workers, FIFO with the processing (a
+  // gateway's auth checks, cache hits, merges, preflight answers); on_frontend_work_done(id, token)
+  // follows. `token` must not be 0.
+  void work(RequestId id, SimTime duration, uint32_t token)
+  {
+    workers_.submit(WorkerPool::Task{id, token, nullptr, duration});
+  }
+  void handle(const engine::Event& event) override;  // processing or other work done
+  // Worker time spent since the last reset, on processing and other work together.
+  double busy_seconds() const { return workers_.busy_seconds(); }
 
   void reset_measurement(SimTime now);
   FrontendSummary summary(SimTime now) const;
@@ -67,7 +79,6 @@ private:
     bool needs_processing;
   };
   void admit(RequestId id, bool needs_processing);
-  void start_processing(RequestId id);
 
   const BalancerConfig& config_;
   engine::Simulation& sim_;
@@ -75,12 +86,11 @@ private:
   engine::HandlerId handler_;
   engine::RngStream rng_;
   uint64_t backlog_limit_ = 0;
+  WorkerPool workers_;
   uint64_t in_progress_ = 0;
-  uint32_t busy_ = 0;
   bool draining_ = false;
   FifoQueue<Waiting> backlog_;
-  FifoQueue<RequestId> run_queue_;
-  engine::TimeWeightedCount busy_time_, run_queue_time_, backlog_time_, in_progress_time_;
+  engine::TimeWeightedCount backlog_time_, in_progress_time_;
   uint64_t max_in_progress_ = 0, admitted_ = 0, refused_ = 0;
 };
 

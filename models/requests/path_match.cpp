@@ -1,9 +1,6 @@
-// Which endpoint answers a request (docs/services.md, "Endpoints"): the method (any when the
-// endpoint names none) and the path, exactly, by pattern ({name} matches one non-empty segment),
-// or by prefix.
-#include "models/system_config.hpp"
+#include "models/requests/path_match.hpp"
 
-#include <string_view>
+#include "models/system_config.hpp"
 
 namespace lbsim::models {
 
@@ -30,15 +27,22 @@ bool matches_pattern(std::string_view pattern, std::string_view path)
 }
 }  // namespace
 
+bool path_matches(PathMatch how, std::string_view want, std::string_view path)
+{
+  switch (how) {
+    case PathMatch::exact: return path == want;
+    case PathMatch::pattern: return matches_pattern(want, path);
+    case PathMatch::prefix: return path.substr(0, want.size()) == want;
+  }
+  return false;
+}
+
+// Which endpoint answers a request (docs/services.md, "Endpoints"): the method (any when the
+// endpoint names none) and the path.
 bool EndpointConfig::matches(const std::string& request_method, const std::string& request_path) const
 {
   if (!method.empty() && method != request_method) return false;
-  switch (match) {
-    case Match::exact: return request_path == path;
-    case Match::pattern: return matches_pattern(path, request_path);
-    case Match::prefix: return request_path.compare(0, path.size(), path) == 0;
-  }
-  return false;
+  return path_matches(match, path, request_path);
 }
 
 }  // namespace lbsim::models
