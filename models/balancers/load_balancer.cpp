@@ -57,6 +57,7 @@ void LoadBalancer::on_request(RequestId id, Request& r)
       case CircuitBreaker::Admission::overflow:
         run_.report(r, service_.index(), kNoServer, HopOutcome::overflow);
         r.status = kUnavailable;
+        r.cause = kCauseOverflow;
         if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, SimTime::zero());
         run_.router.reply_empty(id, r);
         return;
@@ -87,6 +88,7 @@ void LoadBalancer::on_frontend_refused(RequestId id)
   Request& r = run_.requests[id];
   run_.report(r, service_.index(), kNoServer, HopOutcome::balancer_full);
   r.status = kUnavailable;
+  r.cause = kCauseOverflow;
   if (service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, run_.sim.now() - r.top().since);
   run_.router.reply_empty(id, r);
   release_breaker();
@@ -113,6 +115,7 @@ void LoadBalancer::on_frontend_refused(RequestId id)
     run_.report(r, service_.index(), kNoServer, HopOutcome::no_server);
     if (breaker_ && r.attempts > 0) breaker_->retry_ended();
     r.status = kUnavailable;
+    r.cause = kCauseNoHealthy;
     answer(id, r, false);
     return;
   }
@@ -172,6 +175,7 @@ void LoadBalancer::retry_or_fail(RequestId id, uint32_t failed_member)
     ++r.attempts;
     ++retried_;
     r.status = kOk;
+    r.cause = kCauseNone;
     forward(id, r, pool_.choose_excluding(failed_member, run_.client_address(r), run_.shape(r).path, run_.sim.now()));
     return;
   }

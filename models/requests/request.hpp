@@ -31,6 +31,17 @@ enum Status : uint16_t {
   kUnavailable = 503,    // refused: a full queue, no eligible server, or the balancer's limits
 };
 
+// Why a request ended as it did, where its status alone does not say (a gateway's retries, its
+// access log's response flags, and the run's counts read it).
+enum Cause : uint8_t {
+  kCauseNone = 0,
+  kCauseOverflow,     // a circuit breaker or a balancer's own limits refused it (Envoy UO)
+  kCauseNoHealthy,    // its service had no server in rotation (UH)
+  kCauseRateLimited,  // a gateway's rate limit refused it, whatever its status (RL)
+  kCauseConnectFailure,  // its server was not running (UF): a 502
+  kCauseReset,        // its server failed while it had it (UR): a 502
+};
+
 class Station;
 
 // One station a request has reached and its reply must pass back through.
@@ -75,6 +86,12 @@ struct Request {
   SimTime server_time;        // at its last server: queueing, service and calls
   uint64_t parent_visit = 0;    // the parent's visit to its server when it made the call
   uint64_t visit = 0;           // the visit to its server its calls answer to (unique in the run; 0: none)
+  // With a gateway: the resource id drawn from its type's `ids` (0: none), why it ended, whether it
+  // is the CORS preflight its browser sends first, and whether its credentials are bad.
+  uint32_t resource = 0;
+  uint8_t cause = kCauseNone;
+  bool preflight = false;
+  bool bad_credentials = false;
 
   Frame& top() { return frames[depth - 1]; }
   const Frame& top() const { return frames[depth - 1]; }
@@ -97,9 +114,12 @@ struct Request {
     attempts = depth = phase = 0;
     measured = in_service = resident = upward = holds_core = call_failed = false;
     next_call = calls_out = 0;
+    resource = 0;
+    cause = kCauseNone;
+    preflight = bad_credentials = false;
   }
 };
-static_assert(sizeof(Request) == 208, "a new Request field must also be reset in Request::reset()");
+static_assert(sizeof(Request) == 216, "a new Request field must also be reset in Request::reset()");
 
 class RequestPool {
 public:

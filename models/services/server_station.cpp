@@ -37,6 +37,7 @@ void ServerStation::on_request(RequestId id, Request& r)
   }
   r.holds_core = false;
   r.status = admission == Admission::unavailable ? kBadGateway : kUnavailable;
+  if (admission == Admission::unavailable) r.cause = kCauseConnectFailure;
   run_.report(r, service_.index(), server,
                        admission == Admission::unavailable ? HopOutcome::unavailable : HopOutcome::rejected);
   if (front_door_ && service_.keeps_stats()) service_.stats().on_answer(r, endpoint, SimTime::zero());
@@ -48,6 +49,7 @@ void ServerStation::drop(RequestId id)
   Request& r = run_.requests[id];
   r.visit = 0;  // calls still out no longer find it waiting
   r.status = kBadGateway;
+  r.cause = kCauseReset;
   r.server_time = run_.sim.now() - r.top().since;
   if (front_door_ && service_.keeps_stats()) service_.stats().on_answer(r, run_.shape(r).endpoint, r.server_time);
   run_.router.reply_empty(id, r);

@@ -23,6 +23,9 @@ void dirty(Request& r)
   r.phase = 2;
   r.next_call = 4;
   r.calls_out = 6;
+  r.resource = 8;
+  r.cause = kCauseRateLimited;
+  r.preflight = r.bad_credentials = true;
 }
 
 void check_fresh(const Request& r)
@@ -37,6 +40,10 @@ void check_fresh(const Request& r)
   CHECK(r.parent == kNoRequest);
   CHECK(r.parent_visit == fresh.parent_visit);
   CHECK(r.visit == fresh.visit);
+  CHECK(r.resource == 0);
+  CHECK(r.cause == kCauseNone);
+  CHECK_FALSE(r.preflight);
+  CHECK_FALSE(r.bad_credentials);
   CHECK(r.sent == fresh.sent);
   CHECK(r.dispatched == fresh.dispatched);
   CHECK(r.work == fresh.work);
