@@ -21,7 +21,7 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
       client_end_(run_, metrics_, lifecycle_)
 {
   sim_.add_observer(fingerprint_);
-  build_shapes();
+  GatewayShapes gateway_shapes = build_shapes();
   for (uint32_t i = 0; i < config_.services.size(); ++i) {
     services_.push_back(
         std::make_unique<Service>(i, config_.services[i], run_, balancers, lifecycle_, lifecycle_));
@@ -29,23 +29,33 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
   }
   lifecycle_.add_initial_servers();
   metrics_.set_services(&run_.services);
+  if (config_.gateway) {
+    gateway_ = std::make_unique<Gateway>(*config_.gateway, run_, std::move(gateway_shapes));
+    const std::optional<SimTime> max_age = config_.gateway->cors ? config_.gateway->cors->max_age : std::nullopt;
+    preflights_ = std::make_unique<PreflightCache>(config_, max_age);
+    client_end_.set_gateway(gateway_.get(), preflights_.get());
+    metrics_.set_gateway(gateway_.get());
+  }
   ArrivalRegistry arrivals;
   register_builtin_arrivals(arrivals);
   for (uint32_t i = 0; i < config_.clients.size(); ++i)
     clients_.push_back(std::make_unique<ClientGroup>(i, config_.clients[i], config_.seed, sim_, run_.requests,
                                                      static_cast<RequestSink&>(*this), arrivals));
   build_network();
-  if (services_.size() == 1 && config_.services.front().endpoints.empty() && !network_)
+  if (services_.size() == 1 && config_.services.front().endpoints.empty() && !network_ && !gateway_)
     services_.front()->set_keeps_stats(false);
   // Last, so that every other handler keeps the number it has without a front end.
   for (Service* service : run_.services)
     if (LoadBalancer* balancer = service->balancer()) balancer->build_frontend();
+  if (gateway_) gateway_->build();
 }
 
 System::~System() = default;
 
-// Every request refers to its shape: the groups' mixes first, then every endpoint's calls.
-void System::build_shapes()
+// Every request refers to its shape: the groups' mixes first, then every endpoint's calls, then
+// the gateway's own requests (a try per client request shape, each aggregate's backends, the
+// introspection call, each rate limit's store call).
+GatewayShapes System::build_shapes()
 {
   for (const ClientGroupConfig& group : config_.clients) {
     run_.first_shape_of_group.push_back(static_cast<uint32_t>(run_.shapes.size()));
@@ -62,6 +72,40 @@ void System::build_shapes()
                                            call.service_index, call.endpoint});
     }
   }
+  GatewayShapes g;
+  if (!config_.gateway) return g;
+  const GatewayConfig& gw = *config_.gateway;
+  g.upstream_base = static_cast<uint32_t>(run_.shapes.size());
+  for (const ClientGroupConfig& group : config_.clients)
+    for (const RequestType& type : group.mix) {
+      RequestShape up{type.method, type.upstream_path, type.request_bytes, type.response_bytes, 0, -1};
+      if (type.route >= 0) {
+        const RouteConfig& route = gw.routes[static_cast<size_t>(type.route)];
+        up.service = route.service_index;
+        up.endpoint = type.upstream_endpoint;
+        up.request_bytes += route.request_headers_add_bytes;
+      }
+      run_.shapes.push_back(up);
+    }
+  for (const RouteConfig& route : gw.routes) {
+    g.first_branch.push_back(static_cast<uint32_t>(run_.shapes.size()));
+    if (route.aggregate)
+      for (const AggregateBackend& b : route.aggregate->backends)
+        run_.shapes.push_back(
+            RequestShape{b.method, b.path, b.request_bytes, b.response_bytes, b.service_index, b.endpoint});
+  }
+  if (gw.auth.kind == AuthConfig::Kind::introspection) {
+    g.auth = static_cast<uint32_t>(run_.shapes.size());
+    run_.shapes.push_back(RequestShape{gw.auth.remote_method, gw.auth.remote_path, 0, 0, gw.auth.remote_service_index,
+                                       gw.auth.remote_endpoint});
+  }
+  for (const RateLimitConfig& limit : gw.rate_limits) {
+    g.store.push_back(UINT32_MAX);
+    if (!limit.shared || limit.store_service.empty()) continue;
+    g.store.back() = static_cast<uint32_t>(run_.shapes.size());
+    run_.shapes.push_back(RequestShape{"POST", "/ratelimit", 0, 0, limit.store_service_index, limit.store_endpoint});
+  }
+  return g;
 }
 
 // Without a network every node is 0 and requests arrive the instant they are sent.
@@ -86,6 +130,11 @@ void System::build_network()
     const NodeId entry = network_->node(c.balancer ? c.balancer->name : c.servers.front().name);
     service->set_node(entry);
     network_->add_entry(entry);
+  }
+  if (gateway_) {
+    const NodeId node = network_->node(config_.gateway->name);
+    gateway_->set_node(node);
+    network_->add_entry(node);
   }
 }
 
@@ -113,6 +162,7 @@ void System::on_warmup_end()
     if (service->autoscaled()) service->reset_autoscaler();
   }
   lifecycle_.reset_measurement(now);
+  if (gateway_) gateway_->reset_measurement(now);
 }
 
 [[gnu::flatten]] void System::on_request_sent(RequestId id)
@@ -123,8 +173,13 @@ void System::on_warmup_end()
   r.shape = run_.first_shape_of_group[r.client_group] + r.type;
   metrics_.on_sent(r);
   Router::start(r, client_end_, r.client_group, region_nodes_[r.client_group], r.sent);
-  const RequestShape& shape = run_.shapes[r.shape];
-  services_[shape.service]->send(id, r, shape.request_bytes);
+  if (gateway_) {
+    r.preflight = preflights_->needs_preflight(r, r.sent);
+    client_end_.send_to_gateway(id, r);
+  } else {
+    const RequestShape& shape = run_.shapes[r.shape];
+    services_[shape.service]->send(id, r, shape.request_bytes);
+  }
   if (config_.stop_requests && metrics_.arrived() > kStopRequestsGiveUpFactor * *config_.stop_requests + 1000) {
     stopped_early_ = true;
     sim_.stop();

@@ -10,6 +10,8 @@
 #include "engine/simulation.hpp"
 #include "models/clients/client_end.hpp"
 #include "models/clients/client_group.hpp"
+#include "models/clients/preflight_cache.hpp"
+#include "models/gateway/gateway.hpp"
 #include "models/metrics/lifecycle_event.hpp"
 #include "models/metrics/metrics.hpp"
 #include "models/metrics/run_summary.hpp"
@@ -54,6 +56,12 @@ public:
   const std::vector<std::unique_ptr<Server>>& servers() const { return run_.servers; }
   const std::vector<std::unique_ptr<Service>>& services() const { return services_; }
   const engine::Simulation& simulation() const { return sim_; }
+  const Gateway* gateway() const { return gateway_.get(); }  // null without a gateway
+  // The gateway's access log (lbsim run --access-log); set before run().
+  void set_access_log(AccessLogSink* sink)
+  {
+    if (gateway_) gateway_->set_access_log(sink);
+  }
   const Transfers* network() const { return network_.get(); }  // null without a network
   uint32_t client_address(const Request& r) const { return run_.client_address(r); }
   const RequestShape& shape(const Request& r) const { return run_.shape(r); }
@@ -71,7 +79,7 @@ private:
   void on_request_done(bool completed) override;
   void on_call_done() override;
   void on_warmup_end() override;
-  void build_shapes();
+  GatewayShapes build_shapes();
   void build_network();
   void start();
   void stop_if_finished();
@@ -86,6 +94,8 @@ private:
   std::vector<std::unique_ptr<Service>> services_;
   std::vector<std::unique_ptr<ClientGroup>> clients_;
   ClientEnd client_end_;
+  std::unique_ptr<Gateway> gateway_;  // clients send to it when the scenario has one
+  std::unique_ptr<PreflightCache> preflights_;
   std::vector<NodeId> region_nodes_;  // per client group
   std::unique_ptr<Transport> direct_;
   std::unique_ptr<Transfers> network_;

@@ -151,7 +151,7 @@ struct CallConfig {
 
 // An endpoint of a service: which requests it answers and what answering costs.
 struct EndpointConfig {
-  enum class Match { exact, pattern, prefix };
+  using Match = PathMatch;
   std::string method;         // empty: any method
   Match match = Match::exact;
   std::string path = "/";     // the exact path, the pattern (/users/{id}) or the prefix

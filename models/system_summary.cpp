@@ -1,6 +1,8 @@
 // The numbers a run produces (RunSummary), read off its parts when it ends.
 #include "models/system.hpp"
 
+#include <algorithm>
+
 namespace lbsim::models {
 
 namespace {
@@ -62,7 +64,13 @@ RunSummary System::summarize(double wall_seconds) const
   s.completed = metrics_.completed();
   s.rejected = metrics_.rejected();
   s.failed = metrics_.failed();
-  s.by_status = StatusSummary{s.completed, metrics_.internal_errors(), s.failed - metrics_.internal_errors(), s.rejected};
+  s.by_status = StatusSummary{s.completed, metrics_.internal_errors(), metrics_.count_of_status(kBadGateway), s.rejected};
+  for (uint16_t status = 0; status < MetricsRecorder::kStatusSlots; ++status)
+    if (const uint64_t n = metrics_.count_of_status(status)) s.by_status_all[status] = n;
+  s.rate_limited = metrics_.rate_limited();
+  s.unauthorized = metrics_.unauthorized();
+  s.not_found = metrics_.not_found();
+  s.timed_out = metrics_.timed_out();
   s.in_flight_at_end = run_.requests.in_use();
   s.throughput_rps = s.simulated_s > 0 ? static_cast<double>(s.completed) / s.simulated_s : 0.0;
   const engine::LatencyHistogram& h = metrics_.latency();
@@ -113,6 +121,13 @@ RunSummary System::summarize(double wall_seconds) const
   const double admitted_rate = s.simulated_s > 0 ? static_cast<double>(s.arrived - s.rejected) / s.simulated_s : 0.0;
   s.little_lambda_w = admitted_rate * s.latency_mean_s;
   if (s.simulated_s > 0) s.little_lambda_w += metrics_.rejected_time_s() / s.simulated_s;
+  // With a gateway many requests end without a 200 (429, 401, 404, 504...): every ended request's
+  // own time counts, and those still in flight at the end count at the rate of the others.
+  if (gateway_ && s.simulated_s > 0) {
+    const uint64_t ended = s.arrived - std::min(s.arrived, s.in_flight_at_end);
+    const double mean_w = ended ? metrics_.ended_time_s() / static_cast<double>(ended) : 0.0;
+    s.little_lambda_w = static_cast<double>(s.arrived) / s.simulated_s * mean_w;
+  }
   if (services_.size() == 1 && services_.front()->balancer())
     s.balancer = balancer_summary(*services_.front()->balancer(), now);
   uint64_t retried = 0;
@@ -177,6 +192,11 @@ RunSummary System::summarize(double wall_seconds) const
       ss.endpoints.push_back(std::move(out));
     }
     s.services.push_back(std::move(ss));
+  }
+  if (gateway_) {
+    s.gateway = gateway_->summary(now);
+    for (const ServiceSummary& ss : s.services) s.gateway->ejections += ss.ejections;
+    s.routes = gateway_->route_summaries(now, metrics_.measure_start(), percentiles);
   }
   s.availability.served_share =
       s.arrived ? static_cast<double>(s.completed) / static_cast<double>(s.arrived) : 1.0;

@@ -14,7 +14,12 @@ ClientGroup::ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64
       request_rng_(master_seed, "client:" + config.name + ":requests"),
       poisson_(config.arrivals.process == ArrivalConfig::Process::poisson)
 {
-  for (const RequestType& type : config_.mix) share_total_ += type.share;
+  for (const RequestType& type : config_.mix) {
+    share_total_ += type.share;
+    ids_.push_back(type.ids.count > 0
+                       ? std::optional(engine::DiscretePopularity::zipf(type.ids.count, type.ids.zipf_s))
+                       : std::nullopt);
+  }
   if (config_.arrivals.rate_per_s > 0) mean_gap_s_ = 1.0 / config_.arrivals.rate_per_s;
   if (!poisson_) process_ = arrivals.create(config_.arrivals);
 }
@@ -79,6 +84,9 @@ void ClientGroup::handle(const engine::Event& event)
   r.type = scripted && scripted->type >= 0 ? static_cast<uint32_t>(scripted->type) : pick_type();
   // Without work in the mix, the endpoint that serves the request draws it (services).
   if (const DistributionPtr& work = config_.mix[r.type].work) r.work = SimTime::from_seconds(work->sample(request_rng_));
+  // What a gateway looks at: the resource the path names, and whether the credentials are good.
+  if (const auto& ids = ids_[r.type]) r.resource = static_cast<uint32_t>(ids->draw(request_rng_));
+  if (config_.credentials_invalid > 0) r.bad_credentials = request_rng_.uniform01() < config_.credentials_invalid;
   r.sent = sim_.now();
   ++sent_;
   schedule_next();

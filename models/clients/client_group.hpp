@@ -3,6 +3,7 @@
 // from the group's mix of request types (or, in a trace, of the recorded type).
 #pragma once
 
+#include "engine/discrete_popularity.hpp"
 #include "engine/event_handler.hpp"
 #include "engine/rng.hpp"
 #include "engine/simulation.hpp"
@@ -11,6 +12,8 @@
 #include "models/system_config.hpp"
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace lbsim::models {
 
@@ -51,6 +54,7 @@ private:
   engine::RngStream arrival_rng_;  // separate streams: changing the mix leaves arrival times alone
   engine::RngStream request_rng_;
   double share_total_ = 0;
+  std::vector<std::optional<engine::DiscretePopularity>> ids_;  // per request type: its `ids`, if any
   bool poisson_ = false;   // drawn here, without process_'s virtual call (the common case)
   double mean_gap_s_ = 0;  // poisson: 1 / rate
   std::unique_ptr<ArrivalProcess> process_;

@@ -5,6 +5,7 @@
 
 #include "engine/distributions.hpp"
 #include "engine/sim_time.hpp"
+#include "models/requests/path_match.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -20,9 +21,8 @@ using GatewayDistribution = std::shared_ptr<const engine::Distribution>;
 // Where a route's requests match: methods (empty: any) and the path, exactly, as a pattern with
 // {name} segments, or as a prefix.
 struct RouteMatch {
-  enum class Kind { exact, pattern, prefix };
   std::vector<std::string> methods;
-  Kind kind = Kind::prefix;
+  PathMatch kind = PathMatch::prefix;
   std::string path = "/";
   bool matches(const std::string& method, const std::string& path) const;
 };
@@ -46,7 +46,7 @@ struct RetryPolicy {
   SimTime per_try_timeout;         // 0: none (the route's timeout covers every try)
   SimTime backoff_base = engine::milliseconds(25);
   SimTime backoff_max = engine::milliseconds(250);
-  std::optional<double> budget_percent;  // retries at once <= max(percent x active, min_concurrency)
+  std::optional<double> budget_percent;  // a fraction: retries at once <= max(it x tries out, min_concurrency)
   int budget_min_concurrency = 3;
   bool non_idempotent = false;     // retry POST and PATCH too (off: as nginx and Envoy do)
 };
@@ -130,7 +130,7 @@ struct RateLimitConfig {
   bool shared = false;
   std::string store_service;
   uint32_t store_service_index = 0;
-  int32_t store_endpoint = 0;
+  int32_t store_endpoint = -1;
   GatewayDistribution store_cost;  // per check, when shared without a store service's endpoint
 };
 
@@ -144,7 +144,7 @@ struct AuthConfig {
   // introspection / ext_authz: a call to a service.
   std::string remote_service;
   uint32_t remote_service_index = 0;
-  int32_t remote_endpoint = 0;
+  int32_t remote_endpoint = -1;
   std::string remote_method = "POST";
   std::string remote_path = "/introspect";
   SimTime remote_timeout = engine::milliseconds(200);

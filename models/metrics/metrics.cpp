@@ -76,6 +76,7 @@ void MetricsRecorder::emit_row()
   }
 
   row.failed = interval_failed_;
+  if (gateway_) row.gateway = gateway_->close_interval();
   if (server_rows_.size() < servers_.size()) {  // servers added during the run start from zero
     const size_t n = servers_.size();
     busy_at_interval_start_.resize(n, 0.0);

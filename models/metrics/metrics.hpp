@@ -12,7 +12,9 @@
 #include "models/services/server.hpp"
 #include "models/system_config.hpp"
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,6 +22,18 @@
 namespace lbsim::models {
 
 class Service;
+
+// A gateway's answers over one interval (timeseries.csv's last columns, only with a gateway).
+struct GatewayIntervalCounts {
+  uint64_t status_2xx = 0, status_4xx = 0, status_429 = 0, status_5xx = 0, preflights = 0;
+  uint64_t cache_lookups = 0, cache_hits = 0;
+};
+class GatewayIntervals {
+public:
+  virtual ~GatewayIntervals() = default;
+  // The counts since the last call.
+  virtual GatewayIntervalCounts close_interval() = 0;
+};
 
 struct IntervalRow {
   double time_s = 0;  // end of the interval, simulated seconds since the start of the run
@@ -34,6 +48,7 @@ struct IntervalRow {
   uint64_t failed = 0;         // requests failed in the interval (their server failed or was down)
   uint32_t servers_billed = 0; // provisioning, up, draining or restarting at the end of the interval
   double cost = 0;             // cumulative since the end of warm-up
+  std::optional<GatewayIntervalCounts> gateway;
 };
 
 struct LinkIntervalRow {
@@ -107,6 +122,7 @@ public:
   void set_links(LinkMeter* links) { links_ = links; }
   // The services, for their interval rows (services.csv).
   void set_services(const std::vector<Service*>* services) { services_ = services; }
+  void set_gateway(GatewayIntervals* gateway) { gateway_ = gateway; }
   void start_measuring();  // at the end of warm-up
   bool measuring() const { return measuring_; }
   void handle(const engine::Event& event) override;  // interval tick
@@ -124,7 +140,10 @@ public:
     in_flight_.add(sim_.now(), -1);
     if (!r.measured) return;
     ++rejected_, ++interval_rejected_;
-    rejected_time_ns_ += (sim_.now() - r.sent).ns();
+    ++by_status_[kUnavailable];
+    const int64_t time = (sim_.now() - r.sent).ns();
+    rejected_time_ns_ += time;
+    ended_time_ns_ += time;
   }
   // A completion; with a network the response time splits into server time (r.server_time,
   // queueing and service, and calls) and network time (the rest).
@@ -135,6 +154,8 @@ public:
     const int64_t latency = (sim_.now() - r.sent).ns();
     interval_latency_.record(latency);  // joins latency_ at the interval's end
     ++completed_;
+    ++by_status_[kOk];
+    ended_time_ns_ += latency;
     if (links_) {
       const int64_t server = r.server_time.ns();
       network_time_.record(latency - server);
@@ -143,14 +164,28 @@ public:
       interval_network_ns_ += latency - server;
     }
   }
-  // A request that failed (its server failed or was down and no retry saved it, or a call of it
-  // failed).
+  // Any other answer: a failure (its server failed or was down and no retry saved it, a call of
+  // it failed, a gateway timed it out), or a gateway's refusal that is not a capacity 503 (a rate
+  // limit's, whatever its status; 401 and 403 from auth; 404 without a route), counted apart.
   void on_failed(const Request& r)
   {
     in_flight_.add(sim_.now(), -1);
     if (!r.measured) return;
+    ++by_status_[r.status < kStatusSlots ? r.status : 0];
+    ended_time_ns_ += (sim_.now() - r.sent).ns();
+    if (r.cause == kCauseRateLimited) {
+      ++rate_limited_;
+      return;
+    }
+    switch (r.status) {
+      case 401:
+      case 403: ++unauthorized_; return;
+      case 404: ++not_found_; return;
+      default: break;
+    }
     ++failed_, ++interval_failed_;
     if (r.status == kInternalError) ++internal_errors_;
+    if (r.status == 504) ++timed_out_;
   }
 
   uint64_t arrived() const { return arrived_; }
@@ -158,6 +193,15 @@ public:
   uint64_t rejected() const { return rejected_; }
   uint64_t failed() const { return failed_; }
   uint64_t internal_errors() const { return internal_errors_; }  // of the failed: 500s
+  uint64_t timed_out() const { return timed_out_; }              // of the failed: 504s
+  uint64_t rate_limited() const { return rate_limited_; }
+  uint64_t unauthorized() const { return unauthorized_; }
+  uint64_t not_found() const { return not_found_; }
+  // Measured requests by the status they ended with (0 stands for any status past 599).
+  static constexpr uint16_t kStatusSlots = 600;
+  uint64_t count_of_status(uint16_t status) const { return by_status_[status]; }
+  // The time every measured request that ended spent, from its send to its answer (Little's W).
+  double ended_time_s() const { return static_cast<double>(ended_time_ns_) * 1e-9; }
   // The run's response times: every interval's, merged as each interval ends (one histogram update
   // per response instead of two), so complete after finish().
   const engine::LatencyHistogram& latency() const { return latency_; }
@@ -184,7 +228,10 @@ private:
 
   uint64_t arrived_ = 0, completed_ = 0, rejected_ = 0;
   uint64_t interval_arrived_ = 0, interval_rejected_ = 0;
-  uint64_t failed_ = 0, interval_failed_ = 0, internal_errors_ = 0;
+  uint64_t failed_ = 0, interval_failed_ = 0, internal_errors_ = 0, timed_out_ = 0;
+  uint64_t rate_limited_ = 0, unauthorized_ = 0, not_found_ = 0;
+  std::array<uint64_t, kStatusSlots> by_status_{};
+  int64_t ended_time_ns_ = 0;
   engine::LatencyHistogram latency_;
   engine::LatencyHistogram interval_latency_;
   engine::TimeWeightedCount in_flight_;
@@ -198,6 +245,7 @@ private:
   std::vector<uint64_t> completed_at_interval_start_;
   std::vector<ServerIntervalRow> server_rows_;
   const std::vector<Service*>* services_ = nullptr;
+  GatewayIntervals* gateway_ = nullptr;
   std::vector<ServiceIntervalRow> service_rows_;
   std::vector<std::pair<double, double>> service_seen_;  // per service: busy and capacity core-seconds at the interval's start
   std::vector<double> link_bytes_at_interval_start_;

@@ -128,12 +128,16 @@ struct RateLimitSummary {
   std::string name;
   uint64_t passed = 0, delayed = 0, rejected = 0;
   double mean_delay_s = 0;      // of the delayed ones
+  uint64_t keys = 0;            // keys holding state at the end (every replica's)
+  uint64_t memory_bytes = 0;    // their state's estimated heap bytes
 };
 
 struct CacheSummary {
   uint64_t hits = 0, misses = 0, stale = 0, collapsed = 0, expired = 0, evictions = 0;
   double hit_ratio = 0;         // hits (stale ones included) / lookups
   uint64_t upstream_saved = 0;  // requests answered without going upstream
+  uint64_t entries = 0;         // stored responses at the end (every route's and replica's)
+  uint64_t memory_bytes = 0;    // the caches' estimated heap bytes
 };
 
 struct AuthSummary {
@@ -156,6 +160,8 @@ struct GatewaySummary {
   std::optional<AuthSummary> auth;
   std::optional<CorsSummary> cors;
   uint64_t retries = 0, timeouts = 0, overflow = 0, ejections = 0;
+  uint64_t retry_overflow = 0;  // retries the budget (or max_retries) did not allow
+  double busy_s = 0;            // worker time spent, on everything
   uint64_t aggregates_complete = 0, aggregates_partial = 0, aggregates_failed = 0;
   // Time spent in the gateway's stages, summed over the measured answered requests (auth's share).
   double auth_time_s = 0;
