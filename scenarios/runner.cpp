@@ -2,6 +2,7 @@
 
 #include "models/analytic/model_match.hpp"
 #include "models/balancers/algorithms/registry.hpp"
+#include "scenarios/results/access_log_writer.hpp"
 #include "scenarios/results/results_writer.hpp"
 
 #include <filesystem>
@@ -52,12 +53,25 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
 models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir,
                                 models::TimeSeriesSink* watcher)
 {
+  return run_scenario(config, out_dir, watcher, {});
+}
+
+models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir,
+                                models::TimeSeriesSink* watcher, const std::string& access_log)
+{
   auto system = build_system(config);
   std::optional<CsvTimeSeriesWriter> series;
   if (!out_dir.empty()) {
     std::filesystem::create_directories(out_dir);
-    series.emplace(out_dir);
+    series.emplace(out_dir, config.gateway.has_value());
     system->set_time_series_sink(&*series);
+  }
+  std::optional<AccessLogWriter> log;
+  if (!access_log.empty()) {
+    if (!config.gateway)
+      throw std::invalid_argument("--access-log writes the gateway's access log, and the scenario has no gateway");
+    log.emplace(access_log);
+    system->set_access_log(&*log);
   }
   std::optional<TeeSink> tee;
   if (watcher) {
@@ -66,6 +80,7 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
   }
   models::RunSummary summary = system->run();
   summary.analytic = models::analytic::match_model(config);
+  if (log) log->close();
   if (series) {
     series->close();
     write_file_atomically((std::filesystem::path(out_dir) / "events.csv").string(),

@@ -21,5 +21,8 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
 // still writes its result files, covering the time simulated until the stop.
 models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir,
                                 models::TimeSeriesSink* watcher);
+// The same, and with a gateway its access log goes to `access_log` (a CSV file; empty: none).
+models::RunSummary run_scenario(const models::SystemConfig& config, const std::string& out_dir,
+                                models::TimeSeriesSink* watcher, const std::string& access_log);
 
 }  // namespace lbsim::scenarios

@@ -2,6 +2,7 @@
 #include "scenarios/format/scenario_loader.hpp"
 
 #include "models/clients/arrival_process.hpp"
+#include "scenarios/format/cache_reader.hpp"
 #include "scenarios/format/client_addresses.hpp"
 #include "scenarios/format/distribution_reader.hpp"
 
@@ -23,8 +24,8 @@ void ScenarioLoader::read_clients(const YAML::Node& node, models::SystemConfig& 
     const YAML::Node g = node[i];
     const std::string ctx = "clients[" + std::to_string(i) + "]";
     r_.require_map(g, ctx);
-    r_.check_keys(g, ctx, {"name", "population", "addresses", "region", "service", "arrivals", "mix"},
-                  {"cross_origin", "browser", "api_keys", "credentials"});
+    r_.check_keys(g, ctx, {"name", "population", "addresses", "region", "service", "arrivals", "mix", "cross_origin",
+                           "browser", "api_keys", "credentials"});
     models::ClientGroupConfig group;
     group.name = g["name"] ? r_.string(g["name"], ctx + ".name") : "clients-" + std::to_string(i + 1);
     if (!names.insert(group.name).second)
@@ -37,10 +38,68 @@ void ScenarioLoader::read_clients(const YAML::Node& node, models::SystemConfig& 
     read_arrivals(g["arrivals"], ctx + ".arrivals", group);
     read_mix(g["mix"], ctx + ".mix", group);
     if (group.arrivals.process == models::ArrivalConfig::Process::trace) resolve_trace(group);
+    read_gateway_client_keys(g, ctx, group);
     region_nodes_.push_back(g["region"] ? g["region"] : g);
     if (g["service"]) group_service_nodes_.emplace_back(g["service"]);
     else group_service_nodes_.emplace_back();
     c.clients.push_back(std::move(group));
+  }
+}
+
+// A cross-origin browser preflights a request unless its method is GET, HEAD or POST and every
+// header it sets is CORS-safelisted (Fetch standard, "CORS-safelisted request-header").
+bool ScenarioLoader::needs_cors_preflight(const models::RequestType& type)
+{
+  if (type.method != "GET" && type.method != "HEAD" && type.method != "POST") return true;
+  for (const std::string& header : type.headers) {
+    const size_t colon = header.find(':');
+    std::string name = header.substr(0, colon);
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    std::string value = colon == std::string::npos ? "" : header.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    if (name == "accept" || name == "accept-language" || name == "content-language" || name == "range") continue;
+    if (name == "content-type" && (value == "application/x-www-form-urlencoded" || value == "multipart/form-data" ||
+                                   value == "text/plain"))
+      continue;
+    return true;
+  }
+  return false;
+}
+
+// What a gateway needs to know of the clients (services-and-gateway.md, "Clients").
+void ScenarioLoader::read_gateway_client_keys(const YAML::Node& g, const std::string& ctx, models::ClientGroupConfig& group)
+{
+  if (const YAML::Node x = g["cross_origin"]) {
+    group.cross_origin = r_.fraction(x, ctx + ".cross_origin");
+    gateway_only_nodes_.push_back(x);
+    cross_origin_nodes_.emplace_back(x);
+  } else {
+    cross_origin_nodes_.emplace_back();
+  }
+  if (const YAML::Node b = g["browser"]) {
+    if (b.IsMap()) {
+      r_.check_keys(b, ctx + ".browser", {"cap"});
+      r_.require_key(b, "cap", ctx + ".browser", "browser: {cap: 10 min}");
+      group.preflight_cap = SimTime::from_ns(r_.time_ns(b["cap"], ctx + ".browser.cap", false));
+    } else {
+      // Chromium caps Access-Control-Max-Age at 2 h (since 76), Firefox at 24 h.
+      const std::string browser = r_.one_of(b, ctx + ".browser", {"chromium", "firefox"});
+      group.preflight_cap = browser == "chromium" ? engine::hours(2) : engine::hours(24);
+    }
+    if (!g["cross_origin"])
+      r_.fail(b, ctx + ".browser says how long the group's browsers keep CORS preflights, and the group has no "
+                       "cross_origin share; add e.g. cross_origin: 100%");
+  }
+  if (const YAML::Node k = g["api_keys"]) {
+    group.api_keys = static_cast<uint32_t>(r_.integer(k, ctx + ".api_keys", 1, 1 << 24));
+    gateway_only_nodes_.push_back(k);
+  }
+  if (const YAML::Node cr = g["credentials"]) {
+    r_.require_map(cr, ctx + ".credentials");
+    r_.check_keys(cr, ctx + ".credentials", {"invalid"});
+    r_.require_key(cr, "invalid", ctx + ".credentials", "credentials: {invalid: 1%}");
+    group.credentials_invalid = r_.fraction(cr["invalid"], ctx + ".credentials.invalid");
+    gateway_only_nodes_.push_back(cr);
   }
 }
 
@@ -273,8 +332,7 @@ void ScenarioLoader::read_mix(const YAML::Node& list, const std::string& ctx, mo
     const YAML::Node t = list[k];
     const std::string tctx = ctx + "[" + std::to_string(k) + "]";
     r_.require_map(t, tctx);
-    r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work"},
-                  {"ids", "headers"});
+    r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work", "ids", "headers"});
     mix_items.push_back(t);  // whether it needs work depends on its service (services_reader.cpp)
     models::RequestType type;
     if (t["method"]) type.method = r_.string(t["method"], tctx + ".method");
@@ -288,6 +346,26 @@ void ScenarioLoader::read_mix(const YAML::Node& list, const std::string& ctx, mo
     if (t["request_size"]) type.request_bytes = r_.size_bytes(t["request_size"], tctx + ".request_size");
     if (t["response_size"]) type.response_bytes = r_.size_bytes(t["response_size"], tctx + ".response_size");
     if (t["work"]) type.work = read_time_distribution(t["work"], tctx + ".work", r_, base_dir_);
+    if (t["ids"]) {
+      type.ids = read_ids(r_, t["ids"], tctx + ".ids");
+      if (type.path.find('{') == std::string::npos)
+        r_.fail(t["ids"], tctx + ".ids draws the resource id a path names, and the path \"" + type.path +
+                              "\" has no {id} segment; write it as e.g. /api/items/{id}");
+      gateway_only_nodes_.push_back(t["ids"]);
+    }
+    if (const YAML::Node h = t["headers"]) {
+      r_.require_sequence(h, tctx + ".headers");
+      for (size_t j = 0; j < h.size(); ++j) {
+        // "authorization", or "content-type: application/json" (YAML reads that as a mapping).
+        const std::string hctx = tctx + ".headers[" + std::to_string(j) + "]";
+        if (h[j].IsMap() && h[j].size() == 1)
+          type.headers.push_back(h[j].begin()->first.Scalar() + ": " + r_.string(h[j].begin()->second, hctx));
+        else
+          type.headers.push_back(r_.string(h[j], hctx));
+      }
+      gateway_only_nodes_.push_back(h);
+    }
+    type.preflighted = needs_cors_preflight(type);
     group.mix.push_back(std::move(type));
   }
   if (with_share != 0 && with_share != list.size())

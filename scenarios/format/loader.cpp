@@ -34,8 +34,7 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
   }
   r_.check_keys(root, "the scenario",
                 {"name", "description", "seed", "duration", "warmup", "stop", "clients", "balancer", "servers",
-                 "services", "sizes", "metrics", "network", "timeline", "autoscaling"},
-                {"gateway"});
+                 "services", "sizes", "metrics", "network", "timeline", "autoscaling", "gateway"});
   r_.require_key(root, "name", "the scenario", "name: my-scenario");
   r_.require_key(root, "clients", "the scenario",
                  "clients: [{arrivals: {process: poisson, rate: 100/s}, mix: [{work: 5 ms}]}]");
@@ -68,7 +67,16 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
     c.stop_requests = static_cast<uint64_t>(r_.integer(stop["requests"], "stop.requests", 1, INT64_MAX));
   }
   if (root["sizes"]) read_sizes(root["sizes"]);
+  has_gateway_ = static_cast<bool>(root["gateway"]);
+  if (has_gateway_ && !root["services"])
+    for (const auto& entry : root)
+      if (entry.first.Scalar() == "gateway")
+        r_.fail(entry.first, "a gateway routes to services; write the servers as services: [...] (docs/services.md), "
+                             "each with its own balancer");
   read_clients(root["clients"], c);
+  if (!has_gateway_ && !gateway_only_nodes_.empty())
+    r_.fail(gateway_only_nodes_.front(), "this key tells a gateway about the clients, and the scenario has no "
+                                         "gateway; add one (docs/gateway.md) or remove the key");
   // Only scripted traffic ends by itself: then the run ends when its last request is answered.
   const bool all_scripted = std::all_of(c.clients.begin(), c.clients.end(),
                                         [](const models::ClientGroupConfig& g) { return g.arrivals.scripted(); });
@@ -92,6 +100,7 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
                                    "balancer: {algorithm: round_robin}");
   }
   resolve_requests(c);
+  if (has_gateway_) read_gateway(root["gateway"], c);
   if (root["network"]) read_network(root["network"], c);
   if (root["metrics"]) read_metrics(root["metrics"], c.metrics);
   if (root["timeline"]) read_timeline(root["timeline"], c);

@@ -55,6 +55,23 @@ private:
   void read_script(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
 
   void read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
+  void read_gateway_client_keys(const YAML::Node& g, const std::string& ctx, models::ClientGroupConfig& group);
+  static bool needs_cors_preflight(const models::RequestType& type);
+
+  // The gateway section (gateway_reader.cpp), read once the services are known; then each client
+  // request type's route, upstream path and endpoint.
+  void read_gateway(const YAML::Node& node, models::SystemConfig& c);
+  models::RouteConfig read_route(const YAML::Node& node, const std::string& ctx, const models::SystemConfig& c,
+                                 const models::GatewayConfig& gateway);
+  models::RetryPolicy read_retries(const YAML::Node& node, const std::string& ctx);
+  models::AggregateConfig read_aggregate(const YAML::Node& node, const std::string& ctx, const models::SystemConfig& c);
+  void read_auth(const YAML::Node& node, const std::string& ctx, const models::SystemConfig& c, models::AuthConfig& auth);
+  void check_route_shadowing(const YAML::Node& routes, const models::GatewayConfig& gateway) const;
+  void resolve_gateway_requests(models::SystemConfig& c);
+  // The endpoint of `service` that answers `method` `path` (-1 when it has none); `node` and
+  // `what` place the error when none matches.
+  int32_t endpoint_for(const models::ServiceConfig& service, const std::string& method, const std::string& path,
+                       const YAML::Node& node, const std::string& what) const;
 
   // `ctx` names the list in messages ("servers", "services[1].servers").
   void read_servers(const YAML::Node& node, const std::string& ctx, models::ServiceConfig& service);
@@ -122,6 +139,10 @@ private:
   std::vector<std::vector<YAML::Node>> mix_nodes_;  // per client group: its mix's items
   std::vector<std::vector<YAML::Node>> call_nodes_;  // per service with endpoints: each call's node, in order
   std::optional<YAML::Node> net_node_;    // the network section
+  std::vector<YAML::Node> gateway_only_nodes_;  // client keys that only a gateway reads
+  std::vector<YAML::Node> route_nodes_;         // per gateway route
+  std::vector<std::optional<YAML::Node>> cross_origin_nodes_;  // per client group: its cross_origin, if any
+  bool has_gateway_ = false;
 };
 
 }  // namespace lbsim::scenarios

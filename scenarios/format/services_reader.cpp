@@ -172,6 +172,12 @@ void ScenarioLoader::resolve_requests(models::SystemConfig& c)
   for (size_t g = 0; g < c.clients.size(); ++g) {
     models::ClientGroupConfig& group = c.clients[g];
     const std::string gctx = "clients[" + std::to_string(g) + "]";
+    if (has_gateway_) {  // the gateway's routes say where its requests go (gateway_reader.cpp)
+      if (group_service_nodes_[g])
+        r_.fail(*group_service_nodes_[g], gctx + ".service: with a gateway, clients send to it and its routes pick "
+                                                 "the service; remove service");
+      continue;
+    }
     if (group_service_nodes_[g]) {
       if (!c.services_section)
         r_.fail(*group_service_nodes_[g], gctx + ".service names one of the scenario's services, and this scenario has "

@@ -42,6 +42,16 @@ nlohmann::ordered_json status_json(const models::StatusSummary& s)
   return {{"200", s.ok}, {"500", s.internal_error}, {"502", s.bad_gateway}, {"503", s.unavailable}};
 }
 
+// With a gateway: every status the clients got, 200, 500, 502 and 503 always among them.
+nlohmann::ordered_json status_map_json(const models::StatusMap& statuses)
+{
+  models::StatusMap all = statuses;
+  for (int status : {200, 500, 502, 503}) all.emplace(status, 0);
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  for (const auto& [status, n] : all) j[std::to_string(status)] = n;
+  return j;
+}
+
 nlohmann::ordered_json latency_json(const models::LatencySummary& l)
 {
   nlohmann::ordered_json j;
@@ -111,6 +121,86 @@ nlohmann::ordered_json analytic_json(const models::analytic::AnalyticPrediction&
   return j;
 }
 
+nlohmann::ordered_json routes_json(const std::vector<models::RouteSummary>& routes)
+{
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const models::RouteSummary& r : routes) {
+    nlohmann::ordered_json by_status = nlohmann::ordered_json::object();
+    for (const auto& [status, n] : r.by_status) by_status[std::to_string(status)] = n;
+    out.push_back({{"name", r.name},
+                   {"arrived", r.arrived},
+                   {"rate_rps", r.rate_rps},
+                   {"by_status", by_status},
+                   {"error_rate", r.error_rate},
+                   {"rate_limited", r.rate_limited},
+                   {"latency_s", latency_json(r.latency)},
+                   {"upstream_s", {{"mean", r.upstream_mean_s}, {"p99", r.upstream_p99_s}}},
+                   {"attempts", r.attempts_mean}});
+  }
+  return out;
+}
+
+nlohmann::ordered_json gateway_json(const models::GatewaySummary& g)
+{
+  using nlohmann::ordered_json;
+  const models::BalancerSummary& b = g.station;
+  ordered_json j = {{"name", b.name},
+                    {"workers", b.workers},
+                    {"max_connections", b.max_connections},
+                    {"utilization", b.utilization},
+                    {"mean_run_queue", b.mean_run_queue},
+                    {"mean_backlog", b.mean_backlog},
+                    {"mean_in_progress", b.mean_in_progress},
+                    {"max_in_progress", b.max_in_progress},
+                    {"rejected", b.rejected}};
+  ordered_json limits = ordered_json::array();
+  for (const models::RateLimitSummary& l : g.rate_limits)
+    limits.push_back({{"name", l.name},
+                      {"passed", l.passed},
+                      {"delayed", l.delayed},
+                      {"rejected", l.rejected},
+                      {"mean_delay_s", l.mean_delay_s},
+                      {"keys", l.keys},
+                      {"memory_bytes", l.memory_bytes}});
+  j["rate_limits"] = limits;
+  if (g.cache)
+    j["cache"] = {{"hits", g.cache->hits},
+                  {"misses", g.cache->misses},
+                  {"stale", g.cache->stale},
+                  {"collapsed", g.cache->collapsed},
+                  {"expired", g.cache->expired},
+                  {"evictions", g.cache->evictions},
+                  {"hit_ratio", g.cache->hit_ratio},
+                  {"upstream_saved", g.cache->upstream_saved},
+                  {"entries", g.cache->entries},
+                  {"memory_bytes", g.cache->memory_bytes}};
+  else
+    j["cache"] = nullptr;
+  if (g.auth)
+    j["auth"] = {{"checks", g.auth->checks},
+                 {"cache_hits", g.auth->cache_hits},
+                 {"remote_calls", g.auth->remote_calls},
+                 {"failures", g.auth->failures},
+                 {"cpu_s", g.auth->cpu_s},
+                 {"time_share", g.auth->time_share},
+                 {"latency_share", g.auth->latency_share}};
+  else
+    j["auth"] = nullptr;
+  if (g.cors)
+    j["cors"] = {{"preflights", g.cors->preflights}, {"preflights_per_request", g.cors->preflights_per_request}};
+  else
+    j["cors"] = nullptr;
+  j["retries"] = g.retries;
+  j["retry_overflow"] = g.retry_overflow;
+  j["timeouts"] = g.timeouts;
+  j["overflow"] = g.overflow;
+  j["ejections"] = g.ejections;
+  j["aggregates"] = {{"complete", g.aggregates_complete}, {"partial", g.aggregates_partial},
+                     {"failed", g.aggregates_failed}};
+  j["busy_s"] = g.busy_s;
+  return j;
+}
+
 }  // namespace
 
 std::string summary_json(const models::RunSummary& s)
@@ -123,7 +213,13 @@ std::string summary_json(const models::RunSummary& s)
   j["end_time_s"] = s.end_time_s;
   j["requests"] = {{"arrived", s.arrived},   {"completed", s.completed},          {"rejected", s.rejected},
                    {"failed", s.failed},     {"in_flight_at_end", s.in_flight_at_end},
-                   {"by_status", status_json(s.by_status)}};
+                   {"by_status", s.gateway ? status_map_json(s.by_status_all) : status_json(s.by_status)}};
+  if (s.gateway) {
+    j["requests"]["rate_limited"] = s.rate_limited;
+    j["requests"]["unauthorized"] = s.unauthorized;
+    j["requests"]["not_found"] = s.not_found;
+    j["requests"]["timed_out"] = s.timed_out;
+  }
   j["throughput_rps"] = s.throughput_rps;
 
   ordered_json latency;
@@ -181,6 +277,10 @@ std::string summary_json(const models::RunSummary& s)
                      {"requests_per_connection", b.requests_per_connection}};
   }
   j["services"] = services_json(s.services);
+  if (s.gateway) {
+    j["gateway"] = gateway_json(*s.gateway);
+    j["routes"] = routes_json(s.routes);
+  }
   ordered_json per_server = ordered_json::object();
   for (const auto& server : s.servers) per_server[server.name] = server.cost;
   j["cost"] = {{"total", s.cost_total},
@@ -244,8 +344,8 @@ void write_summary_json(const models::RunSummary& summary, const std::string& pa
   write_file_atomically(path, summary_json(summary));
 }
 
-CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir)
-    : timeseries_path_((std::filesystem::path(dir) / "timeseries.csv").string()),
+CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir, bool gateway_columns)
+    : gateway_columns_(gateway_columns), timeseries_path_((std::filesystem::path(dir) / "timeseries.csv").string()),
       servers_path_((std::filesystem::path(dir) / "servers.csv").string()),
       links_path_((std::filesystem::path(dir) / "links.csv").string()),
       services_path_((std::filesystem::path(dir) / "services.csv").string())
@@ -257,7 +357,9 @@ CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir)
   if (!timeseries_ || !servers_ || !links_ || !services_)
     throw std::runtime_error("cannot write the time series in " + dir);
   std::fputs("time_s,throughput_rps,latency_mean_s,latency_p50_s,latency_p99_s,in_flight,servers_up,arrived,completed,"
-             "rejected,network_mean_s,server_mean_s,failed,servers_billed,cost\n",
+             "rejected,network_mean_s,server_mean_s,failed,servers_billed,cost",
+             timeseries_);
+  std::fputs(gateway_columns_ ? ",status_2xx,status_4xx,status_429,status_5xx,cache_hit_ratio,preflights\n" : "\n",
              timeseries_);
   std::fputs("time_s,server,state,utilization,queue,completed\n", servers_);
   std::fputs("time_s,link,utilization,throughput_mbps,bytes\n", links_);
@@ -312,6 +414,15 @@ void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<
       .integer(row.failed)
       .integer(row.servers_billed)
       .number(row.cost);
+  if (gateway_columns_) {
+    const models::GatewayIntervalCounts g = row.gateway.value_or(models::GatewayIntervalCounts{});
+    line_.integer(g.status_2xx)
+        .integer(g.status_4xx)
+        .integer(g.status_429)
+        .integer(g.status_5xx)
+        .number(g.cache_lookups ? static_cast<double>(g.cache_hits) / static_cast<double>(g.cache_lookups) : 0.0)
+        .integer(g.preflights);
+  }
   write_ok_ &= line_.write_to(timeseries_);
   for (const auto& s : servers) {
     line_.seconds(time_ns).text(*s.server).text(s.state).number(s.utilization).number(s.queue).integer(s.completed);

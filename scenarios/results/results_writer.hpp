@@ -30,7 +30,9 @@ void write_summary_json(const models::RunSummary& summary, const std::string& pa
 // produces them.
 class CsvTimeSeriesWriter final : public models::TimeSeriesSink {
 public:
-  explicit CsvTimeSeriesWriter(const std::string& dir);
+  // `gateway_columns`: timeseries.csv ends with the gateway's columns (status classes, cache hit
+  // ratio, preflights per interval).
+  explicit CsvTimeSeriesWriter(const std::string& dir, bool gateway_columns = false);
   ~CsvTimeSeriesWriter() override;
   CsvTimeSeriesWriter(const CsvTimeSeriesWriter&) = delete;
   CsvTimeSeriesWriter& operator=(const CsvTimeSeriesWriter&) = delete;
@@ -42,6 +44,7 @@ public:
   void close();
 
 private:
+  bool gateway_columns_;
   std::string timeseries_path_, servers_path_, links_path_, services_path_;
   std::FILE* timeseries_ = nullptr;
   std::FILE* servers_ = nullptr;

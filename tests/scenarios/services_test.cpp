@@ -192,9 +192,9 @@ TEST_CASE("services: mistakes are refused at their line with what was expected",
                       "    service: fronted\n    mix: [{method: GET, path: /a}]\n"
                       "services: [{name: frontend, servers: [{name: y}], endpoints: [{path: /a}]}]\n"),
              Contains("5:14:") && Contains("did you mean \"frontend\"?"));
-  // Not yet part of lbsim: said so, not silently ignored.
+  // A gateway without routes could not send anything anywhere.
   CHECK_THAT(error_of(head + "services: [{name: x, servers: [{name: y}]}]\ngateway: {name: gw}\n"),
-             Contains("\"gateway\" in the scenario is part of the scenario format but not implemented"));
+             Contains("7:10:") && Contains("gateway has no \"routes\"; it is required"));
   CHECK_THAT(error_of(head + "services: [{name: x, servers: [{name: y}], outlier_detection: {base_ejection_time: "
                              "60 s, max_ejection_time: 30 s}}]\n"),
              Contains("max_ejection_time is below base_ejection_time"));
