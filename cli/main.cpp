@@ -13,7 +13,7 @@ int main(int argc, char** argv)
   app.require_subcommand(1);
   app.set_version_flag("--version", "lbsim 0.1.0");
 
-  std::string file, out_dir;
+  std::string file, out_dir, access_log;
   std::vector<std::string> overrides;
   bool quiet = false;
   uint64_t trace_requests = 20;
@@ -32,6 +32,8 @@ int main(int argc, char** argv)
   run->add_option("FILE", file, "Scenario YAML file")->required();
   run->add_option("--out", out_dir, "Folder for summary.json and the CSV files (docs/results.md)");
   run->add_flag("--quiet,-q", quiet, "Print nothing on success");
+  run->add_option("--access-log", access_log,
+                  "With a gateway: write its access log, one CSV row per request (docs/results.md, \"Access log\")");
   add_set(run);
 
   CLI::App* trace = app.add_subcommand("trace", "Print which server each request went to, as CSV");
@@ -85,7 +87,7 @@ int main(int argc, char** argv)
   CLI11_PARSE(app, argc, argv);
 
   if (*check) return lbsim::cli::check_command(file, overrides);
-  if (*run) return lbsim::cli::run_command(file, out_dir, overrides, quiet);
+  if (*run) return lbsim::cli::run_command(file, out_dir, overrides, quiet, access_log);
   if (*trace) return lbsim::cli::trace_command(file, trace_requests, overrides);
   if (*bench_app) return lbsim::cli::bench_command(bench);
   if (*remap_app) return lbsim::cli::remap_command(remap);

@@ -9,7 +9,8 @@
 
 namespace lbsim::cli {
 
-int run_command(const std::string& file, const std::string& out_dir, const std::vector<std::string>& overrides, bool quiet)
+int run_command(const std::string& file, const std::string& out_dir, const std::vector<std::string>& overrides,
+                bool quiet, const std::string& access_log)
 {
   models::SystemConfig config;
   try {
@@ -19,10 +20,16 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
     return 1;
   }
   try {
-    const models::RunSummary summary = scenarios::run_scenario(config, out_dir);
+    if (!access_log.empty() && !config.gateway) {
+      std::fprintf(stderr, "%s: error: --access-log writes the gateway's access log, and this scenario has no gateway\n",
+                   file.c_str());
+      return 1;
+    }
+    const models::RunSummary summary = scenarios::run_scenario(config, out_dir, nullptr, access_log);
     if (!quiet) std::fputs(summary_table(summary).c_str(), stdout);
     if (!out_dir.empty() && !quiet)
       std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv, services.csv, links.csv, events.csv)\n", out_dir.c_str());
+    if (!access_log.empty() && !quiet) std::printf("access log written to %s\n", access_log.c_str());
     return summary.stopped_early ? 1 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: the run failed: %s\n", file.c_str(), e.what());

@@ -1,5 +1,7 @@
 #include "cli/summary_table.hpp"
 
+#include "cli/gateway_table.hpp"
+
 #include "models/metrics/balance.hpp"
 #include "scenarios/results/results_writer.hpp"
 
@@ -169,6 +171,7 @@ std::string summary_table(const models::RunSummary& s)
       out += line("             %llu connections opened, %.2f requests per connection\n",
                   static_cast<unsigned long long>(b.connections_opened), b.requests_per_connection);
   }
+  out += gateway_table(s);
   out += services_section(s);
   out += links_section(s);
   out += analytic_section(s);
