@@ -47,6 +47,22 @@ std::string analytic_section(const models::RunSummary& s)
   return out;
 }
 
+// The gateway's closed forms beside the simulated figures (docs/gateway.md, "Analytic figures").
+std::string gateway_analytic_section(const models::RunSummary& s)
+{
+  std::string out;
+  for (const models::analytic::GatewayPrediction& p : s.gateway_analytic) {
+    if (!p.applies()) {
+      out += line("  %-22s no closed form: %s\n", p.quantity.c_str(), p.reason.c_str());
+      continue;
+    }
+    out += line("  %-22s simulated %-12.6g analytic %-12.6g error %s   %s (%s)\n", p.quantity.c_str(), p.simulated,
+                p.analytic, percent(models::analytic::relative_error(p.simulated, p.analytic)).c_str(), p.model.c_str(),
+                p.parameters.c_str());
+  }
+  return out.empty() ? out : "analytic     the gateway's closed forms\n" + out;
+}
+
 // The network's directed links; with many, the busiest (all of them are in summary.json).
 std::string links_section(const models::RunSummary& s)
 {
@@ -175,6 +191,7 @@ std::string summary_table(const models::RunSummary& s)
   out += services_section(s);
   out += links_section(s);
   out += analytic_section(s);
+  out += gateway_analytic_section(s);
   if (s.stopped_early)
     out += "\nwarning: the run gave up before stop.requests completed: far more requests were refused than served\n";
   return out;

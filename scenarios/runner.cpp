@@ -1,5 +1,6 @@
 #include "scenarios/runner.hpp"
 
+#include "models/analytic/gateway_match.hpp"
 #include "models/analytic/model_match.hpp"
 #include "models/balancers/algorithms/registry.hpp"
 #include "scenarios/results/access_log_writer.hpp"
@@ -80,6 +81,8 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
   }
   models::RunSummary summary = system->run();
   summary.analytic = models::analytic::match_model(config);
+  summary.gateway_analytic = models::analytic::match_gateway(config);
+  models::analytic::add_simulated(summary.gateway_analytic, summary);
   if (log) log->close();
   if (series) {
     series->close();

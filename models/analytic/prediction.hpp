@@ -20,6 +20,18 @@ struct AnalyticPrediction {
   bool applies() const { return !model.empty(); }
 };
 
+// One closed form of the gateway (models/analytic/gateway_match.hpp) beside its simulated
+// counterpart; `model` empty when none applies (`reason`).
+struct GatewayPrediction {
+  std::string quantity;    // "cache hit ratio", "preflights per request", "per-ip admitted/s"
+  std::string model;       // the closed form used
+  std::string parameters;  // what it was given
+  std::string reason;      // why no closed form applies
+  double analytic = 0;
+  double simulated = 0;
+  bool applies() const { return !model.empty(); }
+};
+
 // (simulated - analytic) / analytic; NaN when analytic is 0 or either is not finite.
 inline double relative_error(double simulated, double analytic)
 {

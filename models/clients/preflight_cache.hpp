@@ -49,10 +49,6 @@ public:
 
   size_t entries() const { return entries_.size(); }
 
-private:
-  // Browsers cache a preflight 5 s when the answer carries no Access-Control-Max-Age (Fetch).
-  static constexpr SimTime kDefaultMaxAge = engine::seconds(5);
-
   // Which addresses are cross-origin browsers: a fixed share, chosen by a hash of the address so
   // the same clients are browsers in every run.
   static bool cross_origin(const ClientGroupConfig& group, uint32_t address)
@@ -62,6 +58,11 @@ private:
     const uint64_t u = engine::splitmix64(state);
     return static_cast<double>(u >> 11) * 0x1.0p-53 < group.cross_origin;
   }
+
+  // Browsers cache a preflight 5 s when the answer carries no Access-Control-Max-Age (Fetch).
+  static constexpr SimTime kDefaultMaxAge = engine::seconds(5);
+
+private:
   uint64_t key(const Request& r, uint32_t address) const
   {
     return (uint64_t{address} * 0x9E3779B97F4A7C15ull) ^ type_hash_[r.client_group][r.type] ^

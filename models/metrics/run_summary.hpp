@@ -200,6 +200,8 @@ struct RunSummary {
   // What queueing theory predicts for this scenario, or why no model applies
   // (models/analytic/model_match.hpp); set by scenarios::run_scenario.
   std::optional<analytic::AnalyticPrediction> analytic;
+  // The gateway's closed forms (models/analytic/gateway_match.hpp), each beside its simulated figure.
+  std::vector<analytic::GatewayPrediction> gateway_analytic;
 };
 
 }  // namespace lbsim::models

@@ -301,6 +301,25 @@ std::string summary_json(const models::RunSummary& s)
   j["little_law"] = {{"mean_in_flight", s.little_l}, {"admitted_rate_times_mean_latency", s.little_lambda_w},
                      {"relative_difference", little_error}};
   if (s.analytic) j["analytic"] = analytic_json(*s.analytic, s);
+  if (!s.gateway_analytic.empty()) {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const models::analytic::GatewayPrediction& p : s.gateway_analytic) {
+      nlohmann::ordered_json g;
+      g["quantity"] = p.quantity;
+      if (!p.applies()) {
+        g["model"] = nullptr;
+        g["reason"] = p.reason;
+      } else {
+        g["model"] = p.model;
+        g["parameters"] = p.parameters;
+        g["analytic"] = p.analytic;
+        g["simulated"] = p.simulated;
+        g["relative_error"] = models::analytic::relative_error(p.simulated, p.analytic);
+      }
+      list.push_back(std::move(g));
+    }
+    j["analytic"]["gateway"] = std::move(list);
+  }
   j["events"] = s.events;
   j["fingerprint"] = s.fingerprint;
   j["stopped_early"] = s.stopped_early;
