@@ -50,6 +50,42 @@ std::string w2_scenario(const std::string& algorithm, int servers, uint64_t requ
   return text + "metrics: { interval: 100 s }\n";
 }
 
+// GW (docs/benchmarks.md): the contract's shop behind a gateway (examples/api-gateway.yaml) at ten
+// times its traffic, with ten times its clients, ids, servers and cache: JWT auth, CORS preflights,
+// a per-IP limit, a cached route under Zipf ids, an aggregated route and a POST that calls a service.
+std::string gateway_scenario(uint64_t requests)
+{
+  return "name: gw-bench\nseed: 7\nstop: { requests: " + std::to_string(requests) +
+         " }\nclients:\n  - name: web\n    population: 200000\n    arrivals: { process: poisson, rate: 30000/s }\n"
+         "    cross_origin: 100%\n    browser: chromium\n    mix:\n"
+         "      - { method: GET, path: \"/api/products/{id}\", share: 0.7, response_size: 4 KB,\n"
+         "          ids: { count: 500000, popularity: { distribution: zipf, s: 0.9 } }, headers: [authorization] }\n"
+         "      - { method: GET, path: /api/home, share: 0.2, response_size: 12 KB, headers: [authorization] }\n"
+         "      - { method: POST, path: /api/orders, share: 0.1, request_size: 2 KB, response_size: 1 KB,\n"
+         "          headers: [authorization, content-type: application/json] }\n"
+         "services:\n"
+         "  - name: catalog\n    balancer: { algorithm: round_robin }\n"
+         "    servers: [ { name: catalog, count: 80, cores: 2 } ]\n"
+         "    endpoints:\n      - { method: GET, prefix: /products/, work: { distribution: exponential, mean: 6 ms } }\n"
+         "  - name: orders\n    balancer: { algorithm: least_connections }\n"
+         "    servers: [ { name: orders, count: 30, cores: 4 } ]\n"
+         "    endpoints:\n"
+         "      - { method: POST, path: /orders, work: 15 ms, calls: [ { service: catalog, method: GET, path: /products/ } ] }\n"
+         "      - { method: GET, path: /orders/recent, work: 8 ms }\n"
+         "gateway:\n  name: gw\n  workers: 8\n  processing: 30 us\n  auth: { kind: jwt, alg: RS256 }\n"
+         "  cors: { max_age: 10 min }\n  rate_limits:\n"
+         "    - { name: per-ip, algorithm: leaky_bucket, key: ip, rate: 20/s, burst: 40, delay: nodelay, status: 429 }\n"
+         "  routes:\n"
+         "    - { name: products, match: { methods: [GET], prefix: /api/products }, service: catalog,\n"
+         "        rewrite: { strip_prefix: /api }, cache: { ttl: 60 s, capacity: 200000, lock: true } }\n"
+         "    - name: home\n      match: { methods: [GET], path: /api/home }\n"
+         "      aggregate: { timeout: 300 ms, partial: true,\n"
+         "                   backends: [ { service: catalog, path: /products/ }, { service: orders, path: /orders/recent } ] }\n"
+         "    - { name: orders, match: { methods: [POST], prefix: /api/orders }, service: orders,\n"
+         "        rewrite: { strip_prefix: /api }, timeout: 2 s }\n"
+         "metrics: { interval: 10 s }\n";
+}
+
 double peak_rss_mib()
 {
   rusage usage{};
@@ -60,8 +96,9 @@ double peak_rss_mib()
 models::RunSummary run_workload(const std::string& workload, const std::string& algorithm, int servers,
                                 uint64_t requests, double load, const std::string& out_dir)
 {
-  const std::string text = workload == "W1" ? w1_scenario(algorithm, servers, requests, load)
-                                            : w2_scenario(algorithm, servers, requests, load);
+  const std::string text = workload == "W1"   ? w1_scenario(algorithm, servers, requests, load)
+                           : workload == "W2" ? w2_scenario(algorithm, servers, requests, load)
+                                              : gateway_scenario(requests);
   const models::SystemConfig config = scenarios::load_scenario_text(text, "<" + workload + ">", ".");
   return scenarios::run_scenario(config, out_dir);
 }
@@ -90,11 +127,13 @@ int bench_command(const BenchOptions& options)
   }
 
   std::vector<std::string> workloads;
-  if (options.workloads == "W1" || options.workloads == "both") workloads.push_back("W1");
-  if (options.workloads == "W2" || options.workloads == "both") workloads.push_back("W2");
-  std::printf("W1: %d servers, load %.2f, exponential service (mean 1 s), 100,000 clients, whole path (YAML -> files)\n",
+  const bool all = options.workloads == "all";
+  if (options.workloads == "W1" || options.workloads == "both" || all) workloads.push_back("W1");
+  if (options.workloads == "W2" || options.workloads == "both" || all) workloads.push_back("W2");
+  if (!workloads.empty())
+    std::printf("W1: %d servers, load %.2f, exponential service (mean 1 s), 100,000 clients, whole path (YAML -> files)\n",
               options.servers, options.load);
-  if (workloads.back() == "W2")
+  if (std::find(workloads.begin(), workloads.end(), "W2") != workloads.end())
     std::printf("W2: the same clients through a chain of three services of %d servers each (a calls b, b calls c), "
                 "each at load %.2f\n", options.servers, options.load);
   std::printf("%-4s %-26s %10s %10s %10s %12s %10s %12s %10s %10s %10s\n", "", "algorithm", "requests", "wall_s",
@@ -119,6 +158,37 @@ int bench_command(const BenchOptions& options)
     for (const std::string& algorithm : algorithms)
       std::printf("W2 / W1 time per event, %s: %.2f\n", algorithm.c_str(),
                   ns_per_event["W2 " + algorithm] / ns_per_event["W1 " + algorithm]);
+  if (options.workloads == "GW" || all) {
+    // The gateway workload does not depend on the algorithm: one run, its time per request beside
+    // W1's, and the gateway's state per cache entry and per limiter key.
+    const auto s = run_workload("GW", "", 0, options.requests, 0, out_root + "/GW");
+    double p99 = 0;
+    for (const auto& [p, v] : s.latency_percentiles_s)
+      if (p == 99.0) p99 = v;
+    std::printf("GW: the shop of examples/api-gateway.yaml at 30,000 requests/s (ten times its traffic, clients, ids, "
+                "servers and cache)\n");
+    std::printf("%-4s %-26s %10llu %10.3f %10llu %12.4g %10.1f %12.1f %10.4f %10.3f %10.1f\n", "GW", "shop x10",
+                static_cast<unsigned long long>(s.arrived), s.wall_seconds, static_cast<unsigned long long>(s.events),
+                static_cast<double>(s.events) / s.wall_seconds, 1e9 * s.wall_seconds / static_cast<double>(s.events),
+                1e9 * s.wall_seconds / static_cast<double>(s.arrived), s.latency_mean_s, p99, peak_rss_mib());
+    if (!workloads.empty() && s.arrived > 0) {
+      const auto w1 = ns_per_event.find("W1 " + algorithms.front());
+      if (w1 != ns_per_event.end())
+        std::printf("GW / W1 time per event (%s): %.2f\n", algorithms.front().c_str(),
+                    1e9 * s.wall_seconds / static_cast<double>(s.events) / w1->second);
+    }
+    if (s.gateway && s.gateway->cache && s.gateway->cache->entries > 0)
+      std::printf("GW cache: %llu entries, %.1f MiB, %.0f bytes per entry\n",
+                  static_cast<unsigned long long>(s.gateway->cache->entries),
+                  static_cast<double>(s.gateway->cache->memory_bytes) / 1048576.0,
+                  static_cast<double>(s.gateway->cache->memory_bytes) / static_cast<double>(s.gateway->cache->entries));
+    if (s.gateway)
+      for (const models::RateLimitSummary& limit : s.gateway->rate_limits)
+        if (limit.keys > 0)
+          std::printf("GW limit %s: %llu keys, %.1f MiB, %.0f bytes per key\n", limit.name.c_str(),
+                      static_cast<unsigned long long>(limit.keys), static_cast<double>(limit.memory_bytes) / 1048576.0,
+                      static_cast<double>(limit.memory_bytes) / static_cast<double>(limit.keys));
+  }
   if (options.memory_requests > 0) {
     // Peak RSS only grows, so if the long run leaves it where the short runs put it, memory does
     // not depend on the number of requests.

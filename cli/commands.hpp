@@ -19,7 +19,7 @@ struct BenchOptions {
   int servers = 16;
   double load = 0.9;  // per-server utilization offered
   std::string algorithms = "both";  // an algorithm name, both (W1's pair) or all
-  std::string workloads = "both";   // W1, W2 or both
+  std::string workloads = "both";   // W1, W2, both, GW (the gateway shop) or all
   std::string out_dir;              // where the runs write their files (a temporary folder by default)
 };
 int bench_command(const BenchOptions& options);

@@ -42,7 +42,7 @@ int main(int argc, char** argv)
   add_set(trace);
 
   CLI::App* bench_app = app.add_subcommand(
-      "bench", "Run the speed workloads (W1: one pool; W2: a chain of three services) and print wall time, events/s, "
+      "bench", "Run the speed workloads (W1: one pool; W2: a chain of three services; GW: a shop behind a gateway) and print wall time, events/s, "
                "peak memory");
   bench_app->add_option("--requests", bench.requests, "Requests per timed run")->check(CLI::PositiveNumber);
   bench_app->add_option("--memory-requests", bench.memory_requests,
@@ -51,7 +51,8 @@ int main(int argc, char** argv)
   bench_app->add_option("--load", bench.load, "Offered load per server (W1: 0.9)")->check(CLI::Range(0.01, 0.99));
   bench_app->add_option("--algorithm", bench.algorithms,
                         "An algorithm name, 'both' (round_robin and least_connections, the W1 pair) or 'all'");
-  bench_app->add_option("--workload", bench.workloads, "W1, W2 or both")->check(CLI::IsMember({"W1", "W2", "both"}));
+  bench_app->add_option("--workload", bench.workloads, "W1, W2, both (W1 and W2), GW or all")
+      ->check(CLI::IsMember({"W1", "W2", "both", "GW", "all"}));
   bench_app->add_option("--out", bench.out_dir, "Keep the runs' result files in this folder");
 
   lbsim::cli::RemapCommandOptions remap;
