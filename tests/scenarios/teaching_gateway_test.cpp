@@ -433,6 +433,27 @@ gateway:
   CHECK(routing.not_found == 0u);
   CHECK(routing.failed == status(routing.by_status_all, 400));
   CHECK(routing.failed > 0u);
+  // The analytic block predicts the service behind a gateway alone: an M/M/1 of 10 ms at 50/s
+  // (20 ms) against response times that include the gateway's 5 ms.
+  const std::string alone = R"(name: an
+duration: 2 min
+clients:
+  - name: c
+    arrivals: { process: poisson, rate: 50/s }
+    mix: [ { method: GET, path: /api/x, work: { distribution: exponential, mean: 10 ms } } ]
+services:
+  - name: s
+    servers: [ { name: s } ]
+gateway:
+  processing: 5 ms
+  routes:
+    - { name: r, match: { prefix: /api }, service: s }
+)";
+  const auto analytic = run_scenario(load_scenario_text(alone, "an.yaml", "."), "");
+  REQUIRE(analytic.analytic.has_value());
+  CHECK(analytic.analytic->model == "M/M/1");
+  CHECK(analytic.analytic->mean_s == Approx(0.020));
+  CHECK(analytic.latency_mean_s > 0.024);
 }
 
 TEST_CASE("docs/gateway.md: its first example loads and runs", "[teaching][gateway]")
@@ -452,4 +473,12 @@ TEST_CASE("docs/gateway.md: its first example loads and runs", "[teaching][gatew
   CHECK(s.gateway->auth.has_value());
   CHECK(s.gateway->cors.has_value());
   CHECK(status(s.by_status_all, 200) > 0u);
+}
+
+TEST_CASE("docs/gateway.md: what lbsim trace shows behind a gateway", "[teaching][gateway]")
+{
+  const std::string out =
+      output_of("trace " + std::string(LBSIM_SOURCE_DIR) + "/examples/teaching/gateway-routing.yaml -n 1");
+  CHECK(out == "time_s,client,method,path,server,status,service,request,parent\n"
+               "0.001524614,61.232.136.251,GET,/users/{id},users-1,dispatched,users,2,1\n");
 }
