@@ -286,6 +286,12 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
 AnalyticPrediction match_model(const SystemConfig& config)
 {
   try {
+    // The gateway is a station of its own, with stages that refuse, hold and answer requests
+    // (limits, auth, cache): the response-time models do not cover it. Its own closed forms are
+    // in gateway_match.hpp.
+    if (config.gateway)
+      return none("a gateway is in front of the services; its stages (cache, limits, auth) change what reaches them "
+                  "(see the gateway's closed forms)");
     if (config.services.size() != 1) return jackson_network(config).prediction;
     const ServiceConfig& service = config.services.front();
     if (!service.endpoints.empty()) return none("the service has endpoints; the single-pool models here cover the mix's work only");

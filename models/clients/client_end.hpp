@@ -49,7 +49,8 @@ public:
     if (completed) {
       if (lifecycle_.has_autoscaler()) lifecycle_.count_response(r.server, run_.sim.now() - r.sent);
       metrics_.on_completed(r);
-    } else if (r.status == kUnavailable && r.cause != kCauseRateLimited) {
+    } else if (r.status == kUnavailable && r.cause != kCauseRateLimited && r.cause != kCauseNoRoute &&
+               r.cause != kCauseAuthDenied) {
       metrics_.on_rejected(r);
     } else {
       metrics_.on_failed(r);

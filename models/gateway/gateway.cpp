@@ -321,7 +321,12 @@ void Gateway::answer(RequestId id, int status, uint32_t flag, double bytes)
   v.status = static_cast<uint16_t>(status);
   v.flags |= flag;
   r.status = static_cast<uint16_t>(status);
+  // With a network, the response time splits at the gateway: the client's legs are network time,
+  // everything from the gateway's arrival to its answer (the services behind it too) server time.
+  r.server_time = now - v.arrived;
   if (v.flags & GatewayVisit::kRateLimited) r.cause = kCauseRateLimited;
+  if (v.flags & GatewayVisit::kNoRoute) r.cause = kCauseNoRoute;
+  if (v.flags & GatewayVisit::kAuthDenied) r.cause = kCauseAuthDenied;
   for (size_t pos = stages_.size(); pos-- > 0;)
     if (v.entered & (1u << pos)) stages_[pos]->on_leave(id, r, v);
   if (v.upstream) {
@@ -331,13 +336,16 @@ void Gateway::answer(RequestId id, int status, uint32_t flag, double bytes)
   if (r.measured) {
     if (v.cache != GatewayVisit::CacheStatus::none && v.cache != GatewayVisit::CacheStatus::bypass) {
       ++interval_.cache_lookups;
-      if (v.cache == GatewayVisit::CacheStatus::hit || v.cache == GatewayVisit::CacheStatus::stale)
+      if (v.cache == GatewayVisit::CacheStatus::hit || v.cache == GatewayVisit::CacheStatus::stale ||
+          v.cache == GatewayVisit::CacheStatus::updating)
         ++interval_.cache_hits;
     }
-    if (v.route >= 0 && v.attempts > 0 && !r.preflight) {
+    // Upstream time and tries per route; an aggregate's tries are the backends it called.
+    const uint32_t tries = v.route >= 0 && route(v).aggregate ? v.next_branch : v.attempts;
+    if (v.route >= 0 && tries > 0 && !r.preflight) {
       RouteStats& rs = routes_[static_cast<size_t>(v.route)];
       ++rs.went_upstream;
-      rs.attempts += v.attempts;
+      rs.attempts += tries;
       rs.upstream.record(v.upstream_time.ns());
     }
   }
@@ -364,6 +372,9 @@ void Gateway::answer(RequestId id, int status, uint32_t flag, double bytes)
     row.upstream_s = v.attempts > 0 || v.branches_ok > 0 ? v.upstream_time.seconds() : -1;
     static const char* const kCacheText[] = {"", "HIT", "MISS", "STALE", "UPDATING", "BYPASS"};
     row.cache = kCacheText[static_cast<int>(v.cache)];
+    // A cached route's request that its cache does not take (a method it does not cache) went
+    // past it: nginx logs BYPASS.
+    if (v.cache == GatewayVisit::CacheStatus::none && v.route >= 0 && route(v).cache && v.attempts > 0) row.cache = "BYPASS";
     row.attempts = v.attempts;
     row.limiter = v.limiter;
     access_log_->on_access(row);

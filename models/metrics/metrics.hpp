@@ -173,14 +173,10 @@ public:
     if (!r.measured) return;
     ++by_status_[r.status < kStatusSlots ? r.status : 0];
     ended_time_ns_ += (sim_.now() - r.sent).ns();
-    if (r.cause == kCauseRateLimited) {
-      ++rate_limited_;
-      return;
-    }
-    switch (r.status) {
-      case 401:
-      case 403: ++unauthorized_; return;
-      case 404: ++not_found_; return;
+    switch (r.cause) {
+      case kCauseRateLimited: ++rate_limited_; return;
+      case kCauseAuthDenied: ++unauthorized_; return;
+      case kCauseNoRoute: ++not_found_; return;
       default: break;
     }
     ++failed_, ++interval_failed_;

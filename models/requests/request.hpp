@@ -40,6 +40,8 @@ enum Cause : uint8_t {
   kCauseRateLimited,  // a gateway's rate limit refused it, whatever its status (RL)
   kCauseConnectFailure,  // its server was not running (UF): a 502
   kCauseReset,        // its server failed while it had it (UR): a 502
+  kCauseNoRoute,      // a gateway had no route for it (NR), whatever its not_found status
+  kCauseAuthDenied,   // a gateway's auth refused it (UAEX), whatever its status
 };
 
 class Station;

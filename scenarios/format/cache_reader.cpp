@@ -125,6 +125,10 @@ void read_stale(const YamlReader& r, const YAML::Node& node, const std::string& 
     r.fail(node["background_update"], what + ".background_update needs updating: true (as nginx's "
                                       "proxy_cache_background_update needs proxy_cache_use_stale updating): the "
                                       "stale copy is what is served while the update runs");
+  if (c.background_update)
+    r.fail(node["background_update"], what + ".background_update: true (a refresh in the background, nginx's "
+                                      "proxy_cache_background_update) is not implemented yet; updating: true with "
+                                      "lock: true serves the stale copy while one request refreshes it");
   if (!c.stale_updating && !c.stale_if_error)
     r.fail(node, what + " serves nothing stale: set updating: true (while a fill runs) and/or if_error: true (when "
                         "the upstream fails), or remove stale");

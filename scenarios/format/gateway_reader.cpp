@@ -167,6 +167,19 @@ void ScenarioLoader::read_gateway(const YAML::Node& node, models::SystemConfig& 
     gw.routes.push_back(std::move(route));
   }
   check_route_shadowing(routes, gw);
+  // A configured stage left out of an explicit pipeline would silently never run.
+  if (const YAML::Node p = node["pipeline"]) {
+    using Stage = models::GatewayConfig::Stage;
+    const auto listed = [&](Stage s) { return std::find(gw.pipeline.begin(), gw.pipeline.end(), s) != gw.pipeline.end(); };
+    const bool cached = std::any_of(gw.routes.begin(), gw.routes.end(), [](const auto& r) { return r.cache.has_value(); });
+    const auto missing = [&](const char* stage, const char* what) {
+      r_.fail(p, ctx + ".pipeline leaves out " + stage + ", and the gateway has " + what + "; list " + stage +
+                     " where it runs (e.g. nginx's order [rate_limit, auth, cache]) or remove " + what);
+    };
+    if (gw.auth.kind != models::AuthConfig::Kind::none && !listed(Stage::auth)) missing("auth", "auth");
+    if (!gw.rate_limits.empty() && !listed(Stage::rate_limit)) missing("rate_limit", "rate_limits");
+    if (cached && !listed(Stage::cache)) missing("cache", "a route with a cache");
+  }
   c.gateway = std::move(gw);
   resolve_gateway_requests(c);
 }
@@ -223,6 +236,10 @@ models::RouteConfig ScenarioLoader::read_route(const YAML::Node& node, const std
     if (rw["path"]) route.rewrite.path = r_.string(rw["path"], ctx + ".rewrite.path");
     if (rw["path"] && (rw["prefix"] || rw["strip_prefix"]))
       r_.fail(rw, ctx + ".rewrite.path replaces the whole path; it cannot be combined with prefix or strip_prefix");
+    if (rw["prefix"] && rw["strip_prefix"])
+      r_.fail(rw, ctx + ".rewrite.prefix replaces the matched prefix, which strip_prefix would already have removed; "
+                        "use one of them (e.g. prefix: /v2 alone turns /api/users/7 into /v2/users/7 for a route "
+                        "matching the prefix /api)");
   }
   if (node["request_headers_add"])
     route.request_headers_add_bytes = r_.size_bytes(node["request_headers_add"], ctx + ".request_headers_add");

@@ -74,6 +74,8 @@ void ScenarioLoader::read_network(const YAML::Node& n, models::SystemConfig& c)
     group.many = true;
     group.members.push_back(server.name);
   }
+  // The gateway reader already refused a gateway named like a service, balancer or server.
+  if (c.gateway) names[c.gateway->name] = {"the gateway", {c.gateway->name}, false};
   names["servers"] = {"every server", {}, true};
   for (const models::ServerConfig* server : servers) names["servers"].members.push_back(server->name);
   for (size_t i = 0; i < c.clients.size(); ++i) {
@@ -98,6 +100,7 @@ void ScenarioLoader::read_network(const YAML::Node& n, models::SystemConfig& c)
   net.nodes.insert(net.nodes.end(), transit.begin(), transit.end());
   for (const models::ServiceConfig& service : c.services)
     if (service.balancer) net.nodes.push_back(service.balancer->name);
+  if (c.gateway) net.nodes.push_back(c.gateway->name);
   for (const models::ServerConfig* server : servers) net.nodes.push_back(server->name);
 
   std::vector<std::string> candidates;

@@ -46,7 +46,8 @@ nlohmann::ordered_json status_json(const models::StatusSummary& s)
 nlohmann::ordered_json status_map_json(const models::StatusMap& statuses)
 {
   models::StatusMap all = statuses;
-  for (int status : {200, 500, 502, 503}) all.emplace(status, 0);
+  // The contract's keys are always there (services-and-gateway.md, "Results"), and any other status that occurred.
+  for (int status : {200, 401, 404, 429, 500, 502, 503, 504}) all.emplace(status, 0);
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
   for (const auto& [status, n] : all) j[std::to_string(status)] = n;
   return j;

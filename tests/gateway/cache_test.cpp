@@ -673,7 +673,7 @@ cache:
   statuses: [200, 301, 404]
   lock: true
   lock_timeout: 5 s
-  stale: { updating: true, if_error: true, background_update: true, grace: 10 s }
+  stale: { updating: true, if_error: true, grace: 10 s }
   hit_cost: 20 us
 )");
   CHECK(full.ttl == engine::minutes(5));
@@ -688,7 +688,7 @@ cache:
   CHECK(full.lock_timeout == engine::seconds(5));
   CHECK(full.stale_updating);
   CHECK(full.stale_if_error);
-  CHECK(full.background_update);
+  CHECK_FALSE(full.background_update);
   CHECK(full.stale_grace == engine::seconds(10));
   REQUIRE(full.hit_cost);
   CHECK(full.hit_cost->mean() == Approx(20e-6));
@@ -762,6 +762,8 @@ TEST_CASE("cache: every error at its line and column", "[cache][reader]")
       {"cache:\n  lock: true\n  lock_timeout: 0 s\n", 3, 17, "lock_timeout must be greater than zero"},
       {"cache:\n  stale: { updating: true, grace: 0 s }\n", 2, 35, "grace must be greater than zero"},
       {"cache:\n  stale: { background_update: true }\n", 2, 31, "background_update needs updating: true"},
+      {"cache:\n  stale: { updating: true, background_update: true }\n", 2, 47, "background_update: true (a refresh in "
+                                                                                "the background"},
       {"cache:\n  stale: {}\n", 2, 10, "routes[0].cache.stale serves nothing stale"},
       {"cache:\n  stale: { updateing: true }\n", 2, 12, "did you mean \"updating\"?"},
       {"cache:\n  hit_cost: { distribution: normal, mean: 1 ms }\n", 2, 29, "routes[0].cache.hit_cost"},

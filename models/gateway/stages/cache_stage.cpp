@@ -179,7 +179,9 @@ private:
   {
     v.cache = GatewayVisit::CacheStatus::miss;
     v.fills = true;
-    if (c.lock) store.begin_fill(v.key, api_.now());
+    // The fill is marked for those who may collapse onto it (lock) or be served stale meanwhile
+    // (nginx's use_stale updating, which needs no lock).
+    if (c.lock || c.stale_updating) store.begin_fill(v.key, api_.now());
     api_.proceed(id);
   }
 
