@@ -46,6 +46,7 @@ void BalancerFrontend::handle(const engine::Event& event)
   const WorkerPool::Task task = workers_.finished(event);
   if (task.token == 0) listener_.on_frontend_admitted(task.request);
   else listener_.on_frontend_work_done(task.request, task.token);
+  workers_.next();
 }
 
 void BalancerFrontend::leave()

@@ -38,7 +38,10 @@ public:
 
   void submit(const Task& task)
   {
-    if (busy_ < workers_) {
+    // A worker is idle only when nobody waits, except between finished() and next(): then the
+    // request that worker just served may go on with it, as a request's filters run back to back
+    // on nginx's, Kong's or Envoy's threads (reference case V14).
+    if (busy_ < workers_ && (run_queue_.empty() || task.request == continuing_)) {
       start(task);
       return;
     }
@@ -46,19 +49,27 @@ public:
     run_queue_time_.set(sim_.now(), static_cast<int64_t>(run_queue_.size()));
   }
 
-  // The owner's handler got one of this pool's events: the worker takes the next task, and the
-  // finished one's (request, token) is returned for the owner to go on with.
+  // The owner's handler got one of this pool's events: the worker is free, and the finished
+  // task's (request, token) is returned for the owner to go on with. Work the owner submits for
+  // that request before calling next() runs at once on this worker; next() then gives any worker
+  // still idle the next task of the run queue.
   Task finished(const engine::Event& event)
   {
     --busy_;
-    if (!run_queue_.empty()) {
-      const Task next = run_queue_.pop_front();
+    const auto request = static_cast<RequestId>(event.arg & 0xffffffffu);
+    continuing_ = request;
+    return Task{request, static_cast<uint32_t>(event.arg >> 32), nullptr, {}};
+  }
+  void next()
+  {
+    continuing_ = kNoRequest;
+    if (busy_ < workers_ && !run_queue_.empty()) {
+      const Task task = run_queue_.pop_front();
       run_queue_time_.set(sim_.now(), static_cast<int64_t>(run_queue_.size()));
-      start(next);
+      start(task);
     } else {
       busy_time_.set(sim_.now(), busy_);
     }
-    return Task{static_cast<RequestId>(event.arg & 0xffffffffu), static_cast<uint32_t>(event.arg >> 32), nullptr, {}};
   }
 
   uint32_t kind() const { return kind_; }
@@ -90,6 +101,7 @@ private:
   uint32_t workers_;
   engine::RngStream& rng_;
   uint32_t busy_ = 0;
+  RequestId continuing_ = kNoRequest;  // between finished() and next(): the request just served
   FifoQueue<Task> run_queue_;
   engine::TimeWeightedCount busy_time_, run_queue_time_;
   double busy_seconds_ = 0;
