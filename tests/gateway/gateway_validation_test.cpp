@@ -604,10 +604,14 @@ TEST_CASE("V18: per-try failure 0.1 and one retry: success 0.99, 1.1 attempts pe
 // load (256 cores for about 11 busy). A try misses 200 ms with probability e^-2, so e^-2 = 0.1353
 // of the requests are retried and e^-4 of them fail with 504 (UT): success 1 - e^-4 = 0.98168.
 // n = 100,000: se of the success share 4.2e-4 (4.42 se = 0.0019), of the retried share 1.1e-3.
-TEST_CASE("V19: per-try timeout 200 ms on an exponential 100 ms service, one retry: success 0.98168, retried e^-2",
-          "[gateway][validation]")
+// The reference counts every retry as allowed. Envoy's default max_retries circuit breaker (3
+// retries out at once) is not negligible here: 13.5 retries/s lasting up to 200 ms are 1.2 out on
+// average, so about 1 % of the requests would get their first 504 back instead of a retry; the
+// service's breaker is raised so that the case measures the timeout alone.
+namespace {
+std::string per_try_timeout(const std::string& breaker)
 {
-  const auto s = run(R"(name: v19
+  return R"(name: v19
 seed: 13
 duration: 1000 s
 clients:
@@ -617,13 +621,21 @@ clients:
     mix: [{method: GET, path: /api/x}]
 services:
   - name: api
-    servers: [{name: a, cores: 256}]
+)" + breaker + R"(    servers: [{name: a, cores: 256}]
     endpoints: [{method: GET, path: /x, work: {distribution: exponential, mean: 100 ms}}]
 gateway:
   routes:
     - {name: x, match: {prefix: /api}, service: api, rewrite: {strip_prefix: /api},
        retries: {max: 1, on: [5xx], per_try_timeout: 200 ms}}
-)");
+)";
+}
+}  // namespace
+
+TEST_CASE("V19: per-try timeout 200 ms on an exponential 100 ms service, one retry: success 0.98168, retried e^-2",
+          "[gateway][validation]")
+{
+  const auto s = run(per_try_timeout("    circuit_breaker: {max_retries: 1000}\n"));
+  CHECK(s.gateway->retry_overflow == 0);
   const auto& x = route(s, "x");
   const double n = static_cast<double>(answered(x.by_status));
   REQUIRE(n > 95000);
@@ -633,6 +645,12 @@ gateway:
   CHECK_WITHIN_Z(s.gateway->retries / n, retried, std::sqrt(retried * (1 - retried) / n));
   CHECK_WITHIN_Z(x.attempts_mean, 1 + retried, std::sqrt(retried * (1 - retried) / n));
   CHECK(s.timed_out == status(x.by_status, 504));
+  // With Envoy's default breaker some retries are refused (URX-like: the 504 goes back as it is).
+  const auto capped = run(per_try_timeout(""));
+  CHECK(capped.gateway->retry_overflow > 0);
+  const double n_capped = static_cast<double>(answered(route(capped, "x").by_status));
+  CHECK_WITHIN_Z((capped.gateway->retries + capped.gateway->retry_overflow) / n_capped, retried,
+                 std::sqrt(retried * (1 - retried) / n_capped));  // first tries still time out e^-2 of the time
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -668,21 +686,24 @@ gateway:
 // ---------------------------------------------------------------------------------------------------
 // V22: under-fetching against aggregation. Client <-> gateway 50 ms one way, gateway <-> each
 // service 0.5 ms, each service a deterministic 10 ms, empty messages. Exact to the nanosecond.
-TEST_CASE("V22: one call 111 ms, an aggregate of three in parallel 111 ms, in sequence 133 ms, three client calls 333 ms",
-          "[gateway][validation]")
+// Under-fetching is a client that asks for the next resource when the last answer is back; lbsim's
+// clients are open (`closed` is not implemented), so the three calls are scripted at the times the
+// previous answers arrive, and the last answer ends the run.
+namespace {
+std::string fetching(const std::string& regions, int step_ms, const std::string& network)
 {
   const auto script = [](const std::string& times) { return "{process: script, requests: [" + times + "]}"; };
-  const auto s = run(R"(name: v22
+  return R"(name: v22
 clients:
-  - {name: one, region: browser, arrivals: )" + script("{at: 0 s}") + R"(, mix: [{method: GET, path: /api/a}]}
-  - {name: all, region: browser, arrivals: )" + script("{at: 0 s}") + R"(, mix: [{method: GET, path: /api/all}]}
-  - {name: chain, region: browser, arrivals: )" + script("{at: 0 s}") + R"(, mix: [{method: GET, path: /api/chain}]}
-  - {name: under, region: browser, arrivals: )" + script("{at: 0 s}, {at: 111 ms}, {at: 222 ms}") + R"(,
+  - {name: one,)" + regions + R"( arrivals: )" + script("{at: 0 s}") + R"(, mix: [{method: GET, path: /api/a}]}
+  - {name: all,)" + regions + R"( arrivals: )" + script("{at: 0 s}") + R"(, mix: [{method: GET, path: /api/all}]}
+  - {name: chain,)" + regions + R"( arrivals: )" + script("{at: 0 s}") + R"(, mix: [{method: GET, path: /api/chain}]}
+  - {name: under,)" + regions + R"( arrivals: )" + script("{at: 0 s}, {at: " + std::to_string(step_ms) + " ms}, {at: " + std::to_string(2 * step_ms) + " ms}") + R"(,
      mix: [{method: GET, path: /api/b}]}
 services:
-  - {name: a, servers: [{name: a1}], endpoints: [{method: GET, path: /a, work: 10 ms}]}
-  - {name: b, servers: [{name: b1}], endpoints: [{method: GET, path: /b, work: 10 ms}]}
-  - {name: c, servers: [{name: c1}], endpoints: [{method: GET, path: /c, work: 10 ms}]}
+  - {name: a, servers: [{name: a1, cores: 8}], endpoints: [{method: GET, path: /a, work: 10 ms}]}
+  - {name: b, servers: [{name: b1, cores: 8}], endpoints: [{method: GET, path: /b, work: 10 ms}]}
+  - {name: c, servers: [{name: c1, cores: 8}], endpoints: [{method: GET, path: /c, work: 10 ms}]}
 gateway:
   name: gw
   routes:
@@ -694,27 +715,45 @@ gateway:
     - name: chain
       match: {path: /api/chain}
       aggregate: {sequential: true, backends: [{service: a, path: /a}, {service: b, path: /b}, {service: c, path: /c}]}
-network:
+)" + network;
+}
+
+void check_fetching(const models::RunSummary& s, double one, double chain)
+{
+  CHECK(route(s, "a").latency.mean_s == Approx(one).margin(1e-9));
+  CHECK(route(s, "all").latency.mean_s == Approx(one).margin(1e-9));  // three at once: the same, once
+  CHECK(s.gateway->aggregates_complete == 2);
+  CHECK(route(s, "chain").latency.mean_s == Approx(chain).margin(1e-9));
+  CHECK(route(s, "b").latency.count == 3);
+  CHECK(route(s, "b").latency.max_s == Approx(one).margin(1e-9));
+  CHECK(s.end_time_s == Approx(3 * one).margin(1e-9));
+  CHECK(s.completed == 6);
+}
+}  // namespace
+
+// Without a network the same structure: a call 10 ms, three in parallel 10 ms, in sequence 30 ms,
+// three client calls in turn 30 ms.
+TEST_CASE("V22 without a network: an aggregate takes its slowest branch, a sequential one the sum", "[gateway][validation]")
+{
+  check_fetching(run(fetching("", 10, "")), 0.010, 0.030);
+}
+
+// The case itself needs the gateway on the network (the contract: gateway.name is a network node),
+// and the loader's network section does not know the gateway's name: "unknown network node "gw""
+// (scenarios/format/network_reader.cpp lists regions, transit nodes, services and servers only).
+// Expected to fail until it does (Catch's !shouldfail turns red then: remove the tag).
+TEST_CASE("V22: one call 111 ms, an aggregate of three in parallel 111 ms, in sequence 133 ms, three client calls 333 ms",
+          "[gateway][validation][!shouldfail]")
+{
+  // 50 + 0.5 + 10 + 0.5 + 50 = 111 ms; in sequence 50 + 3 x (0.5 + 10 + 0.5) + 50 = 133 ms.
+  check_fetching(run(fetching(" region: browser,", 111, R"(network:
   links:
     - {between: [browser, gw], bandwidth: 1 Gbps, latency: 50 ms}
     - {between: [gw, a1], bandwidth: 1 Gbps, latency: 0.5 ms}
     - {between: [gw, b1], bandwidth: 1 Gbps, latency: 0.5 ms}
     - {between: [gw, c1], bandwidth: 1 Gbps, latency: 0.5 ms}
-)");
-  // 50 + 0.5 + 10 + 0.5 + 50 ms.
-  CHECK(route(s, "a").latency.mean_s == Approx(0.111).margin(1e-9));
-  // Three services at once: the same, once.
-  CHECK(route(s, "all").latency.mean_s == Approx(0.111).margin(1e-9));
-  CHECK(s.gateway->aggregates_complete == 2);
-  // KrakenD's sequential proxy: 50 + 3 x (0.5 + 10 + 0.5) + 50 ms.
-  CHECK(route(s, "chain").latency.mean_s == Approx(0.133).margin(1e-9));
-  // Under-fetching: the client asks for the next resource when the last answer is back. lbsim's
-  // clients are open (no closed loop yet), so the three calls are scripted at the times the
-  // previous answers arrive: each takes 111 ms and the last is back at 333 ms, the run's end.
-  CHECK(route(s, "b").latency.count == 3);
-  CHECK(route(s, "b").latency.max_s == Approx(0.111).margin(1e-9));
-  CHECK(s.end_time_s == Approx(0.333).margin(1e-9));
-  CHECK(s.completed == 6);
+)")),
+                 0.111, 0.133);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -724,12 +763,19 @@ network:
 // arrivals: an independent lambda W, not the run's own little_lambda_w. Little's law holds on
 // every sample path but for the requests cut by the window: those in flight at its start (about L
 // of them) and at its end (in_flight_at_end) each put at most the longest answer time W_max into
-// one side only, so |L - lambda W| <= (2 L + in_flight_at_end) W_max / T.
+// one side only, so |L - lambda W| <= (2 L + in_flight_at_end) W_max / T. A run that starts empty
+// and ends drained (scripted clients) has no cut requests: there both identities are exact.
+//
+// requests.in_flight_at_end counts every request object still out (docs/results.md: warm-up ones
+// and calls between services included), so with a gateway, whose tries and branches are requests
+// too, arrived - in_flight_at_end undercounts the measured clients' answers; the identity is
+// checked as arrived - in_flight_at_end <= sum of statuses <= arrived on the runs cut by their end.
 namespace {
-void check_consistency(const models::RunSummary& s)
+void check_consistency(const models::RunSummary& s, double exact = 0)
 {
-  // Sum of statuses = arrived - in flight at the end.
-  CHECK(answered(s.by_status_all) == s.arrived - s.in_flight_at_end);
+  const uint64_t statuses = answered(s.by_status_all);
+  CHECK(statuses <= s.arrived);
+  CHECK(statuses >= s.arrived - s.in_flight_at_end);
   uint64_t count = 0;
   double time = 0, w_max = 0;
   for (const models::RouteSummary& r : s.routes) {
@@ -739,14 +785,39 @@ void check_consistency(const models::RunSummary& s)
   }
   // The routes saw every answer but the 404s (none here).
   CHECK(s.not_found == 0);
-  CHECK(count == answered(s.by_status_all));
+  CHECK(count == statuses);
   const double lambda = static_cast<double>(s.arrived) / s.simulated_s;
   const double lambda_w = lambda * time / static_cast<double>(count);
-  const double bound = (2 * s.little_l + static_cast<double>(s.in_flight_at_end)) * w_max / s.simulated_s;
+  const double bound =
+      exact > 0 ? exact * s.little_l : (2 * s.little_l + static_cast<double>(s.in_flight_at_end)) * w_max / s.simulated_s;
   INFO("L " << s.little_l << ", lambda W " << lambda_w << ", the run's lambda W " << s.little_lambda_w << ", bound "
-            << bound);
+            << bound << "; arrived " << s.arrived << ", statuses " << statuses << ", in flight at the end "
+            << s.in_flight_at_end);
   CHECK(std::abs(s.little_l - lambda_w) <= bound);
   CHECK(std::abs(s.little_l - s.little_lambda_w) <= bound);
+}
+
+// The rate-limited gateway of V23 with the given clients.
+std::string limited(const std::string& run, const std::string& clients)
+{
+  return R"(name: v23
+seed: 6
+)" + run + R"(
+clients:
+  - name: c
+)" + clients + R"(
+    mix: [{method: GET, path: /api/x}]
+services:
+  - name: api
+    servers: [{name: a, cores: 16}]
+    endpoints: [{method: GET, path: /x, work: {distribution: exponential, mean: 20 ms}}]
+gateway:
+  rate_limits:
+    - {name: per-ip, algorithm: leaky_bucket, key: ip, rate: 10/s, burst: 10, delay: 5}
+    - {name: global, algorithm: token_bucket, key: global, rate: 80/s, burst: 20}
+  routes:
+    - {name: x, match: {prefix: /api}, service: api, rewrite: {strip_prefix: /api}}
+)";
 }
 }  // namespace
 
@@ -765,28 +836,25 @@ TEST_CASE("V23: statuses add up and Little's law holds with requests delayed, 50
 {
   // 10 addresses at 20/s each against nginx's 10 r/s, burst 10, delay 5 per address (delays up to
   // 0.5 s, 503s), then a global token bucket of 80/s (429s).
-  const auto s = run(R"(name: v23
-seed: 6
-warmup: 10 s
-duration: 100 s
-clients:
-  - name: c
-    population: 10
-    arrivals: {process: poisson, rate: 200/s}
-    mix: [{method: GET, path: /api/x}]
-services:
-  - name: api
-    servers: [{name: a, cores: 16}]
-    endpoints: [{method: GET, path: /x, work: {distribution: exponential, mean: 20 ms}}]
-gateway:
-  rate_limits:
-    - {name: per-ip, algorithm: leaky_bucket, key: ip, rate: 10/s, burst: 10, delay: 5}
-    - {name: global, algorithm: token_bucket, key: global, rate: 80/s, burst: 20}
-  routes:
-    - {name: x, match: {prefix: /api}, service: api, rewrite: {strip_prefix: /api}}
-)");
+  const auto s = run(limited("warmup: 10 s\nduration: 100 s",
+                             "    population: 10\n    arrivals: {process: poisson, rate: 200/s}"));
   CHECK(status(s.by_status_all, 503) > 1000);
   CHECK(status(s.by_status_all, 429) > 100);
   CHECK(s.gateway->rate_limits.front().delayed > 1000);
   check_consistency(s);
+
+  // The same offered load as a script, 2000 requests 5 ms apart from 10 addresses in turn: the run
+  // starts empty and ends when the last answer is back, so every request has its status and
+  // L T = sum of W exactly (to rounding).
+  std::string requests;
+  for (int i = 0; i < 2000; ++i)
+    requests += std::string(i ? ", " : "") + "{at: " + std::to_string(5 * i) + " ms, client: 10.0.0." +
+                std::to_string(1 + i % 10) + "}";
+  const auto drained = run(limited("", "    arrivals: {process: script, requests: [" + requests + "]}"));
+  CHECK(drained.arrived == 2000);
+  CHECK(drained.in_flight_at_end == 0);
+  CHECK(answered(drained.by_status_all) == drained.arrived);
+  CHECK(status(drained.by_status_all, 503) > 100);
+  CHECK(status(drained.by_status_all, 429) > 10);
+  check_consistency(drained, 1e-9);
 }
