@@ -116,7 +116,7 @@ std::string at_zero(int n)
 // orders: the routes get 0.7 and 0.2 of the requests, and 10 % are answered 404 (NR) and counted
 // as not_found. Each share is a binomial proportion: se = sqrt(p (1 - p) / n), n = 100,000
 // requests (se <= 0.0015), so 4.42 se < 0.007 tells 0.7 from any share a misrouting would give.
-TEST_CASE("V1: routes get their shares, unmatched paths are 404 NR; first match in file order",
+TEST_CASE("V1: routes get their shares, unmatched paths are 404 NR, first match in file order",
           "[gateway][validation]")
 {
   const auto s = run(R"(name: v1
@@ -211,7 +211,7 @@ gateway:
 }
 }  // namespace
 
-TEST_CASE("V3: nginx burst=20 through the gateway: 21 of 22 pass, delayed 0, 100, ..., 2000 ms; nodelay: at once",
+TEST_CASE("V3: nginx burst=20 through the gateway: 21 of 22 pass, delayed 0, 100, ..., 2000 ms, with nodelay at once",
           "[gateway][validation]")
 {
   const auto s = run(leaky_bucket("burst: 20"));
@@ -498,7 +498,7 @@ TEST_CASE("V15: preflights per request: max_age 600 s 1/601, none (5 s) 1/6, Chr
 // se <= 0.04 ms, 4.42 se <= 0.17 ms, well inside the 2 ms between H_4 and H_5. The p99 of k = 3,
 // -10 ms ln(1 - 0.99^(1/3)) = 57.00 ms: its se is sqrt(p (1 - p) / n) / f(q) (f the density of
 // the max at q), plus the histogram's relative error 1/256.
-TEST_CASE("V16: an aggregate waits for its slowest branch: E[max] = H_k x 10 ms for k = 2, 3, 5; p99 57.00 ms at k = 3",
+TEST_CASE("V16: an aggregate waits for its slowest branch: E[max] = H_k x 10 ms for k = 2, 3, 5, p99 57.00 ms at k = 3",
           "[gateway][validation]")
 {
   for (int k : {2, 3, 5}) {
