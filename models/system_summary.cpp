@@ -124,7 +124,10 @@ RunSummary System::summarize(double wall_seconds) const
   // With a gateway many requests end without a 200 (429, 401, 404, 504...): every ended request's
   // own time counts, and those still in flight at the end count at the rate of the others.
   if (gateway_ && s.simulated_s > 0) {
-    const uint64_t ended = s.arrived - std::min(s.arrived, s.in_flight_at_end);
+    // The measured requests that ended, counted by their statuses (in_flight_at_end counts every
+    // request object, the gateway's tries and branches too).
+    uint64_t ended = 0;
+    for (uint16_t status = 0; status < MetricsRecorder::kStatusSlots; ++status) ended += metrics_.count_of_status(status);
     const double mean_w = ended ? metrics_.ended_time_s() / static_cast<double>(ended) : 0.0;
     s.little_lambda_w = static_cast<double>(s.arrived) / s.simulated_s * mean_w;
   }

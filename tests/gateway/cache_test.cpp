@@ -305,7 +305,7 @@ TEST_CASE("Fill time and request collapsing: fetches per cycle with and without 
 // ---------------------------------------------------------------------------------------------------
 // Scripted behaviour, exact.
 
-TEST_CASE("TTL runs from the store; hits do not move it unless ttl_reset_on_hit", "[cache]")
+TEST_CASE("TTL runs from the store, hits do not move it unless ttl_reset_on_hit", "[cache]")
 {
   ResponseCache cache(ttl_config(engine::seconds(10)));
   CHECK(cache.lookup(1, at_s(4)).status == CacheStatus::miss);

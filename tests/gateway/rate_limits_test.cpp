@@ -273,7 +273,7 @@ TEST_CASE("nginx limit_req: a new key, and the zone's expiry of keys idle a minu
   CHECK(minute.admit(9, ms(62'600)).kind == Kind::pass);
 }
 
-TEST_CASE("V2: nginx burst=0 at 10 r/s against Poisson 20/s admits 6.689/s on the ms clock, not 6.667; 10/s: 5.013")
+TEST_CASE("V2: nginx burst=0 at 10 r/s against Poisson 20/s admits 6.689/s on the ms clock, not 6.667, 10/s: 5.013")
 {
   // The closed forms, to the reference's digits.
   CHECK(analytic::dead_time_admitted_rate(20, 0.1) == Approx(6.6667).margin(5e-5));
@@ -372,7 +372,7 @@ TEST_CASE("V6b: a token bucket of one token admits exactly lambda r / (lambda + 
   }
 }
 
-TEST_CASE("V6c: token bucket r = 10/s, b = 10 against Poisson 10/s admits about 9.49/s (M/D/1/10); 20/s: 10.000/s")
+TEST_CASE("V6c: token bucket r = 10/s, b = 10 against Poisson 10/s admits about 9.49/s (M/D/1/10), 20/s: 10.000/s")
 {
   // The bucket's deficit in time is an M/D/1 workload with service 1/r, and a request passes when
   // fewer than b are "in the queue": exactly M/D/1/b. The reference's 9.49 is a simulation of
@@ -463,7 +463,7 @@ TEST_CASE("V6d: arrival curves over random scripts: a token bucket admits at mos
 // ---------------------------------------------------------------------------------------------
 // Windows (reference 1.3, 1.4, 1.5)
 
-TEST_CASE("V7: fixed windows of 1 s admit E[min(N, L)]: 8.7489/s at L = 10, lambda = 10; 99.877/s at L = 100, lambda = 120")
+TEST_CASE("V7: fixed windows of 1 s admit E[min(N, L)]: 8.7489/s at L = 10, lambda = 10, 99.877/s at L = 100, lambda = 120")
 {
   CHECK(analytic::fixed_window_admitted_rate(10, 10, 1) == Approx(8.7489).margin(5e-5));
   CHECK(analytic::fixed_window_admitted_rate(120, 100, 1) == Approx(99.877).margin(5e-4));
@@ -510,7 +510,7 @@ TEST_CASE("V7b: 10 requests at 0.999 s and 10 at 1.000 s, limit 10/s: fixed wind
   CHECK(f.admit(0, ms(999)).kind == Kind::reject);
 }
 
-TEST_CASE("Sliding window: Kong's weighted estimate, rejected when it reaches the limit; count_rejected keeps a flooding client out")
+TEST_CASE("Sliding window: Kong's weighted estimate, rejected when it reaches the limit, count_rejected keeps a flooding client out")
 {
   // Kong's example: 86 in the previous minute, 12 in this one, 15 s in: 86 x 45/60 + 12 = 76.5.
   // With count_rejected, all 86 count though only 77 pass.
@@ -650,7 +650,7 @@ TEST_CASE("Concurrency limit: per key, state only while requests are in flight")
 // ---------------------------------------------------------------------------------------------
 // State: keys, memory, the factory
 
-TEST_CASE("make_rate_limiter builds each algorithm from its config; a global limit keeps one key")
+TEST_CASE("make_rate_limiter builds each algorithm from its config, a global limit keeps one key")
 {
   RateLimitConfig c;
   c.key = RateLimitConfig::Key::global;

@@ -250,7 +250,7 @@ servers:
   CHECK(s.end_time_s == Approx(expected * 1e-9));
 }
 
-TEST_CASE("network: a transfer of 0 bytes costs only the latency; no network, no delay", "[network][run]")
+TEST_CASE("network: a transfer of 0 bytes costs only the latency, no network, no delay", "[network][run]")
 {
   const std::string direct = R"(network:
   links:

@@ -316,7 +316,7 @@ TEST_CASE("services: a failed call makes its request fail with 500", "[services]
   CHECK(s.latency_max_s == Approx(0.007).epsilon(1e-12));
 }
 
-TEST_CASE("services: a server that fails while its calls are out fails its requests; late answers are dropped",
+TEST_CASE("services: a server that fails while its calls are out fails its requests, late answers are dropped",
           "[services][calls][lifecycle]")
 {
   const auto s = run(scripted({0}, R"(  - name: front
@@ -407,7 +407,7 @@ TEST_CASE("services: the circuit breaker refuses beyond its limits at once (refe
   CHECK(pending.latency_mean_s == Approx(0.015).epsilon(1e-12));
 }
 
-TEST_CASE("services: max_retries bounds the retries in progress; the failure is returned beyond it",
+TEST_CASE("services: max_retries bounds the retries in progress, the failure is returned beyond it",
           "[services][resilience]")
 {
   // Two servers, four requests at 0, round robin. The first reaches f-1 just before f-1 fails (the
