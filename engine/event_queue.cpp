@@ -73,10 +73,7 @@ bool EventQueue::cancel(EventHandle handle)
   const bool already_left = handle.time < last_popped_time_ ||
                             (handle.time == last_popped_time_ && handle.order <= last_popped_order_);
   if (already_left) return false;
-  auto it = std::lower_bound(cancelled_.begin(), cancelled_.end(), seq);
-  if (it != cancelled_.end() && *it == seq) return false;
-  cancelled_.insert(it, seq);
-  return true;
+  return cancelled_.insert(seq).second;
 }
 
 bool EventQueue::drop_cancelled_top_slow()
@@ -84,9 +81,7 @@ bool EventQueue::drop_cancelled_top_slow()
   settle();
   while (!heap_.empty() && !cancelled_.empty()) {
     const uint64_t seq = heap_.front().sequence();
-    auto it = std::lower_bound(cancelled_.begin(), cancelled_.end(), seq);
-    if (it == cancelled_.end() || *it != seq) break;
-    cancelled_.erase(it);
+    if (cancelled_.erase(seq) == 0) break;
     pop();
   }
   return !heap_.empty();

@@ -3,13 +3,15 @@
 // Events are 32-byte PODs in a 4-ary min-heap stored in one vector that only grows, so scheduling
 // allocates nothing per event once the heap has reached its working size. Cancellation is lazy:
 // a cancelled event's sequence number is remembered and the event is dropped when it reaches the
-// top, which keeps the hot path free of position bookkeeping (cancels are rare next to events).
+// top, which keeps the hot path free of position bookkeeping; the set of cancelled sequences is
+// a hash set, since a gateway cancels nearly every timeout it sets.
 #pragma once
 
 #include "engine/sim_time.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <unordered_set>
 #include <vector>
 
 namespace lbsim::engine {
@@ -106,7 +108,9 @@ private:
 
   std::vector<Event> heap_;
   bool hole_at_top_ = false;
-  std::vector<uint64_t> cancelled_;  // sorted sequence numbers of cancelled, still-queued events
+  // Sequence numbers of cancelled, still-queued events. A hash set: a gateway keeps a timeout per
+  // request in flight and cancels nearly all of them, so hundreds of thousands can wait here.
+  std::unordered_set<uint64_t> cancelled_;
   uint64_t next_sequence_ = 1;
   uint64_t first_live_sequence_ = 1;
   SimTime last_popped_time_;         // events pop in (time, order) order: anything at or before
