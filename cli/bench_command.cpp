@@ -1,6 +1,8 @@
 #include "cli/commands.hpp"
 
 #include "models/balancers/algorithms/registry.hpp"
+#include "models/gateway/cache/response_cache.hpp"
+#include "models/gateway/limiters/rate_limiter.hpp"
 #include "scenarios/format/loader.hpp"
 #include "scenarios/format/suggest.hpp"
 #include "scenarios/runner.hpp"
@@ -86,6 +88,39 @@ std::string gateway_scenario(uint64_t requests)
          "metrics: { interval: 10 s }\n";
 }
 
+// The gateway's state at 10^6 keys: a full response cache and each limiter with that many keys,
+// in bytes per entry (the structures' own accounting, which the tests hold to what malloc hands out).
+void print_state_per_key()
+{
+  constexpr uint64_t kKeys = 1'000'000;
+  models::CacheConfig cache_config;
+  cache_config.ttl = engine::hours(1);
+  cache_config.capacity_entries = kKeys;
+  models::ResponseCache cache(cache_config);
+  for (uint64_t k = 0; k < kKeys; ++k) cache.complete_fill(k * 0x9E3779B97F4A7C15ull, engine::SimTime::zero(), 4096, true);
+  std::printf("GW state at 10^6 keys: cache %.1f bytes per entry", static_cast<double>(cache.memory_bytes()) / kKeys);
+  using Algorithm = models::RateLimitConfig::Algorithm;
+  const std::pair<const char*, Algorithm> limits[] = {{"leaky_bucket", Algorithm::leaky_bucket},
+                                                      {"token_bucket", Algorithm::token_bucket},
+                                                      {"fixed_window", Algorithm::fixed_window},
+                                                      {"sliding_window", Algorithm::sliding_window}};
+  for (const auto& [name, algorithm] : limits) {
+    models::RateLimitConfig c;
+    c.algorithm = algorithm;
+    c.rate_milli = 10'000;
+    c.burst = 5;
+    c.tokens_per_s = 10;
+    c.max_tokens = 5;
+    c.limit = 5;
+    c.window = engine::seconds(1);
+    const auto limiter = models::make_rate_limiter(c);
+    for (uint64_t k = 0; k < kKeys; ++k)
+      limiter->admit(k * 0x9E3779B97F4A7C15ull, engine::SimTime::from_ns(static_cast<int64_t>(k)));
+    std::printf(", %s %.1f per key", name, static_cast<double>(limiter->memory_bytes()) / static_cast<double>(limiter->keys()));
+  }
+  std::printf("\n");
+}
+
 double peak_rss_mib()
 {
   rusage usage{};
@@ -138,7 +173,8 @@ int bench_command(const BenchOptions& options)
                 "each at load %.2f\n", options.servers, options.load);
   std::printf("%-4s %-26s %10s %10s %10s %12s %10s %12s %10s %10s %10s\n", "", "algorithm", "requests", "wall_s",
               "events", "events_per_s", "ns_per_ev", "ns_per_req", "mean_rt_s", "p99_rt_s", "peak_MiB");
-  std::map<std::string, double> ns_per_event;  // "W1 round_robin" -> ns
+  std::map<std::string, double> ns_per_event;    // "W1 round_robin" -> ns
+  std::map<std::string, double> ns_per_request;  // W1's, by algorithm
   for (const std::string& workload : workloads) {
     for (const std::string& algorithm : algorithms) {
       const auto s = run_workload(workload, algorithm, options.servers, options.requests, options.load,
@@ -148,6 +184,7 @@ int bench_command(const BenchOptions& options)
         if (p == 99.0) p99 = v;
       const double per_event = 1e9 * s.wall_seconds / static_cast<double>(s.events);
       ns_per_event[workload + " " + algorithm] = per_event;
+      if (workload == "W1") ns_per_request[algorithm] = 1e9 * s.wall_seconds / static_cast<double>(s.completed);
       std::printf("%-4s %-26s %10llu %10.3f %10llu %12.4g %10.1f %12.1f %10.4f %10.3f %10.1f\n", workload.c_str(),
                   algorithm.c_str(), static_cast<unsigned long long>(s.completed), s.wall_seconds,
                   static_cast<unsigned long long>(s.events), static_cast<double>(s.events) / s.wall_seconds, per_event,
@@ -173,9 +210,11 @@ int bench_command(const BenchOptions& options)
                 1e9 * s.wall_seconds / static_cast<double>(s.arrived), s.latency_mean_s, p99, peak_rss_mib());
     if (!workloads.empty() && s.arrived > 0) {
       const auto w1 = ns_per_event.find("W1 " + algorithms.front());
-      if (w1 != ns_per_event.end())
-        std::printf("GW / W1 time per event (%s): %.2f\n", algorithms.front().c_str(),
-                    1e9 * s.wall_seconds / static_cast<double>(s.events) / w1->second);
+      const auto w1_request = ns_per_request.find(algorithms.front());
+      if (w1 != ns_per_event.end() && w1_request != ns_per_request.end())
+        std::printf("GW / W1 (%s, a plain balancer hop): %.2f per event, %.2f per request\n", algorithms.front().c_str(),
+                    1e9 * s.wall_seconds / static_cast<double>(s.events) / w1->second,
+                    1e9 * s.wall_seconds / static_cast<double>(s.arrived) / w1_request->second);
     }
     if (s.gateway && s.gateway->cache && s.gateway->cache->entries > 0)
       std::printf("GW cache: %llu entries, %.1f MiB, %.0f bytes per entry\n",
@@ -188,6 +227,7 @@ int bench_command(const BenchOptions& options)
           std::printf("GW limit %s: %llu keys, %.1f MiB, %.0f bytes per key\n", limit.name.c_str(),
                       static_cast<unsigned long long>(limit.keys), static_cast<double>(limit.memory_bytes) / 1048576.0,
                       static_cast<double>(limit.memory_bytes) / static_cast<double>(limit.keys));
+    print_state_per_key();
   }
   if (options.memory_requests > 0) {
     // Peak RSS only grows, so if the long run leaves it where the short runs put it, memory does
