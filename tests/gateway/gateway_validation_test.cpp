@@ -21,9 +21,13 @@
 #include <numeric>
 #include <string>
 #include <vector>
+#include "tests/support/summary_lookup.hpp"
 
 using namespace lbsim;
 using namespace lbsim::scenarios;
+using lbsim::test::route;
+using lbsim::test::service;
+using lbsim::test::status;
 using Catch::Contains;
 
 namespace {
@@ -53,28 +57,6 @@ std::string error_of(const std::string& text)
 models::RunSummary run(const std::string& text, const std::vector<std::string>& overrides = {})
 {
   return run_scenario(load(text, overrides), "");
-}
-
-const models::RouteSummary& route(const models::RunSummary& s, const std::string& name)
-{
-  for (const models::RouteSummary& r : s.routes)
-    if (r.name == name) return r;
-  FAIL("no route " << name);
-  throw;
-}
-
-const models::ServiceSummary& service(const models::RunSummary& s, const std::string& name)
-{
-  for (const models::ServiceSummary& x : s.services)
-    if (x.name == name) return x;
-  FAIL("no service " << name);
-  throw;
-}
-
-uint64_t status(const models::StatusMap& m, int code)
-{
-  const auto it = m.find(code);
-  return it == m.end() ? 0 : it->second;
 }
 
 uint64_t answered(const models::StatusMap& m)

@@ -17,9 +17,14 @@
 #include <sstream>
 #include <string>
 #include <vector>
+#include "tests/support/summary_lookup.hpp"
 
 using namespace lbsim;
 using namespace lbsim::scenarios;
+using lbsim::test::route;
+using lbsim::test::service;
+using lbsim::test::status;
+using lbsim::test::p99;
 
 namespace {
 
@@ -27,35 +32,6 @@ models::RunSummary run(const std::string& name, const std::vector<std::string>& 
 {
   const std::string file = std::string(LBSIM_SOURCE_DIR) + "/examples/teaching/" + name + ".yaml";
   return run_scenario(load_scenario_file(file, overrides), "");
-}
-
-const models::RouteSummary& route(const models::RunSummary& s, const std::string& name)
-{
-  for (const models::RouteSummary& r : s.routes)
-    if (r.name == name) return r;
-  FAIL("no route " << name);
-  throw;
-}
-
-const models::ServiceSummary& service(const models::RunSummary& s, const std::string& name)
-{
-  for (const models::ServiceSummary& x : s.services)
-    if (x.name == name) return x;
-  FAIL("no service " << name);
-  throw;
-}
-
-uint64_t status(const models::StatusMap& m, int code)
-{
-  const auto it = m.find(code);
-  return it == m.end() ? 0 : it->second;
-}
-
-double p99(const models::LatencySummary& l)
-{
-  for (const auto& [p, v] : l.percentiles_s)
-    if (p == 99.0) return v;
-  return NAN;
 }
 
 std::string output_of(const std::string& args)

@@ -8,9 +8,13 @@
 #include <cmath>
 #include <string>
 #include <vector>
+#include "tests/support/summary_lookup.hpp"
 
 using namespace lbsim;
 using namespace lbsim::scenarios;
+using lbsim::test::service;
+using lbsim::test::endpoint;
+using lbsim::test::p99;
 
 namespace {
 
@@ -18,29 +22,6 @@ models::RunSummary run(const std::string& name, const std::vector<std::string>& 
 {
   const std::string file = std::string(LBSIM_SOURCE_DIR) + "/examples/teaching/" + name + ".yaml";
   return run_scenario(load_scenario_file(file, overrides), "");
-}
-
-const models::ServiceSummary& service(const models::RunSummary& s, const std::string& name)
-{
-  for (const models::ServiceSummary& x : s.services)
-    if (x.name == name) return x;
-  FAIL("no service " << name);
-  throw;
-}
-
-const models::EndpointSummary& endpoint(const models::ServiceSummary& s, const std::string& path)
-{
-  for (const models::EndpointSummary& e : s.endpoints)
-    if (e.path == path) return e;
-  FAIL("no endpoint " << path);
-  throw;
-}
-
-double p99(const models::LatencySummary& l)
-{
-  for (const auto& [p, v] : l.percentiles_s)
-    if (p == 99.0) return v;
-  return NAN;
 }
 
 }  // namespace
