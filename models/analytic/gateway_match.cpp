@@ -18,7 +18,7 @@ using Stage = GatewayConfig::Stage;
 
 std::string format(const char* pattern, double a, double b = 0, double c = 0)
 {
-  char text[160];
+  char text[512];
   std::snprintf(text, sizeof text, pattern, a, b, c);
   return text;
 }
