@@ -1,16 +1,12 @@
 #include "cli/gateway_table.hpp"
 
+#include "cli/text_line.hpp"
+
 #include <cstdio>
 
 namespace lbsim::cli {
 
 namespace {
-std::string line(const char* format, auto... args)
-{
-  char buffer[320];
-  std::snprintf(buffer, sizeof buffer, format, args...);
-  return buffer;
-}
 unsigned long long u(uint64_t n) { return static_cast<unsigned long long>(n); }
 std::string ms(double seconds) { return line("%.3f ms", seconds * 1e3); }
 double p99_of(const models::LatencySummary& l)

@@ -1,6 +1,7 @@
 #include "cli/summary_table.hpp"
 
 #include "cli/gateway_table.hpp"
+#include "cli/text_line.hpp"
 
 #include "models/metrics/balance.hpp"
 #include "scenarios/results/results_writer.hpp"
@@ -13,12 +14,6 @@
 namespace lbsim::cli {
 
 namespace {
-std::string line(const char* format, auto... args)
-{
-  char buffer[256];
-  std::snprintf(buffer, sizeof buffer, format, args...);
-  return buffer;
-}
 
 std::string ms(double seconds) { return line("%.3f ms", seconds * 1e3); }
 
