@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,14 @@ const models::RouteSummary& route(const models::RunSummary& s, const std::string
   throw;
 }
 
+const models::ServiceSummary& service(const models::RunSummary& s, const std::string& name)
+{
+  for (const models::ServiceSummary& x : s.services)
+    if (x.name == name) return x;
+  FAIL("no service " << name);
+  throw;
+}
+
 const models::RateLimitSummary& limit(const models::RunSummary& s, const std::string& name)
 {
   REQUIRE(s.gateway);
@@ -42,6 +51,13 @@ uint64_t status(const models::StatusMap& m, int code)
 {
   const auto it = m.find(code);
   return it == m.end() ? 0 : it->second;
+}
+
+double p99(const models::LatencySummary& l)
+{
+  for (const auto& [p, v] : l.percentiles_s)
+    if (p == 99.0) return v;
+  return NAN;
 }
 
 }  // namespace
@@ -96,4 +112,46 @@ TEST_CASE("teaching: one burst against nginx, Envoy and a fixed window (V3, V4, 
   CHECK(limit(s, "nginx-delay8").mean_delay_s * 1e3 == Approx(626.087).margin(0.0005));
   CHECK(route(s, "nginx").latency.mean_s * 1e3 == Approx(667.517).margin(0.0005));
   CHECK(route(s, "nginx-delay8").latency.mean_s * 1e3 == Approx(240.850).margin(0.0005));
+}
+
+TEST_CASE("teaching: what a gateway costs (M/D/1 at its worker) and gives (one place for a limit)", "[teaching][gateway]")
+{
+  const auto with = run("gateway-with-vs-without");
+  const auto direct = run("gateway-with-vs-without-direct");
+  REQUIRE(with.gateway);
+  REQUIRE_FALSE(direct.gateway);
+  // The same clients and seed: the same 150,015 requests.
+  CHECK(with.arrived == direct.arrived);
+  // Directly: exactly the service's 1 ms, every request.
+  CHECK(direct.latency_mean_s * 1e3 == Approx(1.0).margin(1e-9));
+  CHECK(direct.latency_max_s * 1e3 == Approx(1.0).margin(1e-9));
+  // Through the gateway: every request (a 429 too) takes 200 us of one worker at 2,500/s: 50%.
+  // 150,000 arrivals: the count's standard deviation is 0.26%.
+  CHECK(with.gateway->station.utilization == Approx(0.5).epsilon(0.01));
+  // M/D/1: W = 200 + 0.5 x 200 / (2 x 0.5) = 300 us at the gateway; Lq = rho^2 / (2 (1 - rho)) = 0.25.
+  // The orders route has only app requests, all 200: its mean minus the service's 1 ms. 60,000
+  // requests; the mean wait (100 us) is known to a few percent, 1% of the 300 us.
+  const double gateway_us = (route(with, "orders").latency.mean_s - 0.001) * 1e6;
+  CHECK(gateway_us == Approx(300).epsilon(0.01));
+  CHECK(with.gateway->station.mean_run_queue == Approx(0.25).epsilon(0.03));
+  // The limit: the scraper's 500/s are cut to the bucket's 100/s: 24,000 of its 30,000 get 429
+  // (its count has a standard deviation of 0.6%); the app's addresses (10/s each) never do.
+  const auto& l = limit(with, "per-ip");
+  CHECK(l.rejected == Approx(24000).epsilon(0.02));
+  CHECK(status(route(with, "orders").by_status, 429) == 0u);
+  CHECK(status(route(with, "users").by_status, 429) == l.rejected);
+  // The users service: 1,000 + 100 = 1,100/s through the gateway, 1,500/s directly (0.4%).
+  CHECK(service(with, "users").arrived / with.simulated_s == Approx(1100).epsilon(0.01));
+  CHECK(service(direct, "users").arrived / direct.simulated_s == Approx(1500).epsilon(0.01));
+  CHECK(service(direct, "users").arrived == route(with, "users").arrived);
+  // The figures docs/teaching.md quotes.
+  CHECK(with.gateway->station.utilization * 100 == Approx(50.0059).margin(0.0005));
+  CHECK(with.gateway->station.mean_run_queue == Approx(0.249423).margin(0.0005));
+  CHECK(gateway_us == Approx(299.281).margin(0.0005));
+  CHECK(p99(route(with, "orders").latency) * 1e3 == Approx(1.847).margin(0.0005));
+  CHECK(l.rejected == 23949u);
+  CHECK(service(with, "users").arrived == 65874u);
+  CHECK(service(direct, "users").arrived == 89823u);
+  CHECK(with.simulated_s == Approx(60.0));
+  CHECK(direct.simulated_s == Approx(60.0));
 }
