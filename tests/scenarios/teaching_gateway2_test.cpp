@@ -38,6 +38,14 @@ const models::ServiceSummary& service(const models::RunSummary& s, const std::st
   throw;
 }
 
+const models::ServerSummary& server(const models::RunSummary& s, const std::string& name)
+{
+  for (const models::ServerSummary& x : s.servers)
+    if (x.name == name) return x;
+  FAIL("no server " << name);
+  throw;
+}
+
 const models::RateLimitSummary& limit(const models::RunSummary& s, const std::string& name)
 {
   REQUIRE(s.gateway);
@@ -154,4 +162,58 @@ TEST_CASE("teaching: what a gateway costs (M/D/1 at its worker) and gives (one p
   CHECK(service(direct, "users").arrived == 89823u);
   CHECK(with.simulated_s == Approx(60.0));
   CHECK(direct.simulated_s == Approx(60.0));
+}
+
+TEST_CASE("teaching: behind a route the service's balancer decides the spread and the p99", "[teaching][gateway]")
+{
+  const auto rr = run("gateway-load-balancing");
+  const auto wrr = run("gateway-load-balancing", {"services[items].balancer.algorithm=weighted_round_robin"});
+  const auto lc = run("gateway-load-balancing", {"services[items].balancer.algorithm=least_connections"});
+  // Utilization = share x 1,200/s x 4 ms / cores. About 48,000 requests a server: the work's
+  // sum has a relative standard deviation of 0.5%, 2% (3%) is four (six) of them.
+  CHECK(server(rr, "items-big").utilization == Approx(0.2).epsilon(0.02));
+  CHECK(server(rr, "items-small-1").utilization == Approx(0.8).epsilon(0.02));
+  CHECK(server(rr, "items-small-2").utilization == Approx(0.8).epsilon(0.02));
+  for (const char* name : {"items-big", "items-small-1", "items-small-2"}) {
+    INFO(name);
+    CHECK(server(wrr, name).utilization == Approx(0.4).epsilon(0.03));
+  }
+  // Round robin: a third each, exactly (to a request or two); the servers' counts include the
+  // requests that arrived in the warm-up and finished after it.
+  const auto total = [](const models::RunSummary& s) {
+    double n = 0;
+    for (const auto& x : s.servers) n += static_cast<double>(x.completed);
+    return n;
+  };
+  CHECK(server(rr, "items-big").completed == Approx(total(rr) / 3).margin(2));
+  CHECK(server(rr, "items-small-1").completed == Approx(total(rr) / 3).margin(2));
+  // Weighted 8 : 2 : 2: two thirds to the big server.
+  CHECK(server(wrr, "items-big").completed == Approx(total(wrr) * 8 / 12).margin(2));
+  // least_connections: no closed form; the big server takes more than a third, the small ones
+  // stay under round robin's 80%.
+  CHECK(server(lc, "items-big").completed > total(lc) / 3);
+  CHECK(server(lc, "items-small-1").utilization < 0.7);
+  // The route's p99: round robin's queues at the small servers set it.
+  const double rr_p99 = p99(route(rr, "items").latency), wrr_p99 = p99(route(wrr, "items").latency),
+               lc_p99 = p99(route(lc, "items").latency);
+  CHECK(rr_p99 > 1.5 * wrr_p99);
+  CHECK(rr_p99 > 1.5 * lc_p99);
+  // The figures docs/teaching.md quotes.
+  CHECK(server(rr, "items-small-1").utilization * 100 == Approx(79.9773).margin(0.0005));
+  CHECK(server(rr, "items-big").utilization * 100 == Approx(19.9824).margin(0.0005));
+  CHECK(server(rr, "items-small-1").mean_queue == Approx(1.70598).margin(0.0005));
+  CHECK(server(lc, "items-big").utilization * 100 == Approx(35.4391).margin(0.0005));
+  CHECK(server(lc, "items-small-1").utilization * 100 == Approx(49.0494).margin(0.0005));
+  CHECK(server(rr, "items-small-2").utilization * 100 == Approx(79.721).margin(0.0005));
+  CHECK(server(wrr, "items-big").utilization * 100 == Approx(40.0886).margin(0.0005));
+  CHECK(server(wrr, "items-small-1").utilization * 100 == Approx(39.5491).margin(0.0005));
+  CHECK(server(wrr, "items-small-2").utilization * 100 == Approx(39.7187).margin(0.0005));
+  CHECK(server(lc, "items-small-2").utilization * 100 == Approx(48.8156).margin(0.0005));
+  CHECK(server(lc, "items-big").completed == 85134u);
+  CHECK(total(lc) == 143792);
+  CHECK(rr_p99 * 1e3 == Approx(30.081).margin(0.0005));
+  CHECK(wrr_p99 * 1e3 == Approx(18.416).margin(0.0005));
+  CHECK(lc_p99 * 1e3 == Approx(18.285).margin(0.0005));
+  CHECK(route(rr, "items").latency.mean_s * 1e3 == Approx(6.790).margin(0.0005));
+  CHECK(route(lc, "items").latency.mean_s * 1e3 == Approx(4.004).margin(0.0005));
 }
