@@ -7,7 +7,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -216,4 +221,68 @@ TEST_CASE("teaching: behind a route the service's balancer decides the spread an
   CHECK(lc_p99 * 1e3 == Approx(18.285).margin(0.0005));
   CHECK(route(rr, "items").latency.mean_s * 1e3 == Approx(6.790).margin(0.0005));
   CHECK(route(lc, "items").latency.mean_s * 1e3 == Approx(4.004).margin(0.0005));
+}
+
+TEST_CASE("teaching: the route table and the access log show Erlang B errors on one route", "[teaching][gateway]")
+{
+  const std::string file = std::string(LBSIM_SOURCE_DIR) + "/examples/teaching/gateway-monitoring.yaml";
+  const std::string log = (std::filesystem::temp_directory_path() / "lbsim-teaching-gateway-monitoring.csv").string();
+  const auto s = run_scenario(load_scenario_file(file), "", nullptr, log);
+  // Erlang B: 8 erlangs offered to 10 cores without a queue.
+  double b = 1;
+  for (int k = 1; k <= 10; ++k) b = 8 * b / (k + 8 * b);
+  CHECK(b * 100 == Approx(12.166).margin(0.001));
+  const double mean_ms = (1 - b) * 40, p99_ms = 40 * std::log(100 * (1 - b));
+  CHECK(p99_ms == Approx(179.02).margin(0.01));
+  const auto& catalog = route(s, "catalog");
+  const auto& checkout = route(s, "checkout");
+  // The catalog: no errors, exactly 5 ms.
+  CHECK(catalog.error_rate == 0.0);
+  CHECK(p99(catalog.latency) * 1e3 == Approx(5.0).margin(1e-6));
+  // The checkout: about 120,000 requests; B's estimate has a binomial standard deviation of 0.8%
+  // of itself, a few times more for the correlation of a loss system's refusals: 5%. The mean
+  // and the p99 of 105,000 exponential times are known to about 1%: 3%.
+  CHECK(checkout.error_rate == Approx(b).epsilon(0.05));
+  CHECK(status(checkout.by_status, 503) == s.rejected);
+  CHECK(checkout.latency.mean_s * 1e3 == Approx(mean_ms).epsilon(0.03));
+  CHECK(p99(checkout.latency) * 1e3 == Approx(p99_ms).epsilon(0.03));
+  // The server's utilization is the carried load: (1 - B) x 8 / 10.
+  CHECK(server(s, "checkout").utilization == Approx((1 - b) * 0.8).epsilon(0.02));
+  // The access log: one row per answer; counted by route, the same errors and durations.
+  std::map<std::string, uint64_t> rows, errors;
+  std::vector<double> durations;
+  std::ifstream in(log);
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream fields(line);
+    for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+    REQUIRE(f.size() == 15);
+    ++rows[f[4]];
+    if (f[6][0] == '5') ++errors[f[4]];
+    if (f[4] == "checkout") durations.push_back(std::stod(f[10]));
+  }
+  in.close();
+  std::filesystem::remove(log);
+  CHECK(errors["catalog"] == 0u);
+  CHECK(static_cast<double>(errors["checkout"]) / static_cast<double>(rows["checkout"]) ==
+        Approx(checkout.error_rate).margin(1e-12));
+  std::sort(durations.begin(), durations.end());
+  const double log_p99 = durations[static_cast<size_t>(std::ceil(0.99 * static_cast<double>(durations.size()))) - 1];
+  CHECK(log_p99 == Approx(p99(checkout.latency)).epsilon(0.01));
+  // The figures docs/teaching.md quotes.
+  CHECK(checkout.error_rate * 100 == Approx(12.293).margin(0.0005));
+  CHECK(errors["checkout"] == 14701u);
+  CHECK(rows["checkout"] == 119586u);
+  CHECK(checkout.arrived - rows["checkout"] == 7u);  // in progress at the end: no row yet
+  CHECK(catalog.arrived == 479416u);
+  CHECK(checkout.arrived == 119593u);
+  CHECK(catalog.rate_rps == Approx(799.0267).margin(0.0005));
+  CHECK(checkout.rate_rps == Approx(199.3217).margin(0.0005));
+  CHECK(catalog.latency.mean_s * 1e3 == Approx(5.0).margin(1e-6));
+  CHECK(checkout.latency.mean_s * 1e3 == Approx(35.280).margin(0.0005));
+  CHECK(p99(checkout.latency) * 1e3 == Approx(181.928).margin(0.0005));
+  CHECK(log_p99 * 1e3 == Approx(181.413).margin(0.0005));
+  CHECK(server(s, "checkout").utilization * 100 == Approx(70.3205).margin(0.0005));
 }
