@@ -350,24 +350,48 @@ void TopologyView::paintEvent(QPaintEvent*)
       p.drawText((at(a) + at(b)) / 2 + QPointF(4, -4), QString("%1%").arg(u * 100, 0, 'f', 0));
     }
   }
-  // An arrow from a node's centre to an arrow head at the border of another's box.
-  auto arrow = [&](int a, int b, const QPen& pen) -> std::pair<QPointF, QPointF> {
-    const QPointF from = at(a), centre = at(b), d = from - centre;
+  // Whether the curve from p0 through control c to p1 crosses a box other than a's and b's.
+  auto blocked = [&](const QPointF& p0, const QPointF& c, const QPointF& p1, int a, int b) {
+    for (int k = 1; k < 24; ++k) {
+      const double t = k / 24.0;
+      const QPointF q = (1 - t) * (1 - t) * p0 + 2 * (1 - t) * t * c + t * t * p1;
+      for (size_t i = 0; i < n; ++i)
+        if (static_cast<int>(i) != a && static_cast<int>(i) != b && boxes[i].adjusted(-4, -4, 4, 4).contains(q)) return true;
+    }
+    return false;
+  };
+  // An arrow from a node's centre to an arrow head at the border of another's box: straight, or
+  // bent around the boxes in its way. Returns the middle of the arrow, for a label.
+  auto arrow = [&](int a, int b, const QPen& pen) -> QPointF {
+    const QPointF from = at(a), centre = at(b);
+    QPointF control = (from + centre) / 2;
+    if (blocked(from, control, centre, a, b)) {
+      const QPointF v(from.y() - centre.y(), centre.x() - from.x());  // perpendicular, as long as the arrow
+      for (const double bend : {0.15, -0.15, 0.3, -0.3, 0.5, -0.5})
+        if (!blocked(from, (from + centre) / 2 + v * bend, centre, a, b)) {
+          control = (from + centre) / 2 + v * bend;
+          break;
+        }
+    }
+    const QPointF d = control - centre;
     const QRectF& box = boxes[static_cast<size_t>(b)];
     const double sx = d.x() != 0 ? box.width() / 2 / std::abs(d.x()) : 1.0;
     const double sy = d.y() != 0 ? box.height() / 2 / std::abs(d.y()) : 1.0;
     const QPointF to = centre + d * std::min({sx, sy, 1.0});
-    const double length = std::hypot(to.x() - from.x(), to.y() - from.y());
-    if (length < 1) return {from, to};
-    const QPointF u = (to - from) / length, v(-u.y(), u.x());
+    const double length = std::hypot(to.x() - control.x(), to.y() - control.y());
+    const QPointF middle = 0.25 * from + 0.5 * control + 0.25 * to;
+    if (length < 1) return middle;
+    const QPointF u = (to - control) / length, v(-u.y(), u.x());
     const double head = fm.height() * 0.6;
+    QPainterPath path(from);
+    path.quadTo(control, to - u * head * 0.8);
     p.setPen(pen);
     p.setBrush(Qt::NoBrush);
-    p.drawLine(from, to - u * head * 0.8);
+    p.drawPath(path);
     p.setPen(Qt::NoPen);
     p.setBrush(pen.color());
     p.drawPolygon(QPolygonF({to, to - u * head + v * head / 2, to - u * head - v * head / 2}));
-    return {from, to};
+    return middle;
   };
   // Calls: dashed, from the caller to the called service.
   const QColor call_colour(110, 70, 160);
@@ -381,9 +405,8 @@ void TopologyView::paintEvent(QPaintEvent*)
   }
   const QColor route_colour(200, 120, 20);
   for (const auto& [ends, names] : routes) {
-    const auto [from, to] = arrow(ends.first, ends.second, QPen(route_colour, 1.8));
+    const QPointF mid = arrow(ends.first, ends.second, QPen(route_colour, 1.8));
     const QString label = names.join(", ");
-    const QPointF mid = (from + to) / 2;
     QRectF text_box = fm.boundingRect(label);
     text_box.moveCenter(mid);
     p.setPen(Qt::NoPen);
