@@ -41,9 +41,14 @@ void ChartPanel::show_runs(const std::vector<const RunData*>& runs)
   runs_ = runs;
   stale_.assign(charts_.size(), true);
   refresh(tabs_->currentIndex());
-  bool links = false;
-  for (const RunData* run : runs) links = links || !run->links.isEmpty();
-  tabs_->setTabVisible(static_cast<int>(charts_.size()) - 1, links);
+  bool links = false, gateway = false;
+  for (const RunData* run : runs) links = links || !run->links.isEmpty(), gateway = gateway || run->gateway;
+  // Links only with a network; the status and cache charts only with a gateway.
+  for (size_t i = 0; i < charts_.size(); ++i) {
+    const ChartKind kind = charts_[i]->info().kind;
+    if (kind == ChartKind::Links) tabs_->setTabVisible(static_cast<int>(i), links);
+    if (kind == ChartKind::Status || kind == ChartKind::CacheHit) tabs_->setTabVisible(static_cast<int>(i), gateway);
+  }
 }
 
 ChartWidget* ChartPanel::current() const { return qobject_cast<ChartWidget*>(tabs_->currentWidget()); }

@@ -1,5 +1,6 @@
 // ChartPanel: the run charts in tabs (latency, throughput, in flight and queues, utilization,
-// servers and cost, errors, load share, links), one or several runs overlaid, and their export.
+// servers and cost, errors, load share, links; with a gateway, answers by status and cache hit
+// ratio), one or several runs overlaid, and their export.
 #pragma once
 
 #include "gui/run_data.hpp"

@@ -139,6 +139,12 @@ RunData read_run_dir(const QString& dir)
             c_p99 = ts.column("latency_p99_s", ts_path), c_fl = ts.column("in_flight", ts_path),
             c_up = ts.column("servers_up", ts_path), c_arr = ts.column("arrived", ts_path),
             c_com = ts.column("completed", ts_path), c_rej = ts.column("rejected", ts_path);
+  // The gateway's columns, only in results of a scenario with a gateway (and not in older files).
+  const int g_2xx = static_cast<int>(ts.header.indexOf("status_2xx")), g_4xx = static_cast<int>(ts.header.indexOf("status_4xx")),
+            g_429 = static_cast<int>(ts.header.indexOf("status_429")), g_5xx = static_cast<int>(ts.header.indexOf("status_5xx")),
+            g_hit = static_cast<int>(ts.header.indexOf("cache_hit_ratio")),
+            g_pre = static_cast<int>(ts.header.indexOf("preflights"));
+  const bool gateway = g_2xx >= 0 && g_4xx >= 0 && g_429 >= 0 && g_5xx >= 0;
   const QString sv_path = d.filePath("servers.csv");
   const int s_time = servers.column("time_s", sv_path), s_name = servers.column("server", sv_path),
             s_state = servers.column("state", sv_path), s_util = servers.column("utilization", sv_path),
@@ -154,6 +160,14 @@ RunData read_run_dir(const QString& dir)
     batch.row = {number(r.value(c_time)), number(r.value(c_tp)), number(r.value(c_mean)), number(r.value(c_p50)),
                  number(r.value(c_p99)), number(r.value(c_fl)), number(r.value(c_up)), number(r.value(c_arr)),
                  number(r.value(c_com)), number(r.value(c_rej))};
+    if (gateway) {
+      IntervalPoint& p = batch.row;
+      p.gateway = true;
+      p.status_2xx = number(r.value(g_2xx)), p.status_4xx = number(r.value(g_4xx));
+      p.status_429 = number(r.value(g_429)), p.status_5xx = number(r.value(g_5xx));
+      p.cache_hit_ratio = g_hit >= 0 ? number(r.value(g_hit)) : 0.0;
+      p.preflights = g_pre >= 0 ? number(r.value(g_pre)) : 0.0;
+    }
     batch.servers.resize(static_cast<size_t>(run.servers.size()));
     for (; next_server_row < servers.rows.size(); ++next_server_row) {
       const QStringList& s = servers.rows[next_server_row];

@@ -9,6 +9,7 @@ void RunData::append(const IntervalBatch& batch)
 {
   const double start = rows.empty() ? measure_start_s : rows.back().time_s;
   rows.push_back(batch.row);
+  gateway = gateway || batch.row.gateway;
   server_rows.resize(std::max(server_rows.size(), batch.servers.size()));
   for (size_t i = 0; i < batch.servers.size(); ++i) server_rows[i].push_back(batch.servers[i]);
   link_rows.resize(std::max(link_rows.size(), batch.link_utilization.size()));

@@ -18,6 +18,11 @@ struct IntervalPoint {
   double in_flight = 0;
   double servers_up = 0;
   double arrived = 0, completed = 0, rejected = 0;
+  // With a gateway (timeseries.csv's gateway columns): the answers by status class in the interval
+  // (status_4xx without the 429s), the share of cache lookups that hit, and the CORS preflights.
+  bool gateway = false;
+  double status_2xx = 0, status_4xx = 0, status_429 = 0, status_5xx = 0;
+  double cache_hit_ratio = 0, preflights = 0;
 };
 
 struct ServerPoint {
@@ -43,6 +48,7 @@ struct RunData {
   QStringList services;
   std::optional<double> slo_p99_s;
   double measure_start_s = 0;  // end of warm-up: the start of the first interval
+  bool gateway = false;         // its rows carry the gateway's counts
 
   std::vector<IntervalPoint> rows;
   std::vector<std::vector<ServerPoint>> server_rows;  // [server][interval]

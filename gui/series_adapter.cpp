@@ -3,6 +3,7 @@
 
 #include "gui/decimate.hpp"
 
+#include <QtCharts/QAreaSeries>
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSeries>
 #include <QtCharts/QBarSet>
@@ -35,6 +36,9 @@ const std::vector<ChartInfo>& run_charts()
       {ChartKind::Errors, "Errors and rejections", "errors"},
       {ChartKind::LoadShare, "Share of the load", "load_share"},
       {ChartKind::Links, "Link utilization", "links"},
+      // Only with a gateway.
+      {ChartKind::Status, "Answers by status", "status"},
+      {ChartKind::CacheHit, "Cache hit ratio", "cache_hit_ratio"},
   };
   return charts;
 }
@@ -54,6 +58,7 @@ struct Line {
   bool dashed = false;
   bool in_legend = true;
   int colour = -1;  // index into the palette; -1: next
+  int stack_on = -1;  // stacked: an area from the line of this index (same x) up; -2: from 0; -1: a line
 };
 
 const QList<QColor>& series_colours()
@@ -180,6 +185,29 @@ std::vector<Line> run_lines(ChartKind kind, const std::vector<const RunData*>& r
                            std::vector<double>(t.begin(), t.begin() + static_cast<long>(u.size())), u});
         }
         break;
+      case ChartKind::Status: {
+        // The gateway's answers per interval, stacked: 2xx, then 4xx (without 429), 429 and 5xx.
+        y_title = "answers per interval";
+        if (!run->gateway) break;
+        const size_t first = lines.size();
+        const std::pair<const char*, double IntervalPoint::*> classes[] = {
+            {"2xx", &IntervalPoint::status_2xx}, {"4xx", &IntervalPoint::status_4xx},
+            {"429", &IntervalPoint::status_429}, {"5xx", &IntervalPoint::status_5xx}};
+        const int colours[] = {2, 1, 4, 3};
+        for (size_t c = 0; c < 4; ++c) {
+          const auto member = classes[c].second;
+          Line line{prefixed(*run, classes[c].first, n), t, column(*run, [member](auto& p) { return p.*member; })};
+          line.colour = colours[c];
+          line.stack_on = c == 0 ? -2 : static_cast<int>(first + c - 1);
+          lines.push_back(std::move(line));
+        }
+        break;
+      }
+      case ChartKind::CacheHit:
+        y_title = "cache hits (% of lookups)";
+        if (run->gateway)
+          lines.push_back({prefixed(*run, "cache hit ratio", n), t, column(*run, [](auto& p) { return p.cache_hit_ratio * 100; })});
+        break;
       case ChartKind::LoadShare:
       case ChartKind::Study: break;
     }
@@ -248,23 +276,43 @@ struct ChartWidget::Impl {
       for (const Line& line : next) {
         auto* s = new QLineSeries;
         s->setName(line.name);
-        QPen pen(series_colours()[(line.colour >= 0 ? line.colour : next_colour++) % series_colours().size()]);
+        const QColor colour = series_colours()[(line.colour >= 0 ? line.colour : next_colour++) % series_colours().size()];
+        QPen pen(colour);
         pen.setWidthF(1.6);
         if (line.dashed) pen.setStyle(Qt::DashLine);
         s->setPen(pen);
-        chart->addSeries(s);
-        s->attachAxis(x);
-        s->attachAxis(line.right_axis && y2 ? y2 : y);
+        QAbstractSeries* shown = s;
+        if (line.stack_on != -1) {
+          // The area between the line below (its upper edge) and this one; it owns its edges.
+          QLineSeries* lower = line.stack_on >= 0 ? series[static_cast<size_t>(line.stack_on)] : nullptr;
+          auto* area = new QAreaSeries(s, lower);
+          area->setName(line.name);
+          area->setPen(pen);
+          area->setBrush(QColor(colour.red(), colour.green(), colour.blue(), 170));
+          shown = area;
+        }
+        chart->addSeries(shown);
+        shown->attachAxis(x);
+        shown->attachAxis(line.right_axis && y2 ? y2 : y);
         series.push_back(s);
         if (!line.in_legend)
-          for (QLegendMarker* m : chart->legend()->markers(s)) m->setVisible(false);
+          for (QLegendMarker* m : chart->legend()->markers(shown)) m->setVisible(false);
       }
     }
     lines = std::move(next);
     double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo, r_lo = x_lo,
            r_hi = -x_lo;
+    // A stacked line is drawn at its value plus the drawn values of the line it stacks on.
+    std::vector<std::vector<double>> drawn(lines.size());
     for (size_t i = 0; i < lines.size(); ++i) {
-      const QList<QPointF> points = decimate(lines[i].x, lines[i].y, max_points);
+      drawn[i] = lines[i].y;
+      const int below = lines[i].stack_on;
+      if (below >= 0 && static_cast<size_t>(below) < i)
+        for (size_t k = 0; k < drawn[i].size() && k < drawn[static_cast<size_t>(below)].size(); ++k)
+          drawn[i][k] += drawn[static_cast<size_t>(below)][k];
+    }
+    for (size_t i = 0; i < lines.size(); ++i) {
+      const QList<QPointF> points = decimate(lines[i].x, drawn[i], max_points);
       series[i]->replace(points);
       for (const QPointF& p : points) {
         x_lo = std::min(x_lo, p.x()), x_hi = std::max(x_hi, p.x());

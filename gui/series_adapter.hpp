@@ -18,7 +18,7 @@ class QPainter;
 
 namespace lbsim::gui {
 
-enum class ChartKind { Latency, Throughput, InFlight, Utilization, ServersCost, Errors, LoadShare, Links, Study };
+enum class ChartKind { Latency, Throughput, InFlight, Utilization, ServersCost, Errors, LoadShare, Links, Status, CacheHit, Study };
 
 struct ChartInfo {
   ChartKind kind;

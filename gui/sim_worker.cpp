@@ -34,6 +34,15 @@ public:
                  static_cast<double>(row.arrived),
                  static_cast<double>(row.completed),
                  static_cast<double>(row.rejected)};
+    if (row.gateway) {
+      const models::GatewayIntervalCounts& g = *row.gateway;
+      IntervalPoint& p = batch.row;
+      p.gateway = true;
+      p.status_2xx = static_cast<double>(g.status_2xx), p.status_4xx = static_cast<double>(g.status_4xx);
+      p.status_429 = static_cast<double>(g.status_429), p.status_5xx = static_cast<double>(g.status_5xx);
+      p.cache_hit_ratio = g.cache_lookups ? static_cast<double>(g.cache_hits) / static_cast<double>(g.cache_lookups) : 0.0;
+      p.preflights = static_cast<double>(g.preflights);
+    }
     for (const models::ServerIntervalRow& s : servers)
       batch.servers.push_back({std::string_view(s.state) == "up", s.utilization, s.queue, static_cast<double>(s.completed)});
     completed_ += static_cast<double>(row.completed);

@@ -37,7 +37,9 @@ TopologyGraph topology_of(const models::SystemConfig& config)
     if (service.balancer) balancers.insert(text(service.balancer->name));
     for (const auto& s : service.servers) servers.insert(text(s.name));
   }
+  const QString gateway = config.gateway ? text(config.gateway->name) : QString();
   auto kind_of = [&](const QString& name) {
+    if (config.gateway && name == gateway) return TopologyGraph::Gateway;
     if (regions.count(name)) return TopologyGraph::Clients;
     if (servers.count(name)) return TopologyGraph::Server;
     if (balancers.count(name)) return TopologyGraph::Balancer;
@@ -53,6 +55,7 @@ TopologyGraph topology_of(const models::SystemConfig& config)
     for (const auto& service : config.services)
       if (service.balancer) node(text(service.balancer->name), TopologyGraph::Balancer);
     for (const QString& r : regions) node(r, TopologyGraph::Clients);
+    if (config.gateway) node(gateway, TopologyGraph::Gateway);
     for (const auto& service : config.services)
       for (const auto& s : service.servers) node(text(s.name), TopologyGraph::Server);
   }
@@ -67,10 +70,16 @@ TopologyGraph topology_of(const models::SystemConfig& config)
       g.service[static_cast<size_t>(m.back())] = entry.back();
     }
   }
+  const int gateway_node = config.gateway ? node(gateway, TopologyGraph::Gateway) : -1;
   if (!config.network) {
-    // Each region -> the services its groups send to (to their servers when a lone server has no balancer).
+    // Each region -> the services its groups send to (to their servers when a lone server has no
+    // balancer); with a gateway, every region -> the gateway, which routes.
     for (int i = 0; i < g.nodes.size(); ++i) {
       if (g.kinds[static_cast<size_t>(i)] != TopologyGraph::Clients) continue;
+      if (gateway_node >= 0) {
+        g.edges.emplace_back(i, gateway_node);
+        continue;
+      }
       std::set<uint32_t> targets;
       for (const auto& c : config.clients)
         if (text(c.region) == g.nodes[i] && c.service < entry.size()) targets.insert(c.service);
@@ -84,6 +93,22 @@ TopologyGraph topology_of(const models::SystemConfig& config)
       if (entry[s] >= 0)
         for (const int j : members[s]) g.edges.emplace_back(entry[s], j);
   }
+  // The gateway's routes: one to the route's service, or one per backend service of an aggregate.
+  if (gateway_node >= 0)
+    for (const auto& route : config.gateway->routes) {
+      std::vector<uint32_t> targets;
+      if (route.aggregate)
+        for (const auto& backend : route.aggregate->backends) targets.push_back(backend.service_index);
+      else
+        targets.push_back(route.service_index);
+      std::set<int> reached;
+      for (const uint32_t s : targets) {
+        if (s >= entry.size()) continue;
+        const std::vector<int> to = entry[s] >= 0 ? std::vector<int>{entry[s]} : members[s];
+        for (const int j : to)
+          if (reached.insert(j).second) g.routes.push_back({gateway_node, j, text(route.name)});
+      }
+    }
   // The call graph: one edge per calling and called service, whatever the endpoints.
   std::set<std::pair<int, int>> seen;
   for (size_t s = 0; s < config.services.size(); ++s)
@@ -107,7 +132,9 @@ void force_layout(TopologyGraph& graph)
   const auto n = static_cast<size_t>(graph.nodes.size());
   Graph g(n);
   std::set<std::pair<int, int>> seen;  // one edge per pair of nodes (links are full duplex)
-  for (auto [a, b] : graph.edges)
+  std::vector<std::pair<int, int>> pairs = graph.edges;
+  for (const TopologyGraph::Route& r : graph.routes) pairs.emplace_back(r.from, r.to);
+  for (auto [a, b] : pairs)
     if (a != b && seen.insert({std::min(a, b), std::max(a, b)}).second)
       boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), g);
   std::vector<Point> points(n);
@@ -130,12 +157,17 @@ void flow_layout(TopologyGraph& graph)
   const auto n = static_cast<size_t>(graph.nodes.size());
   auto kind = [&](size_t i) { return graph.kinds[i]; };
   std::vector<double> x(n, -1.0), y(n, 0.5);  // x in columns; -1 until placed
+  // A column holds services and the gateway, which is at depth 0: its routes lead on like calls.
+  auto in_column = [&](size_t i) { return kind(i) == TopologyGraph::Balancer || kind(i) == TopologyGraph::Gateway; };
+  std::vector<std::pair<int, int>> arrows = graph.calls;
+  for (const TopologyGraph::Route& r : graph.routes)
+    if (in_column(static_cast<size_t>(r.to))) arrows.emplace_back(r.from, r.to);
 
   // Call depth along a topological order (callers first). The loader refuses cycles; a cycle here
   // would only leave every depth at 0.
   using Dag = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
   Dag dag(n);
-  for (auto [a, b] : graph.calls) boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), dag);
+  for (auto [a, b] : arrows) boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), dag);
   std::vector<size_t> reversed;
   try {
     boost::topological_sort(dag, std::back_inserter(reversed));
@@ -155,15 +187,15 @@ void flow_layout(TopologyGraph& graph)
       const int s = graph.service[i];
       (s >= 0 ? servers_of[static_cast<size_t>(s)] : unowned).push_back(i);
     }
-    if (kind(i) == TopologyGraph::Balancer) deepest = std::max(deepest, depth[i]);
+    if (in_column(i)) deepest = std::max(deepest, depth[i]);
   }
   for (int d = 0; d <= deepest; ++d) {
     std::vector<std::pair<double, size_t>> column;  // (callers' mean height, service)
     for (size_t i = 0; i < n; ++i) {
-      if (kind(i) != TopologyGraph::Balancer || depth[i] != d) continue;
+      if (!in_column(i) || depth[i] != d) continue;
       double sum = 0;
       int callers = 0;
-      for (auto [a, b] : graph.calls)
+      for (auto [a, b] : arrows)
         if (static_cast<size_t>(b) == i && x[static_cast<size_t>(a)] >= 0) sum += y[static_cast<size_t>(a)], ++callers;
       column.emplace_back(callers ? sum / callers : 0.0, i);
     }
@@ -293,6 +325,7 @@ void TopologyView::paintEvent(QPaintEvent*)
     labels[i] = name;
     if (kind == TopologyGraph::Clients) fills[i] = QColor(170, 200, 240);
     if (kind == TopologyGraph::Balancer) fills[i] = QColor(200, 170, 230);
+    if (kind == TopologyGraph::Gateway) fills[i] = QColor(250, 205, 130);
     const QMap<QString, double>* measured = kind == TopologyGraph::Server ? &server_utilization_
                                             : kind == TopologyGraph::Balancer && graph_.services ? &service_utilization_
                                                                                                   : nullptr;
@@ -317,23 +350,70 @@ void TopologyView::paintEvent(QPaintEvent*)
       p.drawText((at(a) + at(b)) / 2 + QPointF(4, -4), QString("%1%").arg(u * 100, 0, 'f', 0));
     }
   }
-  // Calls: dashed, from the caller to an arrow head at the border of the called service's box.
-  const QColor call_colour(110, 70, 160);
-  for (auto [a, b] : graph_.calls) {
-    const QPointF from = at(a), centre = at(b), d = from - centre;
+  // Whether the curve from p0 through control c to p1 crosses a box other than a's and b's.
+  auto blocked = [&](const QPointF& p0, const QPointF& c, const QPointF& p1, int a, int b) {
+    for (int k = 1; k < 24; ++k) {
+      const double t = k / 24.0;
+      const QPointF q = (1 - t) * (1 - t) * p0 + 2 * (1 - t) * t * c + t * t * p1;
+      for (size_t i = 0; i < n; ++i)
+        if (static_cast<int>(i) != a && static_cast<int>(i) != b && boxes[i].adjusted(-4, -4, 4, 4).contains(q)) return true;
+    }
+    return false;
+  };
+  // An arrow from a node's centre to an arrow head at the border of another's box: straight, or
+  // bent around the boxes in its way. Returns the middle of the arrow, for a label.
+  auto arrow = [&](int a, int b, const QPen& pen) -> QPointF {
+    const QPointF from = at(a), centre = at(b);
+    QPointF control = (from + centre) / 2;
+    if (blocked(from, control, centre, a, b)) {
+      const QPointF v(from.y() - centre.y(), centre.x() - from.x());  // perpendicular, as long as the arrow
+      for (const double bend : {0.15, -0.15, 0.3, -0.3, 0.5, -0.5})
+        if (!blocked(from, (from + centre) / 2 + v * bend, centre, a, b)) {
+          control = (from + centre) / 2 + v * bend;
+          break;
+        }
+    }
+    const QPointF d = control - centre;
     const QRectF& box = boxes[static_cast<size_t>(b)];
     const double sx = d.x() != 0 ? box.width() / 2 / std::abs(d.x()) : 1.0;
     const double sy = d.y() != 0 ? box.height() / 2 / std::abs(d.y()) : 1.0;
     const QPointF to = centre + d * std::min({sx, sy, 1.0});
-    const double length = std::hypot(to.x() - from.x(), to.y() - from.y());
-    if (length < 1) continue;
-    const QPointF u = (to - from) / length, v(-u.y(), u.x());
+    const double length = std::hypot(to.x() - control.x(), to.y() - control.y());
+    const QPointF middle = 0.25 * from + 0.5 * control + 0.25 * to;
+    if (length < 1) return middle;
+    const QPointF u = (to - control) / length, v(-u.y(), u.x());
     const double head = fm.height() * 0.6;
-    p.setPen(QPen(call_colour, 1.6, Qt::DashLine));
-    p.drawLine(from, to - u * head * 0.8);
+    QPainterPath path(from);
+    path.quadTo(control, to - u * head * 0.8);
+    p.setPen(pen);
+    p.setBrush(Qt::NoBrush);
+    p.drawPath(path);
     p.setPen(Qt::NoPen);
-    p.setBrush(call_colour);
+    p.setBrush(pen.color());
     p.drawPolygon(QPolygonF({to, to - u * head + v * head / 2, to - u * head - v * head / 2}));
+    return middle;
+  };
+  // Calls: dashed, from the caller to the called service.
+  const QColor call_colour(110, 70, 160);
+  for (auto [a, b] : graph_.calls) arrow(a, b, QPen(call_colour, 1.6, Qt::DashLine));
+  // Routes: solid, from the gateway to each service, labelled with the names of the routes to it.
+  std::vector<std::pair<std::pair<int, int>, QStringList>> routes;
+  for (const TopologyGraph::Route& r : graph_.routes) {
+    auto it = std::find_if(routes.begin(), routes.end(), [&](const auto& e) { return e.first == std::pair(r.from, r.to); });
+    if (it == routes.end()) routes.push_back({{r.from, r.to}, {r.name}});
+    else it->second << r.name;
+  }
+  const QColor route_colour(200, 120, 20);
+  for (const auto& [ends, names] : routes) {
+    const QPointF mid = arrow(ends.first, ends.second, QPen(route_colour, 1.8));
+    const QString label = names.join(", ");
+    QRectF text_box = fm.boundingRect(label);
+    text_box.moveCenter(mid);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(255, 255, 255, 210));
+    p.drawRect(text_box.adjusted(-2, 0, 2, 0));
+    p.setPen(route_colour.darker(150));
+    p.drawText(text_box, Qt::AlignCenter, label);
   }
   for (size_t i = 0; i < n; ++i) {
     // A service coloured by its utilization keeps a thick purple border, so it still reads as a service.

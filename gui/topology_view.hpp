@@ -1,5 +1,5 @@
-// TopologyView: the system as a graph: client regions, transit nodes, links, the balancer (or each
-// service) and the servers, with the calls between services; placed by a layout (Boost.Graph stays
+// TopologyView: the system as a graph: client regions, transit nodes, links, the gateway and its
+// routes, the balancer (or each service) and the servers, with the calls between services; placed by a layout (Boost.Graph stays
 // inside topology_view.cpp) and coloured by utilization, live during a run.
 #pragma once
 
@@ -16,22 +16,28 @@
 namespace lbsim::gui {
 
 struct TopologyGraph {
-  enum Kind { Clients, Transit, Balancer, Server };
+  enum Kind { Clients, Transit, Balancer, Server, Gateway };
+  struct Route {
+    int from = -1, to = -1;  // the Gateway node -> a service's Balancer node (or a server without one)
+    QString name;            // the route's name; an aggregate route has one Route per backend
+  };
   QStringList nodes;  // names; without a network a service and its server may share one (users)
   std::vector<Kind> kinds;
   std::vector<int> service;  // per node: a server's service (its Balancer node), else -1
   std::vector<std::pair<int, int>> edges;  // the network's links, else clients -> balancer -> servers
   std::vector<std::pair<int, int>> calls;  // caller -> callee, between Balancer nodes; drawn dashed
+  std::vector<Route> routes;  // with a gateway: drawn as arrows labelled with the route's name
   bool services = false;  // written as `services:`: each Balancer node stands for its whole service
   std::vector<QPointF> positions;  // in [0, 1] x [0, 1], from layout()
 };
 
 // The graph of a scenario: its network when it has one, else clients -> the service each group
-// sends to -> its servers; and the call graph between services.
+// sends to -> its servers (with a gateway: clients -> the gateway); the call graph between services
+// and the gateway's routes.
 TopologyGraph topology_of(const models::SystemConfig& config);
 // Places the nodes. Services (`services:`) are laid out as a flow, left to right: clients, the
-// services they send to with their servers beside them, then the services those call, by call
-// depth (Boost.Graph's topological sort). A top-level balancer and servers keep the force layout
+// gateway, the services they send to with their servers beside them, then the services those
+// call, by call depth (Boost.Graph's topological sort). A top-level balancer and servers keep the force layout
 // (Boost.Graph: circle_graph_layout, then fruchterman_reingold_force_directed_layout).
 void layout(TopologyGraph& graph);
 

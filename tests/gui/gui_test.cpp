@@ -14,6 +14,8 @@
 #include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <QAbstractButton>
 #include <QApplication>
 #include <QDir>
@@ -32,6 +34,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <map>
 
 using namespace lbsim;
 using namespace lbsim::gui;
@@ -138,6 +141,23 @@ QStringList named(const TopologyGraph& graph, const std::vector<std::pair<int, i
   QStringList out;
   for (auto [a, b] : pairs) out << graph.nodes[a] + "->" + graph.nodes[b];
   return out;
+}
+
+models::SystemConfig api_gateway(const std::vector<std::string>& overrides = {})
+{
+  return scenarios::load_scenario_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/api-gateway.yaml").toStdString(), overrides);
+}
+
+// The sum of each series of a chart's CSV export (series,x,y).
+QMap<QString, double> series_sums(const ChartWidget& chart)
+{
+  QMap<QString, double> sums;
+  const QStringList lines = chart.csv().split('\n', Qt::SkipEmptyParts);
+  for (qsizetype i = 1; i < lines.size(); ++i) {
+    const QStringList f = split_csv_line(lines[i]);
+    sums[f.value(0)] += f.value(2).toDouble();
+  }
+  return sums;
 }
 
 QStringList nodes_of_kind(const TopologyGraph& graph, TopologyGraph::Kind kind)
@@ -441,6 +461,132 @@ private slots:
     QCOMPARE(batches.size(), run.rows.size());
     QCOMPARE(batches.back().servers.size(), size_t{7});
     QCOMPARE(batches.back().service_utilization.size(), size_t{5});
+  }
+
+  // The gateway sits between the clients and the services, with an arrow per route to its service
+  // and, for the aggregate route, one to each backend.
+  void topology_of_a_gateway_has_its_node_and_routes()
+  {
+    TopologyGraph graph = topology_of(api_gateway());
+    QVERIFY(graph.services);
+    QCOMPARE(nodes_of_kind(graph, TopologyGraph::Gateway), QStringList{"gw"});
+    QCOMPARE(nodes_of_kind(graph, TopologyGraph::Balancer), (QStringList{"catalog", "orders"}));
+    const QStringList clients = nodes_of_kind(graph, TopologyGraph::Clients);
+    QVERIFY(!clients.isEmpty());
+    QStringList expected_edges;
+    for (const QString& c : clients) expected_edges << c + "->gw";  // clients send to the gateway only
+    for (int i = 1; i <= 8; ++i) expected_edges << QString("catalog->catalog-%1").arg(i);
+    for (int i = 1; i <= 3; ++i) expected_edges << QString("orders->orders-%1").arg(i);
+    QCOMPARE(named(graph, graph.edges), expected_edges);
+    QStringList routes;
+    for (const TopologyGraph::Route& r : graph.routes) routes << r.name + ": " + graph.nodes[r.from] + "->" + graph.nodes[r.to];
+    QCOMPARE(routes, (QStringList{"products: gw->catalog", "home: gw->catalog", "home: gw->orders", "orders: gw->orders"}));
+    QCOMPARE(named(graph, graph.calls), QStringList{"orders->catalog"});
+
+    // Laid out left to right: clients, the gateway, then the services.
+    layout(graph);
+    auto x = [&](const QString& name) { return graph.positions[static_cast<size_t>(graph.nodes.indexOf(name))].x(); };
+    for (const QString& c : clients) QVERIFY(x(c) < x("gw"));
+    QVERIFY(x("gw") < x("catalog"));
+    QVERIFY(x("gw") < x("orders"));
+    QVERIFY(x("orders") < x("catalog"));  // orders calls catalog
+    TopologyView view;
+    view.resize(900, 500);
+    view.set_graph(graph);
+    QVERIFY(!view.grab().isNull());
+  }
+
+  // The answers by status, per interval, add up to the run's counts by status, from a results
+  // folder and live; the cache hit ratio is a share.
+  void gateway_status_charts_match_the_runs_status_counts()
+  {
+    const auto config = api_gateway({"duration=20s"});
+    QTemporaryDir dir;
+    scenarios::run_scenario(config, dir.path().toStdString());
+    QFile summary_file(QDir(dir.path()).filePath("summary.json"));
+    QVERIFY(summary_file.open(QIODevice::ReadOnly));
+    const auto summary = nlohmann::json::parse(summary_file.readAll().toStdString());
+    std::map<QString, double> expected{{"2xx", 0}, {"4xx", 0}, {"429", 0}, {"5xx", 0}};
+    for (const auto& item : summary["requests"]["by_status"].items()) {
+      const int s = std::stoi(item.key());
+      expected[s < 300 ? "2xx" : s == 429 ? "429" : s < 500 ? "4xx" : "5xx"] += item.value().get<double>();
+    }
+    QVERIFY(expected["2xx"] > 0);
+
+    const RunData run = read_run_dir(dir.path());
+    QVERIFY(run.gateway);
+    const RunData live_prepared = SimWorker::prepare(config);
+    SimWorker worker;
+    worker.start(config);
+    QTRY_VERIFY_WITH_TIMEOUT(!worker.running(), 120000);
+    RunData live = live_prepared;
+    for (const IntervalBatch& b : worker.take()) live.append(b);
+    QVERIFY(live.gateway);
+    QCOMPARE(live.rows.size(), run.rows.size());
+
+    for (const RunData* r : std::initializer_list<const RunData*>{&run, &live}) {
+      ChartWidget status(run_charts()[8]);
+      QCOMPARE(status.info().kind, ChartKind::Status);
+      status.show_runs({r});
+      QCOMPARE(status.series_count(), 4);
+      QVERIFY(status.point_count() > 0);
+      const QMap<QString, double> sums = series_sums(status);
+      QCOMPARE(sums.keys(), (QStringList{"2xx", "429", "4xx", "5xx"}));
+      for (const auto& [name, count] : expected) QCOMPARE(sums.value(name), count);
+      QVERIFY(!status.image(QSize(800, 450)).isNull());
+
+      ChartWidget cache(run_charts()[9]);
+      QCOMPARE(cache.info().kind, ChartKind::CacheHit);
+      cache.show_runs({r});
+      QCOMPARE(cache.series_count(), 1);
+      double highest = 0;
+      for (const IntervalPoint& p : r->rows) {
+        QVERIFY(p.cache_hit_ratio >= 0 && p.cache_hit_ratio <= 1);
+        highest = std::max(highest, p.cache_hit_ratio);
+      }
+      QVERIFY(highest > 0);
+    }
+
+    // In the window's chart panel the two charts are shown only with a gateway.
+    ChartPanel panel;
+    panel.show_runs({&run});
+    QCOMPARE(panel.export_all(QDir(dir.path()).filePath("charts"), true).filter("status.png").size(), 1);
+  }
+
+  // `lbsim plot` draws the gateway's charts from timeseries.csv's gateway columns, and a file
+  // without them (no gateway, or written before them) as before.
+  void lbsim_plot_with_and_without_gateway_columns()
+  {
+    QTemporaryDir results, out, older_out;
+    scenarios::run_scenario(api_gateway({"duration=5s", "warmup=1s"}), results.path().toStdString());
+    QProcess plot;
+    plot.start(LBSIM_BINARY, {"plot", results.path(), "--out", out.path()});
+    QVERIFY(plot.waitForFinished(60000));
+    QVERIFY2(plot.exitCode() == 0, plot.readAllStandardError().constData());
+    for (const char* name : {"latency.png", "throughput.png", "status.png", "cache_hit_ratio.png"})
+      QVERIFY2(QFileInfo(QDir(out.path()).filePath(name)).size() > 1000, name);
+
+    // The same file without the gateway's six last columns.
+    const QString ts = QDir(results.path()).filePath("timeseries.csv");
+    QFile file(ts);
+    QVERIFY(file.open(QIODevice::ReadOnly | QIODevice::Text));
+    QStringList lines = QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+    file.close();
+    QVERIFY(lines.front().endsWith(",status_2xx,status_4xx,status_429,status_5xx,cache_hit_ratio,preflights"));
+    for (QString& line : lines) line = split_csv_line(line).mid(0, split_csv_line(line).size() - 6).join(',');
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text));
+    file.write((lines.join('\n') + '\n').toUtf8());
+    file.close();
+    const RunData older = read_run_dir(results.path());
+    QVERIFY(!older.gateway);
+    QVERIFY(!older.rows.empty());
+    QProcess older_plot;
+    older_plot.start(LBSIM_BINARY, {"plot", results.path(), "--out", older_out.path()});
+    QVERIFY(older_plot.waitForFinished(60000));
+    QVERIFY2(older_plot.exitCode() == 0, older_plot.readAllStandardError().constData());
+    for (const char* name : {"latency.png", "throughput.png", "utilization.png", "load_share.png"})
+      QVERIFY2(QFileInfo(QDir(older_out.path()).filePath(name)).size() > 1000, name);
+    for (const char* name : {"status.png", "cache_hit_ratio.png"}) QVERIFY2(!QFileInfo::exists(QDir(older_out.path()).filePath(name)), name);
   }
 
   void pause_and_stop_a_long_run()
