@@ -332,7 +332,7 @@ std::vector<GatewayPrediction> match_gateway(const SystemConfig& config)
   const GatewayConfig& gw = *config.gateway;
   const bool poisson = all_poisson(config);
   auto add = [&](GatewayPrediction p) {
-    if (!poisson && p.applies()) {
+    if (!poisson) {  // every form needs Poisson arrivals; a scripted group has no rate at all
       p.model.clear();
       p.reason = "a client group's arrivals are not Poisson";
     }

@@ -44,7 +44,7 @@ void AccessLogWriter::on_access(const models::AccessLogRow& row)
   std::string upstream = "-";
   if (row.upstream_s >= 0) {
     upstream.clear();
-    append_number(upstream, row.upstream_s);
+    append_seconds(upstream, std::llround(row.upstream_s * 1e9));  // whole ns, as time_s
   }
   line_.seconds(std::llround(row.time_s * 1e9))
       .text(ipv4(row.client))
@@ -56,7 +56,7 @@ void AccessLogWriter::on_access(const models::AccessLogRow& row)
       .text(flags)
       .number(row.bytes_in)
       .number(row.bytes_out)
-      .number(row.duration_s)
+      .seconds(std::llround(row.duration_s * 1e9))
       .text(upstream)
       .text(*row.cache ? row.cache : "-")
       .integer(row.attempts)
