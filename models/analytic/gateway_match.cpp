@@ -5,6 +5,7 @@
 #include "models/clients/preflight_cache.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -323,6 +324,60 @@ GatewayPrediction limit_prediction(const SystemConfig& config, uint32_t index)
   return p;
 }
 
+// An aggregate's fan-out: with every branch an exponential demand that never queues, the upstream
+// time is the largest of k independent exponentials, E[max] = sum over non-empty subsets S of
+// (-1)^(|S|+1) / sum_{i in S} mu_i (H_k / mu when the rates are equal: reference V16).
+GatewayPrediction fanout_prediction(const SystemConfig& config, const RouteConfig& route)
+{
+  GatewayPrediction p;
+  p.quantity = route.name + " fan-out mean s";
+  const AggregateConfig& a = *route.aggregate;
+  if (a.sequential) {
+    p.reason = "a sequential aggregate adds its branches; the fan-out form is for parallel ones";
+    return p;
+  }
+  if (config.network) {
+    p.reason = "the network's legs add to each branch";
+    return p;
+  }
+  if (a.backends.size() > 16) {
+    p.reason = "more than 16 branches";
+    return p;
+  }
+  std::vector<double> rates;
+  for (const AggregateBackend& b : a.backends) {
+    const ServiceConfig& service = config.services[b.service_index];
+    if (b.endpoint < 0 || service.servers.empty()) {
+      p.reason = "service \"" + service.name + "\" has no endpoint for the branch";
+      return p;
+    }
+    const EndpointConfig& e = service.endpoints[static_cast<size_t>(b.endpoint)];
+    if (!e.work || e.work_after || !e.calls.empty() || e.work->describe().rfind("exponential(", 0) != 0) {
+      p.reason = "service \"" + service.name + "\": the branch's demand is not one exponential without calls";
+      return p;
+    }
+    const double speed = service.servers.front().speed;
+    for (const ServerConfig& server : service.servers)
+      if (server.speed != speed) {
+        p.reason = "service \"" + service.name + "\" has servers of different speeds";
+        return p;
+      }
+    rates.push_back(speed / e.work->mean());
+  }
+  double mean = 0;
+  const uint32_t k = static_cast<uint32_t>(rates.size());
+  for (uint32_t subset = 1; subset < (1u << k); ++subset) {
+    double rate = 0;
+    for (uint32_t i = 0; i < k; ++i)
+      if (subset & (1u << i)) rate += rates[i];
+    mean += (std::popcount(subset) % 2 ? 1.0 : -1.0) / rate;
+  }
+  p.model = "max of k exponential branches, no queueing (H_k / mu for equal rates)";
+  p.parameters = format("k = %.0f; branches assumed never to wait for a core", static_cast<double>(k));
+  p.analytic = mean;
+  return p;
+}
+
 }  // namespace
 
 std::vector<GatewayPrediction> match_gateway(const SystemConfig& config)
@@ -346,6 +401,8 @@ std::vector<GatewayPrediction> match_gateway(const SystemConfig& config)
     for (const ClientGroupConfig& g : config.clients) cross_origin = cross_origin || g.cross_origin > 0;
     if (gw.cors && cross_origin) add(preflight_prediction(config));
     for (uint32_t i = 0; i < gw.rate_limits.size(); ++i) add(limit_prediction(config, i));
+    for (const RouteConfig& route : gw.routes)
+      if (route.aggregate) add(fanout_prediction(config, route));
   } catch (const std::exception& e) {
     GatewayPrediction p;
     p.quantity = "gateway";
@@ -362,6 +419,8 @@ void add_simulated(std::vector<GatewayPrediction>& predictions, const RunSummary
   for (GatewayPrediction& p : predictions) {
     if (p.quantity == "cache hit ratio" && gw.cache) p.simulated = gw.cache->hit_ratio;
     if (p.quantity == "preflights per request" && gw.cors) p.simulated = gw.cors->preflights_per_request;
+    for (const RouteSummary& route : summary.routes)
+      if (p.quantity == route.name + " fan-out mean s") p.simulated = route.upstream_mean_s;
     for (const RateLimitSummary& limit : gw.rate_limits)
       if (p.quantity == limit.name + " admitted/s" && summary.simulated_s > 0)
         p.simulated = static_cast<double>(limit.passed + limit.delayed) / summary.simulated_s;

@@ -8,6 +8,8 @@
 //                        or 5 s, the browser's cap), over every request type, id and address
 //   admitted rate        per rate limit, Poisson keys: nginx burst=0 on its ms clock, a token bucket
 //                        (M/D/1/b), fixed windows and quotas (E[min(N, L)] / W)
+//   fan-out mean         per parallel aggregate of exponential branches that never queue: E[max]
+//                        by inclusion-exclusion (H_k / mu for equal rates), against its upstream time
 //
 // Each needs Poisson arrivals at what it models: Poisson client groups and nothing before it that
 // thins the stream by its history (a rate limit or refused credentials before a cache, a cache
