@@ -221,8 +221,7 @@ double admitted_per_key(const RateLimitConfig& limit, double lambda)
     case Algorithm::fixed_window:
     case Algorithm::quota: return fixed_window_admitted_rate(lambda, limit.limit, limit.window.seconds());
     case Algorithm::sliding_window: throw std::domain_error("Kong's sliding estimate has no closed form");
-    case Algorithm::concurrency:
-      throw std::domain_error("a concurrency limit's Erlang B needs the holding time, which the run decides");
+    case Algorithm::concurrency: return lambda;  // completed by add_simulated (Erlang B)
   }
   return 0;
 }
@@ -309,6 +308,19 @@ GatewayPrediction limit_prediction(const SystemConfig& config, uint32_t index)
     }
     if (offered <= 0) {
       p.reason = "no route applies it";
+      return p;
+    }
+    if (limit.algorithm == RateLimitConfig::Algorithm::concurrency) {
+      if (limit.key == Key::api_key) throw std::domain_error("API keys of unequal rates");
+      p.quantity = limit.name + " rejected share";
+      p.model = "Erlang B(limit, lambda_key E[T]), E[T] the routes' mean upstream time in the run";
+      p.parameters = format("lambda = %.6g/s over %.0f keys, limit %.0f", offered, keys, static_cast<double>(limit.limit));
+      GatewayPrediction::ErlangInput in;
+      in.rate_per_key = offered / keys;
+      in.limit = static_cast<int>(limit.limit);
+      for (size_t r = 0; r < gw.routes.size(); ++r)
+        if (route_rate[r] > 0) in.routes.push_back(gw.routes[r].name);
+      p.erlang = std::move(in);
       return p;
     }
     p.model = limit.algorithm == RateLimitConfig::Algorithm::leaky_bucket ? "nginx burst=0 on its ms clock (renewal)"
@@ -421,9 +433,23 @@ void add_simulated(std::vector<GatewayPrediction>& predictions, const RunSummary
     if (p.quantity == "preflights per request" && gw.cors) p.simulated = gw.cors->preflights_per_request;
     for (const RouteSummary& route : summary.routes)
       if (p.quantity == route.name + " fan-out mean s") p.simulated = route.upstream_mean_s;
-    for (const RateLimitSummary& limit : gw.rate_limits)
+    for (const RateLimitSummary& limit : gw.rate_limits) {
       if (p.quantity == limit.name + " admitted/s" && summary.simulated_s > 0)
         p.simulated = static_cast<double>(limit.passed + limit.delayed) / summary.simulated_s;
+      if (p.quantity == limit.name + " rejected share" && p.erlang) {
+        const uint64_t decided = limit.passed + limit.delayed + limit.rejected;
+        p.simulated = decided ? static_cast<double>(limit.rejected) / static_cast<double>(decided) : 0;
+        double hold = 0, weight = 0;  // the routes' upstream means, weighted by their arrivals
+        for (const RouteSummary& route : summary.routes)
+          if (std::find(p.erlang->routes.begin(), p.erlang->routes.end(), route.name) != p.erlang->routes.end()) {
+            hold += route.upstream_mean_s * static_cast<double>(route.arrived);
+            weight += static_cast<double>(route.arrived);
+          }
+        if (weight > 0 && hold > 0)
+          p.analytic = concurrency_rejected_fraction(p.erlang->rate_per_key, hold / weight, p.erlang->limit);
+        p.parameters += format("; E[T] = %.6g s", weight > 0 ? hold / weight : 0);
+      }
+    }
   }
 }
 

@@ -8,6 +8,8 @@
 //                        or 5 s, the browser's cap), over every request type, id and address
 //   admitted rate        per rate limit, Poisson keys: nginx burst=0 on its ms clock, a token bucket
 //                        (M/D/1/b), fixed windows and quotas (E[min(N, L)] / W)
+//   rejected share       per concurrency limit: Erlang B(limit, lambda_key E[T]), E[T] the run's
+//                        upstream time of its routes (add_simulated completes it)
 //   fan-out mean         per parallel aggregate of exponential branches that never queue: E[max]
 //                        by inclusion-exclusion (H_k / mu for equal rates), against its upstream time
 //

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lbsim::models::analytic {
 
@@ -29,6 +30,14 @@ struct GatewayPrediction {
   std::string reason;      // why no closed form applies
   double analytic = 0;
   double simulated = 0;
+  // A concurrency limit's Erlang B needs the mean holding time, which only the run knows: what
+  // the form needs besides, completed once the run is summarized.
+  struct ErlangInput {
+    double rate_per_key = 0;          // Poisson requests per second per key
+    int limit = 0;                    // requests at once per key
+    std::vector<std::string> routes;  // whose upstream time is the holding time
+  };
+  std::optional<ErlangInput> erlang;
   bool applies() const { return !model.empty(); }
 };
 
