@@ -1,6 +1,7 @@
 #include "models/gateway/gateway.hpp"
 
 #include "models/gateway/stages/stages.hpp"
+#include "models/requests/call_request.hpp"
 #include "models/services/service.hpp"
 
 #include <algorithm>
@@ -250,16 +251,9 @@ RequestId Gateway::send_call(RequestId id, uint32_t shape, CallKind kind, uint16
   grow_tables(cid);
   const SimTime now = run_.sim.now();
   const GatewayVisit& v = visits_[id];
+  start_call_request(run_, cid, id, v.number, shape, now);
   Request& c = run_.requests[cid];
   const Request& p = run_.requests[id];
-  c.sequence = ++run_.created;
-  c.client_group = p.client_group;
-  c.client = p.client;
-  c.type = p.type;
-  c.shape = shape;
-  c.parent = id;
-  c.parent_visit = v.number;
-  c.sent = now;
   c.measured = p.measured;
   c.work = work ? *work : p.work;  // a service without endpoints serves the client's own work
   c.resource = p.resource;

@@ -1,5 +1,6 @@
 #include "models/services/server_station.hpp"
 
+#include "models/requests/call_request.hpp"
 #include "models/services/service.hpp"
 
 namespace lbsim::models {
@@ -102,16 +103,8 @@ void ServerStation::start_calls(RequestId id)
       if (call.probability < 1.0 && !(call_rng_.uniform01() < call.probability)) continue;
       ++run_.requests[id].calls_out;
       const RequestId cid = run_.requests.acquire();  // may move every request: no reference kept across it
+      start_call_request(run_, cid, id, visit, first_shape + static_cast<uint32_t>(k), now);
       Request& c = run_.requests[cid];
-      const Request& parent = run_.requests[id];
-      c.sequence = ++run_.created;
-      c.client_group = parent.client_group;
-      c.client = parent.client;
-      c.type = parent.type;
-      c.shape = first_shape + static_cast<uint32_t>(k);
-      c.parent = id;
-      c.parent_visit = visit;
-      c.sent = now;
       c.measured = run_.measuring;
       service_.stats().on_call(c.measured);
       Router::start(c, *this, server, run_.server_nodes[server], now);
