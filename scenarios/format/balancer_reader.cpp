@@ -4,6 +4,7 @@
 #include "scenarios/format/scenario_loader.hpp"
 
 #include "models/balancers/algorithms/registry.hpp"
+#include "scenarios/format/connection_limits_reader.hpp"
 #include "scenarios/format/distribution_reader.hpp"
 
 #include <algorithm>
@@ -176,13 +177,7 @@ void ScenarioLoader::read_balancer_station(const YAML::Node& b, const std::strin
                  "remove workers");
     config.workers = static_cast<int>(r_.integer(w, ctx + ".workers", 1, 4096));
   }
-  if (const YAML::Node m = b["max_connections"])
-    config.max_connections = static_cast<uint64_t>(r_.integer(m, ctx + ".max_connections", 1, 1'000'000'000));
-  if (const YAML::Node q = b["backlog"]) {
-    if (!config.max_connections)
-      r_.fail(q, ctx + ".backlog is the queue beyond max_connections; set max_connections or remove backlog");
-    config.backlog = static_cast<uint64_t>(r_.integer(q, ctx + ".backlog", 0, 1'000'000'000));
-  }
+  read_connection_limits(r_, b, ctx, config.max_connections, config.backlog);
   if (const YAML::Node k = b["requests_per_connection"]) {
     // At layer 7 the client still reuses its connection to the balancer, but the balancer picks per
     // request, so the value changes nothing there (kept so that a study can vary layer alone).

@@ -5,6 +5,7 @@
 #include "scenarios/format/scenario_loader.hpp"
 
 #include "scenarios/format/cache_reader.hpp"
+#include "scenarios/format/connection_limits_reader.hpp"
 #include "scenarios/format/distribution_reader.hpp"
 #include "scenarios/format/rate_limit_reader.hpp"
 
@@ -73,13 +74,7 @@ void ScenarioLoader::read_gateway(const YAML::Node& node, models::SystemConfig& 
     if (d && d->mean() > 0) gw.processing = std::move(d);
   }
   if (node["workers"]) gw.workers = static_cast<int>(r_.integer(node["workers"], ctx + ".workers", 1, 4096));
-  if (const YAML::Node m = node["max_connections"])
-    gw.max_connections = static_cast<uint64_t>(r_.integer(m, ctx + ".max_connections", 1, 1'000'000'000));
-  if (const YAML::Node q = node["backlog"]) {
-    if (!gw.max_connections)
-      r_.fail(q, ctx + ".backlog is the queue beyond max_connections; set max_connections or remove backlog");
-    gw.backlog = static_cast<uint64_t>(r_.integer(q, ctx + ".backlog", 0, 1'000'000'000));
-  }
+  read_connection_limits(r_, node, ctx, gw.max_connections, gw.backlog);
   if (node["not_found"]) gw.not_found = static_cast<int>(r_.integer(node["not_found"], ctx + ".not_found", 400, 599));
   if (const YAML::Node p = node["pipeline"]) {
     r_.require_sequence(p, ctx + ".pipeline");
