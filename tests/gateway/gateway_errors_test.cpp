@@ -2,6 +2,7 @@
 // column with what was expected: the contract's own examples (services-and-gateway.md, "Results")
 // and the mistakes a user of nginx, Envoy or Kong would make when moving a configuration over.
 #include "scenarios/format/loader.hpp"
+#include "tests/support/load_error.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,16 +14,7 @@ using Catch::Contains;
 
 namespace {
 
-// The error a scenario gets, as "LINE:COLUMN: message".
-std::string error_of(const std::string& text)
-{
-  try {
-    load_scenario_text(text, "gw.yaml", ".");
-  } catch (const ScenarioError& e) {
-    return std::to_string(e.where().line) + ":" + std::to_string(e.where().column) + ": " + e.message();
-  }
-  return "no error";
-}
+std::string error_of(const std::string& text) { return lbsim::test::load_error(text); }
 
 // Two services and a gateway in front of them; `routes`, `extra` and `clients_extra` vary per case.
 std::string scenario(const std::string& routes, const std::string& extra = "", const std::string& clients_extra = "")

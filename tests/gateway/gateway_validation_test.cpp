@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 #include "tests/support/summary_lookup.hpp"
+#include "tests/support/load_error.hpp"
 
 using namespace lbsim;
 using namespace lbsim::scenarios;
@@ -31,6 +32,8 @@ using lbsim::test::status;
 using Catch::Contains;
 
 namespace {
+
+std::string error_of(const std::string& text) { return lbsim::test::load_error(text); }
 
 constexpr double kZ = 4.42;  // normal quantile of 1 - 5e-6
 
@@ -42,16 +45,6 @@ models::SystemConfig load(const std::string& text, const std::vector<std::string
     FAIL("unexpected ScenarioError: " << e.what());
     throw;
   }
-}
-
-std::string error_of(const std::string& text)
-{
-  try {
-    load_scenario_text(text, "gateway.yaml", ".");
-  } catch (const ScenarioError& e) {
-    return std::to_string(e.where().line) + ":" + std::to_string(e.where().column) + ": " + e.message();
-  }
-  return "no error";
 }
 
 models::RunSummary run(const std::string& text, const std::vector<std::string>& overrides = {})

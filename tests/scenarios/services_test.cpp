@@ -4,6 +4,7 @@
 // failed call, a server that fails while its calls are out, calls across a network.
 #include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
+#include "tests/support/load_error.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -18,6 +19,8 @@ using Catch::Contains;
 
 namespace {
 
+std::string error_of(const std::string& text) { return lbsim::test::load_error(text); }
+
 models::SystemConfig load(const std::string& text)
 {
   try {
@@ -26,17 +29,6 @@ models::SystemConfig load(const std::string& text)
     FAIL("unexpected ScenarioError: " << e.what());
     throw;
   }
-}
-
-// The error a scenario gets, as "LINE:COLUMN: message".
-std::string error_of(const std::string& text)
-{
-  try {
-    load_scenario_text(text, "services.yaml", ".");
-  } catch (const ScenarioError& e) {
-    return std::to_string(e.where().line) + ":" + std::to_string(e.where().column) + ": " + e.message();
-  }
-  return "no error";
 }
 
 models::RunSummary run(const std::string& text) { return run_scenario(load(text), ""); }
