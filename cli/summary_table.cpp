@@ -125,6 +125,11 @@ std::string summary_table(const models::RunSummary& s)
   out += line("scenario     %s (seed %llu)\n", s.scenario.c_str(), static_cast<unsigned long long>(s.seed));
   out += line("measured     %.3f s of simulated time, %llu events, fingerprint %s\n", s.simulated_s,
               static_cast<unsigned long long>(s.events), s.fingerprint.c_str());
+  if (s.interval_automatic && (s.interval_s != 1.0 || s.server_rows_every > 1)) {
+    out += line("time series  a row every %g s, chosen for this run's length (set metrics.interval to choose)", s.interval_s);
+    if (s.server_rows_every > 1) out += line("; servers.csv every %u rows", s.server_rows_every);
+    out += "\n";
+  }
   out += line("requests     %llu arrived, %llu completed, %llu rejected (503), %llu failed\n",
               static_cast<unsigned long long>(s.arrived), static_cast<unsigned long long>(s.completed),
               static_cast<unsigned long long>(s.rejected), static_cast<unsigned long long>(s.failed));

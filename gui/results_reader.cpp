@@ -168,13 +168,15 @@ RunData read_run_dir(const QString& dir)
       p.cache_hit_ratio = g_hit >= 0 ? number(r.value(g_hit)) : 0.0;
       p.preflights = g_pre >= 0 ? number(r.value(g_pre)) : 0.0;
     }
-    batch.servers.resize(static_cast<size_t>(run.servers.size()));
+    // servers.csv may skip intervals (MetricsConfig::server_rows_every): only the rows of this one.
+    if (next_server_row < servers.rows.size() && number(servers.rows[next_server_row].value(s_time)) == batch.row.time_s)
+      batch.servers.resize(static_cast<size_t>(run.servers.size()));
     for (; next_server_row < servers.rows.size(); ++next_server_row) {
       const QStringList& s = servers.rows[next_server_row];
       if (number(s.value(s_time)) != batch.row.time_s) break;
       const auto it = server_index.find(s.value(s_name));
       if (it == server_index.end()) continue;
-      batch.servers[static_cast<size_t>(it->second)] = {s.value(s_state) == "up", number(s.value(s_util)),
+      batch.servers[static_cast<size_t>(it->second)] = {batch.row.time_s, s.value(s_state) == "up", number(s.value(s_util)),
                                                          number(s.value(s_queue)), number(s.value(s_done))};
     }
     if (!links.header.isEmpty()) {

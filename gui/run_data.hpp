@@ -26,6 +26,7 @@ struct IntervalPoint {
 };
 
 struct ServerPoint {
+  double time_s = 0;  // the end of its span (servers.csv may have a row every few intervals)
   bool up = true;
   double utilization = 0;
   double queue = 0;
@@ -51,7 +52,7 @@ struct RunData {
   bool gateway = false;         // its rows carry the gateway's counts
 
   std::vector<IntervalPoint> rows;
-  std::vector<std::vector<ServerPoint>> server_rows;  // [server][interval]
+  std::vector<std::vector<ServerPoint>> server_rows;  // [server][row of servers.csv], each with its time
   std::vector<std::vector<double>> link_rows;         // [link][interval]: utilization
   std::vector<std::vector<double>> service_rows;      // [service][interval]: utilization
   std::vector<double> cumulative_cost;                // [interval]

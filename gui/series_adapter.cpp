@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 namespace lbsim::gui {
 
@@ -95,33 +96,37 @@ std::vector<double> column(const RunData& run, F f)
 // Beyond this many servers a chart shows their minimum, mean and maximum instead of one line each.
 constexpr size_t kMaxServerLines = 24;
 
-// One line per server of `value`, or min/mean/max over the servers when there are many.
-void server_lines(std::vector<Line>& lines, const RunData& run, size_t runs, const std::vector<double>& t,
-                  const QString& prefix, double (*value)(const ServerPoint&))
+// One line per server of `value`, or min/mean/max over the servers when there are many. Each
+// point is drawn at its own time: servers.csv may have a row every few intervals, and servers that
+// join during a run start late.
+void server_lines(std::vector<Line>& lines, const RunData& run, size_t runs, const QString& prefix,
+                  double (*value)(const ServerPoint&))
 {
   const size_t n = run.server_rows.size();
   if (n <= kMaxServerLines) {
     for (size_t s = 0; s < n; ++s) {
-      std::vector<double> v;
-      for (const ServerPoint& p : run.server_rows[s]) v.push_back(value(p));
-      lines.push_back({prefixed(run, prefix + run.servers.value(static_cast<qsizetype>(s)), runs),
-                       std::vector<double>(t.begin(), t.begin() + static_cast<long>(std::min(v.size(), t.size()))), v});
+      Line line{prefixed(run, prefix + run.servers.value(static_cast<qsizetype>(s)), runs), {}, {}};
+      for (const ServerPoint& p : run.server_rows[s]) line.x.push_back(p.time_s), line.y.push_back(value(p));
+      lines.push_back(std::move(line));
     }
     return;
   }
+  struct Spread {
+    double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity(), sum = 0;
+    size_t count = 0;
+  };
+  std::map<double, Spread> at;  // by time
+  for (const std::vector<ServerPoint>& points : run.server_rows)
+    for (const ServerPoint& p : points) {
+      Spread& a = at[p.time_s];
+      const double v = value(p);
+      a.lo = std::min(a.lo, v), a.hi = std::max(a.hi, v), a.sum += v, ++a.count;
+    }
   Line lo{prefixed(run, prefix + "min over servers", runs), {}, {}}, mean{prefixed(run, prefix + "mean over servers", runs), {}, {}},
       hi{prefixed(run, prefix + "max over servers", runs), {}, {}};
-  for (size_t i = 0; i < t.size(); ++i) {
-    double a = std::numeric_limits<double>::infinity(), b = -a, sum = 0;
-    size_t count = 0;
-    for (size_t s = 0; s < n; ++s) {
-      if (i >= run.server_rows[s].size()) continue;
-      const double v = value(run.server_rows[s][i]);
-      a = std::min(a, v), b = std::max(b, v), sum += v, ++count;
-    }
-    if (count == 0) continue;
-    for (Line* l : {&lo, &mean, &hi}) l->x.push_back(t[i]);
-    lo.y.push_back(a), mean.y.push_back(sum / static_cast<double>(count)), hi.y.push_back(b);
+  for (const auto& [t, a] : at) {
+    for (Line* l : {&lo, &mean, &hi}) l->x.push_back(t);
+    lo.y.push_back(a.lo), mean.y.push_back(a.sum / static_cast<double>(a.count)), hi.y.push_back(a.hi);
   }
   lo.dashed = hi.dashed = true;
   lines.push_back(lo), lines.push_back(mean), lines.push_back(hi);
@@ -157,11 +162,11 @@ std::vector<Line> run_lines(ChartKind kind, const std::vector<const RunData*>& r
       case ChartKind::InFlight:
         y_title = "requests";
         lines.push_back({prefixed(*run, "in flight", n), t, column(*run, [](auto& p) { return p.in_flight; })});
-        server_lines(lines, *run, n, t, "queue ", [](const ServerPoint& p) { return p.queue; });
+        server_lines(lines, *run, n, "queue ", [](const ServerPoint& p) { return p.queue; });
         break;
       case ChartKind::Utilization:
         y_title = "utilization (%)";
-        server_lines(lines, *run, n, t, "", [](const ServerPoint& p) { return p.utilization * 100; });
+        server_lines(lines, *run, n, "", [](const ServerPoint& p) { return p.utilization * 100; });
         break;
       case ChartKind::ServersCost: {
         y_title = "servers up";

@@ -44,7 +44,7 @@ public:
       p.preflights = static_cast<double>(g.preflights);
     }
     for (const models::ServerIntervalRow& s : servers)
-      batch.servers.push_back({std::string_view(s.state) == "up", s.utilization, s.queue, static_cast<double>(s.completed)});
+      batch.servers.push_back({s.time_s, std::string_view(s.state) == "up", s.utilization, s.queue, static_cast<double>(s.completed)});
     completed_ += static_cast<double>(row.completed);
     if (end_s_ > 0) worker_.progress_ = row.time_s / end_s_;
     else if (stop_requests_ > 0) worker_.progress_ = std::min(1.0, completed_ / stop_requests_);

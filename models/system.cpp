@@ -142,6 +142,7 @@ void System::start()
 {
   if (started_) return;
   started_ = true;
+  if (config_.duration) metrics_.set_run_end(config_.warmup + *config_.duration);
   if (config_.warmup > SimTime::zero())
     lifecycle_.schedule_warmup_end(config_.warmup);
   else

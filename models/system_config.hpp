@@ -220,6 +220,10 @@ struct NetworkConfig {
 
 struct MetricsConfig {
   SimTime interval = engine::seconds(1);
+  // Chosen by choose_metrics_schedule (models/metrics/metrics_schedule.hpp) because the scenario
+  // did not set `interval`; a user's own interval is used as written.
+  bool interval_automatic = false;
+  uint32_t server_rows_every = 1;  // servers.csv gets a row per server every this many intervals
   std::vector<double> percentiles = {50, 90, 99, 99.9};
   std::optional<SimTime> slo_p99;
 };

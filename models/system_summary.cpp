@@ -208,6 +208,9 @@ RunSummary System::summarize(double wall_seconds) const
   s.availability.retried = retried;
   s.lifecycle_events = lifecycle_.events().size();
   s.events = sim_.events_processed();
+  s.interval_s = config_.metrics.interval.seconds();
+  s.interval_automatic = config_.metrics.interval_automatic;
+  s.server_rows_every = config_.metrics.server_rows_every;
   s.fingerprint = fingerprint_.hex();
   s.stopped_early = stopped_early_;
   s.wall_seconds = wall_seconds;

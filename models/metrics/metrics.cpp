@@ -19,7 +19,8 @@ void MetricsRecorder::start_measuring()
 {
   const SimTime now = sim_.now();
   measuring_ = true;
-  measure_start_ = interval_start_ = now;
+  measure_start_ = interval_start_ = server_rows_start_ = now;
+  intervals_since_server_rows_ = 0;
   in_flight_.reset(now);
   const size_t n = servers_.size();
   busy_at_interval_start_.assign(n, 0.0);
@@ -38,7 +39,7 @@ void MetricsRecorder::start_measuring()
 
 void MetricsRecorder::handle(const engine::Event&)
 {
-  emit_row();
+  emit_row(sim_.now() >= run_end_);
   if (sink_ && sink_->stop_requested()) {
     sim_.stop();  // stopped from outside (TimeSeriesSink::stop_requested): no further tick
     return;
@@ -48,12 +49,12 @@ void MetricsRecorder::handle(const engine::Event&)
 
 void MetricsRecorder::finish()
 {
-  if (measuring_ && sim_.now() > interval_start_) emit_row();
+  if (measuring_ && sim_.now() > interval_start_) emit_row(true);
   latency_.merge(interval_latency_);  // (nothing left after a row; kept for an interval of length 0)
   interval_latency_.clear();
 }
 
-void MetricsRecorder::emit_row()
+void MetricsRecorder::emit_row(bool last)
 {
   const SimTime now = sim_.now();
   const double seconds = (now - interval_start_).seconds();
@@ -77,32 +78,16 @@ void MetricsRecorder::emit_row()
 
   row.failed = interval_failed_;
   if (gateway_) row.gateway = gateway_->close_interval();
-  if (server_rows_.size() < servers_.size()) {  // servers added during the run start from zero
-    const size_t n = servers_.size();
-    busy_at_interval_start_.resize(n, 0.0);
-    queue_at_interval_start_.resize(n, 0.0);
-    completed_at_interval_start_.resize(n, 0);
-    server_rows_.resize(n);
+  for (const auto& server : servers_) {
+    const ServerState state = server->state();
+    if (state == ServerState::up) ++row.servers_up;
+    if (is_billed(state)) ++row.servers_billed;
+    row.cost += server->cost(now);
   }
-  for (size_t i = 0; i < servers_.size(); ++i) {
-    const Server& s = *servers_[i];
-    if (s.state() == ServerState::up) ++row.servers_up;
-    if (is_billed(s.state())) ++row.servers_billed;
-    row.cost += s.cost(now);
-    const double busy = s.busy_core_seconds(now);
-    const double queue = s.queue_integral(now);
-    ServerIntervalRow& out = server_rows_[i];
-    out.time_s = row.time_s;
-    out.server = &s.name();
-    out.state = to_string(s.state());
-    out.utilization = seconds > 0 ? (busy - busy_at_interval_start_[i]) / (seconds * s.config().cores) : 0.0;
-    out.queue = seconds > 0 ? (queue - queue_at_interval_start_[i]) / seconds : 0.0;
-    out.completed = s.completed() - completed_at_interval_start_[i];
-    busy_at_interval_start_[i] = busy;
-    queue_at_interval_start_[i] = queue;
-    completed_at_interval_start_[i] = s.completed();
-  }
-  if (sink_) sink_->on_interval(row, server_rows_);
+  const bool server_rows_due = last || ++intervals_since_server_rows_ >= config_.server_rows_every;
+  fill_server_rows(now, server_rows_due);
+  if (sink_) sink_->on_interval(row, server_rows_due ? std::span<const ServerIntervalRow>(server_rows_)
+                                                     : std::span<const ServerIntervalRow>());
   if (links_) {
     if (link_rows_.size() < links_->link_count()) {  // links of servers added during the run start from zero
       link_bytes_at_interval_start_.resize(links_->link_count(), 0.0);
@@ -162,6 +147,38 @@ void MetricsRecorder::emit_row()
   interval_server_ns_ = interval_network_ns_ = 0;
   interval_arrived_ = interval_rejected_ = interval_failed_ = 0;
   interval_start_ = now;
+}
+
+// Fills server_rows_ over the span since the previous server rows, when they are due.
+void MetricsRecorder::fill_server_rows(SimTime now, bool due)
+{
+  if (server_rows_.size() < servers_.size()) {  // servers added during the run start from zero
+    const size_t n = servers_.size();
+    busy_at_interval_start_.resize(n, 0.0);
+    queue_at_interval_start_.resize(n, 0.0);
+    completed_at_interval_start_.resize(n, 0);
+    server_rows_.resize(n);
+  }
+  if (!due) return;
+  const double seconds = (now - server_rows_start_).seconds();
+  const double time_s = now.seconds();
+  for (size_t i = 0; i < servers_.size(); ++i) {
+    const Server& s = *servers_[i];
+    const double busy = s.busy_core_seconds(now);
+    const double queue = s.queue_integral(now);
+    ServerIntervalRow& out = server_rows_[i];
+    out.time_s = time_s;
+    out.server = &s.name();
+    out.state = to_string(s.state());
+    out.utilization = seconds > 0 ? (busy - busy_at_interval_start_[i]) / (seconds * s.config().cores) : 0.0;
+    out.queue = seconds > 0 ? (queue - queue_at_interval_start_[i]) / seconds : 0.0;
+    out.completed = s.completed() - completed_at_interval_start_[i];
+    busy_at_interval_start_[i] = busy;
+    queue_at_interval_start_[i] = queue;
+    completed_at_interval_start_[i] = s.completed();
+  }
+  server_rows_start_ = now;
+  intervals_since_server_rows_ = 0;
 }
 
 }  // namespace lbsim::models

@@ -208,9 +208,13 @@ public:
   double rejected_time_s() const { return static_cast<double>(rejected_time_ns_) * 1e-9; }
   double mean_in_flight() const { return in_flight_.average(sim_.now()); }
   SimTime measure_start() const { return measure_start_; }
+  // A run with a duration ends here: its tick at this instant is the last and gets server rows.
+  void set_run_end(SimTime end) { run_end_ = end; }
 
 private:
-  void emit_row();
+  // `last`: the run's final (possibly partial) interval, which always gets its server rows.
+  void emit_row(bool last);
+  void fill_server_rows(SimTime now, bool due);
 
   MetricsConfig config_;
   engine::Simulation& sim_;
@@ -236,7 +240,11 @@ private:
   int64_t interval_server_ns_ = 0, interval_network_ns_ = 0;
   int64_t rejected_time_ns_ = 0;
 
-  // Per server, the cumulative values at the start of the interval.
+  // Per server, the cumulative values at the start of its row's span: servers.csv gets a row every
+  // config_.server_rows_every intervals (MetricsConfig), over the intervals since its previous row.
+  SimTime server_rows_start_;
+  SimTime run_end_ = SimTime::max();
+  uint32_t intervals_since_server_rows_ = 0;
   std::vector<double> busy_at_interval_start_, queue_at_interval_start_;
   std::vector<uint64_t> completed_at_interval_start_;
   std::vector<ServerIntervalRow> server_rows_;

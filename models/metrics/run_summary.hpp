@@ -194,6 +194,10 @@ struct RunSummary {
   // Little's law: time-average requests in flight vs arrival rate times mean time in system.
   double little_l = 0, little_lambda_w = 0;
   uint64_t events = 0;
+  // The time series' interval, and whether choose_metrics_schedule chose it (the scenario set none).
+  double interval_s = 1;
+  bool interval_automatic = false;
+  uint32_t server_rows_every = 1;  // servers.csv: a row per server every this many intervals
   std::string fingerprint;
   bool stopped_early = false;  // stop.requests could not be reached (e.g. everything refused)
   double wall_seconds = 0;     // not deterministic: reported apart from the rest

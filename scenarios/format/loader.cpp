@@ -2,6 +2,7 @@
 // the ScenarioLoader (scenario_loader.hpp) section by section.
 #include "scenarios/format/loader.hpp"
 
+#include "models/metrics/metrics_schedule.hpp"
 #include "scenarios/format/overrides.hpp"
 #include "scenarios/format/scenario_loader.hpp"
 #include "scenarios/format/text_file.hpp"
@@ -105,6 +106,7 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
   if (root["metrics"]) read_metrics(root["metrics"], c.metrics);
   if (root["timeline"]) read_timeline(root["timeline"], c);
   if (root["autoscaling"]) read_autoscaling(root["autoscaling"], c);
+  if (!root["metrics"] || !root["metrics"]["interval"]) models::choose_metrics_schedule(c);
   return c;
 }
 

@@ -322,6 +322,9 @@ std::string summary_json(const models::RunSummary& s)
     j["analytic"]["gateway"] = std::move(list);
   }
   j["events"] = s.events;
+  j["metrics"] = {{"interval_s", s.interval_s},
+                  {"interval_chosen", s.interval_automatic ? "automatic" : "scenario"},
+                  {"server_rows_every", s.server_rows_every}};
   j["fingerprint"] = s.fingerprint;
   j["stopped_early"] = s.stopped_early;
   j["wall"] = {{"seconds", s.wall_seconds},

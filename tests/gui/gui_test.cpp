@@ -201,7 +201,7 @@ private slots:
     for (int i = 1; i <= 3; ++i) {
       IntervalBatch batch;
       batch.row.time_s = i;
-      for (int s = 0; s < 40; ++s) batch.servers.push_back({true, s / 40.0, 0, 1});
+      for (int s = 0; s < 40; ++s) batch.servers.push_back({static_cast<double>(i), true, s / 40.0, 0, 1});
       run.append(batch);
     }
     ChartWidget chart(run_charts()[3]);
