@@ -74,14 +74,26 @@ int64_t LatencyHistogram::quantile(double q) const
   if (rank == 1) return min_;
   if (rank == count_) return max_;
 
-  const std::size_t last = bucket_index(max_);
-  uint64_t seen = 0;
-  for (std::size_t i = bucket_index(min_); i <= last; ++i) {
-    seen += counts_[i];
-    if (seen >= rank) {
-      const int64_t midpoint = bucket_lower(i) + (bucket_width(i) - 1) / 2;
-      return std::clamp(midpoint, min_, max_);
+  const std::size_t first = bucket_index(min_), last = bucket_index(max_);
+  const auto at = [&](std::size_t i) {
+    const int64_t midpoint = bucket_lower(i) + (bucket_width(i) - 1) / 2;
+    return std::clamp(midpoint, min_, max_);
+  };
+  // From the nearer end: a high percentile (p99) is a few buckets below the maximum, while a
+  // latency distribution spreads over thousands of buckets (a time-series row asks for both).
+  if (rank > count_ / 2) {
+    const uint64_t from_top = count_ - rank + 1;  // the rank counted from the largest value
+    uint64_t seen = 0;
+    for (std::size_t i = last + 1; i-- > first;) {
+      seen += counts_[i];
+      if (seen >= from_top) return at(i);
     }
+    return min_;  // unreachable while counts_ sums to count_
+  }
+  uint64_t seen = 0;
+  for (std::size_t i = first; i <= last; ++i) {
+    seen += counts_[i];
+    if (seen >= rank) return at(i);
   }
   return max_;  // unreachable while counts_ sums to count_
 }

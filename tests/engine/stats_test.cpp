@@ -118,6 +118,32 @@ TEST_CASE("histogram quantiles of log-uniform values from 1 us to 10 days", "[st
   }
 }
 
+TEST_CASE("histogram quantile is the midpoint of the exact quantile's bucket, from either end", "[stats]")
+{
+  // quantile() scans from the minimum for low ranks and from the maximum for high ones: both must
+  // land on the bucket that holds the value of rank ceil(q n), for every rank of small and large sets.
+  RngStream rng(5);
+  for (const int n : {2, 3, 7, 100, 4001}) {
+    LatencyHistogram h;
+    std::vector<int64_t> values;
+    for (int i = 0; i < n; ++i) {
+      const auto v = static_cast<int64_t>(std::exp(std::log(1e3) + 20 * rng.uniform01()));
+      h.record(v);
+      values.push_back(v);
+    }
+    std::sort(values.begin(), values.end());
+    for (int rank = 1; rank <= n; ++rank) {
+      const double q = (rank - 0.5) / n;  // ceil(q n) == rank
+      const int64_t exact = exact_quantile(values, q);
+      const std::size_t b = LatencyHistogram::bucket_index(exact);
+      const int64_t expected =
+          std::clamp(LatencyHistogram::bucket_lower(b) + (LatencyHistogram::bucket_width(b) - 1) / 2, values.front(), values.back());
+      INFO("n = " << n << ", rank = " << rank);
+      CHECK(h.quantile(q) == (rank == 1 ? values.front() : rank == n ? values.back() : expected));
+    }
+  }
+}
+
 TEST_CASE("histogram mean is exact, even for huge values", "[stats]")
 {
   LatencyHistogram h;
