@@ -18,6 +18,7 @@
 #include "models/balancers/algorithms/weighted_least_connections.hpp"
 #include "models/balancers/algorithms/weighted_round_robin.hpp"
 #include "models/balancers/hashing/xxhash64.hpp"
+#include "tests/models/reference_balancers.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -263,46 +264,6 @@ TEST_CASE("weighted_round_robin keeps exact weight proportions over 100,000 pick
 // ---------------------------------------------------------------------------------------------
 // least_connections
 
-namespace {
-
-// nginx's least_conn written the straightforward way (two O(n) passes), the reference the
-// heap-based implementation must match pick for pick.
-class ReferenceLeastConn {
-public:
-  ServerChoice pick(const std::vector<PoolMember>& pool)
-  {
-    const auto n = static_cast<uint32_t>(pool.size());
-    if (cw_.size() != n) cw_.assign(n, 0);
-    ServerChoice best;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (!pool[i].eligible) continue;
-      if (!best || uint64_t{pool[i].active} * static_cast<uint64_t>(pool[*best].weight) <
-                       uint64_t{pool[*best].active} * static_cast<uint64_t>(pool[i].weight))
-        best = i;
-    }
-    if (!best) return std::nullopt;
-    std::vector<uint32_t> tied;
-    for (uint32_t i = 0; i < n; ++i)
-      if (pool[i].eligible && uint64_t{pool[i].active} * static_cast<uint64_t>(pool[*best].weight) ==
-                                  uint64_t{pool[*best].active} * static_cast<uint64_t>(pool[i].weight))
-        tied.push_back(i);
-    if (tied.size() == 1) return tied[0];
-    int64_t total = 0;
-    ServerChoice chosen;
-    for (const uint32_t i : tied) {
-      cw_[i] += pool[i].weight;
-      total += pool[i].weight;
-      if (!chosen || cw_[i] > cw_[*chosen]) chosen = i;
-    }
-    cw_[*chosen] -= total;
-    return chosen;
-  }
-
-private:
-  std::vector<int64_t> cw_;
-};
-
-}  // namespace
 
 TEST_CASE("least_connections reproduces nginx least_conn (reference 1.2)", "[balancer][least_connections]")
 {
@@ -328,7 +289,7 @@ TEST_CASE("least_connections on a heap matches the O(n) nginx scan over 100,000 
   std::vector<PoolMember> pool(n);
   for (auto& m : pool) m.weight = static_cast<int>(1 + chaos.below(3));
   LeastConnectionsBalancer heap;
-  ReferenceLeastConn reference;
+  reference::LeastConn reference;
   heap.on_pool_changed(pool);
   RngStream rng(1);
   uint64_t ties = 0;
@@ -379,7 +340,7 @@ TEST_CASE("least_connections over equal weights matches the nginx scan over 100,
       std::vector<PoolMember> pool(n);
       for (auto& m : pool) m.weight = weight;
       LeastConnectionsBalancer fast;
-      ReferenceLeastConn reference;
+      reference::LeastConn reference;
       fast.on_pool_changed(pool);
       RngStream rng(1);
       uint64_t ties = 0, unique = 0;
