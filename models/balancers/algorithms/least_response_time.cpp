@@ -23,9 +23,10 @@ ServerChoice LeastResponseTimeBalancer::pick(std::span<const PoolMember> pool, P
 
   double best = 0;
   tied_.clear();
+  PeakEwma::DecayMemo memo;  // most servers were last read at the previous pick: one exp() for them all
   for (uint32_t i = 0; i < n; ++i) {
     if (!pool[i].eligible) continue;
-    const double load = estimators_[i].load(pool[i].active, context.now);
+    const double load = estimators_[i].load(pool[i].active, context.now, memo);
     if (tied_.empty() || load < best) {
       best = load;
       tied_.assign(1, i);
