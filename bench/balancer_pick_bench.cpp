@@ -12,20 +12,26 @@
 // generator, not the balancer's stream.
 //
 // Printed: ns per request (median of `rounds` timed rounds of at least 0.1 s each) for each
-// algorithm and pool size, and the ratio of the largest pool's cost to the smallest's.
+// algorithm and pool size, and the ratio of the largest pool's cost to the smallest's. Time is the
+// thread's CPU time, so that other programs on the machine slow the figures less (they still
+// share the caches).
+//
+// Rows: every algorithm with its default options, then weighted_round_robin (classic) and
+// least_response_time (indexed) beside their defaults.
 //
 // Usage: balancer_pick_bench [--algorithm all|NAME] [--servers 16,1000,10000] [--load 0.5]
 //                            [--weights equal|mixed] [--rounds 5] [--min-requests 20000]
 #include "models/balancers/algorithms/registry.hpp"
 
 #include <algorithm>
-#include <chrono>
+#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace lbsim;
@@ -64,13 +70,15 @@ struct InFlight {
 
 class Workload {
 public:
-  Workload(const std::string& algorithm, uint32_t servers, const Settings& settings)
+  Workload(const std::string& algorithm, const std::string& variant, uint32_t servers, const Settings& settings)
       : rng_(1, "bench-balancer"), gap_ns_(static_cast<int64_t>(1e9 / (settings.load * servers)))
   {
     BalancerRegistry registry;
     register_builtin_balancers(registry);
     BalancerOptions options;
     for (uint32_t i = 0; i < servers; ++i) options.server_names.push_back("s-" + std::to_string(i + 1));
+    if (algorithm == "weighted_round_robin") options.variant = variant;
+    if (algorithm == "least_response_time") options.selection = variant;
     balancer_ = registry.create(algorithm, options);
     hooks_ = balancer_->per_request_hooks();
     pool_.resize(servers);
@@ -125,20 +133,27 @@ private:
   Draws draws_;
 };
 
-// ns per request: the median of `rounds` rounds, each at least min_requests requests and 0.1 s.
-double measure(const std::string& algorithm, uint32_t servers, const Settings& settings)
+double thread_seconds()
 {
-  Workload workload(algorithm, servers, settings);
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+// ns per request: the median of `rounds` rounds, each at least min_requests requests and 0.1 s.
+double measure(const std::string& algorithm, const std::string& variant, uint32_t servers, const Settings& settings)
+{
+  Workload workload(algorithm, variant, servers, settings);
   std::vector<double> rounds;
   for (int round = 0; round < settings.rounds; ++round) {
     uint64_t requests = 0;
-    const auto start = std::chrono::steady_clock::now();
+    const double start = thread_seconds();
     double elapsed = 0;
     uint64_t batch = 1000;
     while (requests < settings.min_requests || elapsed < 0.1) {
       workload.run(batch);
       requests += batch;
-      elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      elapsed = thread_seconds() - start;
       if (elapsed < 0.01) batch *= 2;
     }
     rounds.push_back(1e9 * elapsed / static_cast<double>(requests));
@@ -206,15 +221,23 @@ int main(int argc, char** argv)
   }
   std::printf("ns per request to the balancer alone (pick and hooks), %s weights, %.2f in flight per server, median of %d rounds\n",
               settings.mixed_weights ? "mixed 1,2,3" : "equal", settings.load, settings.rounds);
-  std::printf("%-28s", "algorithm");
+  std::printf("%-38s", "algorithm");
   for (const uint32_t n : settings.servers) std::printf(" %12s", ("n=" + std::to_string(n)).c_str());
   std::printf(" %10s\n", "ratio");
+  // Each algorithm with its default options, and the other variant of the two that have one.
+  std::vector<std::pair<std::string, std::string>> rows;
   for (const std::string& algorithm : algorithms) {
-    std::printf("%-28s", algorithm.c_str());
+    rows.push_back({algorithm, ""});
+    if (algorithm == "weighted_round_robin") rows.push_back({algorithm, "classic"});
+    if (algorithm == "least_response_time") rows.push_back({algorithm, "indexed"});
+  }
+  for (const auto& [algorithm, variant] : rows) {
+    const std::string label = variant.empty() ? algorithm : algorithm + " (" + variant + ")";
+    std::printf("%-38s", label.c_str());
     std::fflush(stdout);
     std::vector<double> costs;
     for (const uint32_t n : settings.servers) {
-      costs.push_back(measure(algorithm, n, settings));
+      costs.push_back(measure(algorithm, variant, n, settings));
       std::printf(" %12.1f", costs.back());
       std::fflush(stdout);
     }

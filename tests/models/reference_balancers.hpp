@@ -7,6 +7,9 @@
 #include "models/balancers/algorithms/peak_ewma.hpp"
 
 #include <cstdint>
+#include <map>
+#include <set>
+#include <utility>
 #include <vector>
 
 namespace lbsim::models::reference {
@@ -115,6 +118,55 @@ private:
   };
   std::vector<Place> places_;
   uint64_t next_arrival_ = 0;
+};
+
+// nginx's ip_hash (ngx_http_upstream_ip_hash_module.c): the byte loop on octets 1-3, then the
+// walk over the peers by weight on h mod total weight, again on the current h while the peer is
+// down, up to 20 tries; returns none where nginx falls back to round robin.
+inline ServerChoice ip_hash(const std::vector<PoolMember>& pool, uint32_t client)
+{
+  uint64_t total = 0;
+  for (const PoolMember& m : pool) total += static_cast<uint64_t>(m.weight);
+  uint32_t h = 89;
+  for (int tries = 0; tries <= 20; ++tries) {
+    for (int shift = 24; shift >= 8; shift -= 8) h = (h * 113 + ((client >> shift) & 0xffu)) % 6271;
+    uint64_t w = h % total;
+    uint32_t peer = 0;
+    while (w >= static_cast<uint64_t>(pool[peer].weight)) w -= static_cast<uint64_t>(pool[peer++].weight);
+    if (pool[peer].eligible) return peer;
+  }
+  return std::nullopt;
+}
+
+// A sticky table as an ordered map and an ordered set of (last use, client): pins unused for
+// `timeout` are dropped before each pick; a pin to an eligible server is used (and renewed),
+// otherwise the next server of `next_server` is pinned.
+class StickyTable {
+public:
+  explicit StickyTable(engine::SimTime timeout) : timeout_(timeout) {}
+  template <class Next>
+  ServerChoice pick(const std::vector<PoolMember>& pool, uint32_t client, engine::SimTime now, Next next_server)
+  {
+    while (!by_use_.empty() && now - by_use_.begin()->first >= timeout_) {
+      pins_.erase(by_use_.begin()->second);
+      by_use_.erase(by_use_.begin());
+    }
+    const auto it = pins_.find(client);
+    ServerChoice chosen;
+    if (it != pins_.end() && it->second.first < pool.size() && pool[it->second.first].eligible) chosen = it->second.first;
+    else chosen = next_server();
+    if (!chosen) return chosen;
+    if (it != pins_.end()) by_use_.erase({it->second.second, client});
+    pins_[client] = {*chosen, now};
+    by_use_.insert({now, client});
+    return chosen;
+  }
+  std::size_t size() const { return pins_.size(); }
+
+private:
+  engine::SimTime timeout_;
+  std::map<uint32_t, std::pair<uint32_t, engine::SimTime>> pins_;
+  std::set<std::pair<engine::SimTime, uint32_t>> by_use_;
 };
 
 }  // namespace lbsim::models::reference

@@ -139,13 +139,17 @@ bool LeastConnectionsBalancer::tie_sets_in_step(std::span<const PoolMember> pool
          effective_weight(pool[server]) == tie_sets_.weight(server);
 }
 
-// Twice per request: the common case (equal weights, the pool as announced) is kept small, the
-// rest is apart.
+// Twice per request: the common cases (the pool as announced) are kept small, the rest is apart.
 void LeastConnectionsBalancer::on_active_changed(std::span<const PoolMember> pool, uint32_t server)
 {
   if (mode_ == Mode::levels && pool.size() == levels_.size() && server < pool.size() &&
       pool[server].eligible == levels_.eligible(server) && effective_weight(pool[server]) == uniform_weight_) {
     levels_.set_active(server, pool[server].active);
+    return;
+  }
+  if (mode_ == Mode::tie_sets && pool.size() == tie_sets_.size() && server < pool.size() &&
+      pool[server].eligible == tie_sets_.eligible(server) && effective_weight(pool[server]) == tie_sets_.weight(server)) {
+    tie_sets_.set_active(server, pool[server].active);
     return;
   }
   on_other_active_change(pool, server);

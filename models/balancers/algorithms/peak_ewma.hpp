@@ -35,6 +35,7 @@ public:
   double load(uint32_t pending, engine::SimTime now);
   double load(uint32_t pending, engine::SimTime now, DecayMemo& memo);
   double cost_ns() const { return cost_; }
+  engine::SimTime stamp() const { return stamp_; }  // the last observation (or read)
 
 private:
   int64_t elapsed_ns(engine::SimTime now) const;

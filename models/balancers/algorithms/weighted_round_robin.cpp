@@ -50,13 +50,16 @@ void WeightedRoundRobinBalancer::sync_smooth(std::span<const PoolMember> pool)
 {
   const std::size_t n = pool.size();
   if (indexed_ && n == known_.size()) {
+    bool changed = false;
     for (uint32_t i = 0; i < n; ++i) {
       if (known_[i].eligible == pool[i].eligible && effective_weight(known_[i]) == effective_weight(pool[i])) continue;
+      changed = true;
       const int64_t current = known_[i].eligible ? turns_.erase(i, places_) : parked_[i];
       if (pool[i].eligible) turns_.insert(i, effective_weight(pool[i]), current, places_);
       else parked_[i] = current;
       known_[i] = pool[i];
     }
+    if (changed) turns_.arrange_in_turn_order(places_);
     return;
   }
   std::vector<int64_t> current(n, 0);
@@ -75,6 +78,7 @@ void WeightedRoundRobinBalancer::sync_smooth(std::span<const PoolMember> pool)
     if (pool[i].eligible) turns_.insert(i, effective_weight(pool[i]), current[i], places_);
     else parked_[i] = current[i];
   }
+  turns_.arrange_in_turn_order(places_);
 }
 
 ServerChoice WeightedRoundRobinBalancer::pick_classic(std::span<const PoolMember> pool)

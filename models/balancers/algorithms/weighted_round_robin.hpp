@@ -2,8 +2,9 @@
 //   variant "smooth" (default): nginx's smooth weighted round robin (ngx_http_upstream_get_peer()
 //     in ngx_http_upstream_round_robin.c); 5,1,1 -> a a b a c a a. nginx's loop is O(n) per pick;
 //     once the owner calls on_pool_changed(), the eligible servers are kept in a SmoothWeightSet
-//     (lazy current weights, one heap per distinct weight): the same picks in O(k + log n) for k
-//     distinct weights. Until then, and for the current weights a server keeps while ineligible,
+//     (lazy current weights, one heap per distinct weight, sorted in turn order after each pool
+//     change so that a turn over a fixed set is O(k)): the same picks in O(k + log n) at worst
+//     for k distinct weights. Until then, and for the current weights a server keeps while ineligible,
 //     the O(n) loop's rules hold.
 //   variant "classic": HAProxy's static-rr (src/lb_map.c): a precomputed map of GCD-reduced
 //     weights walked by a cursor; 5,1,1 -> a a a b a a c. O(1) per pick; the map is rebuilt when
