@@ -16,7 +16,8 @@
 //     weights, and on_active_changed() moves one server between groups in the same cost;
 //   - otherwise (uneven weights, at most 32 servers), and before the first on_pool_changed(): a
 //     scan of the pool as nginx does (one pass that also collects the ties).
-// All three make the same choices (tests/models/balancer_test.cpp holds them to an nginx scan).
+// All three make the same choices (tests/models/balancer_test.cpp and balancer_scale_test.cpp hold
+// them to an nginx scan).
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
