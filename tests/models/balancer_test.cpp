@@ -18,6 +18,7 @@
 #include "models/balancers/algorithms/weighted_least_connections.hpp"
 #include "models/balancers/algorithms/weighted_round_robin.hpp"
 #include "models/balancers/hashing/xxhash64.hpp"
+#include "tests/models/reference_balancers.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -136,6 +137,13 @@ std::unique_ptr<Balancer> make(const std::string& algorithm, const BalancerOptio
   return registry.create(algorithm, options);
 }
 
+BalancerOptions with_variant(const std::string& variant)
+{
+  BalancerOptions options;
+  options.variant = variant;
+  return options;
+}
+
 // 5 binomial standard errors of a count over n trials with probability p.
 double five_sigma(double n, double p) { return 5.0 * std::sqrt(n * p * (1.0 - p)); }
 
@@ -211,7 +219,7 @@ TEST_CASE("weighted_round_robin smooth reproduces nginx (reference 1.1)", "[bala
     Driver d511(make("weighted_round_robin"), pool_of({5, 1, 1}), hooks);
     CHECK(sequence(7, [&] { return d511.request_and_answer(); }) == "a a b a c a a");
     CHECK(sequence(7, [&] { return d511.request_and_answer(); }) == "a a b a c a a");
-    Driver d21(make("weighted_round_robin", {"smooth"}), pool_of({2, 1}), hooks);
+    Driver d21(make("weighted_round_robin", with_variant("smooth")), pool_of({2, 1}), hooks);
     CHECK(sequence(6, [&] { return d21.request_and_answer(); }) == "a b a a b a");
   }
   // The current weights after each pick, as listed in the reference.
@@ -228,32 +236,32 @@ TEST_CASE("weighted_round_robin smooth reproduces nginx (reference 1.1)", "[bala
 TEST_CASE("weighted_round_robin classic reproduces HAProxy static-rr (reference 2.2)", "[balancer][wrr]")
 {
   for (const bool hooks : {false, true}) {
-    Driver d511(make("weighted_round_robin", {"classic"}), pool_of({5, 1, 1}), hooks);
+    Driver d511(make("weighted_round_robin", with_variant("classic")), pool_of({5, 1, 1}), hooks);
     CHECK(sequence(14, [&] { return d511.request_and_answer(); }) == "a a a b a a c a a a b a a c");
-    Driver d21(make("weighted_round_robin", {"classic"}), pool_of({2, 1}), hooks);
+    Driver d21(make("weighted_round_robin", with_variant("classic")), pool_of({2, 1}), hooks);
     CHECK(sequence(6, [&] { return d21.request_and_answer(); }) == "a a b a a b");
     // GCD reduction: 10,2,2 is the map of 5,1,1.
-    Driver d10(make("weighted_round_robin", {"classic"}), pool_of({10, 2, 2}), hooks);
+    Driver d10(make("weighted_round_robin", with_variant("classic")), pool_of({10, 2, 2}), hooks);
     CHECK(sequence(7, [&] { return d10.request_and_answer(); }) == "a a a b a a c");
     auto& wrr = dynamic_cast<WeightedRoundRobinBalancer&>(*d10.balancer);
     CHECK(wrr.classic_map().size() == 7);
 
     // The map is rebuilt when a server goes down or comes back: 5,-,1 -> a a a a a c.
-    Driver dd(make("weighted_round_robin", {"classic"}), pool_of({5, 1, 1}), hooks);
+    Driver dd(make("weighted_round_robin", with_variant("classic")), pool_of({5, 1, 1}), hooks);
     dd.set_eligible(1, false);
     CHECK(sequence(6, [&] { return dd.request_and_answer(); }) == "a a a a a c");
     dd.set_eligible(1, true);
     // The cursor carries over: slot 6 of the new map, then around again.
     CHECK(sequence(8, [&] { return dd.request_and_answer(); }) == "c a a a b a a c");
   }
-  CHECK_THROWS_AS(make("weighted_round_robin", {"fancy"}), std::invalid_argument);
+  CHECK_THROWS_AS(make("weighted_round_robin", with_variant("fancy")), std::invalid_argument);
 }
 
 TEST_CASE("weighted_round_robin keeps exact weight proportions over 100,000 picks", "[balancer][wrr][proportions]")
 {
   // Deterministic: every period of 10 picks holds exactly 5, 3 and 2, so the counts are exact.
   for (const std::string variant : {"smooth", "classic"}) {
-    Driver d(make("weighted_round_robin", {variant}), pool_of({5, 3, 2}), true);
+    Driver d(make("weighted_round_robin", with_variant(variant)), pool_of({5, 3, 2}), true);
     std::vector<int> count(3, 0);
     for (int i = 0; i < 100'000; ++i) ++count[*d.request_and_answer()];
     CHECK(count == std::vector<int>{50'000, 30'000, 20'000});
@@ -263,46 +271,6 @@ TEST_CASE("weighted_round_robin keeps exact weight proportions over 100,000 pick
 // ---------------------------------------------------------------------------------------------
 // least_connections
 
-namespace {
-
-// nginx's least_conn written the straightforward way (two O(n) passes), the reference the
-// heap-based implementation must match pick for pick.
-class ReferenceLeastConn {
-public:
-  ServerChoice pick(const std::vector<PoolMember>& pool)
-  {
-    const auto n = static_cast<uint32_t>(pool.size());
-    if (cw_.size() != n) cw_.assign(n, 0);
-    ServerChoice best;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (!pool[i].eligible) continue;
-      if (!best || uint64_t{pool[i].active} * static_cast<uint64_t>(pool[*best].weight) <
-                       uint64_t{pool[*best].active} * static_cast<uint64_t>(pool[i].weight))
-        best = i;
-    }
-    if (!best) return std::nullopt;
-    std::vector<uint32_t> tied;
-    for (uint32_t i = 0; i < n; ++i)
-      if (pool[i].eligible && uint64_t{pool[i].active} * static_cast<uint64_t>(pool[*best].weight) ==
-                                  uint64_t{pool[*best].active} * static_cast<uint64_t>(pool[i].weight))
-        tied.push_back(i);
-    if (tied.size() == 1) return tied[0];
-    int64_t total = 0;
-    ServerChoice chosen;
-    for (const uint32_t i : tied) {
-      cw_[i] += pool[i].weight;
-      total += pool[i].weight;
-      if (!chosen || cw_[i] > cw_[*chosen]) chosen = i;
-    }
-    cw_[*chosen] -= total;
-    return chosen;
-  }
-
-private:
-  std::vector<int64_t> cw_;
-};
-
-}  // namespace
 
 TEST_CASE("least_connections reproduces nginx least_conn (reference 1.2)", "[balancer][least_connections]")
 {
@@ -328,7 +296,7 @@ TEST_CASE("least_connections on a heap matches the O(n) nginx scan over 100,000 
   std::vector<PoolMember> pool(n);
   for (auto& m : pool) m.weight = static_cast<int>(1 + chaos.below(3));
   LeastConnectionsBalancer heap;
-  ReferenceLeastConn reference;
+  reference::LeastConn reference;
   heap.on_pool_changed(pool);
   RngStream rng(1);
   uint64_t ties = 0;
@@ -379,7 +347,7 @@ TEST_CASE("least_connections over equal weights matches the nginx scan over 100,
       std::vector<PoolMember> pool(n);
       for (auto& m : pool) m.weight = weight;
       LeastConnectionsBalancer fast;
-      ReferenceLeastConn reference;
+      reference::LeastConn reference;
       fast.on_pool_changed(pool);
       RngStream rng(1);
       uint64_t ties = 0, unique = 0;

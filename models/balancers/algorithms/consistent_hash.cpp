@@ -80,6 +80,28 @@ void ConsistentHashBalancer::rebuild(std::span<const PoolMember> pool)
     weights.push_back(effective_weight(pool[i]));
   }
   ring_ = build_ring(identities, weights);
+  int bits = 0;
+  while (bits < 24 && (std::size_t{2} << bits) < ring_.size()) ++bits;  // one or two points per bucket
+  bucket_shift_ = 32 - bits;
+  const std::size_t buckets = std::size_t{1} << bits;
+  bucket_start_.assign(buckets + 1, static_cast<uint32_t>(ring_.size()));
+  std::size_t point = 0;
+  for (std::size_t b = 0; b < buckets; ++b) {
+    const uint64_t start = uint64_t{b} << bucket_shift_;
+    while (point < ring_.size() && ring_[point].hash < start) ++point;
+    bucket_start_[b] = static_cast<uint32_t>(point);
+  }
+}
+
+// lower_bound over the ring, started at the hash's bucket: the answer lies between the bucket's
+// first point and the next bucket's.
+std::size_t ConsistentHashBalancer::first_point_at_or_after(uint32_t hash) const
+{
+  const std::size_t bucket = bucket_shift_ >= 32 ? 0 : hash >> bucket_shift_;
+  std::size_t point = bucket_start_[bucket];
+  const std::size_t end = bucket_start_[bucket + 1];
+  while (point < end && ring_[point].hash < hash) ++point;
+  return point;
 }
 
 void ConsistentHashBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
@@ -97,9 +119,7 @@ ServerChoice ConsistentHashBalancer::pick(std::span<const PoolMember> pool, Pick
   if (pool.size() < 2 || key.empty() || ring_.empty()) return fallback_.pick(pool);
 
   const uint32_t h = crc32(key);
-  const std::size_t first = static_cast<std::size_t>(
-      std::lower_bound(ring_.begin(), ring_.end(), h, [](const Point& p, uint32_t value) { return p.hash < value; }) -
-      ring_.begin());
+  const std::size_t first = first_point_at_or_after(h);
   for (std::size_t tries = 0; tries <= kMaxTries; ++tries) {
     const uint32_t member = ring_[(first + tries) % ring_.size()].member;
     if (member < pool.size() && pool[member].eligible) return member;

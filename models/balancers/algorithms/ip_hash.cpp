@@ -29,18 +29,19 @@ ServerChoice IpHashBalancer::pick(std::span<const PoolMember> pool, PickContext&
 {
   if (pool.size() < 2) return fallback_.pick(pool);
   if (watch_.needs_rebuild(pool)) {
-    cumulative_.resize(pool.size());
+    std::vector<uint64_t> cumulative(pool.size());  // [i]: the total weight of members 0..i
     uint64_t total = 0;
-    for (std::size_t i = 0; i < pool.size(); ++i) cumulative_[i] = total += static_cast<uint64_t>(effective_weight(pool[i]));
+    for (std::size_t i = 0; i < pool.size(); ++i) cumulative[i] = total += static_cast<uint64_t>(effective_weight(pool[i]));
+    // The walk `while (w >= peer->weight) { w -= peer->weight; peer = peer->next; }` for w = h mod total.
+    member_of_hash_.resize(kHashes);
+    for (uint32_t h = 0; h < kHashes; ++h)
+      member_of_hash_[h] = static_cast<uint32_t>(
+          std::upper_bound(cumulative.begin(), cumulative.end(), h % total) - cumulative.begin());
   }
-  const uint64_t total_weight = cumulative_.back();
   uint32_t h = 89;
   for (int tries = 0;;) {
     h = hash_round(h, context.client_address);
-    const uint64_t w = h % total_weight;
-    // The walk `while (w >= peer->weight) { w -= peer->weight; peer = peer->next; }`.
-    const auto member = static_cast<uint32_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), w) -
-                                              cumulative_.begin());
+    const uint32_t member = member_of_hash_[h];
     if (pool[member].eligible) return member;
     if (++tries > kMaxTries) return fallback_.pick(pool);
   }

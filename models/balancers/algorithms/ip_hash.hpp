@@ -9,9 +9,10 @@
 // server 2; weights 2,1,1 -> 154 mod 4 = 2 -> server 2. A pool of one member uses round robin,
 // as nginx does for a single peer.
 //
-// State: the round-robin fallback's current weights and the cached cumulative weights. Cost: the
-// byte loop plus a binary search over the cumulative weights, O(log n) per try (nginx walks the
-// peer list, O(n)). Any change to the pool's weights or size remaps most clients (modulo hashing).
+// State: the round-robin fallback's current weights and, since h < 6271 whatever the pool, the
+// server of every h (a table of 6,271 entries, rebuilt when a weight or the size changes). Cost:
+// the byte loop plus one table read per try, O(1) (nginx walks the peer list, O(n)). Any change to
+// the pool's weights or size remaps most clients (modulo hashing).
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
@@ -32,8 +33,10 @@ public:
   void on_pool_changed(std::span<const PoolMember> pool) override;
 
 private:
+  static constexpr uint32_t kHashes = 6271;  // h is always below nginx's modulus
+
   PoolWatch watch_{PoolWatch::Depends::weights};
-  std::vector<uint64_t> cumulative_;  // cumulative_[i] = total weight of members 0..i
+  std::vector<uint32_t> member_of_hash_;  // [h]: nginx's weight walk on h mod total_weight
   SmoothWeightedRoundRobin fallback_;
 };
 

@@ -16,7 +16,7 @@ ServerChoice LeastConnectionsBalancer::pick_by_mode(std::span<const PoolMember> 
 {
   switch (mode_) {
     case Mode::levels: return pick_from_levels(pool);
-    case Mode::heap: return pick_from_heap(pool);
+    case Mode::tie_sets: return pick_from_tie_sets(pool);
     case Mode::scan: break;
   }
   return pick_by_scan(pool);
@@ -24,6 +24,7 @@ ServerChoice LeastConnectionsBalancer::pick_by_mode(std::span<const PoolMember> 
 
 void LeastConnectionsBalancer::on_pool_changed(std::span<const PoolMember> pool)
 {
+  if (mode_ == Mode::tie_sets) tie_sets_.current_weights(current_weight_);  // they lived there
   bool uniform = true;
   for (const PoolMember& p : pool) uniform = uniform && effective_weight(p) == effective_weight(pool[0]);
   if (uniform && !pool.empty() && pool.size() <= LoadLevels::kMaxServers) {
@@ -32,8 +33,9 @@ void LeastConnectionsBalancer::on_pool_changed(std::span<const PoolMember> pool)
     levels_.rebuild(pool);
     if (current_weight_.size() != pool.size()) current_weight_.assign(pool.size(), 0);
   } else if (pool.size() > kScanUpTo) {
-    mode_ = Mode::heap;
-    rebuild(pool);
+    mode_ = Mode::tie_sets;
+    if (current_weight_.size() != pool.size()) current_weight_.assign(pool.size(), 0);
+    tie_sets_.rebuild(pool, current_weight_);
   } else {
     mode_ = Mode::scan;  // small uneven pools: a scan touches a cache line or two
   }
@@ -118,62 +120,36 @@ ServerChoice LeastConnectionsBalancer::pick_from_levels(std::span<const PoolMemb
   return chosen;
 }
 
-ServerChoice LeastConnectionsBalancer::pick_from_heap(std::span<const PoolMember> pool)
+ServerChoice LeastConnectionsBalancer::pick_from_tie_sets(std::span<const PoolMember> pool)
 {
-  if (pool.size() != members_.size()) rebuild(pool);
-  if (heap_.empty()) return std::nullopt;
-
-  const uint32_t root = heap_[0];
-  check_in_step(pool, root);
-  const auto tied_with_root = [&](std::size_t position) {
-    return position < heap_.size() && same_load(heap_[position], root);
-  };
-  if (!tied_with_root(1) && !tied_with_root(2)) return root;  // a unique minimum
-
-  // The tie set: the subtree of positions holding root's load, found depth first.
-  tied_.clear();
-  stack_.clear();
-  stack_.push_back(0);
-  while (!stack_.empty()) {
-    const std::size_t position = stack_.back();
-    stack_.pop_back();
-    const uint32_t member = heap_[position];
-    check_in_step(pool, member);
-    tied_.push_back(member);
-    for (std::size_t child = 2 * position + 1; child <= 2 * position + 2; ++child)
-      if (tied_with_root(child)) stack_.push_back(static_cast<uint32_t>(child));
+  if (pool.size() != tie_sets_.size()) {
+    on_pool_changed(pool);  // the pool changed without on_pool_changed(): start again from what it is
+    return pick_by_mode(pool);
   }
-  return break_tie(tied_);
-}
-
-// nginx's pass 2 over the tied peers. nginx visits them in configuration order and keeps the
-// first of equal current weights; the depth-first order differs, so equal current weights go to
-// the lowest index explicitly, which is the same choice.
-uint32_t LeastConnectionsBalancer::break_tie(std::span<const uint32_t> tied)
-{
-  int64_t total = 0;
-  uint32_t chosen = tied[0];
-  bool first = true;
-  for (const uint32_t member : tied) {
-    const auto w = static_cast<int64_t>(members_[member].weight);
-    current_weight_[member] += w;
-    total += w;
-    if (first || current_weight_[member] > current_weight_[chosen] ||
-        (current_weight_[member] == current_weight_[chosen] && member < chosen))
-      chosen = member;
-    first = false;
-  }
-  current_weight_[chosen] -= total;
+  const ServerChoice chosen = tie_sets_.pick();
+  if (chosen && !tie_sets_in_step(pool, *chosen))
+    throw std::logic_error("least_connections: server " + std::to_string(*chosen) +
+                           " changed without on_active_changed()/on_pool_changed()");
   return chosen;
 }
 
-// Twice per request: the common case (equal weights, the pool as announced) is kept small, the
-// rest is apart.
+bool LeastConnectionsBalancer::tie_sets_in_step(std::span<const PoolMember> pool, uint32_t server) const
+{
+  return pool[server].active == tie_sets_.active(server) && pool[server].eligible == tie_sets_.eligible(server) &&
+         effective_weight(pool[server]) == tie_sets_.weight(server);
+}
+
+// Twice per request: the common cases (the pool as announced) are kept small, the rest is apart.
 void LeastConnectionsBalancer::on_active_changed(std::span<const PoolMember> pool, uint32_t server)
 {
   if (mode_ == Mode::levels && pool.size() == levels_.size() && server < pool.size() &&
       pool[server].eligible == levels_.eligible(server) && effective_weight(pool[server]) == uniform_weight_) {
     levels_.set_active(server, pool[server].active);
+    return;
+  }
+  if (mode_ == Mode::tie_sets && pool.size() == tie_sets_.size() && server < pool.size() &&
+      pool[server].eligible == tie_sets_.eligible(server) && effective_weight(pool[server]) == tie_sets_.weight(server)) {
+    tie_sets_.set_active(server, pool[server].active);
     return;
   }
   on_other_active_change(pool, server);
@@ -185,90 +161,13 @@ void LeastConnectionsBalancer::on_other_active_change(std::span<const PoolMember
     on_pool_changed(pool);  // the pool changed without on_pool_changed(): start again from what it is
     return;
   }
-  if (mode_ != Mode::heap) return;
-  if (pool.size() != members_.size() || server >= pool.size() || pool[server].eligible != members_[server].eligible ||
-      static_cast<uint64_t>(effective_weight(pool[server])) != members_[server].weight) {
-    rebuild(pool);  // the pool changed without on_pool_changed(): start again from what it is
+  if (mode_ != Mode::tie_sets) return;
+  if (pool.size() != tie_sets_.size() || server >= pool.size() || pool[server].eligible != tie_sets_.eligible(server) ||
+      effective_weight(pool[server]) != tie_sets_.weight(server)) {
+    on_pool_changed(pool);  // the pool changed without on_pool_changed(): start again from what it is
     return;
   }
-  Entry& entry = members_[server];
-  const uint64_t before = entry.active;
-  entry.active = pool[server].active;
-  if (entry.position == kNotInHeap) return;
-  if (entry.active < before) sift_up(entry.position);
-  else if (entry.active > before) sift_down(entry.position);
-}
-
-void LeastConnectionsBalancer::rebuild(std::span<const PoolMember> pool)
-{
-  const auto n = static_cast<uint32_t>(pool.size());
-  if (current_weight_.size() != n) current_weight_.assign(n, 0);
-  members_.assign(n, Entry{});
-  heap_.clear();
-  for (uint32_t i = 0; i < n; ++i) {
-    members_[i].active = pool[i].active;
-    members_[i].weight = static_cast<uint64_t>(effective_weight(pool[i]));
-    members_[i].eligible = pool[i].eligible;
-    if (!pool[i].eligible) continue;
-    members_[i].position = static_cast<uint32_t>(heap_.size());
-    heap_.push_back(i);
-  }
-  // Floyd's bottom-up heap construction, O(n).
-  for (std::size_t position = heap_.size() / 2; position-- > 0;) sift_down(position);
-}
-
-void LeastConnectionsBalancer::check_in_step(std::span<const PoolMember> pool, uint32_t member) const
-{
-  const Entry& entry = members_[member];
-  if (pool[member].active != entry.active || !pool[member].eligible ||
-      static_cast<uint64_t>(effective_weight(pool[member])) != entry.weight)
-    throw std::logic_error("least_connections: server " + std::to_string(member) +
-                           " changed without on_active_changed()/on_pool_changed()");
-}
-
-bool LeastConnectionsBalancer::same_load(uint32_t a, uint32_t b) const
-{
-  return members_[a].active * members_[b].weight == members_[b].active * members_[a].weight;
-}
-
-bool LeastConnectionsBalancer::less(uint32_t a, uint32_t b) const
-{
-  const uint64_t lhs = members_[a].active * members_[b].weight;
-  const uint64_t rhs = members_[b].active * members_[a].weight;
-  return lhs < rhs || (lhs == rhs && a < b);
-}
-
-void LeastConnectionsBalancer::place(std::size_t position, uint32_t member)
-{
-  heap_[position] = member;
-  members_[member].position = static_cast<uint32_t>(position);
-}
-
-void LeastConnectionsBalancer::sift_up(std::size_t position)
-{
-  const uint32_t member = heap_[position];
-  while (position > 0) {
-    const std::size_t parent = (position - 1) / 2;
-    if (!less(member, heap_[parent])) break;
-    place(position, heap_[parent]);
-    position = parent;
-  }
-  place(position, member);
-}
-
-void LeastConnectionsBalancer::sift_down(std::size_t position)
-{
-  const uint32_t member = heap_[position];
-  const std::size_t size = heap_.size();
-  for (;;) {
-    std::size_t child = 2 * position + 1;
-    if (child >= size) break;
-    if (child + 1 < size && less(heap_[child + 1], heap_[child])) ++child;
-    if (!less(heap_[child], member)) break;
-    place(position, heap_[child]);
-    position = child;
-  }
-  place(position, member);
+  tie_sets_.set_active(server, pool[server].active);
 }
 
 AlgorithmDeclaration least_connections_declaration()

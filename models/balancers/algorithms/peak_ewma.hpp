@@ -24,11 +24,24 @@ public:
   // Throws std::invalid_argument unless decay > 0.
   explicit PeakEwma(engine::SimTime decay, engine::SimTime created = engine::SimTime::zero());
 
+  // exp(-dt / tau) for the last dt asked, shared by the estimators of one balancer (one tau): a
+  // scan over many servers last read at the same instant computes exp() once, with the same result.
+  struct DecayMemo {
+    int64_t elapsed_ns = -1;
+    double factor = 1.0;
+  };
+
   void observe(double rtt_ns, engine::SimTime now);
   double load(uint32_t pending, engine::SimTime now);
+  double load(uint32_t pending, engine::SimTime now, DecayMemo& memo);
   double cost_ns() const { return cost_; }
+  engine::SimTime stamp() const { return stamp_; }  // the last observation (or read)
 
 private:
+  int64_t elapsed_ns(engine::SimTime now) const;
+  void observe_decayed(double rtt_ns, engine::SimTime now, double w);
+  double load_now(uint32_t pending) const;
+
   double tau_ns_;
   double cost_ = 0;
   engine::SimTime stamp_;

@@ -13,34 +13,70 @@ ServerChoice StickyRoundRobinBalancer::pinned_server(uint32_t client_address) co
 {
   const auto it = pins_.find(client_address);
   if (it == pins_.end()) return std::nullopt;
-  return it->second.server;
+  return slots_[it->second].server;
 }
 
 void StickyRoundRobinBalancer::expire(engine::SimTime now)
 {
-  while (!by_last_use_.empty() && now - by_last_use_.begin()->first >= timeout_) {
-    pins_.erase(by_last_use_.begin()->second);
-    by_last_use_.erase(by_last_use_.begin());
+  while (oldest_ != kNone && now - slots_[oldest_].last_used >= timeout_) {
+    const uint32_t index = oldest_;
+    pins_.erase(slots_[index].client);
+    unlink(index);
+    free_slots_.push_back(index);
   }
 }
 
 void StickyRoundRobinBalancer::pin(uint32_t client, uint32_t server, engine::SimTime now)
 {
-  const auto [it, inserted] = pins_.try_emplace(client, Pin{server, now});
-  if (!inserted) {
-    by_last_use_.erase({it->second.last_used, client});
-    it->second = Pin{server, now};
+  const auto [it, inserted] = pins_.try_emplace(client, kNone);
+  if (inserted) {
+    if (free_slots_.empty()) {
+      it->second = static_cast<uint32_t>(slots_.size());
+      slots_.emplace_back();
+    } else {
+      it->second = free_slots_.back();
+      free_slots_.pop_back();
+    }
+  } else {
+    unlink(it->second);
   }
-  by_last_use_.insert({now, client});
+  slots_[it->second] = Pin{client, server, now};
+  link_in_order(it->second);
+}
+
+void StickyRoundRobinBalancer::unlink(uint32_t index)
+{
+  Pin& p = slots_[index];
+  if (p.older == kNone) oldest_ = p.newer;
+  else slots_[p.older].newer = p.newer;
+  if (p.newer == kNone) newest_ = p.older;
+  else slots_[p.newer].older = p.older;
+  p.older = p.newer = kNone;
+}
+
+void StickyRoundRobinBalancer::link_in_order(uint32_t index)
+{
+  Pin& p = slots_[index];
+  uint32_t before = newest_;  // the pin that will precede it (used no later than it)
+  while (before != kNone && slots_[before].last_used > p.last_used) before = slots_[before].older;
+  p.older = before;
+  p.newer = before == kNone ? oldest_ : slots_[before].newer;
+  if (p.older == kNone) oldest_ = index;
+  else slots_[p.older].newer = index;
+  if (p.newer == kNone) newest_ = index;
+  else slots_[p.newer].older = index;
 }
 
 ServerChoice StickyRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   expire(context.now);
   const auto it = pins_.find(context.client_address);
-  if (it != pins_.end() && it->second.server < pool.size() && pool[it->second.server].eligible) {
-    pin(context.client_address, it->second.server, context.now);
-    return it->second.server;
+  if (it != pins_.end()) {
+    const uint32_t server = slots_[it->second].server;
+    if (server < pool.size() && pool[server].eligible) {
+      pin(context.client_address, server, context.now);
+      return server;
+    }
   }
   const ServerChoice chosen = round_robin_.pick(pool, context);
   if (chosen) pin(context.client_address, *chosen, context.now);

@@ -14,17 +14,19 @@
 //
 // State: the pin table and its expiry order, which hold only clients seen within the timeout
 // (expired pins are dropped as time passes, so memory follows the active clients, not every client
-// ever seen), plus the round-robin cursor. O(log p) per pick for p pins.
+// ever seen), plus the round-robin cursor. The pins form a list from the least recently used,
+// which time's order keeps sorted: a use moves its pin to the recent end (O(1), as simulated time
+// only moves forward; a step back in time walks the list to keep it sorted), and expiry takes
+// from the old end. With a hash table from client to pin: O(1) per pick.
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
 #include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/round_robin.hpp"
 
-#include <map>
 #include <optional>
-#include <set>
-#include <utility>
+#include <unordered_map>
+#include <vector>
 
 namespace lbsim::models {
 
@@ -41,17 +43,26 @@ public:
   ServerChoice pinned_server(uint32_t client_address) const;
 
 private:
+  static constexpr uint32_t kNone = UINT32_MAX;
   struct Pin {
+    uint32_t client;
     uint32_t server;
     engine::SimTime last_used;
+    uint32_t older = kNone;  // neighbours in the order of last use
+    uint32_t newer = kNone;
   };
 
   void expire(engine::SimTime now);
   void pin(uint32_t client, uint32_t server, engine::SimTime now);
+  void unlink(uint32_t index);
+  void link_in_order(uint32_t index);  // by last_used, among the pins already linked
 
   engine::SimTime timeout_;
-  std::map<uint32_t, Pin> pins_;
-  std::set<std::pair<engine::SimTime, uint32_t>> by_last_use_;
+  std::unordered_map<uint32_t, uint32_t> pins_;  // client address -> index in slots_
+  std::vector<Pin> slots_;
+  std::vector<uint32_t> free_slots_;
+  uint32_t oldest_ = kNone;
+  uint32_t newest_ = kNone;
   RoundRobinBalancer round_robin_;
 };
 

@@ -21,8 +21,8 @@ uint64_t WeightedLeastConnectionsBalancer::key(const PoolMember& member)
 ServerChoice WeightedLeastConnectionsBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
   if (!attached_ || pool.size() != slots_.size()) resync(pool);
-  if (tree_.empty()) return std::nullopt;
-  const uint32_t chosen = std::get<2>(*tree_.begin());
+  if (keys_.empty()) return std::nullopt;
+  const uint32_t chosen = keys_.begin()->second.head;
   if (!pool[chosen].eligible || key(pool[chosen]) != slots_[chosen].key)
     throw std::logic_error("weighted_least_connections: server " + std::to_string(chosen) +
                            " changed without on_active_changed()/on_pool_changed()");
@@ -56,7 +56,7 @@ void WeightedLeastConnectionsBalancer::resync(std::span<const PoolMember> pool)
 {
   const auto n = static_cast<uint32_t>(pool.size());
   for (uint32_t i = n; i < slots_.size(); ++i)
-    if (slots_[i].queued) tree_.erase(Node{slots_[i].key, slots_[i].sequence, i});
+    if (slots_[i].queued) unlink(i);
   slots_.resize(n);
   for (uint32_t i = 0; i < n; ++i) reposition(i, pool[i]);
 }
@@ -71,15 +71,38 @@ void WeightedLeastConnectionsBalancer::reposition(uint32_t member, const PoolMem
   const int64_t new_weight = effective_weight(state);
   if (slot.queued) {
     if (state.eligible && slot.key == new_key && slot.weight == new_weight) return;
-    tree_.erase(Node{slot.key, slot.sequence, member});
-    slot.queued = false;
+    unlink(member);
   }
   if (!state.eligible) return;
-  slot.queued = true;
   slot.key = new_key;
   slot.weight = new_weight;
-  slot.sequence = next_sequence_++;
-  tree_.insert(Node{slot.key, slot.sequence, member});
+  append(member);
+}
+
+void WeightedLeastConnectionsBalancer::unlink(uint32_t member)
+{
+  Slot& slot = slots_[member];
+  const auto list = keys_.find(slot.key);
+  if (slot.previous == kNone) list->second.head = slot.next;
+  else slots_[slot.previous].next = slot.next;
+  if (slot.next == kNone) list->second.tail = slot.previous;
+  else slots_[slot.next].previous = slot.previous;
+  if (list->second.head == kNone) keys_.erase(list);
+  slot.previous = slot.next = kNone;
+  slot.queued = false;
+}
+
+// To the tail of its key's list: after every server already at that key.
+void WeightedLeastConnectionsBalancer::append(uint32_t member)
+{
+  Slot& slot = slots_[member];
+  KeyList& list = keys_[slot.key];
+  slot.previous = list.tail;
+  slot.next = kNone;
+  if (list.tail == kNone) list.head = member;
+  else slots_[list.tail].next = member;
+  list.tail = member;
+  slot.queued = true;
 }
 
 AlgorithmDeclaration weighted_least_connections_declaration()

@@ -15,7 +15,10 @@
 // servers over several lists picked at random to cut lock contention: "roughly round robin").
 // Idle equal servers therefore take turns in configuration order.
 //
-// Cost: O(log n) per pick and per on_active_changed() (an ordered tree, as HAProxy's ebtree).
+// Cost: HAProxy's ebtree is ordered on (key, arrival in the key); here each key present has a
+// first-in-first-out list of its servers (linked through the servers' slots) and the keys are in
+// an ordered map, which is the same order: O(1) to pick, O(log g) per on_active_changed() for g
+// distinct keys (a handful: keys follow the active counts), instead of O(log n).
 // Before the first on_pool_changed() every pick first repositions the servers whose key changed
 // since the last pick, in index order (O(n)), and repositions the chosen server as if already
 // counted (HAProxy's take_conn); a change undone between two picks is otherwise invisible.
@@ -24,8 +27,7 @@
 #include "models/balancers/algorithms/balancer.hpp"
 #include "models/balancers/algorithms/declaration.hpp"
 
-#include <set>
-#include <tuple>
+#include <map>
 #include <vector>
 
 namespace lbsim::models {
@@ -41,21 +43,27 @@ public:
   PerRequestHooks per_request_hooks() const override { return {.active_changes = true}; }
 
 private:
+  static constexpr uint32_t kNone = UINT32_MAX;
   struct Slot {
     bool queued = false;
     uint64_t key = 0;
-    uint64_t sequence = 0;
     int64_t weight = 0;
+    uint32_t previous = kNone;  // neighbours in its key's list
+    uint32_t next = kNone;
   };
-  using Node = std::tuple<uint64_t, uint64_t, uint32_t>;  // key, arrival in its key, member
+  struct KeyList {
+    uint32_t head = kNone;  // the first to arrive at this key, taken first
+    uint32_t tail = kNone;
+  };
 
   void resync(std::span<const PoolMember> pool);
   void reposition(uint32_t member, const PoolMember& state);
+  void unlink(uint32_t member);
+  void append(uint32_t member);
 
   bool attached_ = false;
   std::vector<Slot> slots_;
-  std::set<Node> tree_;
-  uint64_t next_sequence_ = 0;
+  std::map<uint64_t, KeyList> keys_;  // non-empty lists only
 };
 
 // weighted_least_connections: its name, rule, options and routing (declaration.hpp).

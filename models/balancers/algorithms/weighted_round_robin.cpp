@@ -2,7 +2,9 @@
 
 #include "models/balancers/algorithms/static_rr_map.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace lbsim::models {
 
@@ -15,11 +17,69 @@ WeightedRoundRobinBalancer::Variant WeightedRoundRobinBalancer::parse_variant(co
 
 ServerChoice WeightedRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
-  if (variant_ == Variant::smooth) return smooth_.pick(pool);
+  if (variant_ == Variant::smooth) return indexed_ ? pick_smooth(pool) : smooth_.pick(pool);
   return pick_classic(pool);
 }
 
-void WeightedRoundRobinBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
+void WeightedRoundRobinBalancer::on_pool_changed(std::span<const PoolMember> pool)
+{
+  watch_.notify();
+  if (variant_ == Variant::smooth) sync_smooth(pool);
+}
+
+ServerChoice WeightedRoundRobinBalancer::pick_smooth(std::span<const PoolMember> pool)
+{
+  if (pool.size() != known_.size()) sync_smooth(pool);  // resized without on_pool_changed()
+  if (turns_.empty()) return std::nullopt;
+  const uint32_t chosen = turns_.take_turn(places_);
+  if (!pool[chosen].eligible)
+    throw std::logic_error("weighted_round_robin: server " + std::to_string(chosen) +
+                           " became ineligible without on_pool_changed()");
+  return chosen;
+}
+
+int64_t WeightedRoundRobinBalancer::current_weight(uint32_t server) const
+{
+  return known_[server].eligible ? turns_.current_weight(server, places_) : parked_[server];
+}
+
+// Brings the set in line with the pool: the servers whose eligibility or weight changed leave or
+// join it with their current weight; a change of size starts again from the current weights, the
+// new servers at 0, as nginx's loop resizes its array.
+void WeightedRoundRobinBalancer::sync_smooth(std::span<const PoolMember> pool)
+{
+  const std::size_t n = pool.size();
+  if (indexed_ && n == known_.size()) {
+    bool changed = false;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (known_[i].eligible == pool[i].eligible && effective_weight(known_[i]) == effective_weight(pool[i])) continue;
+      changed = true;
+      const int64_t current = known_[i].eligible ? turns_.erase(i, places_) : parked_[i];
+      if (pool[i].eligible) turns_.insert(i, effective_weight(pool[i]), current, places_);
+      else parked_[i] = current;
+      known_[i] = pool[i];
+    }
+    if (changed) turns_.arrange_in_turn_order(places_);
+    return;
+  }
+  std::vector<int64_t> current(n, 0);
+  if (indexed_) {
+    for (uint32_t i = 0; i < std::min(n, known_.size()); ++i) current[i] = current_weight(i);
+  } else {
+    const auto before = smooth_.current_weights();  // the O(n) loop's, until now
+    for (std::size_t i = 0; i < std::min(n, before.size()); ++i) current[i] = before[i];
+  }
+  indexed_ = true;
+  turns_.clear();
+  places_.assign(n, {});
+  parked_.assign(n, 0);
+  known_.assign(pool.begin(), pool.end());
+  for (uint32_t i = 0; i < n; ++i) {
+    if (pool[i].eligible) turns_.insert(i, effective_weight(pool[i]), current[i], places_);
+    else parked_[i] = current[i];
+  }
+  turns_.arrange_in_turn_order(places_);
+}
 
 ServerChoice WeightedRoundRobinBalancer::pick_classic(std::span<const PoolMember> pool)
 {

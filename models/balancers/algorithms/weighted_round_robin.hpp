@@ -1,6 +1,11 @@
 // weighted_round_robin: servers take turns in proportion to their weights.
 //   variant "smooth" (default): nginx's smooth weighted round robin (ngx_http_upstream_get_peer()
-//     in ngx_http_upstream_round_robin.c); 5,1,1 -> a a b a c a a. O(n) per pick.
+//     in ngx_http_upstream_round_robin.c); 5,1,1 -> a a b a c a a. nginx's loop is O(n) per pick;
+//     once the owner calls on_pool_changed(), the eligible servers are kept in a SmoothWeightSet
+//     (lazy current weights, one heap per distinct weight, sorted in turn order after each pool
+//     change so that a turn over a fixed set is O(k)): the same picks in O(k + log n) at worst
+//     for k distinct weights. Until then, and for the current weights a server keeps while ineligible,
+//     the O(n) loop's rules hold.
 //   variant "classic": HAProxy's static-rr (src/lb_map.c): a precomputed map of GCD-reduced
 //     weights walked by a cursor; 5,1,1 -> a a a b a a c. O(1) per pick; the map is rebuilt when
 //     an eligibility or a weight changes, and the cursor carries over (wrapping if the map shrank).
@@ -10,6 +15,7 @@
 #include "models/balancers/algorithms/balancer.hpp"
 #include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
+#include "models/balancers/algorithms/smooth_weight_set.hpp"
 #include "models/balancers/algorithms/smooth_weighted_round_robin.hpp"
 
 #include <string>
@@ -34,9 +40,19 @@ public:
 
 private:
   ServerChoice pick_classic(std::span<const PoolMember> pool);
+  ServerChoice pick_smooth(std::span<const PoolMember> pool);
+  void sync_smooth(std::span<const PoolMember> pool);
+  int64_t current_weight(uint32_t server) const;
 
   Variant variant_;
-  SmoothWeightedRoundRobin smooth_;
+  SmoothWeightedRoundRobin smooth_;  // before the first on_pool_changed()
+  // After it: the eligible servers take turns in `turns_`; `parked_` holds the current weight of
+  // each server outside it; `known_` is the pool as last announced.
+  bool indexed_ = false;
+  SmoothWeightSet turns_;
+  std::vector<SmoothWeightSet::Place> places_;
+  std::vector<int64_t> parked_;
+  std::vector<PoolMember> known_;
   PoolWatch watch_;
   std::vector<uint32_t> map_;
   std::size_t next_ = 0;  // HAProxy's rr_idx
