@@ -25,7 +25,7 @@ struct BalancerOptions {
   std::string hash_key = "client";                        // consistent_hash, maglev: client | path
   uint64_t table_size = 65537;                            // maglev: a prime M (Envoy's default)
   engine::SimTime decay = engine::seconds(10);            // least_response_time: Peak-EWMA tau
-  std::string selection;                                  // least_response_time: scan ("") or indexed
+  std::string selection{};                                // least_response_time: scan ("") or indexed
   engine::SimTime sticky_timeout = engine::minutes(10);   // sticky_round_robin: a pin unused this long is forgotten
   // consistent_hash, maglev: each member's identity, in pool order (the server names). A name
   // "host:port" is hashed as host and port, as nginx parses `server`.
