@@ -333,17 +333,6 @@ std::string summary_json(const models::RunSummary& s)
   return j.dump(2) + "\n";
 }
 
-namespace {
-// A CSV field: quoted when it holds a comma or a quote.
-std::string csv_field(const std::string& text)
-{
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-}  // namespace
-
 std::string events_csv(const std::vector<models::LifecycleEvent>& events)
 {
   std::string out = "time_s,kind,server,detail\n";
