@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 using Catch::Contains;
 
@@ -33,8 +34,9 @@ std::pair<int, std::string> lbsim(const std::string& args)
 
 TEST_CASE("usage errors exit with status 2, and lbsim --help lists the exit statuses", "[cli]")
 {
-  for (const std::string args : {"", "rnu examples/mm1.yaml", "run", "run " + kExamples + "/mm1.yaml --no-such-option",
-                                 "trace " + kExamples + "/mm1.yaml -n 0", "run a.yaml b.yaml"}) {
+  for (const std::string& args : std::vector<std::string>{"", "rnu examples/mm1.yaml", "run",
+                                                           "run " + kExamples + "/mm1.yaml --no-such-option",
+                                                           "trace " + kExamples + "/mm1.yaml -n 0", "run a.yaml b.yaml"}) {
     INFO("lbsim " << args);
     const auto [status, output] = lbsim(args);
     CHECK(status == 2);
@@ -89,7 +91,7 @@ TEST_CASE("a binary file's bytes never reach the terminal", "[cli]")
     const char bytes[] = "\x7f" "ELF\x02\x01\x01\x00\x1b[2J\x1b]0;owned\x07 name: \xff\xfe\x80 seed: 1\n\x1b[31m: red\n";
     out.write(bytes, sizeof bytes - 1);
   }
-  for (const std::string command : {"check", "run", "trace", "plan", "study"}) {
+  for (const std::string& command : std::vector<std::string>{"check", "run", "trace", "plan", "study"}) {
     INFO("lbsim " << command);
     const auto [status, output] = lbsim(command + " " + path);
     CHECK(status == 1);

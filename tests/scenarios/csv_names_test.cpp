@@ -91,7 +91,7 @@ timeline:
   const auto out = dir / "out";
   scenarios::run_scenario(scenarios::load_scenario_file(file.string()), out.string());
 
-  for (const std::string name : {"servers.csv", "links.csv", "services.csv", "events.csv", "timeseries.csv"}) {
+  for (const char* name : {"servers.csv", "links.csv", "services.csv", "events.csv", "timeseries.csv"}) {
     INFO(name);
     const auto rows = read_csv(out / name);
     REQUIRE(rows.size() > 1);
