@@ -125,9 +125,14 @@ void LatencyHistogram::merge(const LatencyHistogram& other)
   const uint64_t other_lo = other.sum_lo_;
   const uint64_t other_hi = other.sum_hi_;
   if (count_ + other.count_ <= kExactLimit) {
-    const std::size_t n = other.exact_.size();
-    exact_.reserve(exact_.size() + n);  // no reallocation below, so h.merge(h) reads valid values
-    for (std::size_t i = 0; i < n; ++i) exact_.push_back(other.exact_[i]);
+    // insert() grows the storage geometrically: a run merges one interval at a time, and an exact
+    // reserve here would reallocate (and page in) the whole vector at every interval.
+    if (&other == this) {
+      const std::vector<int64_t> copy = exact_;
+      exact_.insert(exact_.end(), copy.begin(), copy.end());
+    } else {
+      exact_.insert(exact_.end(), other.exact_.begin(), other.exact_.end());
+    }
   } else {
     release_exact();
   }
