@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include "cli/terminal_text.hpp"
+
 #include "scenarios/format/loader.hpp"
 #include "scenarios/format/units.hpp"
 
@@ -45,7 +47,7 @@ int check_command(const std::string& file, const std::vector<std::string>& overr
     std::printf("\n");
     return 0;
   } catch (const scenarios::ScenarioError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
     return 1;
   }
 }

@@ -3,6 +3,7 @@
 #include "cli/commands.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/study_command.hpp"
+#include "cli/usage_errors.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -12,6 +13,7 @@ int main(int argc, char** argv)
                "Describe a system in YAML, run it, read latency percentiles, throughput, utilization and cost."};
   app.require_subcommand(1);
   app.set_version_flag("--version", "lbsim 0.1.0");
+  app.footer(lbsim::cli::exit_status_help());
 
   std::string file, out_dir, access_log;
   std::vector<std::string> overrides;
@@ -85,7 +87,12 @@ int main(int argc, char** argv)
   plot->add_option("--width", plot_width, "Image width in pixels")->check(CLI::Range(100, 10000));
   plot->add_option("--height", plot_height, "Image height in pixels")->check(CLI::Range(100, 10000));
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);  // --help, --version
+    return lbsim::cli::report_parse_error(app, e, std::vector<std::string>(argv + 1, argv + argc));
+  }
 
   if (*check) return lbsim::cli::check_command(file, overrides);
   if (*run) return lbsim::cli::run_command(file, out_dir, overrides, quiet, access_log);
@@ -95,5 +102,5 @@ int main(int argc, char** argv)
   if (*study) return lbsim::cli::study_command(file, out_dir, jobs, overrides);
   if (*plan) return lbsim::cli::plan_command(file, out_dir, jobs, overrides);
   if (*plot) return lbsim::cli::plot_command(file, out_dir, plot_width, plot_height);
-  return 2;
+  return lbsim::cli::kUsageError;
 }

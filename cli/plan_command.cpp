@@ -1,5 +1,7 @@
 #include "cli/plan_command.hpp"
 
+#include "cli/terminal_text.hpp"
+
 #include "scenarios/planning/plan_spec.hpp"
 #include "scenarios/planning/planner.hpp"
 #include "scenarios/results/results_writer.hpp"
@@ -121,7 +123,7 @@ int plan_command(const std::string& file, const std::string& out_dir, int jobs, 
   try {
     mpi = scenarios::MpiSession::open_if_launched();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "lbsim plan: %s\n", e.what());
+    print_error(std::string("lbsim plan: ") + e.what());
     return 1;
   }
   if (mpi && mpi->rank() != 0) {
@@ -143,7 +145,7 @@ int plan_command(const std::string& file, const std::string& out_dir, int jobs, 
   try {
     spec = scenarios::load_plan_file(file, overrides);
   } catch (const scenarios::ScenarioError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
     return 1;
   }
 
@@ -179,7 +181,7 @@ int plan_command(const std::string& file, const std::string& out_dir, int jobs, 
       scenarios::write_file_atomically((std::filesystem::path(out_dir) / "plan.csv").string(), scenarios::plan_csv(spec, result));
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: %s\n", file.c_str(), e.what());
+    print_error(file + ": error: " + e.what());
     return 1;
   }
 

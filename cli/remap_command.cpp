@@ -2,6 +2,8 @@
 // added to the pool or removed from it (docs/algorithms.md, "Remapping").
 #include "cli/commands.hpp"
 
+#include "cli/terminal_text.hpp"
+
 #include "models/balancers/algorithms/registry.hpp"
 #include "models/balancers/remap.hpp"
 #include "scenarios/format/suggest.hpp"
@@ -43,7 +45,7 @@ int remap_command(const RemapCommandOptions& options)
       std::printf("%s,%.4f,%.4f\n", algorithm.c_str(), r.added, r.removed);
     }
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "lbsim remap: %s\n", e.what());
+    print_error(std::string("lbsim remap: ") + e.what());
     return 2;
   }
   return 0;

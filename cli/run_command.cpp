@@ -1,11 +1,14 @@
 #include "cli/commands.hpp"
 
+#include "cli/run_progress.hpp"
 #include "cli/summary_table.hpp"
+#include "cli/terminal_text.hpp"
 #include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
 #include <cstdio>
 #include <exception>
+#include <optional>
 
 namespace lbsim::cli {
 
@@ -16,7 +19,7 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
   try {
     config = scenarios::load_scenario_file(file, overrides);
   } catch (const scenarios::ScenarioError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
     return 1;
   }
   try {
@@ -25,14 +28,22 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
                    file.c_str());
       return 1;
     }
-    const models::RunSummary summary = scenarios::run_scenario(config, out_dir, nullptr, access_log);
+    std::optional<RunProgress> progress;
+    if (!quiet && RunProgress::wanted()) {
+      std::optional<double> end_s;
+      if (config.duration) end_s = (config.warmup + *config.duration).seconds();
+      progress.emplace(end_s, config.stop_requests);
+    }
+    const models::RunSummary summary =
+        scenarios::run_scenario(config, out_dir, progress ? &*progress : nullptr, access_log);
+    if (progress) progress->finish();
     if (!quiet) std::fputs(summary_table(summary).c_str(), stdout);
     if (!out_dir.empty() && !quiet)
       std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv, services.csv, links.csv, events.csv)\n", out_dir.c_str());
     if (!access_log.empty() && !quiet) std::printf("access log written to %s\n", access_log.c_str());
     return summary.stopped_early ? 1 : 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: the run failed: %s\n", file.c_str(), e.what());
+    print_error(file + ": error: the run failed: " + e.what());
     return 1;
   }
 }

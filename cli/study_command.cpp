@@ -1,5 +1,7 @@
 #include "cli/study_command.hpp"
 
+#include "cli/terminal_text.hpp"
+
 #include "scenarios/studies/study_mpi.hpp"
 #include "scenarios/studies/study_runner.hpp"
 #include "scenarios/studies/study_spec.hpp"
@@ -256,7 +258,7 @@ int study_command(const std::string& file, const std::string& out_dir, int jobs,
   try {
     mpi = scenarios::MpiSession::open_if_launched();
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "lbsim study: %s\n", e.what());
+    print_error(std::string("lbsim study: ") + e.what());
     return 1;
   }
   if (mpi && mpi->rank() != 0) return study_worker(*mpi, file, overrides);
@@ -268,7 +270,7 @@ int study_command(const std::string& file, const std::string& out_dir, int jobs,
   try {
     spec = scenarios::load_study_file(file, overrides);
   } catch (const scenarios::ScenarioError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
     return 1;  // (the session, if any, stops the workers)
   }
   const std::string dir = out_dir.empty() ? (std::filesystem::path("results") / spec.name).string() : out_dir;
@@ -318,7 +320,7 @@ int study_command(const std::string& file, const std::string& out_dir, int jobs,
   try {
     result = scenarios::run_study(spec, dir, options);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: %s\n", file.c_str(), e.what());
+    print_error(file + ": error: " + e.what());
     return 1;
   }
   if (result.retried)

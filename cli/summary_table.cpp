@@ -147,11 +147,24 @@ std::string summary_table(const models::RunSummary& s)
       if (p == 99.0) p99 = v;
     out += line("SLO          p99 <= %s: %s\n", ms(*s.slo_p99_s).c_str(), p99 <= *s.slo_p99_s ? "met" : "MISSED");
   }
-  if (s.little_l > 0)
-    out += line("Little's law L = %.4f, lambda*W = %.4f (%+.2f%%)\n", s.little_l, s.little_lambda_w,
-                100.0 * (s.little_lambda_w - s.little_l) / s.little_l);
-  if (s.cost_total > 0)
-    out += line("cost         %.4f (%.4f per million requests)\n", s.cost_total,
+  if (s.in_flight_measured_at_end > 0 && s.in_flight_mean_age_s > s.latency_mean_s)
+    out += line("in flight    %llu requests still in the system at the end, mean age %s: the latency figures count "
+                "finished requests only\n",
+                static_cast<unsigned long long>(s.in_flight_measured_at_end), ms(s.in_flight_mean_age_s).c_str());
+  if (s.little_l > 0) {
+    double difference = (s.little_lambda_w - s.little_l) / s.little_l;
+    if (std::abs(difference) < 5e-9) difference = 0;  // rounding, not a sign to print
+    out += line("Little's law L = %.4f, lambda*W = %.4f (%+.2f%%) over the measured requests, W their time in the "
+                "system answered or not",
+                s.little_l, s.little_lambda_w, 100.0 * difference);
+    out += s.in_flight_measured_at_end > 0 ? line(" (%.4f of it from the %llu in flight at the end)\n", s.little_in_flight_part,
+                                                  static_cast<unsigned long long>(s.in_flight_measured_at_end))
+                                           : "\n";
+  }
+  if (s.cost_total > 0 && s.simulated_s > 0)
+    out += line("cost         %.4f = %.4f per hour x %.4f h measured (prices are per hour, in the catalog's unit); "
+                "%.4f per million requests\n",
+                s.cost_total, s.cost_total * 3600.0 / s.simulated_s, s.simulated_s / 3600.0,
                 s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0);
   if (s.failed > 0 || s.availability.zero_capacity_s > 0 || s.lifecycle_events > 0)
     out += line("availability %.4f%% served, %llu failed, %llu retried, %.1f s with no server up, %llu lifecycle "
@@ -172,6 +185,13 @@ std::string summary_table(const models::RunSummary& s)
     out += line("balance      max/mean %.3f   Jain's index %.4f (completed requests per server)\n", b.max_over_mean,
                 b.jain_index);
   }
+  uint64_t server_completed = 0;
+  for (const auto& server : s.servers) server_completed += server.completed;
+  if (!s.servers.empty() && server_completed != s.completed)
+    out += line("             (the servers completed %llu: all that left them after the warm-up, calls between services "
+                "and requests sent during the warm-up included; the run's %llu are the clients' requests sent after it and "
+                "answered, by a server or by a gateway)\n",
+                static_cast<unsigned long long>(server_completed), static_cast<unsigned long long>(s.completed));
   if (s.balancer && (s.balancer->layer == 4 || s.balancer->utilization > 0 || s.balancer->max_connections > 0 ||
                      s.balancer->rejected > 0)) {
     const models::BalancerSummary& b = *s.balancer;

@@ -1,5 +1,7 @@
 #include "cli/commands.hpp"
 
+#include "cli/terminal_text.hpp"
+
 #include "scenarios/format/client_addresses.hpp"
 #include "scenarios/format/loader.hpp"
 #include "scenarios/results/results_writer.hpp"
@@ -25,15 +27,22 @@ public:
     const models::RequestShape& shape = system_.shape(r);
     const char* server_name = hop.server == models::kNoServer ? "" : system_.servers()[hop.server]->name().c_str();
     const models::Request* parent = system_.parent(r);
-    std::printf("%s,%s,%s,%s,%s,%s,%s,%llu,%s\n", scenarios::format_seconds(r.sent.ns()).c_str(),
-                scenarios::format_ipv4(system_.client_address(r)).c_str(), shape.method.c_str(), shape.path.c_str(),
-                server_name, models::to_string(hop.outcome), system_.services()[hop.service]->name().c_str(),
-                static_cast<unsigned long long>(r.sequence),
-                parent ? std::to_string(parent->sequence).c_str() : "");
+    line_.seconds(r.sent.ns())
+        .text(scenarios::format_ipv4(system_.client_address(r)))
+        .text(shape.method)
+        .text(shape.path)
+        .text(server_name)
+        .text(models::to_string(hop.outcome))
+        .text(system_.services()[hop.service]->name())
+        .integer(r.sequence);
+    if (parent) line_.integer(parent->sequence);
+    else line_.text("");
+    line_.write_to(stdout);
   }
 
 private:
   const models::System& system_;
+  scenarios::CsvLine line_;  // RFC 4180 fields: a name or path with a comma stays one field
 };
 }  // namespace
 
@@ -43,7 +52,7 @@ int trace_command(const std::string& file, uint64_t requests, const std::vector<
   try {
     config = scenarios::load_scenario_file(file, overrides);
   } catch (const scenarios::ScenarioError& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_error(e.what());
     return 1;
   }
   try {
@@ -53,7 +62,7 @@ int trace_command(const std::string& file, uint64_t requests, const std::vector<
     system->run_until_hops(requests);
     return 0;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: error: the run failed: %s\n", file.c_str(), e.what());
+    print_error(file + ": error: the run failed: " + e.what());
     return 1;
   }
 }

@@ -43,6 +43,8 @@ void LatencyHistogram::record_n(int64_t ns, uint64_t n)
   if (ns < 0) reject_negative(ns);
   if (n == 0) return;
   counts_[bucket_index(ns)] += n;
+  if (count_ + n <= kExactLimit) exact_.insert(exact_.end(), n, ns);
+  else release_exact();
   note(ns, n);
   add_product(sum_hi_, sum_lo_, static_cast<uint64_t>(ns), n);
 }
@@ -73,6 +75,12 @@ int64_t LatencyHistogram::quantile(double q) const
   // The extreme ranks are known exactly; no need for a bucket estimate.
   if (rank == 1) return min_;
   if (rank == count_) return max_;
+  if (exact()) {
+    std::vector<int64_t> values = exact_;
+    const auto at = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+    std::nth_element(values.begin(), at, values.end());
+    return *at;
+  }
 
   const std::size_t first = bucket_index(min_), last = bucket_index(max_);
   const auto at = [&](std::size_t i) {
@@ -112,6 +120,7 @@ void LatencyHistogram::clear()
     const auto last = counts_.begin() + static_cast<std::ptrdiff_t>(bucket_index(max_)) + 1;
     std::fill(first, last, uint64_t{0});
   }
+  exact_.clear();  // keeps its capacity: an interval's histogram is refilled at once
   count_ = 0;
   min_ = std::numeric_limits<int64_t>::max();
   max_ = 0;
@@ -127,6 +136,18 @@ void LatencyHistogram::merge(const LatencyHistogram& other)
   // Copies first, so that h.merge(h) doubles correctly.
   const uint64_t other_lo = other.sum_lo_;
   const uint64_t other_hi = other.sum_hi_;
+  if (count_ + other.count_ <= kExactLimit) {
+    // insert() grows the storage geometrically: a run merges one interval at a time, and an exact
+    // reserve here would reallocate (and page in) the whole vector at every interval.
+    if (&other == this) {
+      const std::vector<int64_t> copy = exact_;
+      exact_.insert(exact_.end(), copy.begin(), copy.end());
+    } else {
+      exact_.insert(exact_.end(), other.exact_.begin(), other.exact_.end());
+    }
+  } else {
+    release_exact();
+  }
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
   count_ += other.count_;

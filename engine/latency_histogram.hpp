@@ -6,6 +6,10 @@
 // lo >= 128 w, so reporting its midpoint is off by at most w/2 <= lo/256:
 // relative error <= 1/256 (0.39%) for every value, 1 us or 10 days alike.
 // 7296 buckets * 8 bytes = 57 KiB per histogram, whatever the count.
+//
+// Up to kExactLimit values the histogram also keeps the values themselves, so the quantiles of a
+// small run (a teaching scenario, an interval) are exact; past it they come from the buckets and
+// the kept values are released: memory stays bounded (at most 800 KB more per histogram).
 #pragma once
 
 #include <bit>
@@ -21,6 +25,7 @@ public:
   static constexpr int kSubBucketBits = 7;  // 128 sub-buckets per power of two
   static constexpr std::size_t kBucketCount = 7296;  // bucket_index(INT64_MAX) + 1
   static constexpr double kMaxRelativeError = 1.0 / 256.0;
+  static constexpr uint64_t kExactLimit = 100'000;
 
   LatencyHistogram();
 
@@ -29,6 +34,8 @@ public:
   {
     if (ns < 0) reject_negative(ns);
     ++counts_[bucket_index(ns)];
+    if (count_ < kExactLimit) exact_.push_back(ns);
+    else if (count_ == kExactLimit) release_exact();
     note(ns, 1);
     // 128-bit running sum, exact: lo wraps into hi.
     const uint64_t value = static_cast<uint64_t>(ns);
@@ -39,10 +46,12 @@ public:
   void record_n(int64_t ns, uint64_t n);
 
   uint64_t count() const { return count_; }
-  // Value at rank ceil(q * count) (rank 1 = smallest), as its bucket's midpoint
-  // clamped to [min(), max()]; ranks 1 and count return min() and max() exactly.
-  // 0 when empty; throws std::invalid_argument unless 0 <= q <= 1.
+  // Value at rank ceil(q * count) (rank 1 = smallest): exactly while count() <= kExactLimit,
+  // beyond that as its bucket's midpoint clamped to [min(), max()] (ranks 1 and count still
+  // return min() and max() exactly). 0 when empty; throws std::invalid_argument unless 0 <= q <= 1.
   int64_t quantile(double q) const;
+  // Whether quantile() is exact (every value is kept).
+  bool exact() const { return count_ <= kExactLimit; }
   // Exact; 0 when empty.
   int64_t min() const { return count_ == 0 ? 0 : min_; }
   int64_t max() const { return max_; }
@@ -69,6 +78,7 @@ public:
 
 private:
   [[noreturn]] static void reject_negative(int64_t ns);
+  void release_exact() { std::vector<int64_t>().swap(exact_); }
   void note(int64_t ns, uint64_t n)
   {
     if (ns < min_) min_ = ns;
@@ -77,6 +87,7 @@ private:
   }
 
   std::vector<uint64_t> counts_;
+  std::vector<int64_t> exact_;  // every value, in arrival order, while count_ <= kExactLimit
   uint64_t count_ = 0;
   // Sentinels make note() branch-light: values are >= 0, so max_ may start at 0.
   int64_t min_ = std::numeric_limits<int64_t>::max();

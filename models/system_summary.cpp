@@ -115,21 +115,17 @@ RunSummary System::summarize(double wall_seconds) const
     // No network: the whole response time is spent at the servers.
     s.latency_split = {0.0, 0.0, s.latency_mean_s, static_cast<double>(h.quantile(0.99)) * 1e-9};
   }
-  s.little_l = metrics_.mean_in_flight();
-  // Refused requests count in L while they are in the system (with a network their 503 travels
-  // back, and a balancer's processing comes before a refusal), so the time they spent is added.
-  const double admitted_rate = s.simulated_s > 0 ? static_cast<double>(s.arrived - s.rejected) / s.simulated_s : 0.0;
-  s.little_lambda_w = admitted_rate * s.latency_mean_s;
-  if (s.simulated_s > 0) s.little_lambda_w += metrics_.rejected_time_s() / s.simulated_s;
-  // With a gateway many requests end without a 200 (429, 401, 404, 504...): every ended request's
-  // own time counts, and those still in flight at the end count at the rate of the others.
-  if (gateway_ && s.simulated_s > 0) {
-    // The measured requests that ended, counted by their statuses (in_flight_at_end counts every
-    // request object, the gateway's tries and branches too).
-    uint64_t ended = 0;
-    for (uint16_t status = 0; status < MetricsRecorder::kStatusSlots; ++status) ended += metrics_.count_of_status(status);
-    const double mean_w = ended ? metrics_.ended_time_s() / static_cast<double>(ended) : 0.0;
-    s.little_lambda_w = static_cast<double>(s.arrived) / s.simulated_s * mean_w;
+  // Little's law over one population, the measured requests: L their time-average number in the
+  // system, lambda their arrival rate, W their mean time in it, whether they completed, were refused
+  // or failed, and for those still in flight at the end up to the end. The two sides then measure
+  // the same thing two ways (a time integral of a count against a sum over requests).
+  s.little_l = metrics_.measured_mean_in_system();
+  s.in_flight_measured_at_end = metrics_.measured_in_flight();
+  const double in_flight_age_s = metrics_.measured_in_flight_age_s();
+  s.in_flight_mean_age_s = s.in_flight_measured_at_end ? in_flight_age_s / static_cast<double>(s.in_flight_measured_at_end) : 0.0;
+  if (s.simulated_s > 0) {
+    s.little_lambda_w = (metrics_.ended_time_s() + in_flight_age_s) / s.simulated_s;
+    s.little_in_flight_part = in_flight_age_s / s.simulated_s;
   }
   if (services_.size() == 1 && services_.front()->balancer())
     s.balancer = balancer_summary(*services_.front()->balancer(), now);

@@ -7,10 +7,10 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config
   # engine/models/scenarios/cli
-  libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libboost-dev libboost-graph-dev libeigen3-dev
-  # tests
-  catch2
+  # tests (python3: scripts/doc_outputs.py checks the outputs shown in the docs)
+  catch2 python3
   # studies: results store and distributed runs
   libsqlite3-dev openmpi-bin libopenmpi-dev
   # GUI (Qt Charts needs the OpenGL and xkbcommon development files too)

@@ -11,7 +11,8 @@ constexpr int kTickPriority = 100;
 
 MetricsRecorder::MetricsRecorder(const MetricsConfig& config, engine::Simulation& sim,
                                  const std::vector<std::unique_ptr<Server>>& servers)
-    : config_(config), sim_(sim), servers_(servers), handler_(sim.add_handler(*this)), in_flight_(sim.now(), 0)
+    : config_(config), sim_(sim), servers_(servers), handler_(sim.add_handler(*this)), in_flight_(sim.now(), 0),
+      measured_in_flight_(sim.now(), 0)
 {
 }
 
@@ -22,6 +23,7 @@ void MetricsRecorder::start_measuring()
   measure_start_ = interval_start_ = server_rows_start_ = now;
   intervals_since_server_rows_ = 0;
   in_flight_.reset(now);
+  measured_in_flight_.reset(now);
   const size_t n = servers_.size();
   busy_at_interval_start_.assign(n, 0.0);
   queue_at_interval_start_.assign(n, 0.0);
@@ -67,6 +69,7 @@ void MetricsRecorder::emit_row(bool last)
   row.latency_p99_s = static_cast<double>(interval_latency_.quantile(0.99)) * 1e-9;
   row.in_flight = static_cast<uint64_t>(in_flight_.value());
   row.arrived = interval_arrived_;
+  row.events = sim_.events_processed();
   row.rejected = interval_rejected_;
   if (links_) {
     const double n = static_cast<double>(row.completed);

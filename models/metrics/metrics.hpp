@@ -48,6 +48,7 @@ struct IntervalRow {
   uint64_t failed = 0;         // requests failed in the interval (their server failed or was down)
   uint32_t servers_billed = 0; // provisioning, up, draining or restarting at the end of the interval
   double cost = 0;             // cumulative since the end of warm-up
+  uint64_t events = 0;         // events the simulation processed since its start (a progress display's)
   std::optional<GatewayIntervalCounts> gateway;
 };
 
@@ -131,7 +132,10 @@ public:
   void on_sent(const Request& r)
   {
     in_flight_.add(sim_.now(), 1);
-    if (r.measured) ++arrived_, ++interval_arrived_;
+    if (!r.measured) return;
+    ++arrived_, ++interval_arrived_;
+    measured_in_flight_.add(sim_.now(), 1);
+    measured_in_flight_sent_ns_ += static_cast<uint64_t>(r.sent.ns());
   }
   // A refusal (503): with a network it reached the client after time in the system, which
   // Little's law counts.
@@ -139,6 +143,7 @@ public:
   {
     in_flight_.add(sim_.now(), -1);
     if (!r.measured) return;
+    ended(r);
     ++rejected_, ++interval_rejected_;
     ++by_status_[kUnavailable];
     const int64_t time = (sim_.now() - r.sent).ns();
@@ -151,6 +156,7 @@ public:
   {
     in_flight_.add(sim_.now(), -1);
     if (!r.measured) return;
+    ended(r);
     const int64_t latency = (sim_.now() - r.sent).ns();
     interval_latency_.record(latency);  // joins latency_ at the interval's end
     ++completed_;
@@ -171,6 +177,7 @@ public:
   {
     in_flight_.add(sim_.now(), -1);
     if (!r.measured) return;
+    ended(r);
     ++by_status_[r.status < kStatusSlots ? r.status : 0];
     ended_time_ns_ += (sim_.now() - r.sent).ns();
     switch (r.cause) {
@@ -207,6 +214,18 @@ public:
   // With a network: total time the measured refused requests spent in the system.
   double rejected_time_s() const { return static_cast<double>(rejected_time_ns_) * 1e-9; }
   double mean_in_flight() const { return in_flight_.average(sim_.now()); }
+  // Little's law over the measured requests (sent after warm-up), a population whose every member
+  // is counted on both sides: L, their time-average number in the system; and the time they spent
+  // in it by now, as the part of the ended ones (completed, refused or failed alike) and the part
+  // of those still in flight, counted up to now.
+  double measured_mean_in_system() const { return measured_in_flight_.average(sim_.now()); }
+  uint64_t measured_in_flight() const { return static_cast<uint64_t>(measured_in_flight_.value()); }
+  double measured_in_flight_age_s() const
+  {
+    // sum over in-flight requests of (now - sent), modulo 2^64 like the running sum: exact.
+    const uint64_t now = static_cast<uint64_t>(sim_.now().ns());
+    return static_cast<double>(static_cast<int64_t>(measured_in_flight() * now - measured_in_flight_sent_ns_)) * 1e-9;
+  }
   SimTime measure_start() const { return measure_start_; }
   // A run with a duration ends here: its tick at this instant is the last and gets server rows.
   void set_run_end(SimTime end) { run_end_ = end; }
@@ -215,6 +234,11 @@ private:
   // `last`: the run's final (possibly partial) interval, which always gets its server rows.
   void emit_row(bool last);
   void fill_server_rows(SimTime now, bool due);
+  void ended(const Request& r)
+  {
+    measured_in_flight_.add(sim_.now(), -1);
+    measured_in_flight_sent_ns_ -= static_cast<uint64_t>(r.sent.ns());
+  }
 
   MetricsConfig config_;
   engine::Simulation& sim_;
@@ -235,6 +259,8 @@ private:
   engine::LatencyHistogram latency_;
   engine::LatencyHistogram interval_latency_;
   engine::TimeWeightedCount in_flight_;
+  engine::TimeWeightedCount measured_in_flight_;
+  uint64_t measured_in_flight_sent_ns_ = 0;  // sum of their send times, modulo 2^64
   engine::LatencyHistogram network_time_;
   engine::LatencyHistogram server_time_;
   int64_t interval_server_ns_ = 0, interval_network_ns_ = 0;

@@ -191,8 +191,13 @@ struct RunSummary {
   std::vector<RouteSummary> routes;
   AvailabilitySummary availability;
   uint64_t lifecycle_events = 0;  // rows of events.csv
-  // Little's law: time-average requests in flight vs arrival rate times mean time in system.
-  double little_l = 0, little_lambda_w = 0;
+  // Little's law over the measured requests: L, their time-average number in the system, against
+  // lambda W, their arrival rate times their mean time in it (completed, refused and failed alike;
+  // those in flight at the end up to the end), of which little_in_flight_part is the in-flight ones'.
+  double little_l = 0, little_lambda_w = 0, little_in_flight_part = 0;
+  // The measured requests still in flight at the end (no latency figure counts them) and their mean age.
+  uint64_t in_flight_measured_at_end = 0;
+  double in_flight_mean_age_s = 0;
   uint64_t events = 0;
   // The time series' interval, and whether choose_metrics_schedule chose it (the scenario set none).
   double interval_s = 1;

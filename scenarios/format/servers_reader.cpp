@@ -72,11 +72,27 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
     }
     const int64_t count = s["count"] ? r_.integer(s["count"], ctx + ".count", 1, 100000) : 1;
     base.group = base.name;
+    // A group's own name is taken too: servers[web] (in --set, a study, a plan, the timeline) must
+    // name one entry, so a group "web" and a server "web" are refused, as two groups "web" are.
+    if (s["count"]) {
+      const auto [earlier, fresh] = made_by.emplace(base.name, base.name);
+      if (!fresh) {
+        const std::string& other = earlier->second;
+        r_.fail(s["name"], (other == base.name ? "two groups are named \"" + base.name + "\""
+                            : other.empty()    ? "a group and a server are both named \"" + base.name + "\""
+                                               : "a group is named \"" + base.name + "\" like a server of the group \"" +
+                                                     other + "\"") +
+                               "; servers[" + base.name + "] would be ambiguous: give each server or group its own name");
+      }
+    }
     for (int64_t k = 1; k <= count; ++k) {
       models::ServerConfig server = base;
       if (s["count"]) server.name = base.name + "-" + std::to_string(k);
       const auto [earlier, fresh] = made_by.emplace(server.name, s["count"] ? base.name : std::string{});
       if (!fresh) {
+        if (!s["count"] && earlier->second == server.name)
+          r_.fail(s["name"], "a group and a server are both named \"" + server.name + "\"; servers[" + server.name +
+                                 "] would be ambiguous: give each server or group its own name");
         std::string message = "two servers are named \"" + server.name + "\"";
         const std::string& group = s["count"] ? base.name : earlier->second;
         if (!group.empty())

@@ -34,6 +34,13 @@ public:
   PlanSpec read(const YAML::Node& root)
   {
     r_.require_map(root, "the plan");
+    if (!root["plan"] && !root["scenario"] && (root["clients"] || root["servers"] || root["services"]))
+      r_.fail(root, "this is a scenario, not a plan file; a plan file names a base scenario, an SLO and what to "
+                    "search (plan: NAME, scenario: FILE.yaml, slo: {p99: 200 ms}, search: {servers[web].count: "
+                    "{min: 1, max: 20}}; docs/planning.md); run a scenario with lbsim run");
+    if (!root["plan"] && root["study"])
+      r_.fail(root, "this is a study, not a plan file (a plan has slo: and search: instead of vary:; "
+                    "docs/planning.md); run a study with lbsim study");
     r_.check_keys(root, "the plan", {"plan", "description", "scenario", "slo", "search", "replications", "confidence"});
     r_.require_key(root, "scenario", "the plan", "scenario: web-api.yaml");
     r_.require_key(root, "slo", "the plan", "slo: {p99: 200 ms, error_rate: 0.1%}");

@@ -5,10 +5,31 @@
 
 namespace lbsim::scenarios {
 
+void append_csv_field(std::string& out, std::string_view text)
+{
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out += text;
+    return;
+  }
+  out += '"';
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string csv_field(std::string_view text)
+{
+  std::string out;
+  append_csv_field(out, text);
+  return out;
+}
+
 CsvLine& CsvLine::text(std::string_view value)
 {
   separate();
-  buffer_ += value;
+  append_csv_field(buffer_, value);
   return *this;
 }
 

@@ -214,6 +214,8 @@ std::string summary_json(const models::RunSummary& s)
   j["end_time_s"] = s.end_time_s;
   j["requests"] = {{"arrived", s.arrived},   {"completed", s.completed},          {"rejected", s.rejected},
                    {"failed", s.failed},     {"in_flight_at_end", s.in_flight_at_end},
+                   {"measured_in_flight_at_end", s.in_flight_measured_at_end},
+                   {"in_flight_mean_age_s", s.in_flight_mean_age_s},
                    {"by_status", s.gateway ? status_map_json(s.by_status_all) : status_json(s.by_status)}};
   if (s.gateway) {
     j["requests"]["rate_limited"] = s.rate_limited;
@@ -299,7 +301,9 @@ std::string summary_json(const models::RunSummary& s)
     j["slo"] = {{"p99_s", *s.slo_p99_s}, {"met", p99 <= *s.slo_p99_s}};
   }
   const double little_error = s.little_l > 0 ? (s.little_lambda_w - s.little_l) / s.little_l : 0.0;
-  j["little_law"] = {{"mean_in_flight", s.little_l}, {"admitted_rate_times_mean_latency", s.little_lambda_w},
+  j["little_law"] = {{"mean_in_system", s.little_l},
+                     {"arrival_rate_times_mean_time_in_system", s.little_lambda_w},
+                     {"of_which_in_flight_at_end", s.little_in_flight_part},
                      {"relative_difference", little_error}};
   if (s.analytic) j["analytic"] = analytic_json(*s.analytic, s);
   if (!s.gateway_analytic.empty()) {
@@ -331,17 +335,6 @@ std::string summary_json(const models::RunSummary& s)
                {"events_per_second", s.wall_seconds > 0 ? static_cast<double>(s.events) / s.wall_seconds : 0.0}};
   return j.dump(2) + "\n";
 }
-
-namespace {
-// A CSV field: quoted when it holds a comma or a quote.
-std::string csv_field(const std::string& text)
-{
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-}  // namespace
 
 std::string events_csv(const std::vector<models::LifecycleEvent>& events)
 {

@@ -1,6 +1,5 @@
-// Confidence intervals for the mean of replications: Student's t distribution, written out here
-// (regularized incomplete beta by continued fraction, inverted by bisection) so the quantiles do
-// not depend on a statistics library.
+// Confidence intervals for the mean of replications: Student's t distribution from Boost.Math
+// (private to this file's source), the one place lbsim takes t quantiles from.
 #pragma once
 
 #include <cstddef>
@@ -8,14 +7,11 @@
 
 namespace lbsim::scenarios {
 
-// I_x(a, b), the regularized incomplete beta function, for 0 <= x <= 1 and a, b > 0.
-double regularized_incomplete_beta(double x, double a, double b);
-
 // P(T <= t) for T with Student's t distribution of `degrees_of_freedom` (> 0, need not be whole).
 double student_t_cdf(double t, double degrees_of_freedom);
 
 // The t with P(T <= t) = p, for 0 < p < 1: student_t_quantile(0.975, 4) = 2.776445...
-// Relative error about 1e-12 for the probabilities confidence intervals use (tested against tables).
+// Boost.Math's, accurate to a few units in the last place (tested against tables).
 double student_t_quantile(double p, double degrees_of_freedom);
 
 struct MeanInterval {

@@ -407,15 +407,4 @@ StudyExport StudyStore::export_results(const StudyLayout& layout) const
   return out;
 }
 
-std::string csv_field(const std::string& text)
-{
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 }  // namespace lbsim::scenarios

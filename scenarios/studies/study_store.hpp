@@ -6,6 +6,7 @@
 // SQLite stays inside study_store.cpp. The schema is documented in docs/studies.md.
 #pragma once
 
+#include "scenarios/results/csv_line.hpp"  // csv_field, for runs.csv and summary.csv
 #include "scenarios/studies/confidence.hpp"
 
 #include <cstddef>
@@ -115,7 +116,5 @@ private:
   std::unique_ptr<Impl> impl_;
 };
 
-// RFC 4180 field: quoted (with doubled quotes) when it holds a comma, quote or line break.
-std::string csv_field(const std::string& text);
 
 }  // namespace lbsim::scenarios

@@ -9,9 +9,7 @@
 
 #include "engine/latency_histogram.hpp"
 #include "engine/rng.hpp"
-#include "engine/running_stats.hpp"
 #include "engine/sim_time.hpp"
-#include "engine/time_weighted_value.hpp"
 
 using namespace lbsim::engine;
 
@@ -57,15 +55,18 @@ TEST_CASE("histogram buckets tile the int64 range with bounded width", "[stats]"
 
 TEST_CASE("histogram: a single value in the middle is within 1/256", "[stats]")
 {
-  // 0 and INT64_MAX around v, so rank 2 is v's bucket midpoint, unclamped.
+  // 0 and INT64_MAX around v, so the median is v's bucket midpoint, unclamped; more values than
+  // kExactLimit, so the answer comes from the buckets.
+  constexpr uint64_t n = LatencyHistogram::kExactLimit;
   RngStream rng(21);
   for (int i = 0; i < 20'000; ++i) {
     const int shift = static_cast<int>(rng.below(62));
     const auto v = static_cast<int64_t>((rng.next_u64() >> 2) >> shift) + 1;
     LatencyHistogram h;
-    h.record(0);
-    h.record(v);
-    h.record(std::numeric_limits<int64_t>::max());
+    h.record_n(0, n);
+    h.record_n(v, 2 * n);
+    h.record_n(std::numeric_limits<int64_t>::max(), n);
+    REQUIRE_FALSE(h.exact());
     const int64_t got = h.quantile(0.5);
     REQUIRE(relative_error(got, v) <= LatencyHistogram::kMaxRelativeError);
     if (v < 256) REQUIRE(got == v);
@@ -228,7 +229,56 @@ TEST_CASE("histogram memory does not depend on the count", "[stats]")
   for (int64_t i = 0; i < 1'000'000; ++i) h.record(i * 7919);
   h.record_n(123, 1'000'000'000'000);
   CHECK(h.bucket_count() == buckets);
-  CHECK(sizeof(LatencyHistogram) <= 64);  // the buckets live in one fixed allocation
+  CHECK(sizeof(LatencyHistogram) <= 96);  // the buckets and the exact values live in two allocations
+  CHECK_FALSE(h.exact());
+}
+
+TEST_CASE("histogram quantiles are exact up to kExactLimit values, then within 1/256", "[stats]")
+{
+  // Values whose buckets are wide (hundreds of ns): a bucket estimate would be off, the exact
+  // answer is the sorted value at rank ceil(q n).
+  RngStream rng(24);
+  LatencyHistogram h;
+  std::vector<int64_t> values;
+  for (uint64_t i = 0; i < LatencyHistogram::kExactLimit; ++i) {
+    const auto v = static_cast<int64_t>(rng.below(1'000'000'000)) + 27'000'000'000;  // 27 s to 28 s
+    h.record(v);
+    values.push_back(v);
+  }
+  REQUIRE(h.exact());
+  std::vector<int64_t> sorted = values;
+  std::sort(sorted.begin(), sorted.end());
+  for (const double q : kQuantiles) {
+    INFO("q = " << q);
+    CHECK(h.quantile(q) == exact_quantile(sorted, q));
+  }
+  // One more value and the histogram answers from its buckets: close, no longer exact.
+  h.record(27'500'000'000);
+  CHECK_FALSE(h.exact());
+  sorted.insert(std::upper_bound(sorted.begin(), sorted.end(), 27'500'000'000), 27'500'000'000);
+  int differ = 0;
+  for (const double q : kQuantiles) {
+    CHECK(relative_error(h.quantile(q), exact_quantile(sorted, q)) <= LatencyHistogram::kMaxRelativeError);
+    if (h.quantile(q) != exact_quantile(sorted, q)) ++differ;
+  }
+  CHECK(differ > 0);
+
+  // A merge of two small histograms stays exact, clear() makes it exact again.
+  LatencyHistogram a, b;
+  a.record(27'000'000'001);
+  b.record(27'044'872'000);
+  b.record(26'999'999'999);
+  a.merge(b);
+  CHECK(a.exact());
+  CHECK(a.quantile(0.5) == 27'000'000'001);
+  CHECK(a.quantile(0.34) == 27'000'000'001);
+  CHECK(a.quantile(0.33) == 26'999'999'999);
+  a.merge(a);
+  CHECK(a.quantile(0.5) == 27'000'000'001);
+  h.clear();
+  h.record_n(5'000'000'017, 3);
+  CHECK(h.exact());
+  CHECK(h.quantile(0.5) == 5'000'000'017);
 }
 
 TEST_CASE("histogram argument checks", "[stats]")
@@ -242,104 +292,4 @@ TEST_CASE("histogram argument checks", "[stats]")
   CHECK_THROWS_AS(h.quantile(std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
   h.record_n(42, 0);
   CHECK(h.count() == 0u);
-}
-
-TEST_CASE("RunningStats matches a two-pass computation", "[stats]")
-{
-  // A large offset: the naive sum-of-squares formula would lose every digit here.
-  RngStream rng(24);
-  std::vector<double> xs;
-  RunningStats stats;
-  for (int i = 0; i < 100'000; ++i) {
-    const double x = 1e9 + rng.standard_normal() * 3.0;
-    xs.push_back(x);
-    stats.add(x);
-  }
-  double sum = 0.0;
-  for (const double x : xs) sum += x;
-  const double mean = sum / static_cast<double>(xs.size());
-  double squares = 0.0;
-  for (const double x : xs) squares += (x - mean) * (x - mean);
-  const double variance = squares / static_cast<double>(xs.size() - 1);
-
-  // Each Welford step rounds the mean by up to ulp(1e9) / 2 = 6e-8, a random
-  // walk of ~2e-5 (2e-14 relative) over 1e5 steps: 1e-12 leaves margin.
-  CHECK(stats.count() == xs.size());
-  CHECK(stats.mean() == Approx(mean).epsilon(1e-12));
-  CHECK(stats.variance() == Approx(variance).epsilon(1e-8));
-  CHECK(stats.stddev() == Approx(std::sqrt(variance)).epsilon(1e-8));
-  CHECK(stats.min() == *std::min_element(xs.begin(), xs.end()));
-  CHECK(stats.max() == *std::max_element(xs.begin(), xs.end()));
-
-  SECTION("merge of any split equals the whole")
-  {
-    for (const std::size_t split : {std::size_t{0}, std::size_t{1}, std::size_t{777}, xs.size()}) {
-      RunningStats left;
-      RunningStats right;
-      for (std::size_t i = 0; i < xs.size(); ++i) (i < split ? left : right).add(xs[i]);
-      left.merge(right);
-      CHECK(left.count() == stats.count());
-      CHECK(left.mean() == Approx(stats.mean()).epsilon(1e-12));
-      CHECK(left.variance() == Approx(stats.variance()).epsilon(1e-8));
-      CHECK(left.min() == stats.min());
-      CHECK(left.max() == stats.max());
-    }
-  }
-}
-
-TEST_CASE("RunningStats small cases", "[stats]")
-{
-  RunningStats s;
-  CHECK(s.count() == 0u);
-  CHECK(s.mean() == 0.0);
-  CHECK(s.variance() == 0.0);
-  s.add(4.0);
-  CHECK(s.variance() == 0.0);
-  s.add(8.0);
-  s.add(6.0);
-  CHECK(s.mean() == Approx(6.0));
-  CHECK(s.variance() == Approx(4.0));  // ((-2)^2 + 2^2 + 0) / (3 - 1)
-  CHECK(s.min() == 4.0);
-  CHECK(s.max() == 8.0);
-  s.merge(s);
-  CHECK(s.count() == 6u);
-  CHECK(s.mean() == Approx(6.0));
-  CHECK(s.variance() == Approx(16.0 / 5.0));
-}
-
-TEST_CASE("TimeWeightedValue integrates a step function", "[stats]")
-{
-  TimeWeightedValue v(seconds(10), 2.0);
-  CHECK(v.average(seconds(10)) == 0.0);  // no time elapsed yet
-  v.set(seconds(13), 5.0);               // 2 for 3 s
-  CHECK(v.integral(seconds(14)) == Approx(11.0));
-  CHECK(v.average(seconds(14)) == 2.75);  // (2*3 + 5*1) / 4
-  CHECK(v.value() == 5.0);
-
-  v.add(seconds(14), -1.0);  // now 4
-  CHECK(v.value() == 4.0);
-  v.reset(seconds(14));  // forget the integral, keep the value
-  CHECK(v.integral(seconds(14)) == 0.0);
-  CHECK(v.average(seconds(14)) == 0.0);
-  CHECK(v.average(seconds(16)) == 4.0);
-  v.set(milliseconds(16'500), 0.0);
-  CHECK(v.integral(seconds(17)) == Approx(10.0));
-  CHECK(v.average(seconds(17)) == Approx(10.0 / 3.0));
-
-  CHECK_THROWS_AS(v.set(seconds(15), 1.0), std::invalid_argument);
-}
-
-TEST_CASE("TimeWeightedValue keeps precision over long runs", "[stats]")
-{
-  // 10^6 one-millisecond steps of a value 1/3 over a long horizon starting at
-  // day 100: the compensated sum keeps the average at full double precision.
-  const SimTime start = hours(2400);
-  TimeWeightedValue v(start);
-  SimTime t = start;
-  for (int i = 0; i < 1'000'000; ++i) {
-    v.set(t, i % 2 == 0 ? 1.0 / 3.0 : 2.0 / 3.0);
-    t += milliseconds(1);
-  }
-  CHECK(v.average(t) == Approx(0.5).epsilon(1e-14));
-  CHECK(v.integral(t) == Approx(500.0).epsilon(1e-14));
 }

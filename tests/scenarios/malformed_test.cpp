@@ -83,6 +83,12 @@ const std::vector<Case>& cases()
       at("duplicate-server-names.yaml", 18, 11, {"two servers are named \"web\"; give each server or group its own name"}),
       at("group-name-clash.yaml", 18, 11,
          {"two servers are named \"web-2\" (a group \"web\" with a count makes web-1, web-2, ...)"}),
+      at("group-and-server-same-name.yaml", 18, 11,
+         {"a group and a server are both named \"web\"; servers[web] would be ambiguous: give each server or group "
+          "its own name"}),
+      at("server-and-group-same-name.yaml", 18, 11,
+         {"a group and a server are both named \"web\"; servers[web] would be ambiguous: give each server or group "
+          "its own name"}),
       at("duplicate-key.yaml", 4, 1, {"\"duration\" appears twice in the scenario; give each key once"}),
       at("missing-work.yaml", 10, 9, {"clients[0].mix[0] has no \"work\"; it is required (e.g. work: 5 ms"}),
       at("missing-duration.yaml", 2, 1,

@@ -161,7 +161,8 @@ TEST_CASE("teaching: what a gateway costs (M/D/1 at its worker) and gives (one p
   CHECK(with.gateway->station.utilization * 100 == Approx(50.0059).margin(0.0005));
   CHECK(with.gateway->station.mean_run_queue == Approx(0.249423).margin(0.0005));
   CHECK(gateway_us == Approx(299.281).margin(0.0005));
-  CHECK(p99(route(with, "orders").latency) * 1e3 == Approx(1.847).margin(0.0005));
+  // Exact (60,191 answers, fewer than LatencyHistogram::kExactLimit); the histogram's bucket gave 1.847.
+  CHECK(p99(route(with, "orders").latency) * 1e3 == Approx(1.851).margin(0.0005));
   CHECK(l.rejected == 23949u);
   CHECK(service(with, "users").arrived == 65874u);
   CHECK(service(direct, "users").arrived == 89823u);

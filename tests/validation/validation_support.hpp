@@ -25,6 +25,7 @@
 #include "models/metrics/run_summary.hpp"
 #include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
+#include "scenarios/studies/confidence.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -47,68 +48,10 @@ inline constexpr double kFamilyAlpha = 5e-5;
 inline constexpr double kHistogramResolution = 1.0 / 256.0;  // engine::LatencyHistogram::kMaxRelativeError
 
 // ---------------------------------------------------------------------------------------------
-// Student-t quantiles: regularized incomplete beta by Lentz's continued fraction (Numerical
-// Recipes 6.4), the t CDF from it, and the quantile by bisection. Called from the test thread only
-// (std::lgamma may write the global signgam).
+// Student-t quantiles: lbsim's own (Boost.Math's), the one source of t quantiles in the project.
 
-inline double incomplete_beta_fraction(double a, double b, double x)
-{
-  constexpr double kTiny = 1e-300;
-  double c = 1.0;
-  double d = 1.0 - (a + b) * x / (a + 1.0);
-  if (std::abs(d) < kTiny) d = kTiny;
-  d = 1.0 / d;
-  double h = d;
-  for (int m = 1; m <= 10000; ++m) {
-    const double m2 = 2.0 * m;
-    double aa = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-    d = 1.0 + aa * d;
-    if (std::abs(d) < kTiny) d = kTiny;
-    c = 1.0 + aa / c;
-    if (std::abs(c) < kTiny) c = kTiny;
-    d = 1.0 / d;
-    h *= d * c;
-    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-    d = 1.0 + aa * d;
-    if (std::abs(d) < kTiny) d = kTiny;
-    c = 1.0 + aa / c;
-    if (std::abs(c) < kTiny) c = kTiny;
-    d = 1.0 / d;
-    const double delta = d * c;
-    h *= delta;
-    if (std::abs(delta - 1.0) < 1e-15) break;
-  }
-  return h;
-}
-
-inline double regularized_incomplete_beta(double a, double b, double x)
-{
-  if (x <= 0.0) return 0.0;
-  if (x >= 1.0) return 1.0;
-  const double front =
-      std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
-  if (x < (a + 1.0) / (a + b + 2.0)) return front * incomplete_beta_fraction(a, b, x) / a;
-  return 1.0 - front * incomplete_beta_fraction(b, a, 1.0 - x) / b;
-}
-
-// P(T <= t) for Student's t with `dof` degrees of freedom.
-inline double student_t_cdf(double t, int dof)
-{
-  const double nu = dof;
-  const double tail = 0.5 * regularized_incomplete_beta(0.5 * nu, 0.5, nu / (nu + t * t));
-  return t >= 0 ? 1.0 - tail : tail;
-}
-
-// The p-quantile, p in (0.5, 1).
-inline double student_t_quantile(double p, int dof)
-{
-  double lo = 0.0, hi = 1e4;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (student_t_cdf(mid, dof) < p ? lo : hi) = mid;
-  }
-  return 0.5 * (lo + hi);
-}
+// The p-quantile for `dof` degrees of freedom.
+inline double student_t_quantile(double p, int dof) { return scenarios::student_t_quantile(p, dof); }
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios and replications.
