@@ -208,6 +208,8 @@ RunSummary System::summarize(double wall_seconds) const
   s.availability.retried = retried;
   s.lifecycle_events = lifecycle_.events().size();
   s.events = sim_.events_processed();
+  s.max_in_flight = config_.max_in_flight;
+  for (const auto& client : clients_) s.not_sent_at_cap += client->not_sent_at_cap();
   s.fingerprint = fingerprint_.hex();
   s.stopped_early = stopped_early_;
   s.wall_seconds = wall_seconds;

@@ -194,6 +194,9 @@ struct RunSummary {
   // Little's law: time-average requests in flight vs arrival rate times mean time in system.
   double little_l = 0, little_lambda_w = 0;
   uint64_t events = 0;
+  // Arrivals not sent because max_in_flight requests were in flight (0: the cap never bit).
+  uint64_t not_sent_at_cap = 0;
+  uint64_t max_in_flight = 0;
   std::string fingerprint;
   bool stopped_early = false;  // stop.requests could not be reached (e.g. everything refused)
   double wall_seconds = 0;     // not deterministic: reported apart from the rest

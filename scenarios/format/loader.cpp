@@ -35,7 +35,8 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
   }
   r_.check_keys(root, "the scenario",
                 {"name", "description", "seed", "duration", "warmup", "stop", "clients", "balancer", "servers",
-                 "services", "sizes", "metrics", "network", "timeline", "autoscaling", "gateway"});
+                 "services", "sizes", "metrics", "network", "timeline", "autoscaling", "gateway",
+                 "max_in_flight"});
   r_.require_key(root, "name", "the scenario", "name: my-scenario");
   r_.require_key(root, "clients", "the scenario",
                  "clients: [{arrivals: {process: poisson, rate: 100/s}, mix: [{work: 5 ms}]}]");
@@ -67,6 +68,8 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
     r_.require_key(stop, "requests", "stop", "stop: {requests: 100000}");
     c.stop_requests = static_cast<uint64_t>(r_.integer(stop["requests"], "stop.requests", 1, INT64_MAX));
   }
+  if (root["max_in_flight"])
+    c.max_in_flight = static_cast<uint64_t>(r_.integer(root["max_in_flight"], "max_in_flight", 1, 100'000'000));
   if (root["sizes"]) read_sizes(root["sizes"]);
   has_gateway_ = static_cast<bool>(root["gateway"]);
   if (has_gateway_ && !root["services"])
