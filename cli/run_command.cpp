@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/estimate_report.hpp"
 #include "cli/summary_table.hpp"
 #include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
@@ -10,7 +11,7 @@
 namespace lbsim::cli {
 
 int run_command(const std::string& file, const std::string& out_dir, const std::vector<std::string>& overrides,
-                bool quiet, const std::string& access_log)
+                bool quiet, const std::string& access_log, bool force)
 {
   models::SystemConfig config;
   try {
@@ -19,6 +20,7 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
   }
+  if (!accept_run_estimate(file, config, force)) return 1;
   try {
     if (!access_log.empty() && !config.gateway) {
       std::fprintf(stderr, "%s: error: --access-log writes the gateway's access log, and this scenario has no gateway\n",
@@ -31,6 +33,9 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
       std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv, services.csv, links.csv, events.csv)\n", out_dir.c_str());
     if (!access_log.empty() && !quiet) std::printf("access log written to %s\n", access_log.c_str());
     return summary.stopped_early ? 1 : 0;
+  } catch (const scenarios::RunOutOfMemory& e) {
+    std::fprintf(stderr, "%s: error: %s\n", file.c_str(), e.what());
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: the run failed: %s\n", file.c_str(), e.what());
     return 1;

@@ -6,6 +6,7 @@
 #include "scenarios/results/access_log_writer.hpp"
 #include "scenarios/results/results_writer.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 
@@ -79,7 +80,27 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
     tee.emplace(series ? &*series : nullptr, *watcher);
     system->set_time_series_sink(&*tee);
   }
-  models::RunSummary summary = system->run();
+  models::RunSummary summary;
+  try {
+    summary = system->run();
+  } catch (const std::bad_alloc&) {
+    const double reached_s = system->simulation().now().seconds();
+    system.reset();  // frees the requests and queues: room to close the files
+    std::string kept;
+    if (series) {
+      try {
+        series->close();
+        kept = "; the interval rows until then are in " +
+               (std::filesystem::path(out_dir) / "timeseries.csv").string();
+      } catch (const std::exception&) {
+      }
+    }
+    char when[64];
+    std::snprintf(when, sizeof when, "%.3f", reached_s);
+    throw RunOutOfMemory("the run ran out of memory at " + std::string(when) +
+                         " s of simulated time" + kept +
+                         "; lower max_in_flight (docs/reliability.md) or the rate, or shorten the run");
+  }
   summary.analytic = models::analytic::match_model(config);
   summary.gateway_analytic = models::analytic::match_gateway(config);
   models::analytic::add_simulated(summary.gateway_analytic, summary);
