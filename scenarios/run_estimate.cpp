@@ -47,7 +47,7 @@ bool RunEstimate::overloaded() const
 RunEstimate estimate_run(const models::SystemConfig& config)
 {
   RunEstimate est;
-  est.simulated_s = config.duration ? config.duration->seconds() : 0.0;
+  est.simulated_s = config.duration ? config.warmup.seconds() + config.duration->seconds() : 0.0;
   for (const models::ServiceConfig& s : config.services) {
     ServiceLoad& load = est.services.emplace_back();
     load.service = s.name;
@@ -58,15 +58,17 @@ RunEstimate estimate_run(const models::SystemConfig& config)
     }
   }
 
+  // A script's requests spread over the whole run (or their own span, when the run is shorter).
+  for (const models::ClientGroupConfig& group : config.clients)
+    if (group.arrivals.scripted() && !group.arrivals.script.empty())
+      est.simulated_s = std::max(est.simulated_s, group.arrivals.script.back().at.seconds());
   double rate_total = 0;
   for (const models::ClientGroupConfig& group : config.clients) {
     double rate = group.arrivals.mean_rate_per_s();
     if (group.arrivals.scripted()) {
       const double count = static_cast<double>(group.arrivals.script.size());
       est.requests += count;
-      const double span = group.arrivals.script.empty() ? 0.0 : group.arrivals.script.back().at.seconds();
-      rate = span > 0 ? count / span : 0.0;
-      est.simulated_s = std::max(est.simulated_s, span);
+      rate = est.simulated_s > 0 ? count / est.simulated_s : 0.0;
     } else {
       est.requests += rate * est.simulated_s;
     }
@@ -75,13 +77,17 @@ RunEstimate estimate_run(const models::SystemConfig& config)
     for (const models::RequestType& type : group.mix) share_total += type.share;
     for (const models::RequestType& type : group.mix) {
       const double type_rate = share_total > 0 ? rate * type.share / share_total : 0.0;
-      uint32_t service = group.service;
-      int32_t endpoint = type.endpoint;
       if (config.gateway && type.route >= 0 && static_cast<std::size_t>(type.route) < config.gateway->routes.size()) {
-        service = config.gateway->routes[static_cast<std::size_t>(type.route)].service_index;
-        endpoint = type.upstream_endpoint;
+        const models::RouteConfig& route = config.gateway->routes[static_cast<std::size_t>(type.route)];
+        if (route.aggregate) {  // one request to each backend
+          for (const models::AggregateBackend& backend : route.aggregate->backends)
+            offer(config, backend.service_index, backend.endpoint, type_rate, 0.0, est.services, 0);
+        } else {
+          offer(config, route.service_index, type.upstream_endpoint, type_rate, mean_of(type.work), est.services, 0);
+        }
+        continue;
       }
-      offer(config, service, endpoint, type_rate, mean_of(type.work), est.services, 0);
+      offer(config, group.service, type.endpoint, type_rate, mean_of(type.work), est.services, 0);
     }
   }
   if (config.stop_requests) {
@@ -101,7 +107,8 @@ RunEstimate estimate_run(const models::SystemConfig& config)
   }
   est.peak_in_flight = std::min(est.peak_in_flight, static_cast<double>(config.max_in_flight));
   const double ticks = config.metrics.interval.ns() > 0 ? est.simulated_s / config.metrics.interval.seconds() : 0.0;
-  est.events = est.requests * kEventsPerRequestVisit * std::max(visits_per_request, 1.0) + ticks;
+  const double per_visit = kEventsPerRequestVisit * (config.network ? kNetworkEventsFactor : 1.0);
+  est.events = est.requests * per_visit * std::max(visits_per_request, 1.0) + ticks;
   return est;
 }
 

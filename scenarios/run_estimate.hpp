@@ -21,7 +21,7 @@ struct ServiceLoad {
 };
 
 struct RunEstimate {
-  double simulated_s = 0;  // warm-up and measured time (0 when a run ends by stop.requests only)
+  double simulated_s = 0;  // warm-up and measured time (from the rate when the run ends by stop.requests)
   double requests = 0;     // arrivals over the run
   double events = 0;       // about kEventsPerRequestVisit per service a request visits, plus ticks
   double peak_in_flight = 0;  // in flight at the end when queues grow (bounded by max_in_flight)
@@ -30,10 +30,11 @@ struct RunEstimate {
   bool overloaded() const;
 };
 
-// Events one request costs at each service it visits (arrival, dispatch, service start and end),
-// measured on the shipped scenarios: tests/hostile/run_estimate_test.cpp holds each within a factor
-// of three.
-inline constexpr double kEventsPerRequestVisit = 4.0;
+// Events one request costs at each service it visits (its arrival and its end), and the factor a
+// network adds (transfers each way, flow updates), measured on the shipped scenarios:
+// tests/hostile/run_limits_test.cpp holds the estimate within a factor of three of each.
+inline constexpr double kEventsPerRequestVisit = 2.0;
+inline constexpr double kNetworkEventsFactor = 5.0;
 // The largest run `check` and `run` start without --force: at ten million events a second (lbsim
 // bench), about ten minutes.
 inline constexpr double kMaxEventsWithoutForce = 6e9;

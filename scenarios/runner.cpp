@@ -64,7 +64,13 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
   auto system = build_system(config);
   std::optional<CsvTimeSeriesWriter> series;
   if (!out_dir.empty()) {
-    std::filesystem::create_directories(out_dir);
+    // Before the run, not after it: a wrong --out costs no simulated time.
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec || !std::filesystem::is_directory(out_dir))
+      throw std::runtime_error("cannot use " + out_dir + " as the results folder (" +
+                               (ec ? ec.message() : std::string("it is a file")) +
+                               "); expected a folder lbsim can create or write to");
     series.emplace(out_dir, config.gateway.has_value());
     system->set_time_series_sink(&*series);
   }

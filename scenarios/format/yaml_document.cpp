@@ -220,10 +220,10 @@ std::size_t utf8_length(const std::string& text, std::size_t i)
 
 // The document check and yaml-cpp's own parse, with syntax errors and broken limits as
 // ScenarioErrors in `file`.
-YAML::Node parse(const std::string& text, const std::string& file, DocumentCheck& check)
+YAML::Node parse(const std::string& text, const std::string& file, DocumentCheck& check, const char* what)
 {
   int line = 0, column = 0;
-  if (const std::string why = binary_content(text, line, column); !why.empty())
+  if (const std::string why = binary_content(text, what, line, column); !why.empty())
     throw ScenarioError(SourceLocation{file, line, column, {}}, why);
   try {
     std::istringstream stream(text);
@@ -240,7 +240,7 @@ YAML::Node parse(const std::string& text, const std::string& file, DocumentCheck
 
 }  // namespace
 
-std::string binary_content(const std::string& text, int& line, int& column)
+std::string binary_content(const std::string& text, const char* what, int& line, int& column)
 {
   line = 1;
   column = 1;
@@ -253,11 +253,11 @@ std::string binary_content(const std::string& text, int& line, int& column)
       continue;
     }
     if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
-      return "the file holds a control character (byte " + hex_byte(c) + ")" +
+      return std::string(what) + " holds a control character (byte " + hex_byte(c) + ")" +
              (c == 0 ? " as binary files do" : "") + "; expected YAML text";
     const std::size_t n = utf8_length(text, i);
     if (n == 0)
-      return "the file is not UTF-8 text (byte " + hex_byte(c) + "); expected YAML text saved as UTF-8";
+      return std::string(what) + " is not UTF-8 text (byte " + hex_byte(c) + "); expected YAML text saved as UTF-8";
     i += n;
     ++column;
   }
@@ -267,7 +267,7 @@ std::string binary_content(const std::string& text, int& line, int& column)
 YAML::Node load_yaml_document(const std::string& text, YamlReader& reader, const std::string& empty_message)
 {
   DocumentCheck check;
-  YAML::Node root = parse(text, reader.file(), check);
+  YAML::Node root = parse(text, reader.file(), check, "the file");
   if (!root || root.IsNull()) throw ScenarioError(SourceLocation{reader.file(), 1, 1, {}}, empty_message);
   reader.set_empty_value_keys(std::move(check.empty_value_keys));
   return root;
@@ -289,7 +289,7 @@ YAML::Node load_yaml_value(const std::string& text)
 {
   DocumentCheck check;
   try {
-    return parse(text, "the value", check);
+    return parse(text, "the value", check, "it");
   } catch (const ScenarioError& e) {
     throw ScenarioError(SourceLocation{}, e.message() + " (at character " + std::to_string(e.where().column) + ")");
   }

@@ -32,7 +32,8 @@ YAML::Node load_yaml_file(const std::string& path, YamlReader& reader, const std
 YAML::Node load_yaml_value(const std::string& text);
 
 // Empty when `text` is UTF-8 text without control characters (tab, line feed and carriage return
-// aside); otherwise why not, naming the byte in hex and its line and column, never the raw byte.
-std::string binary_content(const std::string& text, int& line, int& column);
+// aside); otherwise why not ("`what` holds a control character (byte 0x7f)..."), with the byte's
+// line and column, never the raw byte.
+std::string binary_content(const std::string& text, const char* what, int& line, int& column);
 
 }  // namespace lbsim::scenarios
