@@ -82,7 +82,7 @@ std::string empirical_scenario(const std::string& name, const std::string& data_
 // A finished two-run study in its own folder, for the database cases.
 std::pair<std::string, std::string> finished_study(const std::string& name)
 {
-  const std::string spec = study(name, "vary: {servers[web].cores: [1]}\n");
+  const std::string spec = study(name, "vary:\n  servers[web].cores: [1]\n");
   const std::string out = (dir() / (name + "-out")).string();
   const Outcome first = run_lbsim({"study", spec, "--out", out, "--jobs", "1"});
   REQUIRE(first.status == 0);
@@ -136,7 +136,7 @@ const std::map<std::string, std::function<Outcome()>>& cases()
        }},
       {"set-alias-bomb", [] { return run_lbsim({"check", kSmall, "--set", "clients[0].mix=" + flow_bomb(9, 9)}); }},
       {"study-vary-alias-bomb", [] {
-         return run_lbsim({"study", study("vary-bomb", alias_bomb(9, 9) + "vary: {servers[web].cores: *a8}\n")});
+         return run_lbsim({"study", study("vary-bomb", alias_bomb(9, 9) + "vary:\n  servers[web].cores: *a8\n")});
        }},
       {"tab-indent", [] { return check_text("tab.yaml", "name: t\nservers:\n\t- name: web\n"); }},
       {"duplicate-key", [] { return check_text("dup.yaml", scenario("name: again\n")); }},

