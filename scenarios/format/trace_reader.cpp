@@ -55,7 +55,7 @@ std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string&
   const std::string path = file.string();
   std::optional<LineReader> in;
   try {
-    in.emplace(path, kMaxTraceBytes, kExpected);
+    in.emplace(path, kMaxTraceBytes, "expected a CSV file (time,client,method,path)");
   } catch (const TextFileError& e) {
     std::string message = "cannot open the trace file \"" + shown + "\"";
     if (shown != path) message += " (looked for \"" + path + "\", relative to the scenario's folder)";
