@@ -11,7 +11,7 @@
 # tests/fuzz/crashes/NAME/ so that the fuzz_replay_NAME CTest replays it on every CI run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-command -v clang++ >/dev/null || { echo "fuzz: clang++ is not installed (apt-get install clang)" >&2; exit 1; }
+command -v clang++ >/dev/null || { echo "fuzz: clang++ is not installed (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
 
 runs=${1:-10000000}
 shift || true
