@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/estimate_report.hpp"
 #include "cli/terminal_text.hpp"
 
 #include "scenarios/format/loader.hpp"
@@ -9,7 +10,7 @@
 
 namespace lbsim::cli {
 
-int check_command(const std::string& file, const std::vector<std::string>& overrides)
+int check_command(const std::string& file, const std::vector<std::string>& overrides, bool force)
 {
   try {
     const models::SystemConfig c = scenarios::load_scenario_file(file, overrides);
@@ -45,7 +46,8 @@ int check_command(const std::string& file, const std::vector<std::string>& overr
     if (c.stop_requests) std::printf(", stops after %llu requests", static_cast<unsigned long long>(*c.stop_requests));
     if (c.warmup.ns() > 0) std::printf(" after %s of warm-up", scenarios::format_time(c.warmup.ns()).c_str());
     std::printf("\n");
-    return 0;
+    std::fflush(stdout);
+    return accept_run_estimate(file, c, force) ? 0 : 1;
   } catch (const scenarios::ScenarioError& e) {
     print_error(e.what());
     return 1;

@@ -8,9 +8,10 @@
 namespace lbsim::cli {
 
 // Exit codes: 0 success, 1 the scenario or its run failed (message on stderr), 2 bad command line.
-int check_command(const std::string& file, const std::vector<std::string>& overrides);
+// `force`: start a run beyond the estimated-work limit (cli/estimate_report.hpp) anyway.
+int check_command(const std::string& file, const std::vector<std::string>& overrides, bool force = false);
 int run_command(const std::string& file, const std::string& out_dir, const std::vector<std::string>& overrides,
-                bool quiet, const std::string& access_log = {});
+                bool quiet, const std::string& access_log = {}, bool force = false);
 int trace_command(const std::string& file, uint64_t requests, const std::vector<std::string>& overrides);
 
 struct BenchOptions {

@@ -17,7 +17,7 @@ int main(int argc, char** argv)
 
   std::string file, out_dir, access_log;
   std::vector<std::string> overrides;
-  bool quiet = false;
+  bool quiet = false, force = false;
   uint64_t trace_requests = 20;
   lbsim::cli::BenchOptions bench;
 
@@ -29,6 +29,7 @@ int main(int argc, char** argv)
   CLI::App* check = app.add_subcommand("check", "Validate a scenario file and say what it describes");
   check->add_option("FILE", file, "Scenario YAML file")->required();
   add_set(check);
+  check->add_flag("--force", force, "Say ok to a run beyond the estimated-work limit (docs/reliability.md)");
 
   CLI::App* run = app.add_subcommand("run", "Run a scenario, print a summary and optionally write result files");
   run->add_option("FILE", file, "Scenario YAML file")->required();
@@ -37,6 +38,7 @@ int main(int argc, char** argv)
   run->add_option("--access-log", access_log,
                   "With a gateway: write its access log, one CSV row per request (docs/results.md, \"Access log\")");
   add_set(run);
+  run->add_flag("--force", force, "Start a run beyond the estimated-work limit anyway (docs/reliability.md)");
 
   CLI::App* trace = app.add_subcommand("trace", "Print which server each request went to, as CSV");
   trace->add_option("FILE", file, "Scenario YAML file")->required();
@@ -94,8 +96,8 @@ int main(int argc, char** argv)
     return lbsim::cli::report_parse_error(app, e, std::vector<std::string>(argv + 1, argv + argc));
   }
 
-  if (*check) return lbsim::cli::check_command(file, overrides);
-  if (*run) return lbsim::cli::run_command(file, out_dir, overrides, quiet, access_log);
+  if (*check) return lbsim::cli::check_command(file, overrides, force);
+  if (*run) return lbsim::cli::run_command(file, out_dir, overrides, quiet, access_log, force);
   if (*trace) return lbsim::cli::trace_command(file, trace_requests, overrides);
   if (*bench_app) return lbsim::cli::bench_command(bench);
   if (*remap_app) return lbsim::cli::remap_command(remap);

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include "cli/estimate_report.hpp"
 #include "cli/run_progress.hpp"
 #include "cli/summary_table.hpp"
 #include "cli/terminal_text.hpp"
@@ -13,7 +14,7 @@
 namespace lbsim::cli {
 
 int run_command(const std::string& file, const std::string& out_dir, const std::vector<std::string>& overrides,
-                bool quiet, const std::string& access_log)
+                bool quiet, const std::string& access_log, bool force)
 {
   models::SystemConfig config;
   try {
@@ -22,6 +23,7 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
     print_error(e.what());
     return 1;
   }
+  if (!accept_run_estimate(file, config, force)) return 1;
   try {
     if (!access_log.empty() && !config.gateway) {
       std::fprintf(stderr, "%s: error: --access-log writes the gateway's access log, and this scenario has no gateway\n",
@@ -42,6 +44,9 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
       std::printf("\nresults written to %s (summary.json, timeseries.csv, servers.csv, services.csv, links.csv, events.csv)\n", out_dir.c_str());
     if (!access_log.empty() && !quiet) std::printf("access log written to %s\n", access_log.c_str());
     return summary.stopped_early ? 1 : 0;
+  } catch (const scenarios::RunOutOfMemory& e) {
+    std::fprintf(stderr, "%s: error: %s\n", file.c_str(), e.what());
+    return 1;
   } catch (const std::exception& e) {
     print_error(file + ": error: the run failed: " + e.what());
     return 1;

@@ -323,6 +323,12 @@ int study_command(const std::string& file, const std::string& out_dir, int jobs,
     print_error(file + ": error: " + e.what());
     return 1;
   }
+  if (!result.set_aside.empty())
+    std::fprintf(stderr, "study: %s was damaged (%s); it was moved to %s and every run was done again (%zu)\n",
+                 result.database_path.c_str(), result.damage.c_str(), result.set_aside.c_str(), result.executed);
+  if (result.corrupted)
+    std::fprintf(stderr, "study: %zu stored run(s) did not match their checksum (changed after they were stored) and "
+                 "were run again\n", result.corrupted);
   if (result.retried)
     std::fprintf(stderr, "study: %zu run(s) that had failed were run again\n", result.retried);
   if (result.discarded)

@@ -212,6 +212,11 @@ std::string summary_table(const models::RunSummary& s)
   out += links_section(s);
   out += analytic_section(s);
   out += gateway_analytic_section(s);
+  if (s.not_sent_at_cap > 0)
+    out += line("\nwarning: %llu arrivals were not sent because %llu requests were in flight (max_in_flight): the "
+                "system could not keep up, and its queues grew until the cap; the figures above describe a "
+                "system held at the cap\n",
+                static_cast<unsigned long long>(s.not_sent_at_cap), static_cast<unsigned long long>(s.max_in_flight));
   if (s.stopped_early)
     out += "\nwarning: the run gave up before stop.requests completed: far more requests were refused than served\n";
   return out;

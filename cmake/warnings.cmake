@@ -17,4 +17,8 @@ function(lbsim_set_warnings target)
                                              -fno-sanitize-recover=undefined)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
   endif()
+  # The libFuzzer build (scripts/fuzz.sh, clang only): coverage for the fuzzer in every library.
+  if(LBSIM_FUZZ)
+    target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()

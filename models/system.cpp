@@ -41,6 +41,7 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
   for (uint32_t i = 0; i < config_.clients.size(); ++i)
     clients_.push_back(std::make_unique<ClientGroup>(i, config_.clients[i], config_.seed, sim_, run_.requests,
                                                      static_cast<RequestSink&>(*this), arrivals));
+  for (auto& client : clients_) client->set_in_flight_cap(config_.max_in_flight);
   build_network();
   if (services_.size() == 1 && config_.services.front().endpoints.empty() && !network_ && !gateway_)
     services_.front()->set_keeps_stats(false);

@@ -271,6 +271,9 @@ struct AutoscalingConfig {
   std::vector<ScalingStep> steps;              // policy step
 };
 
+// A million requests in flight hold about 0.5 GB (a Request and its queue entries).
+inline constexpr uint64_t kDefaultMaxInFlight = 1'000'000;
+
 struct SystemConfig {
   std::string name;
   std::string description;
@@ -286,6 +289,10 @@ struct SystemConfig {
   std::vector<TimelineAction> timeline;  // sorted by `at` (stable)
   std::optional<AutoscalingConfig> autoscaling;
   std::optional<GatewayConfig> gateway;  // clients send to it, and it routes to the services
+  // The most requests in flight at once in the whole system: an arrival beyond it is not sent (and
+  // counted), so an overload that never drains cannot fill the machine's memory. Far above what a
+  // run that drains its queues holds; `max_in_flight` in the scenario changes it.
+  uint64_t max_in_flight = kDefaultMaxInFlight;
 };
 
 }  // namespace lbsim::models

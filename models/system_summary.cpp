@@ -207,6 +207,8 @@ RunSummary System::summarize(double wall_seconds) const
   s.interval_s = config_.metrics.interval.seconds();
   s.interval_automatic = config_.metrics.interval_automatic;
   s.server_rows_every = config_.metrics.server_rows_every;
+  s.max_in_flight = config_.max_in_flight;
+  for (const auto& client : clients_) s.not_sent_at_cap += client->not_sent_at_cap();
   s.fingerprint = fingerprint_.hex();
   s.stopped_early = stopped_early_;
   s.wall_seconds = wall_seconds;

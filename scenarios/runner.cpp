@@ -6,6 +6,7 @@
 #include "scenarios/results/access_log_writer.hpp"
 #include "scenarios/results/results_writer.hpp"
 
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 
@@ -63,7 +64,13 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
   auto system = build_system(config);
   std::optional<CsvTimeSeriesWriter> series;
   if (!out_dir.empty()) {
-    std::filesystem::create_directories(out_dir);
+    // Before the run, not after it: a wrong --out costs no simulated time.
+    std::error_code ec;
+    std::filesystem::create_directories(out_dir, ec);
+    if (ec || !std::filesystem::is_directory(out_dir))
+      throw std::runtime_error("cannot use " + out_dir + " as the results folder (" +
+                               (ec ? ec.message() : std::string("it is a file")) +
+                               "); expected a folder lbsim can create or write to");
     series.emplace(out_dir, config.gateway.has_value());
     system->set_time_series_sink(&*series);
   }
@@ -79,7 +86,27 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
     tee.emplace(series ? &*series : nullptr, *watcher);
     system->set_time_series_sink(&*tee);
   }
-  models::RunSummary summary = system->run();
+  models::RunSummary summary;
+  try {
+    summary = system->run();
+  } catch (const std::bad_alloc&) {
+    const double reached_s = system->simulation().now().seconds();
+    system.reset();  // frees the requests and queues: room to close the files
+    std::string kept;
+    if (series) {
+      try {
+        series->close();
+        kept = "; the interval rows until then are in " +
+               (std::filesystem::path(out_dir) / "timeseries.csv").string();
+      } catch (const std::exception&) {
+      }
+    }
+    char when[64];
+    std::snprintf(when, sizeof when, "%.3f", reached_s);
+    throw RunOutOfMemory("the run ran out of memory at " + std::string(when) +
+                         " s of simulated time" + kept +
+                         "; lower max_in_flight (docs/reliability.md) or the rate, or shorten the run");
+  }
   summary.analytic = models::analytic::match_model(config);
   summary.gateway_analytic = models::analytic::match_gateway(config);
   models::analytic::add_simulated(summary.gateway_analytic, summary);

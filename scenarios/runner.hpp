@@ -6,9 +6,17 @@
 #include "models/system_config.hpp"
 
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 namespace lbsim::scenarios {
+
+// Memory ran out during a run (std::bad_alloc): the message says when, and which result files
+// keep what was measured until then.
+class RunOutOfMemory : public std::runtime_error {
+public:
+  using std::runtime_error::runtime_error;
+};
 
 // Builds a runnable System with the built-in balancers.
 std::unique_ptr<models::System> build_system(const models::SystemConfig& config);

@@ -71,6 +71,14 @@ uint32_t ClientGroup::pick_type()
 
 void ClientGroup::handle(const engine::Event& event)
 {
+  if (requests_.in_use() >= in_flight_cap_) [[unlikely]] {
+    // Nothing is drawn for the arrival that is not sent: below the cap, the random streams are
+    // exactly those of a run without one.
+    ++not_sent_at_cap_;
+    ++sent_;  // a script moves on to its next line
+    schedule_next();
+    return;
+  }
   const RequestId id = requests_.acquire();
   Request& r = requests_[id];
   r.client_group = index_;

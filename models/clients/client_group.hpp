@@ -34,6 +34,9 @@ public:
   // processes keep their shape, scaled. Scripted and traced groups are not stepped.
   void set_rate(double rate_per_s);
   const ClientGroupConfig& config() const { return config_; }
+  // Arrivals while `cap` requests are in flight in the whole system are not sent (counted).
+  void set_in_flight_cap(uint64_t cap) { in_flight_cap_ = cap; }
+  uint64_t not_sent_at_cap() const { return not_sent_at_cap_; }
   // A scripted group that has sent its whole script sends nothing more.
   bool exhausted() const
   {
@@ -59,6 +62,8 @@ private:
   double mean_gap_s_ = 0;  // poisson: 1 / rate
   std::unique_ptr<ArrivalProcess> process_;
   uint64_t sent_ = 0;
+  uint64_t in_flight_cap_ = UINT64_MAX;
+  uint64_t not_sent_at_cap_ = 0;
   engine::EventHandle next_;  // the pending arrival
 };
 

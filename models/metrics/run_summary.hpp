@@ -203,6 +203,9 @@ struct RunSummary {
   double interval_s = 1;
   bool interval_automatic = false;
   uint32_t server_rows_every = 1;  // servers.csv: a row per server every this many intervals
+  // Arrivals not sent because max_in_flight requests were in flight (0: the cap never bit).
+  uint64_t not_sent_at_cap = 0;
+  uint64_t max_in_flight = 0;
   std::string fingerprint;
   bool stopped_early = false;  // stop.requests could not be reached (e.g. everything refused)
   double wall_seconds = 0;     // not deterministic: reported apart from the rest

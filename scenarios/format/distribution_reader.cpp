@@ -1,16 +1,21 @@
 #include "scenarios/format/distribution_reader.hpp"
 
+#include "scenarios/format/line_reader.hpp"
+#include "scenarios/format/text_file.hpp"
 #include "scenarios/format/units.hpp"
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <stdexcept>
 
 namespace lbsim::scenarios {
 
 namespace {
+
+constexpr std::uintmax_t kMaxEmpiricalBytes = 256u << 20;
+constexpr std::size_t kMaxEmpiricalValues = 10'000'000;
 
 double seconds(int64_t ns) { return static_cast<double>(ns) * 1e-9; }
 
@@ -19,24 +24,27 @@ double seconds(int64_t ns) { return static_cast<double>(ns) * 1e-9; }
 std::vector<double> read_empirical_file(const YAML::Node& node, const std::string& what, const std::string& shown,
                                         const std::string& path, const YamlReader& reader)
 {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    reader.fail(node,
-                "the empirical data file \"" + shown + "\" is a folder; expected a text file with one time per line");
-  std::ifstream in(path);
-  if (!in) {
+  constexpr const char* kExpectedData = "expected a text file with one time per line";
+  std::optional<LineReader> in;
+  try {
+    in.emplace(path, kMaxEmpiricalBytes, kExpectedData);
+  } catch (const TextFileError& e) {
     std::string message = "cannot open the empirical data file \"" + shown + "\"";
-    if (shown != path) message += " (looked for \"" + path + "\")";
-    reader.fail(node,
-                message + "; expected a text file with one time per line, its path relative to the scenario's folder");
+    if (shown != path) message += " (looked for \"" + path + "\", relative to the scenario's folder)";
+    reader.fail(node, message + ": " + e.what());
   }
   const SourceLocation asked_by = reader.where(node);
   const std::string referrer = " (the data of " + what + ", " + asked_by.to_string() + ")";
   std::vector<double> values;
   std::string line;
   int line_number = 0;
-  while (std::getline(in, line)) {
-    ++line_number;
+  for (;;) {
+    try {
+      if (!in->next(line)) break;
+    } catch (const TextFileError& e) {
+      throw ScenarioError(SourceLocation{path, in->line_number() + 1, 1, {}}, e.what() + referrer);
+    }
+    line_number = in->line_number();
     if (const size_t hash = line.find('#'); hash != std::string::npos) line.erase(hash);
     const size_t first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos) continue;
@@ -46,6 +54,10 @@ std::vector<double> read_empirical_file(const YAML::Node& node, const std::strin
     loc.file = path;
     loc.line = line_number;
     loc.column = static_cast<int>(first) + 1;
+    if (values.size() >= kMaxEmpiricalValues)
+      throw ScenarioError(loc, "the empirical data has more than " + std::to_string(kMaxEmpiricalValues) +
+                                   " values, the most lbsim reads" + referrer + "; a sample of them describes the "
+                                   "distribution as well");
     char* end = nullptr;
     const double plain = std::strtod(text.c_str(), &end);
     if (*end == '\0' && std::isfinite(plain)) {
@@ -61,7 +73,6 @@ std::vector<double> read_empirical_file(const YAML::Node& node, const std::strin
                                    " (or a plain number of seconds)");
     values.push_back(seconds(*parsed.value));
   }
-  if (in.bad()) reader.fail(node, "cannot read the empirical data file \"" + shown + "\"");
   if (values.empty())
     reader.fail(node, "the empirical data file \"" + shown +
                           "\" holds no values; expected one time per line, such as \"12 ms\"");

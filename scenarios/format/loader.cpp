@@ -1,4 +1,4 @@
-// Loading a scenario file: the YAML text, its syntax errors explained, the --set overrides, then
+// Loading a scenario file: the YAML document (yaml_document.hpp), the --set overrides, then
 // the ScenarioLoader (scenario_loader.hpp) section by section.
 #include "scenarios/format/loader.hpp"
 
@@ -6,6 +6,7 @@
 #include "scenarios/format/overrides.hpp"
 #include "scenarios/format/scenario_loader.hpp"
 #include "scenarios/format/text_file.hpp"
+#include "scenarios/format/yaml_document.hpp"
 
 #include <algorithm>
 #include <filesystem>
@@ -35,7 +36,8 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
   }
   r_.check_keys(root, "the scenario",
                 {"name", "description", "seed", "duration", "warmup", "stop", "clients", "balancer", "servers",
-                 "services", "sizes", "metrics", "network", "timeline", "autoscaling", "gateway"});
+                 "services", "sizes", "metrics", "network", "timeline", "autoscaling", "gateway",
+                 "max_in_flight"});
   r_.require_key(root, "name", "the scenario", "name: my-scenario");
   r_.require_key(root, "clients", "the scenario",
                  "clients: [{arrivals: {process: poisson, rate: 100/s}, mix: [{work: 5 ms}]}]");
@@ -67,6 +69,8 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
     r_.require_key(stop, "requests", "stop", "stop: {requests: 100000}");
     c.stop_requests = static_cast<uint64_t>(r_.integer(stop["requests"], "stop.requests", 1, INT64_MAX));
   }
+  if (root["max_in_flight"])
+    c.max_in_flight = static_cast<uint64_t>(r_.integer(root["max_in_flight"], "max_in_flight", 1, 100'000'000));
   if (root["sizes"]) read_sizes(root["sizes"]);
   has_gateway_ = static_cast<bool>(root["gateway"]);
   if (has_gateway_ && !root["services"])
@@ -111,115 +115,27 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
 }
 
 namespace {
-
-// The innermost '{' or '[' still open at `pos` (outside quotes and comments), as "line L, column C".
-std::string unclosed_bracket(const std::string& text, size_t pos, char open)
-{
-  struct Opened {
-    char c;
-    int line, column;
-  };
-  std::vector<Opened> stack;
-  int line = 1, column = 1;
-  char quote = 0;
-  bool comment = false;
-  for (size_t i = 0; i < text.size() && i < pos; ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      column = 1;
-      comment = false;
-      continue;
-    }
-    if (!comment) {
-      if (quote != 0) {
-        if (c == quote) quote = 0;
-      } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
-        comment = true;
-      } else if ((c == '"' || c == '\'') &&
-                 (i == 0 || std::string_view(" \t[{,:").find(text[i - 1]) != std::string_view::npos)) {
-        quote = c;
-      } else if (c == '{' || c == '[') {
-        stack.push_back({c, line, column});
-      } else if ((c == '}' || c == ']') && !stack.empty()) {
-        stack.pop_back();
-      }
-    }
-    ++column;
-  }
-  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
-    if (it->c == open) return "line " + std::to_string(it->line) + ", column " + std::to_string(it->column);
-  return {};
+const char* const kEmptyScenario =
+    "the scenario file is empty; expected a scenario with at least name, duration, clients and servers";
 }
-
-// What to look for after a yaml-cpp syntax error (its messages say what it found, not why).
-std::string syntax_hint(const std::string& msg, const std::string& text, const YAML::Mark& mark)
-{
-  // The line of the error: tabs in its indentation are the usual cause of block errors.
-  size_t line_start = 0;
-  for (int l = 0; l < mark.line && line_start != std::string::npos; ++l) {
-    line_start = text.find('\n', line_start);
-    if (line_start != std::string::npos) ++line_start;
-  }
-  if (line_start != std::string::npos && line_start < text.size()) {
-    const size_t indent_end = text.find_first_not_of(" \t", line_start);
-    if (text.find('\t', line_start) < std::min(indent_end, text.size()))
-      return "indent with spaces; YAML does not allow tabs for indentation";
-  }
-  const size_t pos = mark.pos < 0 ? text.size() : static_cast<size_t>(mark.pos);
-  for (const auto& [kind, open, close] : {std::tuple<const char*, char, const char*>{"map flow", '{', "'}'"},
-                                          std::tuple<const char*, char, const char*>{"sequence flow", '[', "']'"}}) {
-    if (msg.find(kind) == std::string::npos) continue;
-    std::string hint = std::string("expected a ") + close + " closing the '" + open + "'";
-    const std::string opened = unclosed_bracket(text, pos, open);
-    if (!opened.empty()) hint += " opened at " + opened;
-    return hint;
-  }
-  if (msg.find("tab") != std::string::npos) return "indent with spaces; YAML does not allow tabs for indentation";
-  if (msg.find("illegal map value") != std::string::npos)
-    return "expected one \"key: value\" per line; quote text that contains \": \"";
-  if (msg.find("end of map not found") != std::string::npos ||
-      msg.find("end of sequence not found") != std::string::npos)
-    return "expected consistent indentation: the keys of one mapping, and the \"- \" of one list, line up";
-  if (msg.find("quote") != std::string::npos || msg.find("end of") != std::string::npos)
-    return "expected the closing quote or bracket of the text that starts here";
-  return "expected valid YAML: check the indentation, quotes and brackets here and on the line before";
-}
-
-}  // namespace
 
 models::SystemConfig load_scenario_text(const std::string& text, const std::string& file, const std::string& base_dir,
                                         const std::vector<std::string>& overrides)
 {
   YamlReader reader(file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    SourceLocation loc{file, e.mark.line + 1, e.mark.column + 1, {}};
-    throw ScenarioError(loc, "YAML syntax error: " + e.msg + "; " + syntax_hint(e.msg, text, e.mark));
-  }
-  if (!root || root.IsNull())
-    throw ScenarioError(
-        SourceLocation{file, 1, 1, {}},
-        "the scenario file is empty; expected a scenario with at least name, duration, clients and servers");
+  YAML::Node root = load_yaml_document(text, reader, kEmptyScenario);
   apply_overrides(root, overrides, reader);
-  reader.set_document(root);
   ScenarioLoader loader(reader, base_dir);
   return loader.load(root);
 }
 
 models::SystemConfig load_scenario_file(const std::string& path, const std::vector<std::string>& overrides)
 {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw ScenarioError(SourceLocation{path, 0, 0, {}}, "this is a folder; expected a scenario file (YAML)");
-  const std::optional<std::string> text = read_text_file(path);
-  if (!text)
-    throw ScenarioError(SourceLocation{path, 0, 0, {}},
-                        "cannot open the scenario file; expected a readable YAML file (check the path)");
-  const std::filesystem::path p(path);
-  return load_scenario_text(*text, path, p.has_parent_path() ? p.parent_path().string() : ".", overrides);
+  YamlReader reader(path);
+  YAML::Node root = load_yaml_file(path, reader, "expected a scenario file (YAML)", kEmptyScenario);
+  apply_overrides(root, overrides, reader);
+  ScenarioLoader loader(reader, parent_folder(path));
+  return loader.load(root);
 }
 
 }  // namespace lbsim::scenarios

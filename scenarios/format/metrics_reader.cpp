@@ -12,7 +12,13 @@ void ScenarioLoader::read_metrics(const YAML::Node& m, models::MetricsConfig& ou
 {
   r_.require_map(m, "metrics");
   r_.check_keys(m, "metrics", {"interval", "percentiles", "slo"});
-  if (m["interval"]) out.interval = SimTime::from_ns(r_.time_ns(m["interval"], "metrics.interval", false));
+  if (m["interval"]) {
+    out.interval = SimTime::from_ns(r_.time_ns(m["interval"], "metrics.interval", false));
+    // Each interval is a row of timeseries.csv: a 1 ns interval wrote gigabytes for a 5 s run.
+    if (out.interval < engine::milliseconds(1))
+      r_.fail(m["interval"], "metrics.interval must be at least 1 ms (each interval writes a row of timeseries.csv), "
+                             "got \"" + m["interval"].Scalar() + "\"");
+  }
   if (const YAML::Node p = m["percentiles"]) {
     r_.require_sequence(p, "metrics.percentiles");
     out.percentiles.clear();

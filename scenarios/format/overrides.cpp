@@ -1,6 +1,7 @@
 #include "scenarios/format/overrides.hpp"
 
 #include "scenarios/format/suggest.hpp"
+#include "scenarios/format/yaml_document.hpp"
 
 #include <cctype>
 #include <charconv>
@@ -90,9 +91,10 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
 
     YAML::Node value;
     try {
-      value = YAML::Load(value_text);
-    } catch (const YAML::Exception& e) {
-      bad_override(reader.file(), text, "the value is not valid YAML: " + e.msg + "; quote it if it is meant as text");
+      value = load_yaml_value(value_text);
+    } catch (const ScenarioError& e) {
+      bad_override(reader.file(), text,
+                   "the value is not valid YAML: " + e.message() + "; quote it if it is meant as text");
     }
 
     // Walk to the parent of the last step; yaml-cpp nodes are handles, so assigning through them

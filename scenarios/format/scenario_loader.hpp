@@ -20,6 +20,11 @@ namespace lbsim::scenarios {
 using models::SimTime;
 
 inline constexpr const char* kSpeedHint = "speed is work per second relative to 1.0 (e.g. 2 for a server twice as fast)";
+// The slowest server: a millisecond of work takes 1000 s at it. Slower speeds only serve to push
+// service times past lbsim's clock (int64 nanoseconds, 292 years).
+inline constexpr double kMinSpeed = 1e-6;
+// A speed from kMinSpeed to 1e9, at `node` (a key `what` such as "servers[0].speed").
+double read_speed(const YamlReader& reader, const YAML::Node& node, const std::string& what);
 
 struct SizeEntry {
   int cores = 1;

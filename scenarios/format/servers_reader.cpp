@@ -8,6 +8,15 @@
 
 namespace lbsim::scenarios {
 
+double read_speed(const YamlReader& reader, const YAML::Node& node, const std::string& what)
+{
+  const double speed = reader.positive_number(node, what, 1e9, kSpeedHint);
+  if (speed < kMinSpeed)
+    reader.fail(node, what + " must be at least 0.000001 (a millisecond of work then takes "
+                      "1000 s), got " + node.Scalar() + "; " + kSpeedHint);
+  return speed;
+}
+
 void ScenarioLoader::read_sizes(const YAML::Node& node)
 {
   r_.require_map(node, "sizes");
@@ -19,7 +28,7 @@ void ScenarioLoader::read_sizes(const YAML::Node& node)
     r_.check_keys(s, ctx, {"cores", "speed", "price"});
     SizeEntry size;
     if (s["cores"]) size.cores = static_cast<int>(r_.integer(s["cores"], ctx + ".cores", 1, 1 << 20));
-    if (s["speed"]) size.speed = r_.positive_number(s["speed"], ctx + ".speed", 1e9, kSpeedHint);
+    if (s["speed"]) size.speed = read_speed(r_, s["speed"], ctx + ".speed");
     if (s["price"]) size.price = r_.price_per_hour(s["price"], ctx + ".price");
     sizes_[name] = size;
     size_names_.push_back(name);
@@ -49,7 +58,7 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
       base.price_per_hour = sizes_[size].price;
     }
     if (s["cores"]) base.cores = static_cast<int>(r_.integer(s["cores"], ctx + ".cores", 1, 1 << 20));
-    if (s["speed"]) base.speed = r_.positive_number(s["speed"], ctx + ".speed", 1e9, kSpeedHint);
+    if (s["speed"]) base.speed = read_speed(r_, s["speed"], ctx + ".speed");
     if (s["weight"]) base.weight = static_cast<int>(r_.integer(s["weight"], ctx + ".weight", 1, 1000000));
     if (s["queue_limit"])
       base.queue_limit = static_cast<uint64_t>(r_.integer(s["queue_limit"], ctx + ".queue_limit", 0, INT64_MAX));

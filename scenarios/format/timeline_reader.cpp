@@ -110,7 +110,7 @@ void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig&
         a.price_per_hour = sizes_[a.size].price;
       } else {
         if (e["cores"]) a.cores = static_cast<int>(r_.integer(e["cores"], ctx + ".cores", 1, 1 << 20));
-        if (e["speed"]) a.speed = r_.positive_number(e["speed"], ctx + ".speed", 1e9, kSpeedHint);
+        if (e["speed"]) a.speed = read_speed(r_, e["speed"], ctx + ".speed");
         // The vertical ceiling: no machine larger than the catalog's largest size.
         if (!sizes_.empty() && (a.cores > max_cores || a.speed > max_speed)) {
           const bool cores = a.cores > max_cores;

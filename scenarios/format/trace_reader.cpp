@@ -1,12 +1,14 @@
 #include "scenarios/format/trace_reader.hpp"
 
 #include "scenarios/format/client_addresses.hpp"
+#include "scenarios/format/line_reader.hpp"
+#include "scenarios/format/text_file.hpp"
 #include "scenarios/format/units.hpp"
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 
 namespace lbsim::scenarios {
 
@@ -51,14 +53,13 @@ std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string&
   std::filesystem::path file = shown;
   if (file.is_relative() && !base_dir.empty() && base_dir != ".") file = std::filesystem::path(base_dir) / file;
   const std::string path = file.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    reader.fail(node, "the trace file \"" + shown + "\" is a folder; " + kExpected);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::optional<LineReader> in;
+  try {
+    in.emplace(path, kMaxTraceBytes, "expected a CSV file (time,client,method,path)");
+  } catch (const TextFileError& e) {
     std::string message = "cannot open the trace file \"" + shown + "\"";
-    if (shown != path) message += " (looked for \"" + path + "\")";
-    reader.fail(node, message + "; expected a CSV file (time,client,method,path), its path relative to the scenario's folder");
+    if (shown != path) message += " (looked for \"" + path + "\", relative to the scenario's folder)";
+    reader.fail(node, message + ": " + e.what());
   }
 
   // Errors inside the file say which key read it.
@@ -68,14 +69,20 @@ std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string&
   int line_number = 0;
   bool first_content = true;
   models::SimTime previous;
-  while (std::getline(in, line)) {
-    ++line_number;
+  for (;;) {
+    try {
+      if (!in->next(line)) break;
+    } catch (const TextFileError& e) {
+      throw ScenarioError(SourceLocation{path, in->line_number() + 1, 1, {}}, e.what() + referrer);
+    }
+    line_number = in->line_number();
     const size_t first = line.find_first_not_of(" \t\r");
     if (first == std::string::npos || line[first] == '#') continue;
     const auto at = [&](int column) { return SourceLocation{path, line_number, column, {}}; };
     const auto bad = [&](int column, const std::string& message) { throw ScenarioError(at(column), message + referrer); };
-    if (line.find('\0') != std::string::npos)
-      bad(1, "the trace holds binary data (a NUL byte); " + std::string(kExpected));
+    if (rows.size() >= kMaxTraceRows)
+      bad(1, "the trace has more than " + std::to_string(kMaxTraceRows) + " requests, the most lbsim reads (each "
+             "is kept in memory for the run); split it, or describe the traffic with arrivals instead");
     const std::vector<Field> fields = split_fields(line);
     if (first_content && (fields[0].text.rfind("time", 0) == 0 || fields[0].text.rfind("Time", 0) == 0)) {
       first_content = false;
@@ -121,7 +128,6 @@ std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string&
                           "give both method and path (a request type of the mix) or neither (drawn from the mix)");
     rows.push_back(std::move(row));
   }
-  if (in.bad()) reader.fail(node, "cannot read the trace file \"" + shown + "\"");
   if (rows.empty()) reader.fail(node, "the trace file \"" + shown + "\" holds no requests; " + kExpected);
   return rows;
 }

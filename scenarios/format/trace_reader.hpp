@@ -10,7 +10,8 @@
 //
 // An optional header line starting with "time" is skipped, as are blank lines and lines starting
 // with '#'. Fields are separated by commas and not quoted. Every problem is a ScenarioError at the
-// trace file's line and column.
+// trace file's line and column. The file is read line by line within limits (line_reader.hpp):
+// at most kMaxTraceBytes and kMaxTraceRows requests, which are kept in memory for the run.
 #pragma once
 
 #include "models/system_config.hpp"
@@ -22,6 +23,9 @@
 #include <vector>
 
 namespace lbsim::scenarios {
+
+inline constexpr std::uintmax_t kMaxTraceBytes = 512u << 20;
+inline constexpr std::size_t kMaxTraceRows = 5'000'000;
 
 struct TraceRow {
   models::SimTime at;

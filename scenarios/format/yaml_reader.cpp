@@ -35,21 +35,6 @@ std::optional<double> parse_number(const std::string& s)
   return v;
 }
 
-// The key whose value is `value`, searching the tree under `node`; an undefined node if none.
-YAML::Node key_of(const YAML::Node& node, const YAML::Node& value)
-{
-  if (node.IsMap()) {
-    for (const auto& entry : node) {
-      if (entry.second.is(value)) return entry.first;
-      if (YAML::Node found = key_of(entry.second, value); found.IsDefined()) return found;
-    }
-  } else if (node.IsSequence()) {
-    for (const auto& item : node)
-      if (YAML::Node found = key_of(item, value); found.IsDefined()) return found;
-  }
-  return YAML::Node(YAML::NodeType::Undefined);
-}
-
 std::string format_g(double v)
 {
   char buffer[64];
@@ -86,14 +71,8 @@ SourceLocation YamlReader::where(const YAML::Node& node) const
   // A node from --set has a position in the --set text, not in the file: report the --set instead.
   if (!loc.origin.empty()) return loc;
   YAML::Mark mark = node.Mark();
-  if (node.IsNull() && document_.IsDefined()) {
-    if (const YAML::Node key = key_of(document_, node); key.IsDefined()) {
-      if (!key.Mark().is_null()) mark = key.Mark();
-      for (const auto& [override_node, description] : overrides_)
-        if (key.is(override_node)) loc.origin = file_ + ": " + description;
-      if (!loc.origin.empty()) return loc;
-    }
-  }
+  if (node.IsNull() && !mark.is_null())
+    if (const auto key = empty_value_keys_.find(mark.pos); key != empty_value_keys_.end()) mark = key->second;
   if (!mark.is_null()) {
     loc.line = mark.line + 1;
     loc.column = mark.column + 1;
@@ -185,6 +164,11 @@ std::string YamlReader::string(const YAML::Node& node, const std::string& what) 
 {
   const std::string s = scalar(node, what, "text");
   if (s.empty()) fail(node, what + " must not be empty");
+  // Names end up in terminals and CSV files: no escape sequences, no line breaks.
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (static_cast<unsigned char>(s[i]) < 0x20 || s[i] == 0x7f)
+      fail(node, what + " must not hold control characters (one is at character " + std::to_string(i + 1) +
+                     "); expected printable text");
   return s;
 }
 
@@ -231,6 +215,9 @@ int64_t YamlReader::time_ns(const YAML::Node& node, const std::string& what, boo
   const auto r = parse_time_ns(scalar(node, what, "a time such as \"250 ms\""));
   if (!r) fail(node, what + ": " + r.error);
   if (!allow_zero && *r.value == 0) fail(node, what + " must be greater than zero, got " + quoted(node.Scalar()));
+  if (*r.value > kMaxTimeNs)
+    fail(node, what + " must be at most 100 years (lbsim's clock counts nanoseconds and ends after 292), got " +
+                   quoted(node.Scalar()));
   return *r.value;
 }
 

@@ -11,19 +11,24 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 namespace lbsim::scenarios {
+
+// The longest time a scenario may give (100 years): sums of a few such times stay within the
+// clock's 292 years.
+inline constexpr int64_t kMaxTimeNs = 100LL * 365 * 24 * 3600 * 1'000'000'000;
 
 class YamlReader {
 public:
   explicit YamlReader(std::string file) : file_(std::move(file)) {}
 
   const std::string& file() const { return file_; }
-  // The whole document: lets an error about an empty value ("key:" with nothing after it) point at
-  // its key, since yaml-cpp places an empty value wherever the next token starts.
-  void set_document(const YAML::Node& root) { document_.reset(root); }
+  // Where the key of each empty value ("key:" with nothing after it) is, by the value's position:
+  // yaml-cpp places an empty value wherever the next token starts. load_yaml_document() sets it.
+  void set_empty_value_keys(std::unordered_map<int, YAML::Mark> keys) { empty_value_keys_ = std::move(keys); }
   // Nodes that came from --set KEY=VALUE are reported as such, not with a file position.
   void mark_override(const YAML::Node& node, std::string description);
   // The same for a node and everything inside it (keys included).
@@ -63,7 +68,7 @@ public:
 private:
   std::string scalar(const YAML::Node& node, const std::string& what, const char* expected) const;
   std::string file_;
-  YAML::Node document_;
+  std::unordered_map<int, YAML::Mark> empty_value_keys_;
   std::vector<std::pair<YAML::Node, std::string>> overrides_;
 };
 

@@ -4,6 +4,7 @@
 #include "scenarios/format/overrides.hpp"
 #include "scenarios/format/suggest.hpp"
 #include "scenarios/format/text_file.hpp"
+#include "scenarios/format/yaml_document.hpp"
 #include "scenarios/format/yaml_reader.hpp"
 
 #include <algorithm>
@@ -78,11 +79,11 @@ private:
     fs::path path(given);
     if (path.is_relative()) path = fs::path(base_dir_) / path;
     spec.scenario_file = path.lexically_normal().string();
-    const auto text = read_text_file(spec.scenario_file);
-    if (!text)
-      r_.fail(node, "cannot open the scenario file " + in_quotes(given) + " (looked for " + spec.scenario_file +
-                        "); expected a readable YAML file, its path relative to the plan file");
-    spec.scenario_text = *text;
+    try {
+      spec.scenario_text = read_text_file(spec.scenario_file, "expected a scenario file (YAML), its path relative to the plan file");
+    } catch (const TextFileError& e) {
+      r_.fail(node, "cannot open the scenario file " + in_quotes(given) + " (looked for " + spec.scenario_file + "): " + e.what());
+    }
     spec.scenario_dir = path.has_parent_path() ? path.parent_path().string() : ".";
   }
 
@@ -129,7 +130,7 @@ private:
     r_.require_map(search, "search");
     if (search.size() == 0)
       r_.fail(search, "search must list at least one key, e.g. {servers[web].count: {min: 1, max: 20}}");
-    YAML::Node tree = YAML::Load(plan.base.scenario_text);
+    YAML::Node tree = load_yaml_value(plan.base.scenario_text);  // loaded as a scenario above: no error here
     {
       YamlReader scratch(plan.base.scenario_file);
       apply_overrides(tree, overrides_, scratch);
@@ -231,33 +232,25 @@ std::size_t PlanSpec::combination_count() const
   return n;
 }
 
+namespace {
+const char* const kEmpty = "the plan file is empty; expected scenario, slo and search (see docs/planning.md)";
+}
+
 PlanSpec load_plan_text(const std::string& text, const std::string& file, const std::string& base_dir,
                         const std::vector<std::string>& overrides)
 {
   YamlReader reader(file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ScenarioError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1, {}},
-                        "YAML syntax error: " + e.msg + "; check the indentation, quotes and brackets here and on the "
-                                                        "line before");
-  }
-  if (!root || root.IsNull())
-    throw ScenarioError(SourceLocation{file, 1, 1, {}},
-                        "the plan file is empty; expected scenario, slo and search (see docs/planning.md)");
-  reader.set_document(root);
+  const YAML::Node root = load_yaml_document(text, reader, kEmpty);
   PlanReader plan(reader, base_dir, overrides);
   return plan.read(root);
 }
 
 PlanSpec load_plan_file(const std::string& path, const std::vector<std::string>& overrides)
 {
-  const auto text = read_text_file(path);
-  if (!text)
-    throw ScenarioError(SourceLocation{path, 0, 0, {}}, "cannot open the plan file; expected a readable YAML file (check the path)");
-  const fs::path p(path);
-  return load_plan_text(*text, path, p.has_parent_path() ? p.parent_path().string() : ".", overrides);
+  YamlReader reader(path);
+  const YAML::Node root = load_yaml_file(path, reader, "expected a plan file (YAML)", kEmpty);
+  PlanReader plan(reader, parent_folder(path), overrides);
+  return plan.read(root);
 }
 
 }  // namespace lbsim::scenarios

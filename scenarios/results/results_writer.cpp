@@ -331,6 +331,10 @@ std::string summary_json(const models::RunSummary& s)
                   {"server_rows_every", s.server_rows_every}};
   j["fingerprint"] = s.fingerprint;
   j["stopped_early"] = s.stopped_early;
+  if (s.not_sent_at_cap > 0) {  // only when the cap bit: other runs' files stay as they were
+    j["max_in_flight"] = s.max_in_flight;
+    j["not_sent_at_cap"] = s.not_sent_at_cap;
+  }
   j["wall"] = {{"seconds", s.wall_seconds},
                {"events_per_second", s.wall_seconds > 0 ? static_cast<double>(s.events) / s.wall_seconds : 0.0}};
   return j.dump(2) + "\n";

@@ -279,6 +279,9 @@ StudyResult run_study(const StudySpec& spec, const std::string& out_dir, const S
   result.reused = start.reusable.size();
   result.discarded = start.discarded;
   result.retried = start.retried;
+  result.corrupted = start.corrupted;
+  result.set_aside = start.set_aside;
+  result.damage = start.damage;
 
   // Until the study completes, the folder holds no CSV file: a summary.csv that exists is the
   // summary of the finished study as it is now defined.

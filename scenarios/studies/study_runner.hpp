@@ -116,6 +116,9 @@ struct StudyResult {
   std::size_t total = 0, reused = 0, executed = 0, failed = 0;
   std::size_t discarded = 0;  // stored runs that no longer belonged to the study (run again)
   std::size_t retried = 0;    // stored failed runs (run again)
+  std::size_t corrupted = 0;  // stored runs whose checksum no longer matched (run again)
+  std::string set_aside;      // where a damaged study.db was moved ("" if none), and why
+  std::string damage;
   bool complete = false;      // false only when stopped by the stop_after_runs hook
   StudyExport results;        // when complete: what runs.csv and summary.csv hold
   std::string runs_csv_path, summary_csv_path, database_path;

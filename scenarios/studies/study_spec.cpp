@@ -7,6 +7,7 @@
 #include "scenarios/results/results_writer.hpp"
 #include "scenarios/format/suggest.hpp"
 #include "scenarios/format/text_file.hpp"
+#include "scenarios/format/yaml_document.hpp"
 #include "scenarios/format/yaml_reader.hpp"
 
 #include <nlohmann/json.hpp>
@@ -196,11 +197,11 @@ private:
     std::error_code ec;
     if (fs::is_directory(path, ec))
       r_.fail(node, "scenario " + quoted(given) + " is a folder; expected a scenario file (YAML), relative to the study file");
-    const auto text = read_text_file(spec.scenario_file);
-    if (!text)
-      r_.fail(node, "cannot open the scenario file " + quoted(given) + " (looked for " + spec.scenario_file +
-                        "); expected a readable YAML file, its path relative to the study file");
-    spec.scenario_text = *text;
+    try {
+      spec.scenario_text = read_text_file(spec.scenario_file, "expected a scenario file (YAML), its path relative to the study file");
+    } catch (const TextFileError& e) {
+      r_.fail(node, "cannot open the scenario file " + quoted(given) + " (looked for " + spec.scenario_file + "): " + e.what());
+    }
     spec.scenario_dir = path.has_parent_path() ? path.parent_path().string() : ".";
   }
 
@@ -208,7 +209,7 @@ private:
   {
     if (vary.IsNull()) return;
     r_.require_map(vary, "vary");
-    YAML::Node tree = YAML::Load(spec.scenario_text);  // parsed fine above
+    YAML::Node tree = load_yaml_value(spec.scenario_text);  // loaded as a scenario above: no error here
     {
       YamlReader scratch(spec.scenario_file);
       apply_overrides(tree, overrides_, scratch);
@@ -334,37 +335,26 @@ std::vector<std::string> default_report_metrics()
   return {"latency_s.mean", "latency_s.p99", "throughput_rps", "requests.rejected"};
 }
 
+namespace {
+const char* const kEmpty =
+    "the study file is empty; expected at least \"scenario: FILE.yaml\" and \"vary\" or \"replications\"";
+}
+
 StudySpec load_study_text(const std::string& text, const std::string& file, const std::string& base_dir,
                           const std::vector<std::string>& overrides)
 {
   YamlReader reader(file);
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
-    throw ScenarioError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1, {}},
-                        "YAML syntax error: " + e.msg + "; check the indentation, quotes and brackets here and on the "
-                                                        "line before");
-  }
-  if (!root || root.IsNull())
-    throw ScenarioError(SourceLocation{file, 1, 1, {}},
-                        "the study file is empty; expected at least \"scenario: FILE.yaml\" and \"vary\" or "
-                        "\"replications\"");
-  reader.set_document(root);
+  const YAML::Node root = load_yaml_document(text, reader, kEmpty);
   StudyReader study(reader, base_dir, overrides);
   return study.read(root);
 }
 
 StudySpec load_study_file(const std::string& path, const std::vector<std::string>& overrides)
 {
-  std::error_code ec;
-  if (fs::is_directory(path, ec))
-    throw ScenarioError(SourceLocation{path, 0, 0, {}}, "this is a folder; expected a study file (YAML)");
-  const auto text = read_text_file(path);
-  if (!text)
-    throw ScenarioError(SourceLocation{path, 0, 0, {}}, "cannot open the study file; expected a readable YAML file (check the path)");
-  const fs::path p(path);
-  return load_study_text(*text, path, p.has_parent_path() ? p.parent_path().string() : ".", overrides);
+  YamlReader reader(path);
+  const YAML::Node root = load_yaml_file(path, reader, "expected a study file (YAML)", kEmpty);
+  StudyReader study(reader, parent_folder(path), overrides);
+  return study.read(root);
 }
 
 std::vector<std::pair<std::string, double>> summary_metrics(const std::string& summary_json_text)

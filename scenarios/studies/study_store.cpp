@@ -1,6 +1,7 @@
 #include "scenarios/studies/study_store.hpp"
 
 #include "scenarios/results/results_writer.hpp"
+#include "scenarios/studies/run_checksum.hpp"
 
 #include <sqlite3.h>
 
@@ -13,7 +14,7 @@ namespace lbsim::scenarios {
 
 namespace {
 
-constexpr const char* kSchemaVersion = "1";
+constexpr const char* kSchemaVersion = "2";  // 2: runs.checksum
 
 // The schema (docs/studies.md explains it). A run and its metrics are written in one transaction.
 constexpr const char* kSchema = R"sql(
@@ -43,6 +44,7 @@ CREATE TABLE IF NOT EXISTS runs (
   events        INTEGER,
   wall_seconds  REAL,
   summary_json  TEXT,
+  checksum      TEXT NOT NULL,
   PRIMARY KEY (point, replication)
 );
 CREATE TABLE IF NOT EXISTS metrics (
@@ -54,12 +56,20 @@ CREATE TABLE IF NOT EXISTS metrics (
 ) WITHOUT ROWID;
 )sql";
 
+// A database whose file is damaged (SQLite's CORRUPT or NOTADB) is set aside and the study starts
+// afresh; every other error stops the study.
+[[noreturn]] void throw_error(int rc, sqlite3*, const std::string& message)
+{
+  if ((rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB) throw StudyStoreDamaged(message);
+  throw StudyStoreError(message);
+}
+
 class Statement {
 public:
   Statement(sqlite3* db, const char* sql) : db_(db)
   {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-      throw StudyStoreError(std::string("study database: cannot prepare a statement: ") + sqlite3_errmsg(db));
+    if (const int rc = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); rc != SQLITE_OK)
+      throw_error(rc, db, std::string("study database: cannot prepare a statement: ") + sqlite3_errmsg(db));
   }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -93,7 +103,7 @@ public:
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw StudyStoreError(std::string("study database: ") + sqlite3_errmsg(db_));
+    throw_error(rc, db_, std::string("study database: ") + sqlite3_errmsg(db_));
   }
   void run()
   {
@@ -120,7 +130,7 @@ public:
 private:
   void check(int rc)
   {
-    if (rc != SQLITE_OK) throw StudyStoreError(std::string("study database: ") + sqlite3_errmsg(db_));
+    if (rc != SQLITE_OK) throw_error(rc, db_, std::string("study database: ") + sqlite3_errmsg(db_));
   }
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
@@ -133,6 +143,7 @@ std::string format_cell(double value) { return std::isfinite(value) ? format_num
 struct StudyStore::Impl {
   std::string path;
   sqlite3* db = nullptr;
+  std::string set_aside, damage;  // a damaged database moved aside at the start, and why
 
   void exec(const char* sql)
   {
@@ -143,7 +154,7 @@ struct StudyStore::Impl {
     sqlite3_free(message);
     if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
       throw StudyStoreError(path + " is in use by another lbsim study; wait for it to end or choose another --out folder");
-    throw StudyStoreError(path + ": " + text);
+    throw_error(rc, db, path + ": " + text);
   }
 
   // Rolls back unless committed: a failure in the middle leaves the database as it was.
@@ -174,6 +185,25 @@ StudyStore::StudyStore(const std::string& dir) : impl_(std::make_unique<Impl>())
   std::filesystem::create_directories(dir, ec);
   if (ec) throw StudyStoreError("cannot create the folder " + dir + ": " + ec.message());
   impl_->path = (std::filesystem::path(dir) / kFileName).string();
+  try {
+    open();
+  } catch (const StudyStoreDamaged& e) {
+    // Moved, not deleted: the user may want to look at it. Its write-ahead log goes with it.
+    impl_->damage = e.what();
+    std::string aside = impl_->path + ".damaged";
+    for (int n = 2; std::filesystem::exists(aside, ec); ++n) aside = impl_->path + ".damaged-" + std::to_string(n);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      if (std::filesystem::exists(impl_->path + suffix, ec)) {
+        std::filesystem::rename(impl_->path + suffix, aside + suffix, ec);
+        if (ec) throw StudyStoreError(impl_->path + " is damaged (" + e.what() + ") and cannot be moved aside: " + ec.message());
+      }
+    impl_->set_aside = aside;
+    open();
+  }
+}
+
+void StudyStore::open()
+{
   if (sqlite3_open_v2(impl_->path.c_str(), &impl_->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
     const std::string message = impl_->db ? sqlite3_errmsg(impl_->db) : "out of memory";
     sqlite3_close(impl_->db);
@@ -187,11 +217,21 @@ StudyStore::StudyStore(const std::string& dir) : impl_(std::make_unique<Impl>())
     impl_->exec("PRAGMA journal_mode = WAL");
     impl_->exec("PRAGMA synchronous = NORMAL");
     Impl::Transaction transaction(*impl_);  // takes the lock now, not at the first run
+    {
+      Statement check(impl_->db, "PRAGMA integrity_check");
+      if (check.step() && check.text(0) != "ok") throw StudyStoreDamaged("SQLite's integrity check: " + check.text(0));
+    }
+    {
+      Statement tables(impl_->db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'");
+      tables.step();
+      if (tables.integer(0) > 0) {
+        Statement version(impl_->db, "SELECT value FROM meta WHERE key = 'schema_version'");
+        if (version.step() && version.text(0) != kSchemaVersion)
+          throw StudyStoreDamaged("written by another version of lbsim (schema " + version.text(0) + ", this one " +
+                                  kSchemaVersion + ")");
+      }
+    }
     impl_->exec(kSchema);
-    Statement version(impl_->db, "SELECT value FROM meta WHERE key = 'schema_version'");
-    if (version.step() && version.text(0) != kSchemaVersion)
-      throw StudyStoreError(impl_->path + " was written by another version of lbsim (schema " + version.text(0) +
-                            "); delete it (or choose another --out folder) to run the study again");
     transaction.commit();
   } catch (...) {
     sqlite3_close(impl_->db);
@@ -240,17 +280,41 @@ StudyStart StudyStore::begin_study(const StudyLayout& layout, const std::vector<
   std::map<std::pair<std::size_t, std::size_t>, const RunKey*> wanted;
   for (const RunKey& key : expected) wanted[{key.point, key.replication}] = &key;
   StudyStart start;
+  start.set_aside = impl_->set_aside;
+  start.damage = impl_->damage;
   std::vector<std::pair<int64_t, int64_t>> stale;
   {
-    Statement runs(db, "SELECT point, replication, seed, status, overrides, scenario_hash FROM runs");
+    Statement runs(db, "SELECT point, replication, seed, status, overrides, scenario_hash, error, fingerprint, events, "
+                       "wall_seconds, summary_json, checksum FROM runs");
+    Statement metrics(db, "SELECT metric, value FROM metrics WHERE point = ?1 AND replication = ?2");
     while (runs.step()) {
       const int64_t point = runs.integer(0), replication = runs.integer(1);
+      // The run as stored, to check it against its checksum.
+      RunRecord stored;
+      stored.key = RunKey{static_cast<std::size_t>(point), static_cast<std::size_t>(replication),
+                          static_cast<uint64_t>(runs.integer(2)), runs.text(4), runs.text(5)};
+      stored.status = runs.text(3);
+      stored.error = runs.text(6);
+      stored.fingerprint = runs.text(7);
+      stored.events = static_cast<uint64_t>(runs.integer(8));
+      stored.wall_seconds = runs.real(9);
+      stored.summary_json = runs.text(10);
+      metrics.bind(1, point).bind(2, replication);
+      while (metrics.step())
+        stored.metrics.emplace_back(metrics.text(0), metrics.is_null(1) ? std::nan("") : metrics.real(1));
+      metrics.reset();
+      if (run_checksum(stored) != runs.text(11)) {
+        stale.emplace_back(point, replication);
+        ++start.corrupted;
+        continue;
+      }
       const auto it = point < 0 || replication < 0
                           ? wanted.end()
                           : wanted.find({static_cast<std::size_t>(point), static_cast<std::size_t>(replication)});
-      const bool same = it != wanted.end() && static_cast<uint64_t>(runs.integer(2)) == it->second->seed &&
-                        runs.text(4) == it->second->overrides && runs.text(5) == it->second->scenario_hash;
-      const bool failed = runs.text(3) == "failed";
+      const bool same = it != wanted.end() && stored.key.seed == it->second->seed &&
+                        stored.key.overrides == it->second->overrides &&
+                        stored.key.scenario_hash == it->second->scenario_hash;
+      const bool failed = stored.status == "failed";
       if (same && !failed) {
         start.reusable.insert(it->first);
         continue;
@@ -282,8 +346,8 @@ void StudyStore::commit_run(const RunRecord& run)
   Impl::Transaction transaction(*impl_);
   {
     Statement insert(db, "INSERT OR REPLACE INTO runs (point, replication, seed, status, error, overrides, scenario_hash, "
-                         "fingerprint, events, wall_seconds, summary_json) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                         "fingerprint, events, wall_seconds, summary_json, checksum) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
     insert.bind_size(1, run.key.point).bind_size(2, run.key.replication).bind(3, static_cast<int64_t>(run.key.seed));
     insert.bind(4, run.status);
     if (run.error.empty())
@@ -297,6 +361,7 @@ void StudyStore::commit_run(const RunRecord& run)
       insert.bind(8, run.fingerprint).bind(9, static_cast<int64_t>(run.events)).bind_double(10, run.wall_seconds);
       insert.bind(11, run.summary_json);
     }
+    insert.bind(12, run_checksum(run));
     insert.run();
   }
   {

@@ -73,11 +73,19 @@ struct StudyStart {
   std::set<std::pair<std::size_t, std::size_t>> reusable;  // (point, replication) of runs to keep
   std::size_t discarded = 0;  // stored runs that no longer match the study (deleted)
   std::size_t retried = 0;    // stored failed runs, deleted to be run again
+  std::size_t corrupted = 0;  // stored runs whose checksum no longer matched (deleted, run again)
+  std::string set_aside;      // where a damaged database was moved ("" when none was)
+  std::string damage;         // what was wrong with it
 };
 
 class StudyStoreError : public std::runtime_error {
 public:
   using std::runtime_error::runtime_error;
+};
+// The database file is damaged (SQLite found it corrupt, or not a database at all).
+class StudyStoreDamaged : public StudyStoreError {
+public:
+  using StudyStoreError::StudyStoreError;
 };
 
 class StudyStore {
@@ -86,7 +94,9 @@ public:
 
   // Opens DIR/study.db, creating the folder and the database as needed, and holds an exclusive
   // lock on it until destroyed: a second study on the same folder fails at once instead of
-  // interleaving. Throws StudyStoreError.
+  // interleaving. A database that fails SQLite's integrity check, is no database at all or was
+  // written by another version is moved aside (study.db.damaged, -2, ...; begin_study() says
+  // so) and a new one started. Throws StudyStoreError.
   explicit StudyStore(const std::string& dir);
   ~StudyStore();
   StudyStore(const StudyStore&) = delete;
@@ -96,7 +106,8 @@ public:
 
   // In one transaction: records the study (`meta` key/value pairs, which must include "study")
   // and its points, keeps the stored runs that `expected` lists with the same key and a result,
-  // and deletes every other stored run. Throws StudyStoreError when the database holds a study of
+  // and deletes every other stored run, and every run whose checksum (run_checksum.hpp) does not
+  // match what is stored. Throws StudyStoreError when the database holds a study of
   // another name (a different study pointed at the same folder).
   StudyStart begin_study(const StudyLayout& layout, const std::vector<std::pair<std::string, std::string>>& meta,
                          const std::vector<RunKey>& expected);
@@ -112,6 +123,7 @@ public:
   StudyExport export_results(const StudyLayout& layout) const;
 
 private:
+  void open();  // the database at impl_->path, locked, checked and with its schema
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -6,6 +6,7 @@
 #include "models/analytic/cache.hpp"
 #include "models/gateway/cache/response_cache.hpp"
 #include "scenarios/format/cache_reader.hpp"
+#include "scenarios/format/yaml_document.hpp"
 
 #include <cmath>
 #include <deque>
@@ -611,9 +612,8 @@ using scenarios::YamlReader;
 
 CacheConfig read(const std::string& yaml, const std::vector<std::string>& route_methods = {"GET"})
 {
-  const YAML::Node root = YAML::Load(yaml);
   YamlReader r("cache.yaml");
-  r.set_document(root);
+  const YAML::Node root = scenarios::load_yaml_document(yaml, r, "empty");
   return scenarios::read_cache(r, root["cache"], "routes[0].cache", "users", route_methods);
 }
 
@@ -625,9 +625,8 @@ struct Failure {
 Failure cache_failure(const std::string& yaml, const std::vector<std::string>& route_methods = {"GET"},
                       const std::string& route = "users")
 {
-  const YAML::Node root = YAML::Load(yaml);
   YamlReader r("cache.yaml");
-  r.set_document(root);
+  const YAML::Node root = scenarios::load_yaml_document(yaml, r, "empty");
   try {
     scenarios::read_cache(r, root["cache"], "routes[0].cache", route, route_methods);
   } catch (const ScenarioError& e) {
@@ -639,9 +638,8 @@ Failure cache_failure(const std::string& yaml, const std::vector<std::string>& r
 
 Failure ids_failure(const std::string& yaml)
 {
-  const YAML::Node root = YAML::Load(yaml);
   YamlReader r("cache.yaml");
-  r.set_document(root);
+  const YAML::Node root = scenarios::load_yaml_document(yaml, r, "empty");
   try {
     scenarios::read_ids(r, root["ids"], "clients[0].mix[0].ids");
   } catch (const ScenarioError& e) {
@@ -653,9 +651,8 @@ Failure ids_failure(const std::string& yaml)
 
 models::IdPopularity read_ids_text(const std::string& yaml)
 {
-  const YAML::Node root = YAML::Load(yaml);
   YamlReader r("cache.yaml");
-  r.set_document(root);
+  const YAML::Node root = scenarios::load_yaml_document(yaml, r, "empty");
   return scenarios::read_ids(r, root["ids"], "clients[0].mix[0].ids");
 }
 

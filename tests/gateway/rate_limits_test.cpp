@@ -23,6 +23,7 @@
 #include "models/gateway/limiters/sliding_window_limiter.hpp"
 #include "models/gateway/limiters/token_bucket_limiter.hpp"
 #include "scenarios/format/rate_limit_reader.hpp"
+#include "scenarios/format/yaml_document.hpp"
 #include "tests/validation/validation_support.hpp"  // student_t_quantile
 
 #include <catch2/catch.hpp>
@@ -773,9 +774,8 @@ using lbsim::scenarios::YamlReader;
 
 RateLimitConfig read(const std::string& yaml)
 {
-  const YAML::Node root = YAML::Load(yaml);
   YamlReader r("limits.yaml");
-  r.set_document(root);
+  const YAML::Node root = lbsim::scenarios::load_yaml_document(yaml, r, "empty");
   return lbsim::scenarios::read_rate_limit(r, root, "rate_limits[0]");
 }
 
@@ -798,7 +798,8 @@ Failure failure(const std::string& yaml)
 
 TEST_CASE("rate limit reader: the contract's six limits")
 {
-  const YAML::Node root = YAML::Load(R"(rate_limits:
+  YamlReader r("gateway.yaml");
+  const YAML::Node root = lbsim::scenarios::load_yaml_document(R"(rate_limits:
   - name: per-ip
     algorithm: leaky_bucket
     key: ip
@@ -818,9 +819,7 @@ TEST_CASE("rate limit reader: the contract's six limits")
       count_rejected: true }
   - { name: plan, algorithm: quota, key: api_key, limit: 10000, period: 1 d }
   - { name: conns, algorithm: concurrency, key: ip, limit: 10, status: 503 }
-)");
-  YamlReader r("gateway.yaml");
-  r.set_document(root);
+)", r, "empty");
   std::vector<RateLimitConfig> limits;
   for (size_t i = 0; i < root["rate_limits"].size(); ++i)
     limits.push_back(lbsim::scenarios::read_rate_limit(r, root["rate_limits"][i], "gateway.rate_limits[" + std::to_string(i) + "]"));

@@ -272,7 +272,7 @@ TEST_CASE("a scenario file that does not exist, or is a folder, names the path",
   const std::string missing = kData + "/malformed/no-such-scenario.yaml";
   const auto [status, output] = lbsim_check(missing, {});
   CHECK(status == 1);
-  CHECK_THAT(output, StartsWith(missing + ": error: cannot open the scenario file"));
+  CHECK_THAT(output, StartsWith(missing + ": error: cannot open this file (no such file); expected a scenario file"));
   CHECK_THROWS_AS(load_scenario_file(missing), ScenarioError);
 
   const auto [folder_status, folder_output] = lbsim_check(kData + "/malformed", {});
