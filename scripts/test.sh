@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The README's second command (and CI's): install what is missing, build everything, run every test;
-# then the same test suite built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/).
-#   LBSIM_SKIP_SANITIZERS=1 scripts/test.sh    the release build and tests only
+# The README's second command (and CI's): install what is missing, build everything, run every test.
+#   LBSIM_SANITIZERS=1 scripts/test.sh    then the same test suite built with AddressSanitizer and
+#                                         UndefinedBehaviorSanitizer (build-asan/); not yet part of CI:
+#                                         it has not been run to the end and timed (docs/reliability.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,7 +10,7 @@ cmake --preset release >/dev/null
 cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
-if [[ -n ${LBSIM_SKIP_SANITIZERS:-} ]]; then exit 0; fi
+if [[ ${LBSIM_SANITIZERS:-0} != 1 ]]; then exit 0; fi
 # The sanitizer build: no GUI (Qt's own code is not what is under test) and the same tests. Open MPI
 # keeps memory until exit on purpose: tests/sanitizers/lsan.supp names its libraries, nothing else.
 started=$SECONDS
