@@ -52,6 +52,7 @@ void MetricsRecorder::handle(const engine::Event&)
 void MetricsRecorder::finish()
 {
   if (measuring_ && sim_.now() > interval_start_) emit_row(true);
+  latency_.merge(interval_latency_);  // (nothing left after a row; kept for an interval of length 0)
   interval_latency_.clear();
 }
 
@@ -144,6 +145,7 @@ void MetricsRecorder::emit_row(bool last)
     }
     if (sink_) sink_->on_service_interval(service_rows_);
   }
+  latency_.merge(interval_latency_);
   interval_latency_.clear();
   interval_server_ns_ = interval_network_ns_ = 0;
   interval_arrived_ = interval_rejected_ = interval_failed_ = 0;

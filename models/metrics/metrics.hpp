@@ -158,10 +158,7 @@ public:
     if (!r.measured) return;
     ended(r);
     const int64_t latency = (sim_.now() - r.sent).ns();
-    // The run's histogram and the interval's each get the value: merging an interval's into the
-    // run's at each row would copy the exact values both keep (engine/latency_histogram.hpp).
-    latency_.record(latency);
-    interval_latency_.record(latency);
+    interval_latency_.record(latency);  // joins latency_ at the interval's end
     ++completed_;
     ++by_status_[kOk];
     ended_time_ns_ += latency;
@@ -208,7 +205,8 @@ public:
   uint64_t count_of_status(uint16_t status) const { return by_status_[status]; }
   // The time every measured request that ended spent, from its send to its answer (Little's W).
   double ended_time_s() const { return static_cast<double>(ended_time_ns_) * 1e-9; }
-  // The run's response times, every measured completion's as it happens.
+  // The run's response times: every interval's, merged as each interval ends (one histogram update
+  // per response instead of two), so complete after finish().
   const engine::LatencyHistogram& latency() const { return latency_; }
   // With a network (set_links), of the completed measured requests; empty otherwise.
   const engine::LatencyHistogram& network_time() const { return network_time_; }
