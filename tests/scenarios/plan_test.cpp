@@ -5,6 +5,8 @@
 #include "scenarios/planning/plan_spec.hpp"
 #include "scenarios/planning/planner.hpp"
 
+#include "tests/support/run_command.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <sys/wait.h>
@@ -90,13 +92,7 @@ int erlang_c_answer(double slo_s)
 std::pair<int, std::string> run_lbsim(const std::string& args)
 {
   const std::string command = std::string(LBSIM_BINARY) + " " + args + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return test::run_command(command);
 }
 
 }  // namespace

@@ -3,6 +3,8 @@
 #include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
+#include "tests/support/run_command.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -88,13 +90,7 @@ std::string shell_quote(const std::string& s)
 // Runs a shell command; returns its exit status and standard output.
 std::pair<int, std::string> run(const std::string& command)
 {
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return test::run_command(command);
 }
 
 // Two groups of servers behind round robin, 10 s measured after 2 s of warm-up, 500 ms intervals.
