@@ -108,11 +108,11 @@ TEST_CASE("weighted_round_robin smooth, indexed, matches nginx's O(n) loop over 
   }
 }
 
-TEST_CASE("weighted_round_robin smooth carries nginx's current weights from the loop into the index",
+TEST_CASE("weighted_round_robin smooth carries nginx's current weights across a pool change",
           "[balancer][wrr][scale]")
 {
-  // Picks before the first on_pool_changed() run nginx's loop; the index then starts from its
-  // current weights, and the sequence goes on unbroken.
+  // The first pick finds a pool of a new size and indexes it; after an eligibility change the
+  // index starts again from the current weights, and the sequence goes on unbroken.
   std::vector<PoolMember> pool;
   for (const int w : {5, 1, 1, 3, 2}) pool.push_back(PoolMember{w, 0, true});
   WeightedRoundRobinBalancer fast;

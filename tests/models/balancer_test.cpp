@@ -55,14 +55,14 @@ std::vector<std::string> names_of(std::size_t n, const std::string& prefix = "s"
 
 uint32_t ipv4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) { return (a << 24) | (b << 16) | (c << 8) | d; }
 
-// Plays the part of the pool's owner (models/balancers/load_balancer.*): with `hooks` it calls
-// on_pool_changed() before the first pick and after each eligibility or weight change, and
-// on_active_changed() after each change of an active count; without, it never calls them.
+// Plays the part of the pool's owner (models/balancers/balancer_pool.*): it calls on_pool_changed()
+// before the first pick and after each eligibility or weight change, and on_active_changed() after
+// each change of an active count.
 struct Driver {
-  Driver(std::unique_ptr<Balancer> b, std::vector<PoolMember> members, bool use_hooks, uint64_t seed = 7)
-      : balancer(std::move(b)), pool(std::move(members)), rng(seed), hooks(use_hooks)
+  Driver(std::unique_ptr<Balancer> b, std::vector<PoolMember> members, uint64_t seed = 7)
+      : balancer(std::move(b)), pool(std::move(members)), rng(seed)
   {
-    if (hooks) balancer->on_pool_changed(pool);
+    balancer->on_pool_changed(pool);
   }
 
   // One request: pick, then count it as active (dispatch). Returns the choice.
@@ -72,14 +72,14 @@ struct Driver {
     const ServerChoice chosen = balancer->pick(pool, context);
     if (chosen) {
       ++pool[*chosen].active;
-      if (hooks) balancer->on_active_changed(pool, *chosen);
+      balancer->on_active_changed(pool, *chosen);
     }
     return chosen;
   }
   void release(uint32_t server)
   {
     --pool[server].active;
-    if (hooks) balancer->on_active_changed(pool, server);
+    balancer->on_active_changed(pool, server);
   }
   // A request that is dispatched and answered before the next one: the servers stay idle.
   ServerChoice request_and_answer(uint32_t client = 0, std::string_view path = "/",
@@ -92,23 +92,22 @@ struct Driver {
   void set_eligible(uint32_t server, bool eligible)
   {
     pool[server].eligible = eligible;
-    if (hooks) balancer->on_pool_changed(pool);
+    balancer->on_pool_changed(pool);
   }
   void set_weight(uint32_t server, int weight)
   {
     pool[server].weight = weight;
-    if (hooks) balancer->on_pool_changed(pool);
+    balancer->on_pool_changed(pool);
   }
   void set_active(uint32_t server, uint32_t active)
   {
     pool[server].active = active;
-    if (hooks) balancer->on_active_changed(pool, server);
+    balancer->on_active_changed(pool, server);
   }
 
   std::unique_ptr<Balancer> balancer;
   std::vector<PoolMember> pool;
   RngStream rng;
-  bool hooks;
 };
 
 // "a b c": the letters of a sequence of choices.
@@ -215,13 +214,11 @@ TEST_CASE("request keys: dotted client address or path", "[balancer][hash]")
 
 TEST_CASE("weighted_round_robin smooth reproduces nginx (reference 1.1)", "[balancer][wrr]")
 {
-  for (const bool hooks : {false, true}) {
-    Driver d511(make("weighted_round_robin"), pool_of({5, 1, 1}), hooks);
-    CHECK(sequence(7, [&] { return d511.request_and_answer(); }) == "a a b a c a a");
-    CHECK(sequence(7, [&] { return d511.request_and_answer(); }) == "a a b a c a a");
-    Driver d21(make("weighted_round_robin", with_variant("smooth")), pool_of({2, 1}), hooks);
-    CHECK(sequence(6, [&] { return d21.request_and_answer(); }) == "a b a a b a");
-  }
+  Driver d511(make("weighted_round_robin"), pool_of({5, 1, 1}));
+  CHECK(sequence(7, [&] { return d511.request_and_answer(); }) == "a a b a c a a");
+  CHECK(sequence(7, [&] { return d511.request_and_answer(); }) == "a a b a c a a");
+  Driver d21(make("weighted_round_robin", with_variant("smooth")), pool_of({2, 1}));
+  CHECK(sequence(6, [&] { return d21.request_and_answer(); }) == "a b a a b a");
   // The current weights after each pick, as listed in the reference.
   SmoothWeightedRoundRobin swrr;
   const auto pool = pool_of({5, 1, 1});
@@ -235,25 +232,23 @@ TEST_CASE("weighted_round_robin smooth reproduces nginx (reference 1.1)", "[bala
 
 TEST_CASE("weighted_round_robin classic reproduces HAProxy static-rr (reference 2.2)", "[balancer][wrr]")
 {
-  for (const bool hooks : {false, true}) {
-    Driver d511(make("weighted_round_robin", with_variant("classic")), pool_of({5, 1, 1}), hooks);
-    CHECK(sequence(14, [&] { return d511.request_and_answer(); }) == "a a a b a a c a a a b a a c");
-    Driver d21(make("weighted_round_robin", with_variant("classic")), pool_of({2, 1}), hooks);
-    CHECK(sequence(6, [&] { return d21.request_and_answer(); }) == "a a b a a b");
-    // GCD reduction: 10,2,2 is the map of 5,1,1.
-    Driver d10(make("weighted_round_robin", with_variant("classic")), pool_of({10, 2, 2}), hooks);
-    CHECK(sequence(7, [&] { return d10.request_and_answer(); }) == "a a a b a a c");
-    auto& wrr = dynamic_cast<WeightedRoundRobinBalancer&>(*d10.balancer);
-    CHECK(wrr.classic_map().size() == 7);
+  Driver d511(make("weighted_round_robin", with_variant("classic")), pool_of({5, 1, 1}));
+  CHECK(sequence(14, [&] { return d511.request_and_answer(); }) == "a a a b a a c a a a b a a c");
+  Driver d21(make("weighted_round_robin", with_variant("classic")), pool_of({2, 1}));
+  CHECK(sequence(6, [&] { return d21.request_and_answer(); }) == "a a b a a b");
+  // GCD reduction: 10,2,2 is the map of 5,1,1.
+  Driver d10(make("weighted_round_robin", with_variant("classic")), pool_of({10, 2, 2}));
+  CHECK(sequence(7, [&] { return d10.request_and_answer(); }) == "a a a b a a c");
+  auto& wrr = dynamic_cast<WeightedRoundRobinBalancer&>(*d10.balancer);
+  CHECK(wrr.classic_map().size() == 7);
 
-    // The map is rebuilt when a server goes down or comes back: 5,-,1 -> a a a a a c.
-    Driver dd(make("weighted_round_robin", with_variant("classic")), pool_of({5, 1, 1}), hooks);
-    dd.set_eligible(1, false);
-    CHECK(sequence(6, [&] { return dd.request_and_answer(); }) == "a a a a a c");
-    dd.set_eligible(1, true);
-    // The cursor carries over: slot 6 of the new map, then around again.
-    CHECK(sequence(8, [&] { return dd.request_and_answer(); }) == "c a a a b a a c");
-  }
+  // The map is rebuilt when a server goes down or comes back: 5,-,1 -> a a a a a c.
+  Driver dd(make("weighted_round_robin", with_variant("classic")), pool_of({5, 1, 1}));
+  dd.set_eligible(1, false);
+  CHECK(sequence(6, [&] { return dd.request_and_answer(); }) == "a a a a a c");
+  dd.set_eligible(1, true);
+  // The cursor carries over: slot 6 of the new map, then around again.
+  CHECK(sequence(8, [&] { return dd.request_and_answer(); }) == "c a a a b a a c");
   CHECK_THROWS_AS(make("weighted_round_robin", with_variant("fancy")), std::invalid_argument);
 }
 
@@ -261,7 +256,7 @@ TEST_CASE("weighted_round_robin keeps exact weight proportions over 100,000 pick
 {
   // Deterministic: every period of 10 picks holds exactly 5, 3 and 2, so the counts are exact.
   for (const std::string variant : {"smooth", "classic"}) {
-    Driver d(make("weighted_round_robin", with_variant(variant)), pool_of({5, 3, 2}), true);
+    Driver d(make("weighted_round_robin", with_variant(variant)), pool_of({5, 3, 2}));
     std::vector<int> count(3, 0);
     for (int i = 0; i < 100'000; ++i) ++count[*d.request_and_answer()];
     CHECK(count == std::vector<int>{50'000, 30'000, 20'000});
@@ -274,19 +269,15 @@ TEST_CASE("weighted_round_robin keeps exact weight proportions over 100,000 pick
 
 TEST_CASE("least_connections reproduces nginx least_conn (reference 1.2)", "[balancer][least_connections]")
 {
-  for (const bool hooks : {false, true}) {
-    Driver d(make("least_connections"), pool_of({2, 1, 1}), hooks);
-    CHECK(sequence(8, [&] { return d.request_and_answer(); }) == "a b c a a b c a");
-  }
+  Driver d(make("least_connections"), pool_of({2, 1, 1}));
+  CHECK(sequence(8, [&] { return d.request_and_answer(); }) == "a b c a a b c a");
   // The least loaded per weight wins: a (w2, 3 active) = 1.5 vs b (w1, 1) = 1 vs c (w1, 2) = 2.
-  for (const bool hooks : {false, true}) {
-    Driver d(make("least_connections"), pool_of({2, 1, 1}), hooks);
-    d.set_active(0, 3);
-    d.set_active(1, 1);
-    d.set_active(2, 2);
-    CHECK(d.dispatch() == 1u);  // b, which now has 2 per weight unit
-    CHECK(d.dispatch() == 0u);  // a: 1.5 < b's 2 = c's 2
-  }
+  Driver d(make("least_connections"), pool_of({2, 1, 1}));
+  d.set_active(0, 3);
+  d.set_active(1, 1);
+  d.set_active(2, 2);
+  CHECK(d.dispatch() == 1u);  // b, which now has 2 per weight unit
+  CHECK(d.dispatch() == 0u);  // a: 1.5 < b's 2 = c's 2
 }
 
 TEST_CASE("least_connections on a heap matches the O(n) nginx scan over 100,000 picks", "[balancer][least_connections]")
@@ -439,25 +430,23 @@ TEST_CASE("weighted_least_connections follows HAProxy leastconn (reference 2.3)"
   CHECK(WeightedLeastConnectionsBalancer::key(PoolMember{1, 0, true}) == 0);
   CHECK(WeightedLeastConnectionsBalancer::key(PoolMember{256, 1, true}) == 2);
 
-  for (const bool hooks : {false, true}) {
-    Driver d(make("weighted_least_connections"), pool_of({2, 1, 1}), hooks);
-    d.set_active(0, 3);
-    d.set_active(1, 1);
-    CHECK(d.dispatch() == 2u);  // C idle (0) beats A = B = 512
+  Driver d(make("weighted_least_connections"), pool_of({2, 1, 1}));
+  d.set_active(0, 3);
+  d.set_active(1, 1);
+  CHECK(d.dispatch() == 2u);  // C idle (0) beats A = B = 512
 
-    // Equal keys are first in, first out: idle equal servers take turns.
-    Driver e(make("weighted_least_connections"), pool_of({1, 1, 1}), hooks);
-    CHECK(sequence(6, [&] { return e.request_and_answer(); }) == "a b c a b c");
-    // An idle server beats any weight: a (w 100, 1 active) = 5 > b idle = 0.
-    Driver f(make("weighted_least_connections"), pool_of({100, 1}), hooks);
-    f.set_active(0, 1);
-    CHECK(f.dispatch() == 1u);
-    // Busy servers: the one with the smaller key. a (w3, 2) = 256, b (w1, 1) = 512.
-    Driver g(make("weighted_least_connections"), pool_of({3, 1}), hooks);
-    g.set_active(0, 2);
-    g.set_active(1, 1);
-    CHECK(g.dispatch() == 0u);
-  }
+  // Equal keys are first in, first out: idle equal servers take turns.
+  Driver e(make("weighted_least_connections"), pool_of({1, 1, 1}));
+  CHECK(sequence(6, [&] { return e.request_and_answer(); }) == "a b c a b c");
+  // An idle server beats any weight: a (w 100, 1 active) = 5 > b idle = 0.
+  Driver f(make("weighted_least_connections"), pool_of({100, 1}));
+  f.set_active(0, 1);
+  CHECK(f.dispatch() == 1u);
+  // Busy servers: the one with the smaller key. a (w3, 2) = 256, b (w1, 1) = 512.
+  Driver g(make("weighted_least_connections"), pool_of({3, 1}));
+  g.set_active(0, 2);
+  g.set_active(1, 1);
+  CHECK(g.dispatch() == 0u);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -468,25 +457,23 @@ TEST_CASE("ip_hash reproduces nginx (reference 1.3)", "[balancer][ip_hash]")
   CHECK(IpHashBalancer::hash(ipv4(192, 168, 1, 10)) == 154);
   // The last octet is not hashed: one /24, one server.
   CHECK(IpHashBalancer::hash(ipv4(192, 168, 1, 200)) == 154);
-  for (const bool hooks : {false, true}) {
-    Driver equal(make("ip_hash"), pool_of({1, 1, 1}), hooks);
-    CHECK(equal.request_and_answer(ipv4(192, 168, 1, 10)) == 1u);  // 154 mod 3 = 1 -> server 2
-    Driver weighted(make("ip_hash"), pool_of({2, 1, 1}), hooks);
-    CHECK(weighted.request_and_answer(ipv4(192, 168, 1, 10)) == 1u);  // 154 mod 4 = 2 -> server 2
+  Driver equal(make("ip_hash"), pool_of({1, 1, 1}));
+  CHECK(equal.request_and_answer(ipv4(192, 168, 1, 10)) == 1u);  // 154 mod 3 = 1 -> server 2
+  Driver weighted(make("ip_hash"), pool_of({2, 1, 1}));
+  CHECK(weighted.request_and_answer(ipv4(192, 168, 1, 10)) == 1u);  // 154 mod 4 = 2 -> server 2
 
-    // Server 2 down: rehash on the current h. h = 154 -> next round.
-    Driver failover(make("ip_hash"), pool_of({1, 1, 1}), hooks);
-    failover.set_eligible(1, false);
-    const uint32_t h2 = IpHashBalancer::hash(ipv4(192, 168, 1, 10), 2);
-    uint32_t expected = h2 % 3;
-    if (expected == 1) expected = IpHashBalancer::hash(ipv4(192, 168, 1, 10), 3) % 3;
-    CHECK(failover.request_and_answer(ipv4(192, 168, 1, 10)) == expected);
+  // Server 2 down: rehash on the current h. h = 154 -> next round.
+  Driver failover(make("ip_hash"), pool_of({1, 1, 1}));
+  failover.set_eligible(1, false);
+  const uint32_t h2 = IpHashBalancer::hash(ipv4(192, 168, 1, 10), 2);
+  uint32_t expected = h2 % 3;
+  if (expected == 1) expected = IpHashBalancer::hash(ipv4(192, 168, 1, 10), 3) % 3;
+  CHECK(failover.request_and_answer(ipv4(192, 168, 1, 10)) == expected);
 
-    // Every try lands on the heavy ineligible server: after 20 rehashes, round robin.
-    Driver fallback(make("ip_hash"), pool_of({1'000'000, 1, 1}), hooks);
-    fallback.set_eligible(0, false);
-    CHECK(sequence(4, [&] { return fallback.request_and_answer(ipv4(192, 168, 1, 10)); }) == "b c b c");
-  }
+  // Every try lands on the heavy ineligible server: after 20 rehashes, round robin.
+  Driver fallback(make("ip_hash"), pool_of({1'000'000, 1, 1}));
+  fallback.set_eligible(0, false);
+  CHECK(sequence(4, [&] { return fallback.request_and_answer(ipv4(192, 168, 1, 10)); }) == "b c b c");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -496,20 +483,18 @@ TEST_CASE("random: uniform for equal weights, weighted otherwise, within 5 sigma
           "[balancer][random][proportions]")
 {
   const int n = 100'000;
-  for (const bool hooks : {false, true}) {
-    Driver weighted(make("random"), pool_of({5, 3, 2}), hooks, 11);
-    std::vector<int> count(3, 0);
-    for (int i = 0; i < n; ++i) ++count[*weighted.request_and_answer()];
-    const double p[] = {0.5, 0.3, 0.2};
-    for (int s = 0; s < 3; ++s) CHECK(std::abs(count[s] - n * p[s]) < five_sigma(n, p[s]));
+  Driver weighted(make("random"), pool_of({5, 3, 2}), 11);
+  std::vector<int> count(3, 0);
+  for (int i = 0; i < n; ++i) ++count[*weighted.request_and_answer()];
+  const double p[] = {0.5, 0.3, 0.2};
+  for (int s = 0; s < 3; ++s) CHECK(std::abs(count[s] - n * p[s]) < five_sigma(n, p[s]));
 
-    Driver uniform(make("random"), pool_of({2, 2, 2, 2}), hooks, 12);
-    uniform.set_eligible(2, false);
-    std::vector<int> ucount(4, 0);
-    for (int i = 0; i < n; ++i) ++ucount[*uniform.request_and_answer()];
-    CHECK(ucount[2] == 0);
-    for (const int s : {0, 1, 3}) CHECK(std::abs(ucount[s] - n / 3.0) < five_sigma(n, 1.0 / 3));
-  }
+  Driver uniform(make("random"), pool_of({2, 2, 2, 2}), 12);
+  uniform.set_eligible(2, false);
+  std::vector<int> ucount(4, 0);
+  for (int i = 0; i < n; ++i) ++ucount[*uniform.request_and_answer()];
+  CHECK(ucount[2] == 0);
+  for (const int s : {0, 1, 3}) CHECK(std::abs(ucount[s] - n / 3.0) < five_sigma(n, 1.0 / 3));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -517,38 +502,36 @@ TEST_CASE("random: uniform for equal weights, weighted otherwise, within 5 sigma
 
 TEST_CASE("power_of_two_choices samples distinct servers and takes the least active", "[balancer][p2c]")
 {
-  for (const bool hooks : {false, true}) {
-    // Two eligible servers and d = 2: both are always sampled, so the less active one always wins.
-    Driver two(make("power_of_two_choices"), pool_of({1, 1, 1}), hooks);
-    two.set_eligible(1, false);
-    two.set_active(0, 3);
-    for (int i = 0; i < 100; ++i) CHECK(two.request_and_answer() == 2u);
+  // Two eligible servers and d = 2: both are always sampled, so the less active one always wins.
+  Driver two(make("power_of_two_choices"), pool_of({1, 1, 1}));
+  two.set_eligible(1, false);
+  two.set_active(0, 3);
+  for (int i = 0; i < 100; ++i) CHECK(two.request_and_answer() == 2u);
 
-    // d >= n: every server is compared; the minimum always wins.
-    BalancerOptions all;
-    all.choices = 10;
-    Driver every(make("power_of_two_choices", all), pool_of({1, 1, 1, 1}), hooks);
-    every.set_active(0, 2);
-    every.set_active(1, 1);
-    every.set_active(2, 4);
-    every.set_active(3, 3);
-    for (int i = 0; i < 100; ++i) CHECK(every.request_and_answer() == 1u);
+  // d >= n: every server is compared; the minimum always wins.
+  BalancerOptions all;
+  all.choices = 10;
+  Driver every(make("power_of_two_choices", all), pool_of({1, 1, 1, 1}));
+  every.set_active(0, 2);
+  every.set_active(1, 1);
+  every.set_active(2, 4);
+  every.set_active(3, 3);
+  for (int i = 0; i < 100; ++i) CHECK(every.request_and_answer() == 1u);
 
-    // Ties go to the first sampled; sampling is uniform, so all-idle servers share evenly, and
-    // the least loaded server is never sampled-and-lost: with d = 2 out of 4, a server with the
-    // unique minimum wins whenever it is drawn, i.e. with probability 1/2.
-    Driver idle(make("power_of_two_choices"), pool_of({1, 1, 1, 1}), hooks, 5);
-    std::vector<int> count(4, 0);
-    const int n = 100'000;
-    for (int i = 0; i < n; ++i) ++count[*idle.request_and_answer()];
-    for (int s = 0; s < 4; ++s) CHECK(std::abs(count[s] - n / 4.0) < five_sigma(n, 0.25));
+  // Ties go to the first sampled; sampling is uniform, so all-idle servers share evenly, and
+  // the least loaded server is never sampled-and-lost: with d = 2 out of 4, a server with the
+  // unique minimum wins whenever it is drawn, i.e. with probability 1/2.
+  Driver idle(make("power_of_two_choices"), pool_of({1, 1, 1, 1}), 5);
+  std::vector<int> count(4, 0);
+  const int n = 100'000;
+  for (int i = 0; i < n; ++i) ++count[*idle.request_and_answer()];
+  for (int s = 0; s < 4; ++s) CHECK(std::abs(count[s] - n / 4.0) < five_sigma(n, 0.25));
 
-    Driver one_low(make("power_of_two_choices"), pool_of({1, 1, 1, 1}), hooks, 6);
-    for (uint32_t s = 1; s < 4; ++s) one_low.set_active(s, 1);
-    int wins = 0;
-    for (int i = 0; i < n; ++i) wins += one_low.request_and_answer() == 0u;
-    CHECK(std::abs(wins - n / 2.0) < five_sigma(n, 0.5));
-  }
+  Driver one_low(make("power_of_two_choices"), pool_of({1, 1, 1, 1}), 6);
+  for (uint32_t s = 1; s < 4; ++s) one_low.set_active(s, 1);
+  int wins = 0;
+  for (int i = 0; i < n; ++i) wins += one_low.request_and_answer() == 0u;
+  CHECK(std::abs(wins - n / 2.0) < five_sigma(n, 0.5));
   BalancerOptions bad;
   bad.choices = 0;
   CHECK_THROWS_AS(make("power_of_two_choices", bad), std::invalid_argument);
@@ -582,22 +565,20 @@ TEST_CASE("consistent_hash reproduces nginx's ketama ring (reference 1.5)", "[ba
   BalancerOptions options;
   options.hash_key = "path";
   options.server_names = {"127.0.0.1:9001", "127.0.0.1:9002", "127.0.0.1:9003"};
-  for (const bool hooks : {false, true}) {
-    Driver d(make("consistent_hash", options), pool_of({1, 1, 1}), hooks);
-    std::vector<ServerChoice> picks;
-    for (const char* key : {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"})
-      picks.push_back(d.request_and_answer(0, key));
-    CHECK(letters(picks) == "b c c c c c a c");  // s2 s3 s3 s3 s3 s3 s1 s3
-    CHECK(dynamic_cast<ConsistentHashBalancer&>(*d.balancer).ring().size() == 480);
+  Driver d(make("consistent_hash", options), pool_of({1, 1, 1}));
+  std::vector<ServerChoice> picks;
+  for (const char* key : {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"})
+    picks.push_back(d.request_and_answer(0, key));
+  CHECK(letters(picks) == "b c c c c c a c");  // s2 s3 s3 s3 s3 s3 s1 s3
+  CHECK(dynamic_cast<ConsistentHashBalancer&>(*d.balancer).ring().size() == 480);
 
-    d.set_eligible(0, false);
-    CHECK(d.request_and_answer(0, "golf") == 1u);  // s1 dead: golf -> s2
-    d.set_eligible(0, true);
-    CHECK(d.request_and_answer(0, "golf") == 0u);  // s1 back: golf returns to it
-  }
+  d.set_eligible(0, false);
+  CHECK(d.request_and_answer(0, "golf") == 1u);  // s1 dead: golf -> s2
+  d.set_eligible(0, true);
+  CHECK(d.request_and_answer(0, "golf") == 0u);  // s1 back: golf returns to it
 
   // An empty key falls back to round robin, as nginx does.
-  Driver empty(make("consistent_hash", options), pool_of({1, 1, 1}), true);
+  Driver empty(make("consistent_hash", options), pool_of({1, 1, 1}));
   CHECK(sequence(3, [&] { return empty.request_and_answer(0, ""); }) == "a b c");
 }
 
@@ -606,7 +587,7 @@ TEST_CASE("consistent_hash shares follow the ring's arcs within 5 sigma, and wei
 {
   BalancerOptions options;
   options.server_names = names_of(3);
-  Driver d(make("consistent_hash", options), pool_of({1, 2, 3}), true);
+  Driver d(make("consistent_hash", options), pool_of({1, 2, 3}));
   const auto clients = client_addresses(100'000, 77, false);
   std::vector<int> count(3, 0);
   for (const uint32_t c : clients) ++count[*d.request_and_answer(c)];
@@ -634,25 +615,23 @@ TEST_CASE("consistent_hash shares follow the ring's arcs within 5 sigma, and wei
 
 TEST_CASE("maglev reproduces Envoy's tables (reference 3.5)", "[balancer][maglev]")
 {
-  for (const bool hooks : {false, true}) {
-    BalancerOptions options;
-    options.table_size = 7;
-    for (int port = 90; port <= 95; ++port) options.server_names.push_back("127.0.0.1:" + std::to_string(port));
-    Driver d(make("maglev", options), pool_of({1, 1, 1, 1, 1, 1}), hooks);
-    d.request_and_answer(ipv4(10, 0, 0, 1));
-    std::vector<int> ports;
-    for (const uint32_t member : dynamic_cast<MaglevBalancer&>(*d.balancer).table()) ports.push_back(90 + static_cast<int>(member));
-    CHECK(ports == std::vector<int>{92, 94, 90, 91, 95, 90, 93});
+  BalancerOptions options;
+  options.table_size = 7;
+  for (int port = 90; port <= 95; ++port) options.server_names.push_back("127.0.0.1:" + std::to_string(port));
+  Driver d(make("maglev", options), pool_of({1, 1, 1, 1, 1, 1}));
+  d.request_and_answer(ipv4(10, 0, 0, 1));
+  std::vector<int> ports;
+  for (const uint32_t member : dynamic_cast<MaglevBalancer&>(*d.balancer).table()) ports.push_back(90 + static_cast<int>(member));
+  CHECK(ports == std::vector<int>{92, 94, 90, 91, 95, 90, 93});
 
-    BalancerOptions weighted;
-    weighted.table_size = 17;
-    weighted.server_names = {"127.0.0.1:90", "127.0.0.1:91"};
-    Driver w(make("maglev", weighted), pool_of({1, 2}), hooks);
-    w.request_and_answer(ipv4(10, 0, 0, 1));
-    std::string bits;
-    for (const uint32_t member : dynamic_cast<MaglevBalancer&>(*w.balancer).table()) bits += member == 1 ? '1' : '0';
-    CHECK(bits == "10010110111110101");
-  }
+  BalancerOptions weighted;
+  weighted.table_size = 17;
+  weighted.server_names = {"127.0.0.1:90", "127.0.0.1:91"};
+  Driver w(make("maglev", weighted), pool_of({1, 2}));
+  w.request_and_answer(ipv4(10, 0, 0, 1));
+  std::string bits;
+  for (const uint32_t member : dynamic_cast<MaglevBalancer&>(*w.balancer).table()) bits += member == 1 ? '1' : '0';
+  CHECK(bits == "10010110111110101");
   // Hosts are sorted by key: the pool's order does not matter.
   const std::vector<std::string> reversed = {"127.0.0.1:91", "127.0.0.1:90"};
   const std::vector<int64_t> weights = {2, 1};
@@ -670,19 +649,17 @@ TEST_CASE("maglev rebuilds over the eligible servers and looks up xxh64(key) mod
   BalancerOptions options;
   options.server_names = names_of(4);
   options.table_size = 65537;
-  for (const bool hooks : {false, true}) {
-    Driver d(make("maglev", options), pool_of({1, 1, 1, 1}), hooks);
-    const uint32_t client = ipv4(192, 168, 1, 10);
-    const auto first = d.request_and_answer(client);
-    const auto& table = dynamic_cast<MaglevBalancer&>(*d.balancer).table();
-    CHECK(first == table[xxhash64("192.168.1.10") % 65537]);
-    d.set_eligible(*first, false);
-    const auto second = d.request_and_answer(client);
-    REQUIRE(second);
-    CHECK(*second != *first);
-    const auto& rebuilt = dynamic_cast<MaglevBalancer&>(*d.balancer).table();
-    CHECK(std::count(rebuilt.begin(), rebuilt.end(), *first) == 0);
-  }
+  Driver d(make("maglev", options), pool_of({1, 1, 1, 1}));
+  const uint32_t client = ipv4(192, 168, 1, 10);
+  const auto first = d.request_and_answer(client);
+  const auto& table = dynamic_cast<MaglevBalancer&>(*d.balancer).table();
+  CHECK(first == table[xxhash64("192.168.1.10") % 65537]);
+  d.set_eligible(*first, false);
+  const auto second = d.request_and_answer(client);
+  REQUIRE(second);
+  CHECK(*second != *first);
+  const auto& rebuilt = dynamic_cast<MaglevBalancer&>(*d.balancer).table();
+  CHECK(std::count(rebuilt.begin(), rebuilt.end(), *first) == 0);
 }
 
 TEST_CASE("maglev table shares match weights: picks follow the table within 5 sigma",
@@ -690,7 +667,7 @@ TEST_CASE("maglev table shares match weights: picks follow the table within 5 si
 {
   BalancerOptions options;
   options.server_names = names_of(3);
-  Driver d(make("maglev", options), pool_of({1, 2, 3}), true);
+  Driver d(make("maglev", options), pool_of({1, 2, 3}));
   const auto clients = client_addresses(100'000, 78, false);
   std::vector<int> count(3, 0);
   for (const uint32_t c : clients) ++count[*d.request_and_answer(c)];
@@ -812,20 +789,18 @@ TEST_CASE("least_response_time picks the lowest cost * (active + 1)", "[balancer
 {
   BalancerOptions options;
   options.decay = seconds(10);
-  for (const bool hooks : {false, true}) {
-    Driver d(make("least_response_time", options), pool_of({1, 1, 1}), hooks);
-    // No history: every idle server has load 0, ties go round robin.
-    CHECK(sequence(3, [&] { return d.request_and_answer(0, "/", SimTime::zero()); }) == "a b c");
-    d.balancer->on_response(0, milliseconds(100), seconds(1));
-    d.balancer->on_response(1, milliseconds(20), seconds(1));
-    d.balancer->on_response(2, milliseconds(50), seconds(1));
-    CHECK(d.request_and_answer(0, "/", seconds(1)) == 1u);  // 20 ms
-    // b busy with 3: 20 * 4 = 80 > c's 50 * 1.
-    d.set_active(1, 3);
-    CHECK(d.request_and_answer(0, "/", seconds(1)) == 2u);
-    auto& lrt = dynamic_cast<LeastResponseTimeBalancer&>(*d.balancer);
-    CHECK(lrt.cost_ns(0) == Approx(100e6));
-  }
+  Driver d(make("least_response_time", options), pool_of({1, 1, 1}));
+  // No history: every idle server has load 0, ties go round robin.
+  CHECK(sequence(3, [&] { return d.request_and_answer(0, "/", SimTime::zero()); }) == "a b c");
+  d.balancer->on_response(0, milliseconds(100), seconds(1));
+  d.balancer->on_response(1, milliseconds(20), seconds(1));
+  d.balancer->on_response(2, milliseconds(50), seconds(1));
+  CHECK(d.request_and_answer(0, "/", seconds(1)) == 1u);  // 20 ms
+  // b busy with 3: 20 * 4 = 80 > c's 50 * 1.
+  d.set_active(1, 3);
+  CHECK(d.request_and_answer(0, "/", seconds(1)) == 2u);
+  auto& lrt = dynamic_cast<LeastResponseTimeBalancer&>(*d.balancer);
+  CHECK(lrt.cost_ns(0) == Approx(100e6));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -833,33 +808,31 @@ TEST_CASE("least_response_time picks the lowest cost * (active + 1)", "[balancer
 
 TEST_CASE("sticky_round_robin pins clients (reference 6)", "[balancer][sticky]")
 {
-  for (const bool hooks : {false, true}) {
-    Driver d(make("sticky_round_robin"), pool_of({1, 1, 1}), hooks);
-    const auto client = [](uint32_t last) { return ipv4(192, 168, 1, last); };
-    std::vector<ServerChoice> picks;
-    for (const uint32_t last : {2u, 3u, 2u, 4u}) picks.push_back(d.request_and_answer(client(last), "/", seconds(1)));
-    CHECK(letters(picks) == "a b a c");
-    auto& sticky = dynamic_cast<StickyRoundRobinBalancer&>(*d.balancer);
-    CHECK(sticky.pin_table_size() == 3);
+  Driver d(make("sticky_round_robin"), pool_of({1, 1, 1}));
+  const auto client = [](uint32_t last) { return ipv4(192, 168, 1, last); };
+  std::vector<ServerChoice> picks;
+  for (const uint32_t last : {2u, 3u, 2u, 4u}) picks.push_back(d.request_and_answer(client(last), "/", seconds(1)));
+  CHECK(letters(picks) == "a b a c");
+  auto& sticky = dynamic_cast<StickyRoundRobinBalancer&>(*d.balancer);
+  CHECK(sticky.pin_table_size() == 3);
 
-    // Pinned server down: re-pinned to the next in round robin, and no snap-back on recovery.
-    d.set_eligible(0, false);
-    CHECK(d.request_and_answer(client(2), "/", seconds(2)) == 1u);
-    d.set_eligible(0, true);
-    CHECK(d.request_and_answer(client(2), "/", seconds(3)) == 1u);
-    CHECK(sticky.pinned_server(client(2)) == 1u);
+  // Pinned server down: re-pinned to the next in round robin, and no snap-back on recovery.
+  d.set_eligible(0, false);
+  CHECK(d.request_and_answer(client(2), "/", seconds(2)) == 1u);
+  d.set_eligible(0, true);
+  CHECK(d.request_and_answer(client(2), "/", seconds(3)) == 1u);
+  CHECK(sticky.pinned_server(client(2)) == 1u);
 
-    // The idle timeout (default 10 min) counts from the last use.
-    CHECK(d.request_and_answer(client(3), "/", seconds(3) + minutes(9)) == 1u);  // used: kept
-    CHECK(sticky.pin_table_size() == 3);
-    d.request_and_answer(client(3), "/", seconds(3) + minutes(18));  // .2 and .4 idle 18 min: expired
-    CHECK(sticky.pin_table_size() == 1);
-    CHECK(!sticky.pinned_server(client(2)));
-    CHECK(sticky.pinned_server(client(3)) == 1u);
-  }
+  // The idle timeout (default 10 min) counts from the last use.
+  CHECK(d.request_and_answer(client(3), "/", seconds(3) + minutes(9)) == 1u);  // used: kept
+  CHECK(sticky.pin_table_size() == 3);
+  d.request_and_answer(client(3), "/", seconds(3) + minutes(18));  // .2 and .4 idle 18 min: expired
+  CHECK(sticky.pin_table_size() == 1);
+  CHECK(!sticky.pinned_server(client(2)));
+  CHECK(sticky.pinned_server(client(3)) == 1u);
   BalancerOptions short_timeout;
   short_timeout.sticky_timeout = seconds(30);
-  Driver d(make("sticky_round_robin", short_timeout), pool_of({1, 1}), true);
+  Driver d(make("sticky_round_robin", short_timeout), pool_of({1, 1}));
   CHECK(d.request_and_answer(1, "/", seconds(0)) == 0u);
   CHECK(d.request_and_answer(1, "/", seconds(29)) == 0u);
   CHECK(d.request_and_answer(1, "/", seconds(59)) == 1u);  // idle 30 s: a new client, next in turn
@@ -883,54 +856,52 @@ TEST_CASE("every algorithm returns none with no eligible server and never an ine
           "[balancer][matrix]")
 {
   for (const std::string& name : all_balancer_algorithm_names()) {
-    for (const bool hooks : {false, true}) {
-      for (const std::string key : {"client", "path"}) {
-        INFO(name << (hooks ? " with hooks" : " without hooks") << ", key " << key);
-        const uint32_t n = 7;
-        BalancerOptions options;
-        options.server_names = names_of(n);
-        options.hash_key = key;
-        options.table_size = 251;
+    for (const std::string key : {"client", "path"}) {
+      INFO(name << ", key " << key);
+      const uint32_t n = 7;
+      BalancerOptions options;
+      options.server_names = names_of(n);
+      options.hash_key = key;
+      options.table_size = 251;
 
-        // An empty pool.
-        {
-          Driver empty(make(name, options), {}, hooks);
-          CHECK(!empty.dispatch(ipv4(10, 0, 0, 1), "/x"));
+      // An empty pool.
+      {
+        Driver empty(make(name, options), {});
+        CHECK(!empty.dispatch(ipv4(10, 0, 0, 1), "/x"));
+      }
+      // All ineligible.
+      {
+        auto members = pool_of({1, 2, 3, 1, 1, 2, 1});
+        for (auto& m : members) m.eligible = false;
+        Driver none(make(name, options), members);
+        for (int i = 0; i < 20; ++i) CHECK(!none.dispatch(ipv4(10, 0, 0, static_cast<uint32_t>(i)), "/x"));
+      }
+      // Random eligibility, weights, load, clients and paths.
+      Driver d(make(name, options), pool_of({1, 2, 3, 1, 1, 2, 1}), 3);
+      RngStream chaos(42);
+      const std::vector<std::string> paths = {"/", "/a", "/b", "/api/v1/users", "/img/logo.png", ""};
+      std::vector<uint32_t> in_flight;
+      SimTime now = SimTime::zero();
+      for (int step = 0; step < 3'000; ++step) {
+        now += milliseconds(static_cast<int64_t>(chaos.below(50)));
+        if (chaos.below(20) == 0) d.set_eligible(static_cast<uint32_t>(chaos.below(n)), chaos.below(3) != 0);
+        if (chaos.below(200) == 0) d.set_weight(static_cast<uint32_t>(chaos.below(n)), static_cast<int>(1 + chaos.below(4)));
+        if (!in_flight.empty() && chaos.below(2) == 0) {
+          const std::size_t k = static_cast<std::size_t>(chaos.below(in_flight.size()));
+          const uint32_t server = in_flight[k];
+          in_flight.erase(in_flight.begin() + static_cast<std::ptrdiff_t>(k));
+          d.release(server);
+          d.balancer->on_response(server, milliseconds(static_cast<int64_t>(1 + chaos.below(300))), now);
         }
-        // All ineligible.
-        {
-          auto members = pool_of({1, 2, 3, 1, 1, 2, 1});
-          for (auto& m : members) m.eligible = false;
-          Driver none(make(name, options), members, hooks);
-          for (int i = 0; i < 20; ++i) CHECK(!none.dispatch(ipv4(10, 0, 0, static_cast<uint32_t>(i)), "/x"));
-        }
-        // Random eligibility, weights, load, clients and paths.
-        Driver d(make(name, options), pool_of({1, 2, 3, 1, 1, 2, 1}), hooks, 3);
-        RngStream chaos(42);
-        const std::vector<std::string> paths = {"/", "/a", "/b", "/api/v1/users", "/img/logo.png", ""};
-        std::vector<uint32_t> in_flight;
-        SimTime now = SimTime::zero();
-        for (int step = 0; step < 3'000; ++step) {
-          now += milliseconds(static_cast<int64_t>(chaos.below(50)));
-          if (chaos.below(20) == 0) d.set_eligible(static_cast<uint32_t>(chaos.below(n)), chaos.below(3) != 0);
-          if (chaos.below(200) == 0) d.set_weight(static_cast<uint32_t>(chaos.below(n)), static_cast<int>(1 + chaos.below(4)));
-          if (!in_flight.empty() && chaos.below(2) == 0) {
-            const std::size_t k = static_cast<std::size_t>(chaos.below(in_flight.size()));
-            const uint32_t server = in_flight[k];
-            in_flight.erase(in_flight.begin() + static_cast<std::ptrdiff_t>(k));
-            d.release(server);
-            d.balancer->on_response(server, milliseconds(static_cast<int64_t>(1 + chaos.below(300))), now);
-          }
-          const uint32_t client = ipv4(10, static_cast<uint32_t>(chaos.below(4)), static_cast<uint32_t>(chaos.below(256)), 7);
-          const std::string& path = paths[static_cast<std::size_t>(chaos.below(paths.size()))];
-          const bool any_eligible = std::any_of(d.pool.begin(), d.pool.end(), [](const PoolMember& m) { return m.eligible; });
-          const ServerChoice chosen = d.dispatch(client, path, now);
-          REQUIRE(chosen.has_value() == any_eligible);
-          if (chosen) {
-            REQUIRE(*chosen < n);
-            REQUIRE(d.pool[*chosen].eligible);
-            in_flight.push_back(*chosen);
-          }
+        const uint32_t client = ipv4(10, static_cast<uint32_t>(chaos.below(4)), static_cast<uint32_t>(chaos.below(256)), 7);
+        const std::string& path = paths[static_cast<std::size_t>(chaos.below(paths.size()))];
+        const bool any_eligible = std::any_of(d.pool.begin(), d.pool.end(), [](const PoolMember& m) { return m.eligible; });
+        const ServerChoice chosen = d.dispatch(client, path, now);
+        REQUIRE(chosen.has_value() == any_eligible);
+        if (chosen) {
+          REQUIRE(*chosen < n);
+          REQUIRE(d.pool[*chosen].eligible);
+          in_flight.push_back(*chosen);
         }
       }
     }

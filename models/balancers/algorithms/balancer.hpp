@@ -22,10 +22,11 @@
 // that declares them in per_request_hooks() (tests/models/balancer_pool_test.cpp checks that no
 // algorithm's choices depend on an undeclared one).
 //
-// Until the first on_pool_changed() call an algorithm must still be correct when the owner
-// mutates the pool behind its back: algorithms that cache a structure built from the pool
-// compare the pool with a snapshot on each pick instead (O(n), same choices). After it, they trust
-// the hooks and pick in their advertised cost (O(1) for maglev, O(log n) for least_connections).
+// Algorithms trust the hooks: an owner that changes a weight or an eligibility without
+// on_pool_changed(), or an active count without on_active_changed(), gets stale choices (the
+// indexed ones throw std::logic_error when they notice). In return each picks in its advertised
+// cost (O(1) for maglev, O(log n) for least_connections). A change of the pool's size alone is
+// noticed (a rebuild at the next pick).
 #pragma once
 
 #include "engine/rng.hpp"
@@ -63,8 +64,8 @@ public:
   virtual ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) = 0;
 
   // The pool's size, a weight or an eligibility changed (active counts excepted). Algorithms that
-  // build a table, ring, map or heap from the pool rebuild it here (or mark it stale). Call once
-  // before the first pick: from that call on, the algorithm relies on the hooks.
+  // build a table, ring, map or heap from the pool rebuild it here (or mark it stale). The owner
+  // calls it once before the first pick.
   virtual void on_pool_changed(std::span<const PoolMember> /*pool*/) {}
 
   // pool[server].active has just changed by one (a dispatch after a pick, or a completion).

@@ -104,7 +104,7 @@ std::size_t ConsistentHashBalancer::first_point_at_or_after(uint32_t hash) const
   return point;
 }
 
-void ConsistentHashBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
+void ConsistentHashBalancer::on_pool_changed(std::span<const PoolMember> pool) { watch_.notify(pool); }
 
 void ConsistentHashBalancer::on_server_names(std::span<const std::string> names)
 {

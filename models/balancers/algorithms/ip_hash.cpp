@@ -23,7 +23,7 @@ uint32_t IpHashBalancer::hash(uint32_t client_address, int rounds)
   return h;
 }
 
-void IpHashBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
+void IpHashBalancer::on_pool_changed(std::span<const PoolMember> pool) { watch_.notify(pool); }
 
 ServerChoice IpHashBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {

@@ -14,8 +14,8 @@
 //     a SmoothWeightSet (nginx's current weights kept lazily, one heap per distinct weight); a pick
 //     takes the least load's group and breaks its tie there, in O(log n + k) for k distinct
 //     weights, and on_active_changed() moves one server between groups in the same cost;
-//   - otherwise (uneven weights, at most 32 servers), and before the first on_pool_changed(): a
-//     scan of the pool as nginx does (one pass that also collects the ties).
+//   - otherwise (uneven weights, at most 32 servers): a scan of the pool as nginx does (one pass
+//     that also collects the ties).
 // All three make the same choices (tests/models/balancer_test.cpp and balancer_scale_test.cpp hold
 // them to an nginx scan).
 #pragma once

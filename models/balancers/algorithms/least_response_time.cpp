@@ -75,13 +75,13 @@ void LeastResponseTimeBalancer::on_response(uint32_t server, engine::SimTime res
     if (read > estimators_[server].stamp()) estimators_[server].observe(0.0, read);
   }
   estimators_[server].observe(static_cast<double>(response_time.ns()), now);
-  if (attached_ && server < known_.size()) rerank(server);
+  if (server < known_.size()) rerank(server);
 }
 
-// The indexed selection. Before the hooks are on, it ranks the pool afresh at every pick (O(n log n)).
+// The indexed selection.
 ServerChoice LeastResponseTimeBalancer::pick_indexed(std::span<const PoolMember> pool, engine::SimTime now)
 {
-  if (!attached_ || pool.size() != known_.size()) resync(pool);
+  if (pool.size() != known_.size()) resync(pool);  // before the first on_pool_changed(), or resized
   last_pick_ = now;
   ++picks_;
   const ServerChoice chosen = ranked_.pick();
@@ -93,16 +93,13 @@ ServerChoice LeastResponseTimeBalancer::pick_indexed(std::span<const PoolMember>
 
 void LeastResponseTimeBalancer::on_pool_changed(std::span<const PoolMember> pool)
 {
-  if (selection_ != Selection::indexed) return;
-  attached_ = true;
-  resync(pool);
+  if (selection_ == Selection::indexed) resync(pool);
 }
 
 void LeastResponseTimeBalancer::on_active_changed(std::span<const PoolMember> pool, uint32_t server)
 {
-  if (!attached_) return;
   if (pool.size() != known_.size() || server >= pool.size()) {
-    resync(pool);  // the pool changed without on_pool_changed(): start again from what it is
+    resync(pool);  // resized: start again from what it is
     return;
   }
   known_[server].active = pool[server].active;

@@ -72,7 +72,6 @@ private:
 
   engine::SimTime decay_;
   Selection selection_;
-  bool attached_ = false;               // indexed: on_pool_changed() was called, the hooks are trusted
   std::vector<PoolMember> known_;       // indexed: each server's active count, weight and eligibility
   KeyedTieSets<Rank> ranked_;           // indexed: the eligible servers by rank
   // indexed: when the scan would have last read each server's cost (at each pick while eligible),

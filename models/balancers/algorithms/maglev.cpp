@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 
 namespace lbsim::models {
 
@@ -91,7 +92,7 @@ void MaglevBalancer::rebuild(std::span<const PoolMember> pool)
   for (uint32_t& slot : table_) slot = members[slot];
 }
 
-void MaglevBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
+void MaglevBalancer::on_pool_changed(std::span<const PoolMember> pool) { watch_.notify(pool); }
 
 void MaglevBalancer::on_server_names(std::span<const std::string> names)
 {
@@ -101,14 +102,12 @@ void MaglevBalancer::on_server_names(std::span<const std::string> names)
 
 ServerChoice MaglevBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (watch_.needs_rebuild(pool)) rebuild(pool);
-    if (table_.empty()) return std::nullopt;
-    const uint32_t chosen = table_[xxhash64(key_.text(context), 0) % table_size_];
-    if (chosen < pool.size() && pool[chosen].eligible) return chosen;
-    watch_.invalidate();  // the pool changed without on_pool_changed()
-  }
-  return std::nullopt;
+  if (watch_.needs_rebuild(pool)) rebuild(pool);
+  if (table_.empty()) return std::nullopt;
+  const uint32_t chosen = table_[xxhash64(key_.text(context), 0) % table_size_];
+  if (!pool[chosen].eligible)
+    throw std::logic_error("maglev: server " + std::to_string(chosen) + " became ineligible without on_pool_changed()");
+  return chosen;
 }
 
 AlgorithmDeclaration maglev_declaration()

@@ -2,38 +2,18 @@
 
 namespace lbsim::models {
 
-bool PoolWatch::differs(std::span<const PoolMember> pool) const
+void PoolWatch::notify(std::span<const PoolMember> pool)
 {
-  if (pool.size() != weights_.size()) return true;
-  for (std::size_t i = 0; i < pool.size(); ++i) {
-    if (pool[i].weight != weights_[i]) return true;
-    if (depends_ == Depends::weights_and_eligibility && (pool[i].eligible ? 1 : 0) != eligible_[i]) return true;
+  if (depends_ == Depends::weights_and_eligibility) {
+    stale_ = true;
+    return;
   }
-  return false;
-}
-
-bool PoolWatch::needs_rebuild(std::span<const PoolMember> pool)
-{
-  bool rebuild = stale_ || pool.size() != size_;
-  if (!notified_) {
-    rebuild = rebuild || differs(pool);
-    if (rebuild) {
-      weights_.resize(pool.size());
-      eligible_.resize(pool.size());
-      for (std::size_t i = 0; i < pool.size(); ++i) {
-        weights_[i] = pool[i].weight;
-        eligible_[i] = pool[i].eligible ? 1 : 0;
-      }
-    }
-  } else if (!weights_.empty()) {
-    weights_.clear();
-    weights_.shrink_to_fit();
-    eligible_.clear();
-    eligible_.shrink_to_fit();
-  }
-  stale_ = false;
-  size_ = pool.size();
-  return rebuild;
+  bool same = pool.size() == weights_.size();
+  for (std::size_t i = 0; same && i < pool.size(); ++i) same = pool[i].weight == weights_[i];
+  if (same) return;
+  weights_.resize(pool.size());
+  for (std::size_t i = 0; i < pool.size(); ++i) weights_[i] = pool[i].weight;
+  stale_ = true;
 }
 
 }  // namespace lbsim::models

@@ -10,8 +10,8 @@
 // as in Finagle's least-loaded P2C). With d >= the number of eligible servers every eligible
 // server is sampled, in random order.
 //
-// State: the list of eligible members (its order is the shuffle's). O(d) per pick
-// (O(n) before the first on_pool_changed()).
+// State: the list of eligible members (its order is the shuffle's), rebuilt when the pool
+// changes. O(d) per pick.
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"

@@ -1,10 +1,12 @@
 #include "models/balancers/algorithms/random.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 
 namespace lbsim::models {
 
-void RandomBalancer::on_pool_changed(std::span<const PoolMember>) { watch_.notify(); }
+void RandomBalancer::on_pool_changed(std::span<const PoolMember> pool) { watch_.notify(pool); }
 
 void RandomBalancer::rebuild(std::span<const PoolMember> pool)
 {
@@ -23,21 +25,19 @@ void RandomBalancer::rebuild(std::span<const PoolMember> pool)
 
 ServerChoice RandomBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (watch_.needs_rebuild(pool)) rebuild(pool);
-    if (eligible_.empty()) return std::nullopt;
-    uint32_t chosen = 0;
-    if (uniform_) {
-      chosen = eligible_[context.rng.below(eligible_.size())];
-    } else {
-      const uint64_t r = context.rng.below(cumulative_.back());
-      chosen = eligible_[static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), r) -
-                                                  cumulative_.begin())];
-    }
-    if (chosen < pool.size() && pool[chosen].eligible) return chosen;
-    watch_.invalidate();  // the pool changed without on_pool_changed()
+  if (watch_.needs_rebuild(pool)) rebuild(pool);
+  if (eligible_.empty()) return std::nullopt;
+  uint32_t chosen = 0;
+  if (uniform_) {
+    chosen = eligible_[context.rng.below(eligible_.size())];
+  } else {
+    const uint64_t r = context.rng.below(cumulative_.back());
+    chosen = eligible_[static_cast<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), r) -
+                                                cumulative_.begin())];
   }
-  return std::nullopt;
+  if (!pool[chosen].eligible)
+    throw std::logic_error("random: server " + std::to_string(chosen) + " became ineligible without on_pool_changed()");
+  return chosen;
 }
 
 AlgorithmDeclaration random_declaration()

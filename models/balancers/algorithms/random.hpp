@@ -9,7 +9,7 @@
 // only: the same distribution, one draw (RngStream::below) per pick.
 //
 // State: the eligible members and their cumulative weights, rebuilt when the pool changes.
-// O(log n) per pick (O(n) before the first on_pool_changed()).
+// O(log n) per pick.
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"

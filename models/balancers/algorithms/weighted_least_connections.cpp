@@ -20,31 +20,22 @@ uint64_t WeightedLeastConnectionsBalancer::key(const PoolMember& member)
 
 ServerChoice WeightedLeastConnectionsBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
-  if (!attached_ || pool.size() != slots_.size()) resync(pool);
+  if (pool.size() != slots_.size()) resync(pool);  // before the first on_pool_changed(), or resized
   if (keys_.empty()) return std::nullopt;
   const uint32_t chosen = keys_.begin()->second.head;
   if (!pool[chosen].eligible || key(pool[chosen]) != slots_[chosen].key)
     throw std::logic_error("weighted_least_connections: server " + std::to_string(chosen) +
                            " changed without on_active_changed()/on_pool_changed()");
-  if (!attached_) {
-    // No hooks: play HAProxy's take_conn now (the owner counts the request after the pick), so a
-    // request answered before the next pick still sends the server to the back of its key.
-    PoolMember taken = pool[chosen];
-    ++taken.active;
-    reposition(chosen, taken);
-  }
   return chosen;
 }
 
 void WeightedLeastConnectionsBalancer::on_pool_changed(std::span<const PoolMember> pool)
 {
-  attached_ = true;
   resync(pool);
 }
 
 void WeightedLeastConnectionsBalancer::on_active_changed(std::span<const PoolMember> pool, uint32_t server)
 {
-  if (!attached_) return;
   if (pool.size() != slots_.size() || server >= pool.size()) {
     resync(pool);
     return;

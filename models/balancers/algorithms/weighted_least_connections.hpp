@@ -19,9 +19,6 @@
 // first-in-first-out list of its servers (linked through the servers' slots) and the keys are in
 // an ordered map, which is the same order: O(1) to pick, O(log g) per on_active_changed() for g
 // distinct keys (a handful: keys follow the active counts), instead of O(log n).
-// Before the first on_pool_changed() every pick first repositions the servers whose key changed
-// since the last pick, in index order (O(n)), and repositions the chosen server as if already
-// counted (HAProxy's take_conn); a change undone between two picks is otherwise invisible.
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
@@ -61,7 +58,6 @@ private:
   void unlink(uint32_t member);
   void append(uint32_t member);
 
-  bool attached_ = false;
   std::vector<Slot> slots_;
   std::map<uint64_t, KeyList> keys_;  // non-empty lists only
 };

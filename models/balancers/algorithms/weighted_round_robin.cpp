@@ -17,19 +17,19 @@ WeightedRoundRobinBalancer::Variant WeightedRoundRobinBalancer::parse_variant(co
 
 ServerChoice WeightedRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
-  if (variant_ == Variant::smooth) return indexed_ ? pick_smooth(pool) : smooth_.pick(pool);
+  if (variant_ == Variant::smooth) return pick_smooth(pool);
   return pick_classic(pool);
 }
 
 void WeightedRoundRobinBalancer::on_pool_changed(std::span<const PoolMember> pool)
 {
-  watch_.notify();
+  watch_.notify(pool);
   if (variant_ == Variant::smooth) sync_smooth(pool);
 }
 
 ServerChoice WeightedRoundRobinBalancer::pick_smooth(std::span<const PoolMember> pool)
 {
-  if (pool.size() != known_.size()) sync_smooth(pool);  // resized without on_pool_changed()
+  if (pool.size() != known_.size()) sync_smooth(pool);  // before the first on_pool_changed(), or resized
   if (turns_.empty()) return std::nullopt;
   const uint32_t chosen = turns_.take_turn(places_);
   if (!pool[chosen].eligible)
@@ -49,7 +49,7 @@ int64_t WeightedRoundRobinBalancer::current_weight(uint32_t server) const
 void WeightedRoundRobinBalancer::sync_smooth(std::span<const PoolMember> pool)
 {
   const std::size_t n = pool.size();
-  if (indexed_ && n == known_.size()) {
+  if (n == known_.size()) {
     bool changed = false;
     for (uint32_t i = 0; i < n; ++i) {
       if (known_[i].eligible == pool[i].eligible && effective_weight(known_[i]) == effective_weight(pool[i])) continue;
@@ -63,13 +63,7 @@ void WeightedRoundRobinBalancer::sync_smooth(std::span<const PoolMember> pool)
     return;
   }
   std::vector<int64_t> current(n, 0);
-  if (indexed_) {
-    for (uint32_t i = 0; i < std::min(n, known_.size()); ++i) current[i] = current_weight(i);
-  } else {
-    const auto before = smooth_.current_weights();  // the O(n) loop's, until now
-    for (std::size_t i = 0; i < std::min(n, before.size()); ++i) current[i] = before[i];
-  }
-  indexed_ = true;
+  for (uint32_t i = 0; i < std::min(n, known_.size()); ++i) current[i] = current_weight(i);
   turns_.clear();
   places_.assign(n, {});
   parked_.assign(n, 0);
@@ -83,16 +77,14 @@ void WeightedRoundRobinBalancer::sync_smooth(std::span<const PoolMember> pool)
 
 ServerChoice WeightedRoundRobinBalancer::pick_classic(std::span<const PoolMember> pool)
 {
-  for (int attempt = 0; attempt < 2; ++attempt) {
-    if (watch_.needs_rebuild(pool)) map_ = build_static_rr_map(pool);
-    if (map_.empty()) return std::nullopt;
-    if (next_ >= map_.size()) next_ = 0;
-    const uint32_t chosen = map_[next_++];
-    if (chosen < pool.size() && pool[chosen].eligible) return chosen;
-    // The pool changed without on_pool_changed(): rebuild from what it is now.
-    watch_.invalidate();
-  }
-  return std::nullopt;  // unreachable: a fresh map holds eligible members only
+  if (watch_.needs_rebuild(pool)) map_ = build_static_rr_map(pool);
+  if (map_.empty()) return std::nullopt;
+  if (next_ >= map_.size()) next_ = 0;
+  const uint32_t chosen = map_[next_++];
+  if (!pool[chosen].eligible)
+    throw std::logic_error("weighted_round_robin: server " + std::to_string(chosen) +
+                           " became ineligible without on_pool_changed()");
+  return chosen;
 }
 
 AlgorithmDeclaration weighted_round_robin_declaration()

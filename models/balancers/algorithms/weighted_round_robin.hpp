@@ -16,7 +16,6 @@
 #include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 #include "models/balancers/algorithms/smooth_weight_set.hpp"
-#include "models/balancers/algorithms/smooth_weighted_round_robin.hpp"
 
 #include <string>
 #include <vector>
@@ -45,10 +44,8 @@ private:
   int64_t current_weight(uint32_t server) const;
 
   Variant variant_;
-  SmoothWeightedRoundRobin smooth_;  // before the first on_pool_changed()
-  // After it: the eligible servers take turns in `turns_`; `parked_` holds the current weight of
+  // smooth: the eligible servers take turns in `turns_`; `parked_` holds the current weight of
   // each server outside it; `known_` is the pool as last announced.
-  bool indexed_ = false;
   SmoothWeightSet turns_;
   std::vector<SmoothWeightSet::Place> places_;
   std::vector<int64_t> parked_;
