@@ -272,12 +272,12 @@ TEST_CASE("least_connections reproduces nginx least_conn (reference 1.2)", "[bal
   Driver d(make("least_connections"), pool_of({2, 1, 1}));
   CHECK(sequence(8, [&] { return d.request_and_answer(); }) == "a b c a a b c a");
   // The least loaded per weight wins: a (w2, 3 active) = 1.5 vs b (w1, 1) = 1 vs c (w1, 2) = 2.
-  Driver d(make("least_connections"), pool_of({2, 1, 1}));
-  d.set_active(0, 3);
-  d.set_active(1, 1);
-  d.set_active(2, 2);
-  CHECK(d.dispatch() == 1u);  // b, which now has 2 per weight unit
-  CHECK(d.dispatch() == 0u);  // a: 1.5 < b's 2 = c's 2
+  Driver loaded(make("least_connections"), pool_of({2, 1, 1}));
+  loaded.set_active(0, 3);
+  loaded.set_active(1, 1);
+  loaded.set_active(2, 2);
+  CHECK(loaded.dispatch() == 1u);  // b, which now has 2 per weight unit
+  CHECK(loaded.dispatch() == 0u);  // a: 1.5 < b's 2 = c's 2
 }
 
 TEST_CASE("least_connections on a heap matches the O(n) nginx scan over 100,000 picks", "[balancer][least_connections]")
@@ -541,7 +541,7 @@ TEST_CASE("power_of_two_choices with d = 1 is uniform random", "[balancer][p2c]"
 {
   BalancerOptions one;
   one.choices = 1;
-  Driver d(make("power_of_two_choices", one), pool_of({1, 1, 1}), true, 9);
+  Driver d(make("power_of_two_choices", one), pool_of({1, 1, 1}), 9);
   d.set_active(0, 100);
   std::vector<int> count(3, 0);
   const int n = 30'000;
@@ -635,9 +635,9 @@ TEST_CASE("maglev reproduces Envoy's tables (reference 3.5)", "[balancer][maglev
   // Hosts are sorted by key: the pool's order does not matter.
   const std::vector<std::string> reversed = {"127.0.0.1:91", "127.0.0.1:90"};
   const std::vector<int64_t> weights = {2, 1};
-  std::string bits;
-  for (const uint32_t member : MaglevBalancer::build_table(reversed, weights, 17)) bits += member == 0 ? '1' : '0';
-  CHECK(bits == "10010110111110101");
+  std::string reversed_bits;
+  for (const uint32_t member : MaglevBalancer::build_table(reversed, weights, 17)) reversed_bits += member == 0 ? '1' : '0';
+  CHECK(reversed_bits == "10010110111110101");
 
   BalancerOptions not_prime;
   not_prime.table_size = 65536;
@@ -832,10 +832,10 @@ TEST_CASE("sticky_round_robin pins clients (reference 6)", "[balancer][sticky]")
   CHECK(sticky.pinned_server(client(3)) == 1u);
   BalancerOptions short_timeout;
   short_timeout.sticky_timeout = seconds(30);
-  Driver d(make("sticky_round_robin", short_timeout), pool_of({1, 1}));
-  CHECK(d.request_and_answer(1, "/", seconds(0)) == 0u);
-  CHECK(d.request_and_answer(1, "/", seconds(29)) == 0u);
-  CHECK(d.request_and_answer(1, "/", seconds(59)) == 1u);  // idle 30 s: a new client, next in turn
+  Driver short_lived(make("sticky_round_robin", short_timeout), pool_of({1, 1}));
+  CHECK(short_lived.request_and_answer(1, "/", seconds(0)) == 0u);
+  CHECK(short_lived.request_and_answer(1, "/", seconds(29)) == 0u);
+  CHECK(short_lived.request_and_answer(1, "/", seconds(59)) == 1u);  // idle 30 s: a new client, next in turn
 }
 
 // ---------------------------------------------------------------------------------------------
