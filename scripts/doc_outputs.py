@@ -24,6 +24,18 @@ repository's folders, with lbsim's build directory first on the PATH, so `lbsim`
 built. Standard output and standard error are shown as a terminal interleaves them; a non-zero exit
 status adds a line "[exit status N]". Trailing spaces are dropped.
 
+Figures quoted in prose or in a table (a hand calculation beside what lbsim printed) are checked
+the same way, not rewritten: an HTML comment gives the commands, and every `code span` of the
+paragraph just below it (of a table: of its last column) must be found in what those commands
+print, on one line, with runs of spaces counted as one and "..." standing for anything. Spans
+that start with "-" are options, not quoted output. A quote that is no longer printed fails the
+check and shows the closest line:
+
+    <!-- doc-quotes: lbsim run examples/teaching/network-gbps-in-bytes.yaml -->
+    | hand calculation | lbsim |
+    |---|---|
+    | 125 MB in 1 s | `latency      mean 1000.000 ms ... max 1000.000 ms` |
+
     python3 scripts/doc_outputs.py                 # rewrite every block in place (the slow ones too)
     python3 scripts/doc_outputs.py --check         # exit 1 with a diff if a block differs
     python3 scripts/doc_outputs.py --check --blocks slow docs/algorithms.md
@@ -42,6 +54,8 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FENCE = re.compile(r"^(\s*)```console\s*$")
 OPTIONS = re.compile(r"^\s*<!--\s*doc-output:(.*)-->\s*$")
+QUOTES = re.compile(r"^\s*<!--\s*doc-quotes:(.*)-->\s*$")
+CODE_SPAN = re.compile(r"`([^`]+)`")
 COMMAND_TIMEOUT_S = 900
 
 
@@ -97,6 +111,75 @@ def find_blocks(path, lines):
         blocks.append(Block(path, i + 1, indent, options, commands, body))
         i = end + 1
     return blocks
+
+
+class Quotes:
+    """A paragraph or table that quotes lbsim's output, and the commands that print it."""
+
+    def __init__(self, path, line, command, spans):
+        self.path = path
+        self.line = line  # 1-based line of the comment
+        self.command = command
+        self.spans = spans  # (1-based line, quoted text)
+
+
+def find_quotes(path, lines):
+    tables = []
+    for i, line in enumerate(lines):
+        match = QUOTES.match(line)
+        if not match:
+            continue
+        spans, j = [], i + 1
+        if j < len(lines) and lines[j].lstrip().startswith("|"):
+            header = True  # the rows above |---| name the columns
+            while j < len(lines) and lines[j].lstrip().startswith("|"):
+                cells = lines[j].strip().strip("|").split("|")
+                if not header:
+                    spans += [(j + 1, span) for span in CODE_SPAN.findall(cells[-1])]
+                header = header and not set(lines[j].strip()) <= set("|-: ")
+                j += 1
+        else:  # a paragraph: a span may run across a line break
+            while j < len(lines) and lines[j].strip():
+                j += 1
+            spans = [(i + 2, span) for span in CODE_SPAN.findall(" ".join(lines[i + 1:j]))]
+        spans = [(line, span) for line, span in spans if not span.startswith("-")]
+        if not spans:
+            sys.exit(f"{path}:{i + 1}: a doc-quotes comment without quoted output just below it")
+        tables.append(Quotes(path, i + 1, match.group(1).strip(), spans))
+    return tables
+
+
+def squeeze(text):
+    return " ".join(text.split())
+
+
+def quoted_in(span, output):
+    parts = [squeeze(part) for part in span.split("...")]
+    for line in output:
+        line, at = squeeze(line), 0
+        for part in parts:
+            at = line.find(part, at)
+            if at < 0:
+                break
+            at += len(part)
+        else:
+            return True
+    return False
+
+
+def check_quotes(table, bin_dir):
+    """The quotes of `table` not found in its commands' output, each with the closest line printed."""
+    output = run_command(table.command, bin_dir)
+    missing = []
+    for line, span in table.spans:
+        if not quoted_in(span, output):
+            # The closest line: the one sharing the longest run of characters with the quote.
+            def shared(candidate, quote=squeeze(span)):
+                return difflib.SequenceMatcher(None, quote, candidate, autojunk=False).find_longest_match(
+                    0, len(quote), 0, len(candidate)).size
+            closest = max((squeeze(o) for o in output), key=shared, default="")
+            missing.append((line, span, closest))
+    return missing
 
 
 def run_command(command, bin_dir):
@@ -157,11 +240,22 @@ def main():
         with open(path, encoding="utf-8") as f:
             lines = f.read().split("\n")
         blocks = find_blocks(path, lines)
+        tables = find_quotes(path, lines) if wanted != "slow" else []
         todo = [b for b in blocks if wanted == "all" or (wanted == "slow") == b.slow]
         skipped += len(blocks) - len(todo)
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
             futures = {b: [pool.submit(run_command, c, args.bin) for c in b.commands] for b in todo}
             rendered = {b: render(b, [f.result() for f in futures[b]]) for b in todo}
+            quote_checks = {t: pool.submit(check_quotes, t, args.bin) for t in tables}
+        rel = os.path.relpath(path, REPO)
+        for table in tables:
+            checked += 1
+            missing = quote_checks[table].result()
+            if missing:
+                differences += 1
+                for line, span, closest in missing:
+                    print(f"{rel}:{line}: `{span}` is no longer printed by `{table.command}`"
+                          f"\n  closest line now: {closest}")
         # Rewrite from the last block up, so earlier blocks' line numbers stay right.
         for block in reversed(todo):
             new_body = rendered[block]
@@ -170,7 +264,6 @@ def main():
             if args.check:
                 if old_body != new_body:
                     differences += 1
-                    rel = os.path.relpath(path, REPO)
                     print(f"{rel}:{block.first_line}: the shown output differs from what lbsim prints now")
                     sys.stdout.writelines(line + "\n" for line in difflib.unified_diff(
                         old_body, new_body, f"{rel} (shown)", "lbsim (now)", lineterm="", n=2))
@@ -190,6 +283,9 @@ def main():
         print(f"{checked} block(s) match{note}")
     else:
         print(f"{checked} block(s) regenerated")
+        if differences:
+            print(f"{differences} quoted table(s) no longer match: edit them by hand (above)")
+            return 1
     return 0
 
 
