@@ -16,7 +16,7 @@
 // thread's CPU time, so that other programs on the machine slow the figures less (they still
 // share the caches).
 //
-// Rows: every algorithm with its default options, then weighted_round_robin (classic) and
+// Rows: every algorithm with its default options, then weighted_round_robin (classic, fwrr) and
 // least_response_time (indexed) beside their defaults.
 //
 // Usage: balancer_pick_bench [--algorithm all|NAME] [--servers 16,1000,10000] [--load 0.5]
@@ -224,11 +224,14 @@ int main(int argc, char** argv)
   std::printf("%-38s", "algorithm");
   for (const uint32_t n : settings.servers) std::printf(" %12s", ("n=" + std::to_string(n)).c_str());
   std::printf(" %10s\n", "ratio");
-  // Each algorithm with its default options, and the other variant of the two that have one.
+  // Each algorithm with its default options, and the other variants of the two that have them.
   std::vector<std::pair<std::string, std::string>> rows;
   for (const std::string& algorithm : algorithms) {
     rows.push_back({algorithm, ""});
-    if (algorithm == "weighted_round_robin") rows.push_back({algorithm, "classic"});
+    if (algorithm == "weighted_round_robin") {
+      rows.push_back({algorithm, "classic"});
+      rows.push_back({algorithm, "fwrr"});
+    }
     if (algorithm == "least_response_time") rows.push_back({algorithm, "indexed"});
   }
   for (const auto& [algorithm, variant] : rows) {

@@ -18,6 +18,7 @@
 #include "models/balancers/algorithms/weighted_least_connections.hpp"
 #include "models/balancers/algorithms/weighted_round_robin.hpp"
 #include "models/balancers/hashing/xxhash64.hpp"
+#include "tests/models/balancer_driver.hpp"
 #include "tests/models/reference_balancers.hpp"
 
 #include <catch2/catch.hpp>
@@ -36,15 +37,9 @@ using lbsim::engine::minutes;
 using lbsim::engine::RngStream;
 using lbsim::engine::seconds;
 using lbsim::engine::SimTime;
+using namespace lbsim::tests;
 
 namespace {
-
-std::vector<PoolMember> pool_of(const std::vector<int>& weights)
-{
-  std::vector<PoolMember> pool;
-  for (const int w : weights) pool.push_back(PoolMember{w, 0, true});
-  return pool;
-}
 
 std::vector<std::string> names_of(std::size_t n, const std::string& prefix = "s")
 {
@@ -55,72 +50,6 @@ std::vector<std::string> names_of(std::size_t n, const std::string& prefix = "s"
 
 uint32_t ipv4(uint32_t a, uint32_t b, uint32_t c, uint32_t d) { return (a << 24) | (b << 16) | (c << 8) | d; }
 
-// Plays the part of the pool's owner (models/balancers/balancer_pool.*): it calls on_pool_changed()
-// before the first pick and after each eligibility or weight change, and on_active_changed() after
-// each change of an active count.
-struct Driver {
-  Driver(std::unique_ptr<Balancer> b, std::vector<PoolMember> members, uint64_t seed = 7)
-      : balancer(std::move(b)), pool(std::move(members)), rng(seed)
-  {
-    balancer->on_pool_changed(pool);
-  }
-
-  // One request: pick, then count it as active (dispatch). Returns the choice.
-  ServerChoice dispatch(uint32_t client = 0, std::string_view path = "/", SimTime now = SimTime::zero())
-  {
-    PickContext context{client, path, now, rng};
-    const ServerChoice chosen = balancer->pick(pool, context);
-    if (chosen) {
-      ++pool[*chosen].active;
-      balancer->on_active_changed(pool, *chosen);
-    }
-    return chosen;
-  }
-  void release(uint32_t server)
-  {
-    --pool[server].active;
-    balancer->on_active_changed(pool, server);
-  }
-  // A request that is dispatched and answered before the next one: the servers stay idle.
-  ServerChoice request_and_answer(uint32_t client = 0, std::string_view path = "/",
-                                             SimTime now = SimTime::zero())
-  {
-    const ServerChoice chosen = dispatch(client, path, now);
-    if (chosen) release(*chosen);
-    return chosen;
-  }
-  void set_eligible(uint32_t server, bool eligible)
-  {
-    pool[server].eligible = eligible;
-    balancer->on_pool_changed(pool);
-  }
-  void set_weight(uint32_t server, int weight)
-  {
-    pool[server].weight = weight;
-    balancer->on_pool_changed(pool);
-  }
-  void set_active(uint32_t server, uint32_t active)
-  {
-    pool[server].active = active;
-    balancer->on_active_changed(pool, server);
-  }
-
-  std::unique_ptr<Balancer> balancer;
-  std::vector<PoolMember> pool;
-  RngStream rng;
-};
-
-// "a b c": the letters of a sequence of choices.
-std::string letters(const std::vector<ServerChoice>& picks)
-{
-  std::string out;
-  for (const auto& p : picks) {
-    if (!out.empty()) out += ' ';
-    out += p ? static_cast<char>('a' + *p) : '-';
-  }
-  return out;
-}
-
 template <class Next>
 std::string sequence(int count, Next next)
 {
@@ -129,12 +58,6 @@ std::string sequence(int count, Next next)
   return letters(picks);
 }
 
-std::unique_ptr<Balancer> make(const std::string& algorithm, const BalancerOptions& options = {})
-{
-  BalancerRegistry registry;
-  register_builtin_balancers(registry);
-  return registry.create(algorithm, options);
-}
 
 BalancerOptions with_variant(const std::string& variant)
 {
@@ -252,10 +175,35 @@ TEST_CASE("weighted_round_robin classic reproduces HAProxy static-rr (reference 
   CHECK_THROWS_AS(make("weighted_round_robin", with_variant("fancy")), std::invalid_argument);
 }
 
+TEST_CASE("weighted_round_robin fwrr reproduces HAProxy roundrobin and gives each server its weight per window",
+          "[balancer][wrr][fwrr]")
+{
+  // 3,2,1 -> 1 2 1 3 1 2 (recorded from HAProxy 2.6; tests/data/real-balancers/ holds more).
+  Driver d321(make("weighted_round_robin", with_variant("fwrr")), pool_of({3, 2, 1}));
+  CHECK(sequence(12, [&] { return d321.request_and_answer(); }) == "a b a c a b a b a c a b");
+  // 1,000 servers of weights 1..256: one window (16 x the total weight picks) gives each server
+  // exactly 16 x its weight, whatever the order.
+  RngStream draw(99);
+  std::vector<int> weights(1000);
+  int64_t total = 0;
+  for (int& w : weights) total += w = static_cast<int>(1 + draw.below(256));
+  Driver many(make("weighted_round_robin", with_variant("fwrr")), pool_of(weights));
+  std::vector<int64_t> count(weights.size(), 0);
+  for (int64_t i = 0; i < 16 * total; ++i) ++count[*many.request_and_answer()];
+  for (std::size_t i = 0; i < weights.size(); ++i) CHECK(count[i] == 16 * weights[i]);
+  // No server at all, then one back: none, then it.
+  Driver lone(make("weighted_round_robin", with_variant("fwrr")), pool_of({2}));
+  lone.set_eligible(0, false);
+  CHECK_FALSE(lone.request_and_answer());
+  lone.set_eligible(0, true);
+  CHECK(lone.request_and_answer() == 0u);
+}
+
 TEST_CASE("weighted_round_robin keeps exact weight proportions over 100,000 picks", "[balancer][wrr][proportions]")
 {
-  // Deterministic: every period of 10 picks holds exactly 5, 3 and 2, so the counts are exact.
-  for (const std::string variant : {"smooth", "classic"}) {
+  // Deterministic: every period of 10 picks (fwrr: of 160, its window of 16 x 10 positions) holds
+  // exactly 5, 3 and 2 shares, so the counts are exact.
+  for (const std::string variant : {"smooth", "classic", "fwrr"}) {
     Driver d(make("weighted_round_robin", with_variant(variant)), pool_of({5, 3, 2}));
     std::vector<int> count(3, 0);
     for (int i = 0; i < 100'000; ++i) ++count[*d.request_and_answer()];

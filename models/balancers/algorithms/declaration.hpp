@@ -20,9 +20,9 @@ namespace lbsim::models {
 // Per-algorithm settings, the values of the declared options (AlgorithmOption::target says which
 // option writes which field) and the identities of the pool's members.
 struct BalancerOptions {
-  std::string variant;                                    // weighted_round_robin: smooth ("") or classic
+  std::string variant;                                    // weighted_round_robin: smooth (""), classic or fwrr
   int choices = 2;                                        // power_of_two_choices: servers sampled per pick
-  std::string hash_key = "client";                        // consistent_hash, maglev: client | path
+  std::string hash_key = "client";                        // consistent_hash, maglev, map_hash: client | path
   uint64_t table_size = 65537;                            // maglev: a prime M (Envoy's default)
   engine::SimTime decay = engine::seconds(10);            // least_response_time: Peak-EWMA tau
   std::string selection{};                                // least_response_time: scan ("") or indexed

@@ -12,19 +12,36 @@ WeightedRoundRobinBalancer::Variant WeightedRoundRobinBalancer::parse_variant(co
 {
   if (text.empty() || text == "smooth") return Variant::smooth;
   if (text == "classic") return Variant::classic;
-  throw std::invalid_argument("weighted_round_robin variant must be \"smooth\" or \"classic\", not \"" + text + "\"");
+  if (text == "fwrr") return Variant::fwrr;
+  throw std::invalid_argument("weighted_round_robin variant must be \"smooth\", \"classic\" or \"fwrr\", not \"" + text +
+                              "\"");
 }
 
 ServerChoice WeightedRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
 {
-  if (variant_ == Variant::smooth) return pick_smooth(pool);
-  return pick_classic(pool);
+  switch (variant_) {
+    case Variant::smooth: return pick_smooth(pool);
+    case Variant::classic: return pick_classic(pool);
+    case Variant::fwrr: break;
+  }
+  return pick_fwrr(pool);
 }
 
 void WeightedRoundRobinBalancer::on_pool_changed(std::span<const PoolMember> pool)
 {
   watch_.notify(pool);
   if (variant_ == Variant::smooth) sync_smooth(pool);
+  if (variant_ == Variant::fwrr) fwrr_.update(pool);
+}
+
+ServerChoice WeightedRoundRobinBalancer::pick_fwrr(std::span<const PoolMember> pool)
+{
+  if (pool.size() != fwrr_.size()) fwrr_.update(pool);  // resized without on_pool_changed()
+  const ServerChoice chosen = fwrr_.next();
+  if (chosen && !pool[*chosen].eligible)
+    throw std::logic_error("weighted_round_robin: server " + std::to_string(*chosen) +
+                           " became ineligible without on_pool_changed()");
+  return chosen;
 }
 
 ServerChoice WeightedRoundRobinBalancer::pick_smooth(std::span<const PoolMember> pool)
@@ -92,7 +109,8 @@ AlgorithmDeclaration weighted_round_robin_declaration()
   return {"weighted_round_robin",
           "takes the servers in turn, each as often as its weight (smooth: interleaved, as nginx does).",
           {{"variant", AlgorithmOption::Type::choice, &BalancerOptions::variant,
-       "smooth (nginx, the default) or classic (HAProxy static-rr)", {"smooth", "classic"}}},
+       "smooth (nginx, the default), classic (HAProxy static-rr) or fwrr (HAProxy roundrobin)",
+       {"smooth", "classic", "fwrr"}}},
           AnalyticRouting::cyclic,
           [](const BalancerOptions& o) { return std::make_unique<WeightedRoundRobinBalancer>(WeightedRoundRobinBalancer::parse_variant(o.variant)); }};
 }

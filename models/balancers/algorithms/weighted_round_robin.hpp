@@ -1,19 +1,21 @@
 // weighted_round_robin: servers take turns in proportion to their weights.
 //   variant "smooth" (default): nginx's smooth weighted round robin (ngx_http_upstream_get_peer()
 //     in ngx_http_upstream_round_robin.c); 5,1,1 -> a a b a c a a. nginx's loop is O(n) per pick;
-//     once the owner calls on_pool_changed(), the eligible servers are kept in a SmoothWeightSet
-//     (lazy current weights, one heap per distinct weight, sorted in turn order after each pool
-//     change so that a turn over a fixed set is O(k)): the same picks in O(k + log n) at worst
-//     for k distinct weights. Until then, and for the current weights a server keeps while ineligible,
-//     the O(n) loop's rules hold.
+//     lbsim keeps the eligible servers in a SmoothWeightSet (lazy current weights, one heap per
+//     distinct weight, sorted in turn order after each pool change so that a turn over a fixed set
+//     is O(k)): the same picks in O(k + log n) at worst for k distinct weights. A server keeps its
+//     current weight while ineligible, as in nginx's loop.
 //   variant "classic": HAProxy's static-rr (src/lb_map.c): a precomputed map of GCD-reduced
 //     weights walked by a cursor; 5,1,1 -> a a a b a a c. O(1) per pick; the map is rebuilt when
 //     an eligibility or a weight changes, and the cursor carries over (wrapping if the map shrank).
-// Ineligible servers are skipped by both; see docs/algorithms.md.
+//   variant "fwrr": HAProxy's balance roundrobin (src/lb_fwrr.c, FwrrScheduler); 3,2,1 ->
+//     a b a c a b. O(log n) per pick and per change of a server's state or weight.
+// Ineligible servers are skipped by all three; see docs/algorithms.md.
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
 #include "models/balancers/algorithms/declaration.hpp"
+#include "models/balancers/algorithms/fwrr_scheduler.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 #include "models/balancers/algorithms/smooth_weight_set.hpp"
 
@@ -24,9 +26,9 @@ namespace lbsim::models {
 
 class WeightedRoundRobinBalancer final : public Balancer {
 public:
-  enum class Variant { smooth, classic };
+  enum class Variant { smooth, classic, fwrr };
 
-  // "smooth" or "" -> smooth, "classic" -> classic; anything else throws std::invalid_argument.
+  // "smooth" or "" -> smooth, "classic", "fwrr"; anything else throws std::invalid_argument.
   static Variant parse_variant(const std::string& text);
 
   explicit WeightedRoundRobinBalancer(Variant variant = Variant::smooth) : variant_(variant) {}
@@ -40,6 +42,7 @@ public:
 private:
   ServerChoice pick_classic(std::span<const PoolMember> pool);
   ServerChoice pick_smooth(std::span<const PoolMember> pool);
+  ServerChoice pick_fwrr(std::span<const PoolMember> pool);
   void sync_smooth(std::span<const PoolMember> pool);
   int64_t current_weight(uint32_t server) const;
 
@@ -53,6 +56,7 @@ private:
   PoolWatch watch_;
   std::vector<uint32_t> map_;
   std::size_t next_ = 0;  // HAProxy's rr_idx
+  FwrrScheduler fwrr_;
 };
 
 // weighted_round_robin: its name, rule, options and routing (declaration.hpp).
