@@ -1,0 +1,412 @@
+#!/usr/bin/env python3
+"""Records the servers real nginx and HAProxy pick, as fixtures for lbsim's balancer tests.
+
+Usage: record.py OUTPUT_DIR   (bench/real_balancers/record.sh installs the programs and calls it)
+
+For each case below it writes OUTPUT_DIR/CASE.txt: the program and version, lbsim's algorithm and
+options for the same configuration, the servers (weights, down), and one line per request: whether
+it was answered at once ("quick") or held open at its server until the case ends ("hold": a request
+in flight), the client address it was sent from, its path, and the server that got it.
+
+Safety: every socket is on 127.0.0.0/8; each case sends a bounded number of requests; the nginx
+and HAProxy processes are started here and stopped by their process ids when the recording ends,
+also on error. Backends are threads of this process.
+"""
+import http.client
+import http.server
+import os
+import queue
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+BACKEND_PORTS = [18101, 18102, 18103, 18104]  # servers a, b, c, d
+LETTERS = "abcd"
+
+
+# --- the cases -----------------------------------------------------------------------------------
+# steps: ("quick" | "hold", client address, path). A hold is answered only when the case ends.
+# HAProxy cases may also change a server at run time through its admin socket, between requests:
+# ("state", letter, "down" | "up") and ("weight", letter, new weight).
+
+def quick(n, client="127.0.0.1", path="/"):
+    return [("quick", client, path)] * n
+
+
+def clients(n, salt=0):
+    """n client addresses on different /24s of 127.0.0.0/8 (ip_hash hashes the first three octets),
+    drawn from a seeded generator so that the fixtures are the same at every recording."""
+    draw = random.Random(salt)
+    return ["127.%d.%d.%d" % (draw.randint(0, 255), draw.randint(0, 255), draw.randint(1, 254)) for _ in range(n)]
+
+
+def each_client(addresses, path="/"):
+    return [("quick", a, path) for a in addresses]
+
+
+HOLD = [("hold", "127.0.0.1", "/hold")]
+
+
+def state(letter, up):
+    return [("state", letter, "up" if up else "down")]
+
+
+def weight(letter, value):
+    return [("weight", letter, str(value))]
+
+CASES = [
+    # name, program, directive (nginx) or balance (haproxy), lbsim algorithm, options, weights, down, steps
+    dict(name="nginx-round-robin", program="nginx", directive="", algorithm="round_robin",
+         weights=[1, 1, 1], steps=quick(9)),
+    dict(name="nginx-weighted-5-1-1", program="nginx", directive="", algorithm="weighted_round_robin",
+         weights=[5, 1, 1], steps=quick(14)),
+    dict(name="nginx-weighted-4-3-2-1", program="nginx", directive="", algorithm="weighted_round_robin",
+         weights=[4, 3, 2, 1], steps=quick(20)),
+    dict(name="nginx-weighted-5-1-1-b-down", program="nginx", directive="", algorithm="weighted_round_robin",
+         weights=[5, 1, 1], down=[1], steps=quick(12)),
+    dict(name="nginx-least-conn-idle", program="nginx", directive="least_conn;", algorithm="least_connections",
+         weights=[2, 1, 1], steps=quick(8)),
+    dict(name="nginx-least-conn-in-flight", program="nginx", directive="least_conn;",
+         algorithm="least_connections", weights=[2, 1, 1],
+         steps=HOLD * 3 + quick(4) + HOLD * 2 + quick(6) + HOLD + quick(4)),
+    dict(name="nginx-least-conn-equal-in-flight", program="nginx", directive="least_conn;",
+         algorithm="least_connections", weights=[1, 1, 1, 1],
+         steps=HOLD * 2 + quick(6) + HOLD * 3 + quick(6)),
+    dict(name="nginx-ip-hash", program="nginx", directive="ip_hash;", algorithm="ip_hash",
+         weights=[1, 1, 1], steps=each_client(clients(24))),
+    dict(name="nginx-ip-hash-weighted", program="nginx", directive="ip_hash;", algorithm="ip_hash",
+         weights=[2, 1, 1], steps=each_client(clients(24, salt=1))),
+    dict(name="nginx-ip-hash-b-down", program="nginx", directive="ip_hash;", algorithm="ip_hash",
+         weights=[1, 1, 1], down=[1], steps=each_client(clients(24))),
+    dict(name="nginx-hash-consistent", program="nginx", directive="hash $remote_addr consistent;",
+         algorithm="consistent_hash", options={"hash_key": "client"}, weights=[1, 1, 1],
+         steps=each_client(clients(24, salt=2))),
+    dict(name="nginx-hash-consistent-a-down", program="nginx", directive="hash $remote_addr consistent;",
+         algorithm="consistent_hash", options={"hash_key": "client"}, weights=[1, 1, 1], down=[0],
+         steps=each_client(clients(24, salt=2))),
+    dict(name="nginx-hash-uri-consistent", program="nginx", directive="hash $request_uri consistent;",
+         algorithm="consistent_hash", options={"hash_key": "path"}, weights=[1, 2, 1],
+         steps=[("quick", "127.0.0.1", "/item/%d" % i) for i in range(24)]),
+    dict(name="haproxy-static-rr-5-1-1", program="haproxy", directive="balance static-rr",
+         algorithm="weighted_round_robin", options={"variant": "classic"}, weights=[5, 1, 1], steps=quick(14)),
+    dict(name="haproxy-static-rr-5-1-1-b-down", program="haproxy", directive="balance static-rr",
+         algorithm="weighted_round_robin", options={"variant": "classic"}, weights=[5, 1, 1], down=[1],
+         steps=quick(12)),
+    dict(name="haproxy-roundrobin-3-2-1", program="haproxy", directive="balance roundrobin",
+         algorithm="weighted_round_robin", options={"variant": "fwrr"}, weights=[3, 2, 1], steps=quick(18)),
+    dict(name="haproxy-roundrobin-5-1-1", program="haproxy", directive="balance roundrobin",
+         algorithm="weighted_round_robin", options={"variant": "fwrr"}, weights=[5, 1, 1], steps=quick(21)),
+    dict(name="haproxy-roundrobin-4-3-2-1", program="haproxy", directive="balance roundrobin",
+         algorithm="weighted_round_robin", options={"variant": "fwrr"}, weights=[4, 3, 2, 1], steps=quick(30)),
+    dict(name="haproxy-roundrobin-equal", program="haproxy", directive="balance roundrobin",
+         algorithm="weighted_round_robin", options={"variant": "fwrr"}, weights=[1, 1, 1, 1], steps=quick(12)),
+    dict(name="haproxy-roundrobin-7-3-2-5-b-down", program="haproxy", directive="balance roundrobin",
+         algorithm="weighted_round_robin", options={"variant": "fwrr"}, weights=[7, 3, 2, 5], down=[1],
+         steps=quick(34)),
+    dict(name="haproxy-roundrobin-runtime-changes", program="haproxy", directive="balance roundrobin",
+         algorithm="weighted_round_robin", options={"variant": "fwrr"}, weights=[3, 2, 1, 1],
+         steps=quick(7) + state("b", False) + quick(6) + state("b", True) + quick(8) + weight("a", 1) +
+         quick(6) + weight("c", 4) + quick(9) + state("d", False) + quick(5) + state("d", True) + quick(7)),
+    dict(name="haproxy-static-rr-runtime-changes", program="haproxy", directive="balance static-rr",
+         algorithm="weighted_round_robin", options={"variant": "classic"}, weights=[5, 1, 1],
+         steps=quick(5) + state("b", False) + quick(6) + state("b", True) + quick(9)),
+    dict(name="haproxy-source", program="haproxy", directive="balance source", algorithm="map_hash",
+         options={"hash_key": "client"}, weights=[1, 1, 1], steps=each_client(clients(24, salt=3))),
+    dict(name="haproxy-source-weighted", program="haproxy", directive="balance source", algorithm="map_hash",
+         options={"hash_key": "client"}, weights=[3, 2, 1], steps=each_client(clients(24, salt=4))),
+    dict(name="haproxy-source-b-down", program="haproxy", directive="balance source", algorithm="map_hash",
+         options={"hash_key": "client"}, weights=[1, 1, 1], down=[1], steps=each_client(clients(24, salt=3))),
+    dict(name="haproxy-source-runtime-changes", program="haproxy", directive="balance source",
+         algorithm="map_hash", options={"hash_key": "client"}, weights=[2, 1, 1, 1],
+         steps=each_client(clients(12, salt=5)) + state("c", False) + each_client(clients(12, salt=5)) +
+         state("c", True) + each_client(clients(12, salt=5))),
+    dict(name="haproxy-uri", program="haproxy", directive="balance uri", algorithm="map_hash",
+         options={"hash_key": "path"}, weights=[1, 2, 1],
+         steps=[("quick", "127.0.0.1", "/item/%d" % i) for i in range(16)] +
+               [("quick", "127.0.0.1", "/item/%d?page=%d" % (i, i * 7)) for i in range(8)]),
+    dict(name="haproxy-uri-c-down", program="haproxy", directive="balance uri", algorithm="map_hash",
+         options={"hash_key": "path"}, weights=[1, 2, 1], down=[2],
+         steps=[("quick", "127.0.0.1", "/api/v1/users/%d" % i) for i in range(20)]),
+    dict(name="haproxy-leastconn-idle", program="haproxy", directive="balance leastconn",
+         algorithm="weighted_least_connections", weights=[1, 1, 1], steps=quick(6)),
+    dict(name="haproxy-leastconn-runtime-changes", program="haproxy", directive="balance leastconn",
+         algorithm="weighted_least_connections", weights=[1, 1, 1],
+         steps=HOLD * 2 + quick(3) + state("a", False) + HOLD + quick(4) + state("a", True) + quick(4)),
+    dict(name="haproxy-leastconn-in-flight", program="haproxy", directive="balance leastconn",
+         algorithm="weighted_least_connections", weights=[2, 1, 1],
+         steps=HOLD * 3 + quick(4) + HOLD * 2 + quick(6)),
+]
+
+
+# --- backends: one HTTP server per port, each answers with its letter -----------------------------
+
+class Backends:
+    def __init__(self):
+        self.received = queue.Queue()  # (letter, path) of each held request, as it arrives
+        self.release = threading.Event()
+        self.servers = []
+        for letter, port in zip(LETTERS, BACKEND_PORTS):
+            handler = self._handler(letter)
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+
+    def _handler(self, letter):
+        backends = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path.startswith("/hold"):
+                    backends.received.put((letter, self.path))
+                    backends.release.wait(30)
+                body = letter.encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def close(self):
+        self.release.set()
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+
+
+def get(port, client, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(client, 0))
+    try:
+        connection.request("GET", path, headers={"Connection": "close"})
+        response = connection.getresponse()
+        body = response.read().decode()
+        if response.status != 200:
+            raise RuntimeError("%s from 127.0.0.1:%d%s" % (response.status, port, path))
+        return body
+    finally:
+        connection.close()
+
+
+# --- the programs ---------------------------------------------------------------------------------
+
+def server_lines_nginx(case):
+    lines = []
+    for i, w in enumerate(case["weights"]):
+        flags = (" weight=%d" % w if w != 1 else "") + (" down" if i in case.get("down", []) else "")
+        lines.append("server 127.0.0.1:%d%s;" % (BACKEND_PORTS[i], flags))
+    return lines
+
+
+def server_lines_haproxy(case):
+    lines = []
+    for i, w in enumerate(case["weights"]):
+        flags = " weight %d" % w + (" disabled" if i in case.get("down", []) else "")
+        lines.append("server %s 127.0.0.1:%d%s" % (LETTERS[i], BACKEND_PORTS[i], flags))
+    return lines
+
+
+def nginx_config(cases, ports, scratch):
+    out = ["worker_processes 1;", "daemon off;", "pid %s/nginx.pid;" % scratch,
+           "error_log %s/error.log warn;" % scratch, "events { worker_connections 256; }", "http {",
+           "  access_log off;"]
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        out.append("  %s_temp_path %s/%s;" % (kind, scratch, kind))
+    for case, port in zip(cases, ports):
+        upstream = case["name"].replace("-", "_")
+        out.append("  upstream %s {" % upstream)
+        if case["directive"]:
+            out.append("    " + case["directive"])
+        out += ["    " + line for line in server_lines_nginx(case)]
+        out.append("  }")
+        out.append("  server { listen 127.0.0.1:%d; location / { proxy_pass http://%s; "
+                   "proxy_next_upstream off; proxy_read_timeout 60s; } }" % (port, upstream))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def haproxy_config(cases, ports, scratch):
+    out = ["global", "  maxconn 256", "  stats socket %s/admin.sock level admin" % scratch, "defaults", "  mode http", "  timeout connect 2s",
+           "  timeout client 60s", "  timeout server 60s"]
+    for case, port in zip(cases, ports):
+        name = case["name"]
+        out += ["frontend f-%s" % name, "  bind 127.0.0.1:%d" % port, "  default_backend b-%s" % name,
+                "backend b-%s" % name, "  " + case["directive"]]
+        out += ["  " + line for line in server_lines_haproxy(case)]
+    return "\n".join(out) + "\n"
+
+
+def version(program):
+    if program == "nginx":
+        text = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr
+        return text.strip().split("/")[-1]
+    text = subprocess.run(["haproxy", "-v"], capture_output=True, text=True).stdout
+    return text.split()[2]
+
+
+def wait_listening(ports, process):
+    deadline = time.time() + 10
+    for port in ports:
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError("the program exited with status %d" % process.returncode)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError("nothing listens on 127.0.0.1:%d" % port)
+                time.sleep(0.05)
+
+
+def stop(process):
+    """Stops a process this script started, by its id."""
+    if process.poll() is None:
+        os.kill(process.pid, 15)
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, 9)
+            process.wait(5)
+
+
+# --- recording -----------------------------------------------------------------------------------
+
+def admin(scratch, command):
+    """One command on HAProxy's admin socket; HAProxy answers with an empty line when it is done."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(5)
+        s.connect(os.path.join(scratch, "admin.sock"))
+        s.sendall((command + "\n").encode())
+        answer = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            answer += chunk
+    if answer.strip():
+        raise RuntimeError("HAProxy refused %r: %s" % (command, answer.decode().strip()))
+
+
+def play(case, port, backends, scratch):
+    """Sends the case's requests in order; returns the letter of the server each reached (or "-"
+    for a step that changes a server)."""
+    picks = []
+    waiting = []
+    backends.release.clear()
+    for number, (kind, client, path) in enumerate(case["steps"]):
+        if kind in ("state", "weight"):
+            server = "b-%s/%s" % (case["name"], client)
+            if kind == "state":
+                admin(scratch, "set server %s state %s" % (server, "ready" if path == "up" else "maint"))
+            else:
+                admin(scratch, "set server %s weight %s" % (server, path))
+            picks.append("-")
+            continue
+        if kind == "quick":
+            picks.append(get(port, client, path))
+            continue
+        held_path = "%s/%d" % (path, number)
+        thread = threading.Thread(target=get, args=(port, client, held_path), daemon=True)
+        thread.start()
+        waiting.append(thread)
+        letter, seen = backends.received.get(timeout=10)  # the pick: where the held request arrived
+        if seen != held_path:
+            raise RuntimeError("held request %s arrived as %s" % (held_path, seen))
+        picks.append(letter)
+    backends.release.set()
+    for thread in waiting:
+        thread.join(15)
+    return picks
+
+
+def config_block(program, case):
+    if program == "nginx":
+        lines = ["upstream %s {" % case["name"].replace("-", "_")]
+        lines += ["    " + case["directive"]] * bool(case["directive"])
+        lines += ["    " + line for line in server_lines_nginx(case)] + ["}"]
+    else:
+        lines = ["backend b-%s" % case["name"], "    " + case["directive"]]
+        lines += ["    " + line for line in server_lines_haproxy(case)]
+    return "\n".join(lines) + "\n"
+
+
+def fixture(case, program_version, picks, config_lines):
+    out = ["# Recorded from %s %s on loopback by bench/real_balancers/record.sh; do not edit." %
+           (case["program"], program_version),
+           "# The configuration:"]
+    out += ["#   " + line for line in config_lines]
+    out.append("program %s %s" % (case["program"], program_version))
+    out.append("algorithm %s" % case["algorithm"])
+    for key, value in sorted(case.get("options", {}).items()):
+        out.append("option %s %s" % (key, value))
+    for i, w in enumerate(case["weights"]):
+        down = " down" if i in case.get("down", []) else ""
+        out.append("server 127.0.0.1:%d weight %d%s" % (BACKEND_PORTS[i], w, down))
+    for (kind, client, path), letter in zip(case["steps"], picks):
+        if kind in ("state", "weight"):
+            out.append("change %s %s %s" % (kind, client, path))  # server letter, new state or weight
+        else:
+            out.append("step %s %s %s %s" % (kind, client, path, letter))
+    return "\n".join(out) + "\n"
+
+
+def record(program, cases, output, scratch, backends):
+    ports = [18001 + i for i in range(len(cases))] if program == "nginx" else [18201 + i for i in range(len(cases))]
+    if program == "nginx":
+        config = os.path.join(scratch, "nginx.conf")
+        with open(config, "w") as f:
+            f.write(nginx_config(cases, ports, scratch))
+        command = ["nginx", "-p", scratch, "-c", config]
+    else:
+        config = os.path.join(scratch, "haproxy.cfg")
+        with open(config, "w") as f:
+            f.write(haproxy_config(cases, ports, scratch))
+        command = ["haproxy", "-db", "-f", config]
+    program_version = version(program)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_listening(ports, process)
+        for case, port in zip(cases, ports):
+            picks = play(case, port, backends, scratch)
+            if program == "nginx":
+                lines = ["upstream {"] + ["  " + case["directive"]] * bool(case["directive"]) + \
+                        ["  " + line for line in server_lines_nginx(case)] + ["}"]
+            else:
+                lines = ["backend", "  " + case["directive"]] + ["  " + line for line in server_lines_haproxy(case)]
+            with open(os.path.join(output, case["name"] + ".txt"), "w") as f:
+                f.write(fixture(case, program_version, picks, lines))
+            # The block alone, as `lbsim import` reads it (tests/scenarios/import_test.cpp).
+            with open(os.path.join(output, "configs", case["name"] + ".conf"), "w") as f:
+                f.write(config_block(program, case))
+            print("%-36s %s" % (case["name"], "".join(picks)))
+    finally:
+        stop(process)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: record.py OUTPUT_DIR")
+    output = sys.argv[1]
+    os.makedirs(os.path.join(output, "configs"), exist_ok=True)
+    scratch = tempfile.mkdtemp(prefix="lbsim-real-balancers-")
+    backends = Backends()
+    try:
+        for program in ("nginx", "haproxy"):
+            record(program, [c for c in CASES if c["program"] == program], output, scratch, backends)
+    finally:
+        backends.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+// lbsim's balancers against what real nginx 1.22 and HAProxy 2.6 picked on loopback, request for
+// request. The fixtures in tests/data/real-balancers/ were recorded by
+// bench/real_balancers/record.sh (it installs the two programs, runs them with the configuration
+// each fixture quotes, and sends the requests from the client addresses shown); this test replays
+// each fixture's requests through the algorithm lbsim names for that configuration, with the
+// changes HAProxy's admin socket made between them.
+#include "tests/models/real_balancer_fixtures.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using namespace lbsim::tests;
+
+TEST_CASE("every balancer that follows nginx or HAProxy picks what the real program picked",
+          "[balancer][real-programs]")
+{
+  const std::vector<Fixture> fixtures = all_fixtures();
+  REQUIRE(fixtures.size() >= 31);
+  int nginx = 0, haproxy = 0;
+  for (const Fixture& f : fixtures) {
+    INFO(f.name << " (" << f.program << ", lbsim " << f.algorithm << ")");
+    REQUIRE(!f.steps.empty());
+    const auto [real, simulated] = replay(f);
+    CHECK(simulated == real);
+    nginx += f.program.rfind("nginx", 0) == 0;
+    haproxy += f.program.rfind("haproxy", 0) == 0;
+  }
+  CHECK(nginx >= 13);
+  CHECK(haproxy >= 18);
+}
+
+TEST_CASE("the fixtures exercise what they claim: weights, down servers, requests in flight, client addresses",
+          "[balancer][real-programs]")
+{
+  const std::vector<Fixture> fixtures = all_fixtures();
+  int with_down = 0, with_held = 0, with_weights = 0, hashed_clients = 0, with_changes = 0;
+  for (const Fixture& f : fixtures) {
+    with_down += std::count(f.down.begin(), f.down.end(), true) > 0;
+    with_held += std::any_of(f.steps.begin(), f.steps.end(), [](const Step& s) { return s.kind == Step::Kind::hold; });
+    with_changes += std::any_of(f.steps.begin(), f.steps.end(), [](const Step& s) { return s.kind == Step::Kind::state; });
+    with_weights += std::any_of(f.weights.begin(), f.weights.end(), [](int w) { return w != 1; });
+    std::vector<uint32_t> addresses;
+    for (const Step& s : f.steps)
+      if (s.kind == Step::Kind::quick || s.kind == Step::Kind::hold) addresses.push_back(s.client);
+    std::sort(addresses.begin(), addresses.end());
+    hashed_clients += std::unique(addresses.begin(), addresses.end()) - addresses.begin() > 10;
+  }
+  CHECK(with_down >= 5);
+  CHECK(with_held >= 3);
+  CHECK(with_weights >= 8);
+  CHECK(hashed_clients >= 5);
+  CHECK(with_changes >= 3);
+}
