@@ -34,4 +34,8 @@ struct RemapCommandOptions {
 };
 int remap_command(const RemapCommandOptions& options);
 
+// Writes the scenario equivalent to an nginx upstream or HAProxy backend in `file` (to stdout, or
+// to `out_file`, which must not exist); `name` chooses among several.
+int import_command(const std::string& file, const std::string& name, const std::string& out_file);
+
 }  // namespace lbsim::cli

@@ -1,5 +1,5 @@
-// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, remap, study, plan,
-// plot).
+// lbsim: the command line. Each subcommand lives in its own file (check, run, trace, bench, remap, import, study,
+// plan, plot).
 #include "cli/commands.hpp"
 #include "cli/plan_command.hpp"
 #include "cli/study_command.hpp"
@@ -66,6 +66,13 @@ int main(int argc, char** argv)
   remap_app->add_option("--servers", remap.servers, "Servers before the change (N)")->check(CLI::Range(2, 100000));
   remap_app->add_option("--keys", remap.keys, "Distinct client addresses")->check(CLI::Range(1, 1 << 24));
 
+  std::string import_name;
+  CLI::App* import_app = app.add_subcommand(
+      "import", "Write the scenario of an nginx upstream block or a HAProxy backend (each line names its directive)");
+  import_app->add_option("FILE", file, "An nginx or HAProxy configuration file")->required();
+  import_app->add_option("--name", import_name, "The upstream or backend to import when the file has several");
+  import_app->add_option("--out", out_dir, "Write the scenario to this file (it must not exist) instead of stdout");
+
   int jobs = 0;
   CLI::App* study = app.add_subcommand("study", "Run a study: a grid of values x replications, with confidence intervals");
   study->add_option("FILE", file, "Study YAML file")->required();
@@ -101,6 +108,7 @@ int main(int argc, char** argv)
   if (*trace) return lbsim::cli::trace_command(file, trace_requests, overrides);
   if (*bench_app) return lbsim::cli::bench_command(bench);
   if (*remap_app) return lbsim::cli::remap_command(remap);
+  if (*import_app) return lbsim::cli::import_command(file, import_name, out_dir);
   if (*study) return lbsim::cli::study_command(file, out_dir, jobs, overrides);
   if (*plan) return lbsim::cli::plan_command(file, out_dir, jobs, overrides);
   if (*plot) return lbsim::cli::plot_command(file, out_dir, plot_width, plot_height);

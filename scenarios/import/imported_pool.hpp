@@ -1,0 +1,87 @@
+// What `lbsim import` reads out of a real balancer's configuration (an nginx `upstream` block or a
+// HAProxy `backend`), before it is written as a scenario: each value with the line it came from,
+// so that every YAML line can name its directive.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lbsim::scenarios {
+
+// Where a value came from: the config's line number and the directive as written there.
+struct ConfigSource {
+  int line = 0;
+  std::string text;
+};
+
+struct ImportedServer {
+  std::string name;  // the address as nginx hashes it (nginx), or the server's name (HAProxy)
+  int weight = 1;
+  ConfigSource source;
+};
+
+struct ImportedPool {
+  std::string file;
+  std::string kind;  // "nginx upstream" or "HAProxy backend"
+  std::string name;  // the upstream's or backend's name
+  std::string algorithm = "weighted_round_robin";
+  ConfigSource algorithm_source;
+  std::vector<std::pair<std::string, std::string>> options;  // algorithm options, e.g. {variant, fwrr}
+  struct Passive {
+    int max_fails = 1;
+    std::string fail_timeout = "10 s";
+    ConfigSource source;
+  };
+  std::optional<Passive> passive;  // written as given; nullopt with `passive_off` writes max_fails: 0
+  bool passive_off = false;
+  ConfigSource passive_off_source;
+  struct HealthCheck {
+    std::string interval, timeout;
+    int rise = 2, fall = 3;
+    ConfigSource source;
+  };
+  std::optional<HealthCheck> health_check;
+  std::optional<std::pair<int, ConfigSource>> retries;
+  std::vector<ImportedServer> servers;
+  std::vector<ConfigSource> ignored;  // directives with no effect on what lbsim models
+  std::vector<std::string> ignored_why;
+};
+
+// Every directive that cannot be mapped, each as "file:line:column: error: ...", in file order.
+class ImportError : public std::runtime_error {
+public:
+  explicit ImportError(std::vector<std::string> errors);
+  const std::vector<std::string>& errors() const { return errors_; }
+
+private:
+  std::vector<std::string> errors_;
+};
+
+// Collects the errors of one config; throws them together at the end.
+class ImportProblems {
+public:
+  explicit ImportProblems(std::string file) : file_(std::move(file)) {}
+  void add(int line, int column, const std::string& message);
+  void throw_if_any() const;
+
+private:
+  std::string file_;
+  std::vector<std::string> errors_;
+};
+
+// The scenario: the pool's balancer and servers, each line commented with its directive, and a
+// load (clients, duration) that the config does not hold, marked as such.
+std::string to_scenario_yaml(const ImportedPool& pool);
+
+// nginx's and HAProxy's time syntax to lbsim's ("30s" -> "30 s"; HAProxy's bare numbers are
+// milliseconds, nginx's seconds). Empty when the text is not a time.
+std::string nginx_time(const std::string& text);
+std::string haproxy_time(const std::string& text);
+
+ImportedPool read_nginx_upstream(const std::string& text, const std::string& file, const std::string& name);
+ImportedPool read_haproxy_backend(const std::string& text, const std::string& file, const std::string& name);
+
+}  // namespace lbsim::scenarios

@@ -1,0 +1,205 @@
+// An nginx `upstream` block as a pool (ngx_http_upstream_module and its balancing modules, nginx
+// 1.22): the balancing directive, the servers with their weights, and passive detection.
+#include "scenarios/import/imported_pool.hpp"
+
+#include <cctype>
+#include <string>
+#include <vector>
+
+namespace lbsim::scenarios {
+
+namespace {
+
+struct Token {
+  std::string text;
+  int line = 0, column = 0;
+};
+
+// nginx's syntax: words (quotes allowed), ";", "{", "}", and "#" comments to the end of the line.
+std::vector<Token> tokenize(const std::string& text)
+{
+  std::vector<Token> tokens;
+  int line = 1, column = 1;
+  std::size_t i = 0;
+  auto advance = [&] {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    ++i;
+  };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      advance();
+    } else if (c == '#') {
+      while (i < text.size() && text[i] != '\n') advance();
+    } else if (c == ';' || c == '{' || c == '}') {
+      tokens.push_back({std::string(1, c), line, column});
+      advance();
+    } else {
+      Token word{{}, line, column};
+      const char quote = (c == '"' || c == '\'') ? c : 0;
+      if (quote) advance();
+      while (i < text.size()) {
+        const char d = text[i];
+        if (quote ? d == quote : (std::isspace(static_cast<unsigned char>(d)) || d == ';' || d == '{' || d == '}'))
+          break;
+        word.text += d;
+        advance();
+      }
+      if (quote && i < text.size()) advance();
+      tokens.push_back(word);
+    }
+  }
+  return tokens;
+}
+
+struct Statement {
+  std::vector<Token> words;
+  std::string text() const
+  {
+    std::string out;
+    for (const Token& w : words) out += (out.empty() ? "" : " ") + w.text;
+    return out + ";";
+  }
+};
+
+// The statements of `upstream NAME { ... }` (NAME empty: the only upstream of the file).
+std::vector<Statement> upstream_block(const std::vector<Token>& tokens, const std::string& file,
+                                      const std::string& name, std::string& found_name)
+{
+  std::vector<std::string> names;
+  std::vector<Statement> chosen;
+  bool have = false;
+  for (std::size_t i = 0; i + 2 < tokens.size(); ++i) {
+    if (tokens[i].text != "upstream" || tokens[i + 2].text != "{") continue;
+    names.push_back(tokens[i + 1].text);
+    if (have || (!name.empty() && tokens[i + 1].text != name)) continue;
+    have = true;
+    found_name = tokens[i + 1].text;
+    Statement current;
+    for (std::size_t j = i + 3; j < tokens.size(); ++j) {
+      if (tokens[j].text == "}") break;
+      if (tokens[j].text == ";") {
+        if (!current.words.empty()) chosen.push_back(current);
+        current = {};
+      } else {
+        current.words.push_back(tokens[j]);
+      }
+    }
+  }
+  if (!have) {
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw ImportError({file + ": error: " +
+                       (names.empty() ? std::string("no nginx upstream block (upstream NAME { server ...; }) in the file")
+                                      : "no upstream \"" + name + "\"; the file has: " + list)});
+  }
+  if (name.empty() && names.size() > 1) {
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+    throw ImportError({file + ": error: the file has several upstreams (" + list + "); choose one with --name"});
+  }
+  return chosen;
+}
+
+}  // namespace
+
+ImportedPool read_nginx_upstream(const std::string& text, const std::string& file, const std::string& name)
+{
+  ImportedPool pool;
+  pool.file = file;
+  pool.kind = "nginx upstream";
+  ImportProblems problems(file);
+  const std::vector<Statement> statements = upstream_block(tokenize(text), file, name, pool.name);
+  bool algorithm_set = false;
+  std::optional<std::pair<int, std::string>> passive_seen;  // max_fails, fail_timeout of the first server
+  for (const Statement& st : statements) {
+    const Token& head = st.words[0];
+    const ConfigSource source{head.line, st.text()};
+    auto algorithm = [&](const std::string& lbsim_name) {
+      if (algorithm_set) problems.add(head.line, head.column, "a second balancing directive; nginx allows one");
+      algorithm_set = true;
+      pool.algorithm = lbsim_name;
+      pool.algorithm_source = source;
+    };
+    if (head.text == "server") {
+      if (st.words.size() < 2) {
+        problems.add(head.line, head.column, "server needs an address");
+        continue;
+      }
+      ImportedServer server{st.words[1].text, 1, source};
+      int max_fails = 1;
+      std::string fail_timeout = "10 s";
+      for (std::size_t k = 2; k < st.words.size(); ++k) {
+        const Token& p = st.words[k];
+        const auto eq = p.text.find('=');
+        const std::string key = p.text.substr(0, eq), value = eq == std::string::npos ? "" : p.text.substr(eq + 1);
+        if (key == "weight" && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
+            value.size() < 8) {
+          server.weight = std::stoi(value);
+        } else if (key == "max_fails" && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
+                   value.size() < 8) {
+          max_fails = std::stoi(value);
+        } else if (key == "fail_timeout" && !nginx_time(value).empty()) {
+          fail_timeout = nginx_time(value);
+        } else if (key == "down" || key == "backup" || key == "max_conns" || key == "slow_start") {
+          problems.add(p.line, p.column, "server flag \"" + key + "\" is not modelled by lbsim yet (a server is "
+                                         "either in the pool or not); remove it or the server to import the rest");
+        } else if (key == "resolve" || key == "route" || key == "service") {
+          problems.add(p.line, p.column, "\"" + key + "\" (DNS resolution, routes) is not modelled by lbsim");
+        } else {
+          problems.add(p.line, p.column, "\"" + p.text + "\" is not a server parameter lbsim knows; expected "
+                                         "weight=N, max_fails=N or fail_timeout=TIME");
+        }
+      }
+      // lbsim's passive detection is the balancer's, one setting for all servers.
+      if (!passive_seen) {
+        passive_seen = {max_fails, fail_timeout};
+        pool.passive = ImportedPool::Passive{max_fails, fail_timeout, source};
+      } else if (passive_seen->first != max_fails || passive_seen->second != fail_timeout) {
+        problems.add(head.line, head.column, "max_fails/fail_timeout differ from the first server's; lbsim's "
+                                             "passive detection is one setting for the whole pool");
+      }
+      pool.servers.push_back(server);
+    } else if (head.text == "least_conn" && st.words.size() == 1) {
+      algorithm("least_connections");
+    } else if (head.text == "ip_hash" && st.words.size() == 1) {
+      algorithm("ip_hash");
+    } else if (head.text == "hash") {
+      const bool consistent = st.words.size() == 3 && st.words[2].text == "consistent";
+      const std::string key = st.words.size() >= 2 ? st.words[1].text : "";
+      const std::string hash_key = key == "$remote_addr" ? "client" : key == "$request_uri" ? "path" : "";
+      if (!consistent) {
+        problems.add(head.line, head.column, "\"hash KEY\" without \"consistent\" (nginx's CRC32 modulo hash) is "
+                                             "not modelled; lbsim has \"hash KEY consistent\" (consistent_hash)");
+      } else if (hash_key.empty()) {
+        problems.add(st.words[1].line, st.words[1].column, "lbsim hashes $remote_addr or $request_uri, not \"" + key + "\"");
+      } else {
+        algorithm("consistent_hash");
+        pool.options.push_back({"hash_key", hash_key});
+      }
+    } else if (head.text == "random" && st.words.size() == 1) {
+      problems.add(head.line, head.column, "nginx's random uses its own random numbers: lbsim's \"random\" picks "
+                                           "with the same weights but never the same servers; write algorithm: random "
+                                           "by hand if that is what you want");
+    } else if (head.text == "zone" || head.text == "keepalive" || head.text == "keepalive_requests" ||
+               head.text == "keepalive_timeout" || head.text == "keepalive_time") {
+      pool.ignored.push_back(source);
+      pool.ignored_why.push_back(head.text == "zone" ? "lbsim keeps one balancer state, as a shared zone does"
+                                                     : "idle connections to the servers do not change the picks");
+    } else {
+      problems.add(head.line, head.column, "\"" + head.text + "\" cannot be mapped to lbsim; it maps server, "
+                                           "least_conn, ip_hash, hash $remote_addr|$request_uri consistent, zone, keepalive*");
+    }
+  }
+  if (pool.servers.empty()) problems.add(1, 1, "the upstream \"" + pool.name + "\" has no server");
+  if (!algorithm_set && !pool.servers.empty()) pool.algorithm_source = {pool.servers.front().source.line, "(nginx's default: weighted round robin)"};
+  problems.throw_if_any();
+  return pool;
+}
+
+}  // namespace lbsim::scenarios

@@ -1,0 +1,181 @@
+// `lbsim import` (scenarios/import/): every configuration recorded from real nginx and HAProxy
+// (tests/data/real-balancers/configs/) is imported, loaded as a scenario, and its balancer must
+// pick what the real program picked; configurations lbsim cannot model are refused at the
+// directive's line. Then the errors, the HAProxy defaults section and the command itself.
+#include "scenarios/format/loader.hpp"
+#include "scenarios/import/config_import.hpp"
+#include "scenarios/import/imported_pool.hpp"
+#include "tests/models/real_balancer_fixtures.hpp"
+#include "tests/support/run_command.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using namespace lbsim;
+using Catch::Matchers::Contains;
+
+namespace {
+
+const std::string kConfigs = LBSIM_SOURCE_DIR "/tests/data/real-balancers/configs/";
+
+std::string scratch_file(const std::string& name, const std::string& text)
+{
+  const auto path = std::filesystem::temp_directory_path() / ("lbsim-import-test-" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+// The errors of importing `text`, one per line.
+std::string import_errors(const std::string& name, const std::string& text, const std::string& section = "")
+{
+  try {
+    scenarios::import_balancer_config(scratch_file(name, text), section);
+  } catch (const scenarios::ImportError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// The line of `config` that holds `word` (1-based), 0 if none.
+int line_holding(const std::string& path, const std::string& word)
+{
+  std::ifstream in(path);
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number)
+    if (line.find(word) != std::string::npos) return number;
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("imported nginx and HAProxy configurations pick what the real programs picked",
+          "[import][real-programs]")
+{
+  int imported = 0, refused = 0;
+  for (const tests::Fixture& f : tests::all_fixtures()) {
+    const std::string config = kConfigs + f.name + ".conf";
+    INFO(f.name);
+    REQUIRE(std::filesystem::exists(config));
+    const bool has_down = std::count(f.down.begin(), f.down.end(), true) > 0;
+    if (has_down) {
+      // nginx `down`, HAProxy `disabled`: refused at their line, nothing written.
+      const int line = std::max(line_holding(config, " down"), line_holding(config, " disabled"));
+      REQUIRE(line > 0);
+      CHECK_THROWS_WITH(scenarios::import_balancer_config(config, ""),
+                        Contains(config + ":" + std::to_string(line) + ":") && Contains("not modelled"));
+      ++refused;
+      continue;
+    }
+    const std::string yaml = scenarios::import_balancer_config(config, "");
+    const models::SystemConfig scenario = scenarios::load_scenario_text(yaml, "imported.yaml", ".");
+    REQUIRE(scenario.services.size() == 1);
+    const models::ServiceConfig& service = scenario.services.front();
+    REQUIRE(service.balancer);
+    models::BalancerOptions options = service.balancer->options;
+    std::vector<int> weights;
+    for (const models::ServerConfig& server : service.servers) {
+      options.server_names.push_back(server.name);
+      weights.push_back(server.weight);
+    }
+    REQUIRE(weights.size() == f.weights.size());
+    const auto [real, simulated] = tests::replay(f, service.balancer->algorithm, options, weights);
+    CHECK(simulated == real);
+    // Every balancer and server line names its directive.
+    CHECK_THAT(yaml, Contains("algorithm: " + service.balancer->algorithm + "  # " + config + ":"));
+    for (const models::ServerConfig& server : service.servers)
+      CHECK_THAT(yaml, Contains("name: \"" + server.name + "\"") && Contains("  # " + config + ":"));
+    ++imported;
+  }
+  CHECK(imported >= 24);
+  CHECK(refused >= 7);
+}
+
+TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")
+{
+  SECTION("nginx: passive detection, the hash key, and every unmappable directive at its line and column")
+  {
+    const std::string yaml = scenarios::import_balancer_config(
+        scratch_file("nginx-ok.conf", "http {\n  upstream app {\n    hash $request_uri consistent;\n    zone app 64k;\n"
+                                      "    server 10.0.0.1:80 weight=3 max_fails=2 fail_timeout=30s;\n"
+                                      "    server 10.0.0.2:80 max_fails=2 fail_timeout=30s;\n  }\n}\n"),
+        "");
+    CHECK_THAT(yaml, Contains("algorithm: consistent_hash") && Contains("hash_key: path") &&
+                         Contains("passive: { max_fails: 2, fail_timeout: 30 s }") && Contains("weight: 3") &&
+                         Contains("# not modelled:") && Contains("zone app 64k;"));
+    const std::string errors = import_errors("nginx-bad.conf", "upstream app {\n    least_time header;\n"
+                                                               "    server 10.0.0.1 backup;\n"
+                                                               "    server 10.0.0.2 max_fails=3;\n}\n");
+    CHECK_THAT(errors, Contains("nginx-bad.conf:2:5: error: \"least_time\" cannot be mapped"));
+    CHECK_THAT(errors, Contains("nginx-bad.conf:3:21: error: server flag \"backup\" is not modelled"));
+    CHECK_THAT(errors, Contains("nginx-bad.conf:4:5: error: max_fails/fail_timeout differ"));
+  }
+  SECTION("several upstreams need --name; a file with none is said to be neither")
+  {
+    const std::string two = "upstream a { server 1.1.1.1; }\nupstream b { ip_hash; server 2.2.2.2; }\n";
+    CHECK_THAT(import_errors("two.conf", two), Contains("several upstreams (a, b); choose one with --name"));
+    CHECK_THAT(scenarios::import_balancer_config(scratch_file("two.conf", two), "b"), Contains("algorithm: ip_hash"));
+    CHECK_THAT(import_errors("none.conf", "events {}\n"), Contains("neither an nginx upstream block"));
+  }
+  SECTION("HAProxy: the defaults section applies, checks become the balancer's, retries need redispatch")
+  {
+    const std::string cfg =
+        "defaults\n    mode http\n    balance leastconn\n    retries 2\n    option redispatch\n    timeout check 500\n"
+        "backend api\n    default-server inter 3s fall 4\n    server s1 10.0.0.1:80 weight 2 check\n"
+        "    server s2 10.0.0.2:80 check rise 2\n";
+    const std::string yaml = scenarios::import_balancer_config(scratch_file("haproxy-ok.cfg", cfg), "");
+    CHECK_THAT(yaml, Contains("algorithm: weighted_least_connections") &&
+                         Contains("health_check: { interval: 3 s, timeout: 500 ms, rise: 2, fall: 4 }") &&
+                         Contains("retries: 2") && Contains("# not modelled:") && Contains("mode http"));
+    CHECK_NOTHROW(scenarios::load_scenario_text(yaml, "imported.yaml", "."));
+    // Without a balance line HAProxy round-robins, and without checks it marks no server down.
+    const std::string plain = scenarios::import_balancer_config(
+        scratch_file("haproxy-plain.cfg", "backend api\n    server s1 10.0.0.1:80\n"), "");
+    CHECK_THAT(plain, Contains("variant: fwrr") && Contains("passive: { max_fails: 0 }"));
+    const std::string errors = import_errors(
+        "haproxy-bad.cfg", "backend api\n    balance first\n    stick-table type ip size 1m\n"
+                           "    server s1 10.0.0.1:80 check\n    server s2 10.0.0.2:80 maxconn 10\n");
+    CHECK_THAT(errors, Contains("haproxy-bad.cfg:2:13: error: balance \"first\" is not modelled"));
+    CHECK_THAT(errors, Contains("haproxy-bad.cfg:3:5: error: \"stick-table\" cannot be mapped"));
+    CHECK_THAT(errors, Contains("haproxy-bad.cfg:5:27: error: server flag \"maxconn\""));
+    CHECK_THAT(errors, Contains("haproxy-bad.cfg:5:1: error: server \"s2\" has no check while others do"));
+  }
+  SECTION("times in each program's syntax")
+  {
+    CHECK(scenarios::nginx_time("30s") == "30 s");
+    CHECK(scenarios::nginx_time("10") == "10 s");
+    CHECK(scenarios::nginx_time("2m") == "2 min");
+    CHECK(scenarios::nginx_time("fast").empty());
+    CHECK(scenarios::haproxy_time("2000") == "2000 ms");
+    CHECK(scenarios::haproxy_time("3s") == "3 s");
+    CHECK(scenarios::haproxy_time("5x").empty());
+  }
+}
+
+TEST_CASE("lbsim import prints the scenario, writes it with --out, and exits 1 on what it cannot map",
+          "[import][cli]")
+{
+  const std::string config = kConfigs + "haproxy-roundrobin-3-2-1.conf";
+  const auto [status, yaml] = test::run_command(std::string(LBSIM_BINARY) + " import " + config);
+  CHECK(status == 0);
+  CHECK_THAT(yaml, Contains("variant: fwrr") && Contains("weight: 3"));
+  const auto out = std::filesystem::temp_directory_path() / "lbsim-import-test-out.yaml";
+  std::filesystem::remove(out);
+  CHECK(test::run_command(std::string(LBSIM_BINARY) + " import " + config + " --out " + out.string() + " 2>&1").first == 0);
+  CHECK(std::filesystem::exists(out));
+  // The written scenario runs.
+  CHECK(test::run_command(std::string(LBSIM_BINARY) + " check " + out.string() + " 2>&1").first == 0);
+  // An existing file is not overwritten.
+  const auto [again, message] =
+      test::run_command(std::string(LBSIM_BINARY) + " import " + config + " --out " + out.string() + " 2>&1");
+  CHECK(again == 1);
+  CHECK_THAT(message, Contains("exists"));
+  const auto [refused, errors] =
+      test::run_command(std::string(LBSIM_BINARY) + " import " + kConfigs + "nginx-ip-hash-b-down.conf 2>&1");
+  CHECK(refused == 1);
+  CHECK_THAT(errors, Contains("nginx-ip-hash-b-down.conf:4:") && Contains("nothing written"));
+  std::filesystem::remove(out);
+}
