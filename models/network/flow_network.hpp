@@ -22,7 +22,7 @@
 
 #include "engine/event_handler.hpp"
 #include "engine/simulation.hpp"
-#include "models/network/indexed_heap.hpp"
+#include "engine/indexed_heap.hpp"
 #include "models/network/max_min.hpp"
 #include "models/network/topology.hpp"
 
@@ -127,7 +127,7 @@ private:
     double rate_bps = 0;
     double clock_bytes = 0;  // bytes each member has been sent since the class began, at `clock_at`
     engine::SimTime clock_at;
-    IndexedMinHeap<FlowKey> members;
+    engine::IndexedMinHeap<FlowKey> members;
     uint32_t comp = kNoComponent;
     uint32_t mark = 0;  // BFS epoch
     bool due = false;   // in due_
@@ -198,7 +198,7 @@ private:
   size_t live_classes_ = 0;
   bool collect_pending_ = false;
   uint64_t next_seq_ = 0;
-  IndexedMinHeap<DueKey> due_;      // classes by next completion
+  engine::IndexedMinHeap<DueKey> due_;      // classes by next completion
   std::vector<uint32_t> due_pos_;
   engine::EventHandle pending_;     // the one engine event, at due_'s top
   int64_t pending_ns_ = 0;

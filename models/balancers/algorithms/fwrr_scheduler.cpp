@@ -15,18 +15,18 @@ int64_t eweight_of(const PoolMember& member) { return effective_weight(member) *
 
 void FwrrScheduler::insert(Tree tree, uint32_t server, int64_t key)
 {
-  Server& s = servers_[server];
-  s.tree = tree;
-  s.key = key;
-  s.sequence = sequence_++;
-  trees_[tree].insert(Node{key, s.sequence, server});
+  servers_[server].tree = tree;
+  servers_[server].queued = true;
+  trees_[tree].push(server, Key{key, sequence_++}, positions_);
 }
 
 // eb32_delete(): out of its tree, but still marked as belonging to it (fwrr_get_srv() reads that).
 void FwrrScheduler::dequeue(uint32_t server)
 {
-  const Server& s = servers_[server];
-  if (s.tree != none) trees_[s.tree].erase(Node{s.key, s.sequence, server});
+  Server& s = servers_[server];
+  if (!s.queued) return;
+  trees_[s.tree].erase(server, positions_);
+  s.queued = false;
 }
 
 void FwrrScheduler::queue_by_weight(Tree tree, uint32_t server)
@@ -89,12 +89,12 @@ ServerChoice FwrrScheduler::from_group()
 {
   ServerChoice head_of_curr;
   if (!trees_[curr].empty()) {
-    const uint32_t s1 = trees_[curr].begin()->server;
+    const uint32_t s1 = trees_[curr].top();
     if (servers_[s1].eweight > 0 && servers_[s1].npos <= curr_pos_) return s1;
     head_of_curr = s1;
   }
   if (!trees_[init_].empty()) {
-    const uint32_t s2 = trees_[init_].begin()->server;
+    const uint32_t s2 = trees_[init_].top();
     if (servers_[s2].eweight > 0) {
       servers_[s2].npos = servers_[s2].rweight = 0;
       return s2;
@@ -124,7 +124,8 @@ ServerChoice FwrrScheduler::next()
 void FwrrScheduler::rebuild(std::span<const PoolMember> pool)
 {
   servers_.assign(pool.size(), Server{});
-  for (auto& tree : trees_) tree.clear();
+  for (auto& tree : trees_) tree = {};
+  positions_.assign(pool.size(), 0);
   init_ = t0;
   next_ = t1;
   sequence_ = 0;
@@ -194,6 +195,7 @@ void FwrrScheduler::update(std::span<const PoolMember> pool)
     return;
   }
   while (servers_.size() < pool.size()) servers_.push_back(Server{});  // new: down until they come up
+  positions_.resize(servers_.size(), 0);
   for (uint32_t i = 0; i < pool.size(); ++i) {
     const Server& s = servers_[i];
     const int64_t eweight = eweight_of(pool[i]);

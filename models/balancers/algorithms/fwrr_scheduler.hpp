@@ -9,13 +9,15 @@
 // wait in one of three trees: "curr" (ordered by npos, then by the remainder), and "init" and
 // "next" (ordered by weight, heaviest first), which swap when the window is used up. A pick takes
 // the head of curr if its position has come, otherwise the heaviest server of init. Trees keep
-// equal keys in insertion order, as HAProxy's ebtrees do. O(log n) per pick and per change.
+// equal keys in insertion order, as HAProxy's ebtrees do. The trees are binary heaps over one
+// position vector (a server is in one tree at most): O(log n) per pick and per change, and no
+// allocation per pick.
 #pragma once
 
+#include "engine/indexed_heap.hpp"
 #include "models/balancers/algorithms/balancer.hpp"
 
 #include <cstdint>
-#include <set>
 #include <span>
 #include <vector>
 
@@ -36,21 +38,16 @@ public:
 
 private:
   enum Tree : uint8_t { curr = 0, t0 = 1, t1 = 2, none = 3 };
-  struct Node {
+  struct Key {
     int64_t key;
     uint64_t sequence;  // insertion order: equal keys come out first in, first out
-    uint32_t server;
-    bool operator<(const Node& other) const
-    {
-      return key != other.key ? key < other.key : sequence < other.sequence;
-    }
+    bool operator<(const Key& other) const { return key != other.key ? key < other.key : sequence < other.sequence; }
   };
   struct Server {
     int64_t eweight = 0;
     bool usable = false;
-    Tree tree = none;
-    int64_t key = 0;
-    uint64_t sequence = 0;
+    Tree tree = none;    // the tree it belongs to (HAProxy's lb_tree), kept while it is taken out
+    bool queued = false;  // in that tree's heap now
     int64_t npos = 0, lpos = 0, rweight = 0;
   };
 
@@ -67,7 +64,8 @@ private:
   void weight_changed(uint32_t server, int64_t eweight);
 
   std::vector<Server> servers_;
-  std::set<Node> trees_[3];
+  engine::IndexedMinHeap<Key> trees_[3];
+  std::vector<uint32_t> positions_;  // each server's place in its tree's heap
   Tree init_ = t0, next_ = t1;
   int64_t curr_weight_ = 0, curr_pos_ = 0, next_weight_ = 0;
   uint64_t sequence_ = 0;

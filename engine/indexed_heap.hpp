@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace lbsim::models {
+namespace lbsim::engine {
 
 template <class Key>
 class IndexedMinHeap {
@@ -87,4 +87,4 @@ private:
   std::vector<Entry> heap_;
 };
 
-}  // namespace lbsim::models
+}  // namespace lbsim::engine
