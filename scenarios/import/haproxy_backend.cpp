@@ -131,13 +131,7 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
     if (in_defaults) current_defaults.push_back(line);
     if (in_chosen) section.push_back(line);
   }
-  std::string list;
-  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-  if (!found)
-    throw ImportError({file + ": error: " + (names.empty() ? std::string("no HAProxy backend or listen section in the file")
-                                                            : "no backend \"" + name + "\"; the file has: " + list)});
-  if (name.empty() && names.size() > 1)
-    throw ImportError({file + ": error: the file has several backends (" + list + "); choose one with --name"});
+  check_section_choice(file, "backend", names, name, found, "no HAProxy backend or listen section in the file");
 
   ServerSettings defaults_for_servers;
   std::optional<std::pair<int, ConfigSource>> retries;

@@ -61,6 +61,17 @@ void ImportProblems::throw_if_any() const
   if (!errors_.empty()) throw ImportError(errors_);
 }
 
+void check_section_choice(const std::string& file, const std::string& kind, const std::vector<std::string>& names,
+                          const std::string& requested, bool found, const std::string& absent)
+{
+  std::string list;
+  for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
+  if (names.empty()) throw ImportError({file + ": error: " + absent});
+  if (!found) throw ImportError({file + ": error: no " + kind + " \"" + requested + "\"; the file has: " + list});
+  if (requested.empty() && names.size() > 1)
+    throw ImportError({file + ": error: the file has several " + kind + "s (" + list + "); choose one with --name"});
+}
+
 std::string nginx_time(const std::string& text)
 {
   return lbsim_time(text, "s", {{"ms", "ms"}, {"s", "s"}, {"m", "min"}, {"h", "h"}, {"d", "d"}});

@@ -72,6 +72,12 @@ private:
   std::vector<std::string> errors_;
 };
 
+// Throws when the file's sections (`names`, in file order) do not give exactly one to import:
+// none at all (`absent` says what was expected), none called `requested`, or several and no
+// `requested` name. `kind` is "upstream" or "backend".
+void check_section_choice(const std::string& file, const std::string& kind, const std::vector<std::string>& names,
+                          const std::string& requested, bool found, const std::string& absent);
+
 // The scenario: the pool's balancer and servers, each line commented with its directive, and a
 // load (clients, duration) that the config does not hold, marked as such.
 std::string to_scenario_yaml(const ImportedPool& pool);

@@ -91,18 +91,8 @@ std::vector<Statement> upstream_block(const std::vector<Token>& tokens, const st
       }
     }
   }
-  if (!have) {
-    std::string list;
-    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-    throw ImportError({file + ": error: " +
-                       (names.empty() ? std::string("no nginx upstream block (upstream NAME { server ...; }) in the file")
-                                      : "no upstream \"" + name + "\"; the file has: " + list)});
-  }
-  if (name.empty() && names.size() > 1) {
-    std::string list;
-    for (const std::string& n : names) list += (list.empty() ? "" : ", ") + n;
-    throw ImportError({file + ": error: the file has several upstreams (" + list + "); choose one with --name"});
-  }
+  check_section_choice(file, "upstream", names, name, have,
+                       "no nginx upstream block (upstream NAME { server ...; }) in the file");
   return chosen;
 }
 
