@@ -115,23 +115,41 @@ CASES = [
     dict(name="haproxy-static-rr-runtime-changes", program="haproxy", directive="balance static-rr",
          algorithm="weighted_round_robin", options={"variant": "classic"}, weights=[5, 1, 1],
          steps=quick(5) + state("b", False) + quick(6) + state("b", True) + quick(9)),
-    dict(name="haproxy-source", program="haproxy", directive="balance source", algorithm="map_hash",
+    dict(name="haproxy-source", program="haproxy", directive="balance source", algorithm="haproxy_hash",
          options={"hash_key": "client"}, weights=[1, 1, 1], steps=each_client(clients(24, salt=3))),
-    dict(name="haproxy-source-weighted", program="haproxy", directive="balance source", algorithm="map_hash",
+    dict(name="haproxy-source-weighted", program="haproxy", directive="balance source", algorithm="haproxy_hash",
          options={"hash_key": "client"}, weights=[3, 2, 1], steps=each_client(clients(24, salt=4))),
-    dict(name="haproxy-source-b-down", program="haproxy", directive="balance source", algorithm="map_hash",
+    dict(name="haproxy-source-b-down", program="haproxy", directive="balance source", algorithm="haproxy_hash",
          options={"hash_key": "client"}, weights=[1, 1, 1], down=[1], steps=each_client(clients(24, salt=3))),
     dict(name="haproxy-source-runtime-changes", program="haproxy", directive="balance source",
-         algorithm="map_hash", options={"hash_key": "client"}, weights=[2, 1, 1, 1],
+         algorithm="haproxy_hash", options={"hash_key": "client"}, weights=[2, 1, 1, 1],
          steps=each_client(clients(12, salt=5)) + state("c", False) + each_client(clients(12, salt=5)) +
          state("c", True) + each_client(clients(12, salt=5))),
-    dict(name="haproxy-uri", program="haproxy", directive="balance uri", algorithm="map_hash",
+    dict(name="haproxy-uri", program="haproxy", directive="balance uri", algorithm="haproxy_hash",
          options={"hash_key": "path"}, weights=[1, 2, 1],
          steps=[("quick", "127.0.0.1", "/item/%d" % i) for i in range(16)] +
                [("quick", "127.0.0.1", "/item/%d?page=%d" % (i, i * 7)) for i in range(8)]),
-    dict(name="haproxy-uri-c-down", program="haproxy", directive="balance uri", algorithm="map_hash",
+    dict(name="haproxy-uri-c-down", program="haproxy", directive="balance uri", algorithm="haproxy_hash",
          options={"hash_key": "path"}, weights=[1, 2, 1], down=[2],
          steps=[("quick", "127.0.0.1", "/api/v1/users/%d" % i) for i in range(20)]),
+    dict(name="haproxy-source-consistent", program="haproxy", directive="balance source\nhash-type consistent",
+         algorithm="haproxy_hash", options={"hash_key": "client", "hash_type": "consistent"}, weights=[1, 1, 1],
+         steps=each_client(clients(24, salt=6))),
+    dict(name="haproxy-source-consistent-weighted", program="haproxy",
+         directive="balance source\nhash-type consistent", algorithm="haproxy_hash",
+         options={"hash_key": "client", "hash_type": "consistent"}, weights=[3, 2, 1, 1],
+         steps=each_client(clients(24, salt=7))),
+    dict(name="haproxy-source-consistent-runtime-changes", program="haproxy",
+         directive="balance source\nhash-type consistent", algorithm="haproxy_hash",
+         options={"hash_key": "client", "hash_type": "consistent"}, weights=[1, 1, 1, 1],
+         steps=each_client(clients(12, salt=8)) + state("b", False) + each_client(clients(12, salt=8)) +
+         state("b", True) + weight("c", 3) + each_client(clients(12, salt=8))),
+    dict(name="haproxy-uri-consistent", program="haproxy", directive="balance uri\nhash-type consistent",
+         algorithm="haproxy_hash", options={"hash_key": "path", "hash_type": "consistent"}, weights=[1, 2, 1],
+         steps=[("quick", "127.0.0.1", "/item/%d" % i) for i in range(24)]),
+    dict(name="haproxy-uri-consistent-b-down", program="haproxy", directive="balance uri\nhash-type consistent",
+         algorithm="haproxy_hash", options={"hash_key": "path", "hash_type": "consistent"}, weights=[1, 2, 1],
+         down=[1], steps=[("quick", "127.0.0.1", "/item/%d" % i) for i in range(24)]),
     dict(name="haproxy-leastconn-idle", program="haproxy", directive="balance leastconn",
          algorithm="weighted_least_connections", weights=[1, 1, 1], steps=quick(6)),
     dict(name="haproxy-leastconn-runtime-changes", program="haproxy", directive="balance leastconn",
@@ -240,7 +258,7 @@ def haproxy_config(cases, ports, scratch):
     for case, port in zip(cases, ports):
         name = case["name"]
         out += ["frontend f-%s" % name, "  bind 127.0.0.1:%d" % port, "  default_backend b-%s" % name,
-                "backend b-%s" % name, "  " + case["directive"]]
+                "backend b-%s" % name] + ["  " + d for d in case["directive"].split("\n")]
         out += ["  " + line for line in server_lines_haproxy(case)]
     return "\n".join(out) + "\n"
 
@@ -335,7 +353,7 @@ def config_block(program, case):
         lines += ["    " + case["directive"]] * bool(case["directive"])
         lines += ["    " + line for line in server_lines_nginx(case)] + ["}"]
     else:
-        lines = ["backend b-%s" % case["name"], "    " + case["directive"]]
+        lines = ["backend b-%s" % case["name"]] + ["    " + d for d in case["directive"].split("\n")]
         lines += ["    " + line for line in server_lines_haproxy(case)]
     return "\n".join(lines) + "\n"
 
@@ -382,7 +400,8 @@ def record(program, cases, output, scratch, backends):
                 lines = ["upstream {"] + ["  " + case["directive"]] * bool(case["directive"]) + \
                         ["  " + line for line in server_lines_nginx(case)] + ["}"]
             else:
-                lines = ["backend", "  " + case["directive"]] + ["  " + line for line in server_lines_haproxy(case)]
+                lines = ["backend"] + ["  " + d for d in case["directive"].split("\n")] + \
+                        ["  " + line for line in server_lines_haproxy(case)]
             with open(os.path.join(output, case["name"] + ".txt"), "w") as f:
                 f.write(fixture(case, program_version, picks, lines))
             # The block alone, as `lbsim import` reads it (tests/scenarios/import_test.cpp).

@@ -138,6 +138,7 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
   bool redispatch = false;
   std::string check_timeout;
   bool algorithm_set = false;
+  std::pair<std::string, ConfigSource> hash_type{"map-based", {}};
   std::vector<std::pair<ServerSettings, ImportedServer>> servers;
   std::vector<Line> all = defaults;
   all.insert(all.end(), section.begin(), section.end());
@@ -157,22 +158,29 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
         problems.add(line.number, line.words[2].column, "balance " + arg + " with arguments is not modelled");
       } else if (arg == "roundrobin") {
         pool.algorithm = "weighted_round_robin";
-        pool.options.push_back({"variant", "fwrr"});
+        pool.options.push_back({"variant", "fwrr", source});
       } else if (arg == "static-rr") {
         pool.algorithm = "weighted_round_robin";
-        pool.options.push_back({"variant", "classic"});
+        pool.options.push_back({"variant", "classic", source});
       } else if (arg == "leastconn") {
         pool.algorithm = "weighted_least_connections";
       } else if (arg == "source" || arg == "uri") {
-        pool.algorithm = "map_hash";
-        pool.options.push_back({"hash_key", arg == "source" ? "client" : "path"});
+        pool.algorithm = "haproxy_hash";
+        pool.options.push_back({"hash_key", arg == "source" ? "client" : "path", source});
       } else {
         problems.add(line.number, line.words.size() >= 2 ? line.words[1].column : head.column,
                      "balance \"" + arg + "\" is not modelled; lbsim maps roundrobin, static-rr, leastconn, source and uri");
       }
     } else if (head.text == "hash-type") {
-      if (arg != "map-based")
-        problems.add(line.number, head.column, "hash-type " + arg + " is not modelled; lbsim has HAProxy's map-based hashing");
+      // Without a function, map-based hashes with sdbm, consistent with sdbm and the avalanche.
+      const std::string function = line.words.size() >= 3 ? line.words[2].text : "";
+      const std::string modifier = line.words.size() >= 4 ? line.words[3].text : "";
+      const bool as_default = (arg == "map-based" && (function.empty() || (function == "sdbm" && modifier.empty()))) ||
+                              (arg == "consistent" && (function.empty() || (function == "sdbm" && modifier == "avalanche")));
+      if (as_default && line.words.size() <= 4) hash_type = {arg, source};
+      else
+        problems.add(line.number, head.column, "\"" + line.text() + "\" is not modelled; lbsim has hash-type "
+                                               "map-based and consistent with their default functions");
     } else if (head.text == "server" && line.words.size() >= 3) {
       ServerSettings settings = defaults_for_servers;
       read_server_settings(line, 3, settings, problems);
@@ -200,9 +208,10 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
   }
   if (!algorithm_set) {
     pool.algorithm = "weighted_round_robin";  // HAProxy's default: balance roundrobin
-    pool.options = {{"variant", "fwrr"}};
     pool.algorithm_source = {section.empty() ? 1 : section.front().number, "(HAProxy's default: balance roundrobin)"};
+    pool.options = {{"variant", "fwrr", pool.algorithm_source}};
   }
+  if (pool.algorithm == "haproxy_hash" && hash_type.first == "consistent") pool.options.push_back({"hash_type", "consistent", hash_type.second});
   if (servers.empty()) problems.add(1, 1, "the backend \"" + pool.name + "\" has no server");
 
   // Health checks are the balancer's in lbsim: one setting for every server, all checked or none.

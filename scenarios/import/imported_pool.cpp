@@ -100,8 +100,8 @@ std::string to_scenario_yaml(const ImportedPool& pool)
     << "      - { method: GET, path: /, work: 10 ms }\n"
     << "balancer:\n"
     << "  algorithm: " << pool.algorithm << from(pool, pool.algorithm_source) << "\n";
-  for (const auto& [key, value] : pool.options)
-    y << "  " << key << ": " << value << from(pool, pool.algorithm_source) << "\n";
+  for (const ImportedPool::Option& option : pool.options)
+    y << "  " << option.key << ": " << option.value << from(pool, option.source) << "\n";
   if (pool.health_check) {
     const auto& h = *pool.health_check;
     y << "  health_check: { interval: " << h.interval << ", timeout: " << h.timeout << ", rise: " << h.rise

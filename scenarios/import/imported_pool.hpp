@@ -29,7 +29,11 @@ struct ImportedPool {
   std::string name;  // the upstream's or backend's name
   std::string algorithm = "weighted_round_robin";
   ConfigSource algorithm_source;
-  std::vector<std::pair<std::string, std::string>> options;  // algorithm options, e.g. {variant, fwrr}
+  struct Option {
+    std::string key, value;  // an algorithm option, e.g. variant: fwrr
+    ConfigSource source;     // the balancing directive, or the one that set the option
+  };
+  std::vector<Option> options;
   struct Passive {
     int max_fails = 1;
     std::string fail_timeout = "10 s";

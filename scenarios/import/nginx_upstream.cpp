@@ -170,7 +170,7 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
         problems.add(st.words[1].line, st.words[1].column, "lbsim hashes $remote_addr or $request_uri, not \"" + key + "\"");
       } else {
         algorithm("consistent_hash");
-        pool.options.push_back({"hash_key", hash_key});
+        pool.options.push_back({"hash_key", hash_key, source});
       }
     } else if (head.text == "random" && st.words.size() == 1) {
       problems.add(head.line, head.column, "nginx's random uses its own random numbers: lbsim's \"random\" picks "

@@ -70,6 +70,7 @@ inline Fixture read_fixture(const std::filesystem::path& file)
       words >> option >> value;
       if (option == "variant") f.options.variant = value;
       else if (option == "hash_key") f.options.hash_key = value;
+      else if (option == "hash_type") f.options.hash_type = value;
       else throw std::runtime_error(f.name + ": unknown option " + option);
     } else if (key == "server") {
       std::string address, weight_word, flag;

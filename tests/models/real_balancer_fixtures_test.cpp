@@ -18,7 +18,7 @@ TEST_CASE("every balancer that follows nginx or HAProxy picks what the real prog
           "[balancer][real-programs]")
 {
   const std::vector<Fixture> fixtures = all_fixtures();
-  REQUIRE(fixtures.size() >= 31);
+  REQUIRE(fixtures.size() >= 36);
   int nginx = 0, haproxy = 0;
   for (const Fixture& f : fixtures) {
     INFO(f.name << " (" << f.program << ", lbsim " << f.algorithm << ")");
@@ -29,7 +29,7 @@ TEST_CASE("every balancer that follows nginx or HAProxy picks what the real prog
     haproxy += f.program.rfind("haproxy", 0) == 0;
   }
   CHECK(nginx >= 13);
-  CHECK(haproxy >= 18);
+  CHECK(haproxy >= 23);
 }
 
 TEST_CASE("the fixtures exercise what they claim: weights, down servers, requests in flight, client addresses",

@@ -90,8 +90,8 @@ TEST_CASE("imported nginx and HAProxy configurations pick what the real programs
       CHECK_THAT(yaml, Contains("name: \"" + server.name + "\"") && Contains("  # " + config + ":"));
     ++imported;
   }
-  CHECK(imported >= 24);
-  CHECK(refused >= 7);
+  CHECK(imported >= 28);
+  CHECK(refused >= 8);
 }
 
 TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")

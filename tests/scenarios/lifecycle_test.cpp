@@ -492,7 +492,7 @@ timeline:
 )";
   for (const char* algorithm : {"round_robin", "weighted_round_robin", "least_connections",
                                 "weighted_least_connections", "ip_hash", "least_response_time", "sticky_round_robin",
-                                "random", "power_of_two_choices", "consistent_hash", "maglev", "map_hash"}) {
+                                "random", "power_of_two_choices", "consistent_hash", "maglev", "haproxy_hash"}) {
     INFO(algorithm);
     auto system = build_system(load(text, {std::string("balancer.algorithm=") + algorithm}));
     const models::RunSummary s = system->run();

@@ -22,7 +22,8 @@ namespace lbsim::models {
 struct BalancerOptions {
   std::string variant;                                    // weighted_round_robin: smooth (""), classic or fwrr
   int choices = 2;                                        // power_of_two_choices: servers sampled per pick
-  std::string hash_key = "client";                        // consistent_hash, maglev, map_hash: client | path
+  std::string hash_key = "client";                        // consistent_hash, maglev, haproxy_hash: client | path
+  std::string hash_type = "map-based";                    // haproxy_hash: map-based | consistent
   uint64_t table_size = 65537;                            // maglev: a prime M (Envoy's default)
   engine::SimTime decay = engine::seconds(10);            // least_response_time: Peak-EWMA tau
   std::string selection{};                                // least_response_time: scan ("") or indexed

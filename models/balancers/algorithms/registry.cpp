@@ -5,7 +5,7 @@
 #include "models/balancers/algorithms/least_connections.hpp"
 #include "models/balancers/algorithms/least_response_time.hpp"
 #include "models/balancers/algorithms/maglev.hpp"
-#include "models/balancers/algorithms/map_hash.hpp"
+#include "models/balancers/algorithms/haproxy_hash.hpp"
 #include "models/balancers/algorithms/power_of_two_choices.hpp"
 #include "models/balancers/algorithms/random.hpp"
 #include "models/balancers/algorithms/round_robin.hpp"
@@ -57,7 +57,7 @@ void register_builtin_balancers(BalancerRegistry& registry)
   registry.add(power_of_two_choices_declaration());
   registry.add(consistent_hash_declaration());
   registry.add(maglev_declaration());
-  registry.add(map_hash_declaration());
+  registry.add(haproxy_hash_declaration());
 }
 
 const std::vector<std::string>& all_balancer_algorithm_names()
