@@ -1,5 +1,7 @@
 #include "scenarios/run_estimate.hpp"
 
+#include "models/clients/users.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -64,7 +66,7 @@ RunEstimate estimate_run(const models::SystemConfig& config)
       est.simulated_s = std::max(est.simulated_s, group.arrivals.script.back().at.seconds());
   double rate_total = 0;
   for (const models::ClientGroupConfig& group : config.clients) {
-    double rate = group.arrivals.mean_rate_per_s();
+    double rate = models::planning_rate_per_s(group);
     if (group.arrivals.scripted()) {
       const double count = static_cast<double>(group.arrivals.script.size());
       est.requests += count;
