@@ -30,7 +30,7 @@ models::RunSummary run(const std::string& text)
 
 std::string read_example(const std::string& name)
 {
-  std::ifstream in(std::string(LBSIM_EXAMPLES_DIR) + "/" + name);
+  std::ifstream in(std::string(LBSIM_SOURCE_DIR) + "/examples/" + name);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
@@ -41,22 +41,22 @@ std::string read_example(const std::string& name)
 TEST_CASE("closed and sessions arrivals refuse bad input with the place and what was expected", "[closed]")
 {
   CHECK(load_error(scenario("{process: closed, users: 0, think_time: 1 s}")) ==
-        "5:31: clients[0].arrivals.users must be at least 1, got 0");
+        "6:40: clients[0].arrivals.users must be at least 1, got 0");
   CHECK_THAT(load_error(scenario("{process: closed, users: 5}")),
-             Catch::StartsWith("5:14: ") && Catch::Contains("think_time"));
+             Catch::StartsWith("6:15: ") && Catch::Contains("think_time"));
   CHECK_THAT(load_error(scenario("{process: closed, think_time: 1 s}")),
-             Catch::StartsWith("5:14: ") && Catch::Contains("users"));
+             Catch::StartsWith("6:15: ") && Catch::Contains("users"));
   CHECK_THAT(load_error(scenario("{process: closed, users: 5, think_time: 1 s, rate: 10/s}")),
-             Catch::StartsWith("5:59: ") && Catch::Contains("rate belongs to the open processes") &&
+             Catch::StartsWith("6:60: ") && Catch::Contains("rate belongs to the open processes") &&
                  Catch::Contains("not to process closed"));
   CHECK_THAT(load_error(scenario("{process: closed, users: 5, think_time: 1 s, mean_on: 1 s}")),
              Catch::Contains("mean_on belongs to bursty"));
   CHECK_THAT(load_error(scenario("{process: closed, users: 5, think_time: 0 s}")),
-             Catch::StartsWith("5:57: ") && Catch::Contains("think_time has a mean of 0"));
+             Catch::StartsWith("6:55: ") && Catch::Contains("think_time has a mean of 0"));
   CHECK_THAT(load_error(scenario("{process: closed, users: 5, think_time: {distribution: exponential}}")),
              Catch::Contains("mean"));
   CHECK_THAT(load_error(scenario("{process: sessions, rate: 1/s, think_time: 1 s}")),
-             Catch::StartsWith("5:14: ") && Catch::Contains("requests"));
+             Catch::StartsWith("6:15: ") && Catch::Contains("requests"));
   CHECK_THAT(load_error(scenario("{process: sessions, rate: 1/s, requests: 0, think_time: 1 s}")),
              Catch::Contains("requests must be at least 1"));
   CHECK_THAT(load_error(scenario("{process: sessions, rate: 1/s, requests: {distribution: geometric, mean: 0.5}, "
@@ -133,7 +133,7 @@ TEST_CASE("closed users work with a network, services and a gateway", "[closed]"
     std::string text = std::regex_replace(read_example(example), arrivals, closed);
     REQUIRE(text.find("process: closed") != std::string::npos);
     const models::RunSummary s =
-        scenarios::run_scenario(scenarios::load_scenario_text(text, example, LBSIM_EXAMPLES_DIR), "");
+        scenarios::run_scenario(scenarios::load_scenario_text(text, example, std::string(LBSIM_SOURCE_DIR) + "/examples"), "");
     CHECK(s.completed > 1000);
     CHECK(s.in_flight_at_end <= 100);
     // Without refusals or failures, the interactive response time law holds for the measured X:
