@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -30,6 +31,22 @@ std::string w1_scenario(const std::string& algorithm, int servers, uint64_t requ
          "/s }\n    mix:\n      - { method: GET, path: /, work: { distribution: exponential, mean: 1 s } }\n"
          "balancer: { algorithm: " + algorithm + " }\nservers:\n  - { name: s, count: " + std::to_string(servers) +
          ", cores: 1 }\nmetrics: { interval: 100 s }\n";
+}
+
+// W1C (docs/benchmarks.md): W1's pool driven by closed-loop users instead of Poisson arrivals:
+// N users with exponential think time Z = 9 s (so that think + service = 10 s), N = load x servers
+// x 10 s, which would offer W1's load if nobody waited (queueing makes it a little less).
+constexpr double kW1cThinkS = 9.0;
+int w1c_users(int servers, double load) { return static_cast<int>(std::lround(load * servers * (kW1cThinkS + 1.0))); }
+
+std::string w1c_scenario(const std::string& algorithm, int servers, uint64_t requests, double load)
+{
+  return "name: w1c-" + algorithm + "\nseed: 1\nstop: { requests: " + std::to_string(requests) +
+         " }\nclients:\n  - name: load\n    arrivals: { process: closed, users: " +
+         std::to_string(w1c_users(servers, load)) + ", think_time: { distribution: exponential, mean: " +
+         std::to_string(kW1cThinkS) + " s } }\n    mix:\n      - { method: GET, path: /, work: { distribution: "
+         "exponential, mean: 1 s } }\nbalancer: { algorithm: " + algorithm + " }\nservers:\n  - { name: s, count: " +
+         std::to_string(servers) + ", cores: 1 }\nmetrics: { interval: 100 s }\n";
 }
 
 // W2 (docs/benchmarks.md): W1's clients and load through a chain of three services, each with
@@ -131,9 +148,10 @@ double peak_rss_mib()
 models::RunSummary run_workload(const std::string& workload, const std::string& algorithm, int servers,
                                 uint64_t requests, double load, const std::string& out_dir)
 {
-  const std::string text = workload == "W1"   ? w1_scenario(algorithm, servers, requests, load)
-                           : workload == "W2" ? w2_scenario(algorithm, servers, requests, load)
-                                              : gateway_scenario(requests);
+  const std::string text = workload == "W1"    ? w1_scenario(algorithm, servers, requests, load)
+                           : workload == "W1C" ? w1c_scenario(algorithm, servers, requests, load)
+                           : workload == "W2"  ? w2_scenario(algorithm, servers, requests, load)
+                                               : gateway_scenario(requests);
   const models::SystemConfig config = scenarios::load_scenario_text(text, "<" + workload + ">", ".");
   return scenarios::run_scenario(config, out_dir);
 }
@@ -163,11 +181,16 @@ int bench_command(const BenchOptions& options)
 
   std::vector<std::string> workloads;
   const bool all = options.workloads == "all";
-  if (options.workloads == "W1" || options.workloads == "both" || all) workloads.push_back("W1");
+  if (options.workloads == "W1" || options.workloads == "both" || options.workloads == "W1C" || all)
+    workloads.push_back("W1");
+  if (options.workloads == "W1C") workloads.push_back("W1C");  // beside W1, to compare
   if (options.workloads == "W2" || options.workloads == "both" || all) workloads.push_back("W2");
   if (!workloads.empty())
     std::printf("W1: %d servers, load %.2f, exponential service (mean 1 s), 100,000 clients, whole path (YAML -> files)\n",
               options.servers, options.load);
+  if (options.workloads == "W1C")
+    std::printf("W1C: W1's pool driven by %d closed-loop users (exponential think time %g s, mean service 1 s)\n",
+                w1c_users(options.servers, options.load), kW1cThinkS);
   if (std::find(workloads.begin(), workloads.end(), "W2") != workloads.end())
     std::printf("W2: the same clients through a chain of three services of %d servers each (a calls b, b calls c), "
                 "each at load %.2f\n", options.servers, options.load);
@@ -193,8 +216,8 @@ int bench_command(const BenchOptions& options)
   }
   if (workloads.size() == 2)
     for (const std::string& algorithm : algorithms)
-      std::printf("W2 / W1 time per event, %s: %.2f\n", algorithm.c_str(),
-                  ns_per_event["W2 " + algorithm] / ns_per_event["W1 " + algorithm]);
+      std::printf("%s / W1 time per event, %s: %.2f\n", workloads.back().c_str(), algorithm.c_str(),
+                  ns_per_event[workloads.back() + " " + algorithm] / ns_per_event["W1 " + algorithm]);
   if (options.workloads == "GW" || all) {
     // The gateway workload does not depend on the algorithm: one run, its time per request beside
     // W1's, and the gateway's state per cache entry and per limiter key.

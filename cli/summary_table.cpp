@@ -34,6 +34,9 @@ std::string analytic_section(const models::RunSummary& s)
   if (a.p99_s)
     for (const auto& [p, v] : s.latency_percentiles_s)
       if (p == 99.0) row("p99", ms(v), ms(*a.p99_s), models::analytic::relative_error(v, *a.p99_s));
+  if (a.throughput_per_s)
+    row("X", line("%.6g/s", s.throughput_rps), line("%.6g/s", *a.throughput_per_s),
+        models::analytic::relative_error(s.throughput_rps, *a.throughput_per_s));
   if (a.p_block && s.arrived > 0) {
     const double blocked = static_cast<double>(s.rejected) / static_cast<double>(s.arrived);
     row("P(block)", line("%.6g", blocked), line("%.6g", *a.p_block), models::analytic::relative_error(blocked, *a.p_block));

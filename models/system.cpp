@@ -42,6 +42,9 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
     clients_.push_back(std::make_unique<ClientGroup>(i, config_.clients[i], config_.seed, sim_, run_.requests,
                                                      static_cast<RequestSink&>(*this), arrivals));
   for (auto& client : clients_) client->set_in_flight_cap(config_.max_in_flight);
+  std::vector<AnswerListener*> listeners;
+  for (auto& client : clients_) listeners.push_back(client->users() ? client.get() : nullptr);
+  client_end_.set_answer_listeners(std::move(listeners));
   build_network();
   if (services_.size() == 1 && config_.services.front().endpoints.empty() && !network_ && !gateway_)
     services_.front()->set_keeps_stats(false);

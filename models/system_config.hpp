@@ -62,13 +62,29 @@ struct DiurnalConfig {
   SimTime period;              // > 0
 };
 
+// How many requests a session sends (`sessions`): a constant, a geometric count on 1, 2, ... of
+// a given mean, or a uniform integer in [min, max] (docs/users.md).
+struct SessionLength {
+  enum class Kind { constant, geometric, uniform };
+  Kind kind = Kind::constant;
+  uint32_t min = 1, max = 1;  // constant: min; uniform: [min, max]
+  double mean = 1;            // the mean count (every kind)
+};
+
 struct ArrivalConfig {
-  enum class Process { poisson, constant, script, trace, bursty, diurnal };
+  enum class Process { poisson, constant, script, trace, bursty, diurnal, closed, sessions };
   Process process = Process::poisson;
-  double rate_per_s = 0;                 // poisson, constant
+  double rate_per_s = 0;                 // poisson, constant; sessions: sessions per second
   std::vector<ScriptedArrival> script;   // script and trace, sorted by time
   BurstyConfig bursty;
   DiurnalConfig diurnal;
+  // Users who wait for each answer (docs/users.md): `closed` keeps `users` of them forever,
+  // `sessions` lets them arrive at `rate_per_s` and leave after `session_length` requests.
+  uint32_t users = 0;                    // closed
+  DistributionPtr think_time;            // closed, sessions: from an answer to the user's next request
+  SessionLength session_length;          // sessions
+
+  bool user_driven() const { return process == Process::closed || process == Process::sessions; }
 
   bool scripted() const { return process == Process::script || process == Process::trace; }
   double mean_rate_per_s() const;        // long-run rate (scripts: 0)

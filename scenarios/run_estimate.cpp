@@ -1,5 +1,7 @@
 #include "scenarios/run_estimate.hpp"
 
+#include "models/clients/users.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -64,7 +66,7 @@ RunEstimate estimate_run(const models::SystemConfig& config)
       est.simulated_s = std::max(est.simulated_s, group.arrivals.script.back().at.seconds());
   double rate_total = 0;
   for (const models::ClientGroupConfig& group : config.clients) {
-    double rate = group.arrivals.mean_rate_per_s();
+    double rate = models::planning_rate_per_s(group);
     if (group.arrivals.scripted()) {
       const double count = static_cast<double>(group.arrivals.script.size());
       est.requests += count;
@@ -98,10 +100,15 @@ RunEstimate estimate_run(const models::SystemConfig& config)
     }
   }
 
+  // Closed users wait for their answers: their queues never hold more than the users, whatever
+  // the load their planning rate (an upper bound) suggests.
+  const bool closed_only = std::all_of(config.clients.begin(), config.clients.end(), [](const auto& g) {
+    return g.arrivals.process == models::ArrivalConfig::Process::closed;
+  });
   double visits_per_request = 0;
   for (ServiceLoad& load : est.services) {
     if (rate_total > 0) visits_per_request += load.arrival_rate_per_s / rate_total;
-    if (load.capacity > 0 && load.demand > load.capacity && !load.queue_limited)
+    if (!closed_only && load.capacity > 0 && load.demand > load.capacity && !load.queue_limited)
       load.growth_per_s = load.arrival_rate_per_s * (1.0 - load.capacity / load.demand);
     est.peak_in_flight += load.growth_per_s * est.simulated_s;
   }

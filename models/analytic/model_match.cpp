@@ -1,5 +1,6 @@
 #include "models/analytic/model_match.hpp"
 
+#include "models/analytic/closed_match.hpp"
 #include "models/analytic/erlang.hpp"
 #include "models/analytic/gim1.hpp"
 #include "models/analytic/jackson.hpp"
@@ -292,7 +293,11 @@ AnalyticPrediction match_model(const SystemConfig& config)
     if (config.gateway)
       return none("a gateway is in front of the services; its stages (cache, limits, auth) change what reaches them "
                   "(see the gateway's closed forms)");
-    if (config.services.size() != 1) return jackson_network(config).prediction;
+    if (config.services.size() != 1) {
+      if (has_closed_loop(config))
+        return none("users who wait for answers over several services: no closed-network model of call graphs here");
+      return jackson_network(config).prediction;
+    }
     const ServiceConfig& service = config.services.front();
     if (!service.endpoints.empty()) return none("the service has endpoints; the single-pool models here cover the mix's work only");
     if (service.servers.empty()) return none("the scenario has no servers");
@@ -310,6 +315,7 @@ AnalyticPrediction match_model(const SystemConfig& config)
                   "cover the servers only");
     if (service.balancer && service.balancer->layer == 4 && service.servers.size() > 1)
       return none("a layer 4 balancer picks per connection, not per request: the routing models here do not apply");
+    if (has_closed_loop(config)) return closed_model(config);
     Load load;
     if (std::string why = read_load(config, load); !why.empty()) return none(why);
     if (service.servers.size() == 1) return one_server(service.servers.front(), load.lambda, load, "");

@@ -18,6 +18,8 @@
 //     d >= N; 1-core exponential servers, N <= 4 (N = 4 only up to rho ~ 0.8: truncation)
 //                                      join-the-shortest-queue Markov chain (truncated, exact)
 //   several services (a call graph): an open network of M/M/c stations (jackson.hpp), where it applies
+//   users who wait for answers (closed): exact MVA where the closed network is product form
+//                                      (closed_match.hpp)
 //   anything else: no model, with the reason (a network section, heterogeneous servers, other balancers, queue limits
 //   where only the infinite-queue model exists, non-Poisson arrivals, rho >= 1, ...).
 //

@@ -5,9 +5,13 @@
 //   X(n) = n / (Z + sum_k R_k(n)),  Q_k(n) = X(n) R_k(n),  Q_k(0) = 0.
 // ../shared/reference/queueing.md section 8 (one station: the machine-repairman model).
 //
-// NB: lbsim's simulator has no closed-loop clients yet (the scenario format's `closed` arrival
-// process is not implemented), so no scenario maps to this model: it is a solver with tests, for
-// when closed loops arrive.
+// A station of c > 1 servers (one lbsim server with c cores: a central FIFO queue) is load
+// dependent, its rate min(j, c) / S with j requests present; exact MVA then keeps the station's
+// marginal queue-length probabilities p_k(j | n) (Reiser & Lavenberg; Lazowska et al. 1984,
+// "Quantitative System Performance", ch. 20):
+//   R_k(n) = sum_{j=1..n} j / min(j, c) * D_k * p_k(j - 1 | n - 1),
+//   p_k(j | n) = X(n) D_k / min(j, c) * p_k(j - 1 | n - 1)  (j >= 1),  p_k(0 | n) = 1 - the rest.
+// model_match.cpp maps closed scenarios to it (docs/analytic.md, "Closed loops").
 #pragma once
 
 #include <string>
@@ -19,6 +23,7 @@ struct MvaStation {
   std::string name;
   double demand = 0;   // D_k = visits x mean service time, seconds
   bool delay = false;  // an infinite-server station (no queueing)
+  int servers = 1;     // c: servers sharing the station's one FIFO queue (>= 1)
 };
 
 struct MvaResult {
@@ -26,10 +31,12 @@ struct MvaResult {
   double think_time = 0;
   double response = 0;    // R = sum_k R_k (excludes the think time)
   double throughput = 0;  // X
-  std::vector<double> station_response, station_queue, station_utilization;  // R_k, Q_k, X D_k
+  // R_k, Q_k, and X D_k / c_k (the busy share of each of the station's servers).
+  std::vector<double> station_response, station_queue, station_utilization;
 };
 
-// Throws std::domain_error unless population >= 0, think_time >= 0 and every demand >= 0 (with
+// Throws std::domain_error unless population >= 0, think_time >= 0, every demand >= 0, every
+// station has servers >= 1 (with
 // at least one station or think time > 0 when population > 0).
 MvaResult mva(const std::vector<MvaStation>& stations, int population, double think_time);
 // The results for n = 1 .. population (the recursion computes them all anyway).

@@ -17,6 +17,7 @@ struct AnalyticPrediction {
   double mean_s = 0;             // mean response time (of admitted requests), seconds
   std::optional<double> p99_s;   // 99th percentile of the response time, when the model gives it
   std::optional<double> p_block; // probability that a request is refused (503), when the queue is finite
+  std::optional<double> throughput_per_s;  // closed loops: the throughput X the users get
 
   bool applies() const { return !model.empty(); }
 };

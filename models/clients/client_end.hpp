@@ -6,6 +6,7 @@
 #pragma once
 
 #include "models/clients/preflight_cache.hpp"
+#include "models/clients/users.hpp"
 #include "models/gateway/gateway.hpp"
 #include "models/metrics/metrics.hpp"
 #include "models/requests/run_context.hpp"
@@ -24,6 +25,14 @@ public:
   {
     gateway_ = gateway;
     preflights_ = preflights;
+  }
+
+  // Closed-loop and session groups hear of each of their requests' end (null: an open group).
+  void set_answer_listeners(std::vector<AnswerListener*> listeners)
+  {
+    answer_listeners_ = std::move(listeners);
+    has_listeners_ = false;
+    for (AnswerListener* l : answer_listeners_) has_listeners_ = has_listeners_ || l;
   }
 
   // Sends the client's request `id` (its client frame on top) to the gateway.
@@ -55,6 +64,8 @@ public:
     } else {
       metrics_.on_failed(r);
     }
+    if (has_listeners_) [[unlikely]]
+      if (AnswerListener* listener = answer_listeners_[r.client_group]) listener->on_answer(id, r);
     run_.requests.release(id);
     run_.control.on_request_done(completed);
   }
@@ -65,6 +76,8 @@ private:
   Lifecycle& lifecycle_;
   Gateway* gateway_ = nullptr;
   PreflightCache* preflights_ = nullptr;
+  std::vector<AnswerListener*> answer_listeners_;  // per client group
+  bool has_listeners_ = false;
 };
 
 }  // namespace lbsim::models

@@ -21,11 +21,23 @@ ClientGroup::ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64
                        : std::nullopt);
   }
   if (config_.arrivals.rate_per_s > 0) mean_gap_s_ = 1.0 / config_.arrivals.rate_per_s;
-  if (!poisson_) process_ = arrivals.create(config_.arrivals);
+  if (config_.arrivals.user_driven())
+    users_ = std::make_unique<ClientUsers>(config_.arrivals, master_seed, config_.name,
+                                           static_cast<uint32_t>(config_.addresses.size()));
+  else if (!poisson_)
+    process_ = arrivals.create(config_.arrivals);
 }
 
 void ClientGroup::start()
 {
+  if (users_) {
+    // Closed: every user starts with a think time of its own, so that they do not all send at 0.
+    if (users_->closed())
+      for (uint32_t u = 0; u < config_.arrivals.users; ++u) sim_.schedule_in(users_->think(), handler_, kUserSends, u);
+    else
+      next_ = sim_.schedule_in(users_->session_gap(), handler_, kSessionArrives);
+    return;
+  }
   if (process_) process_->start(sim_.now(), arrival_rng_);
   schedule_next();
 }
@@ -50,6 +62,13 @@ void ClientGroup::schedule_next_other()
 void ClientGroup::set_rate(double rate_per_s)
 {
   if (config_.arrivals.scripted()) return;  // the loader refuses rate steps for scripted groups
+  if (users_) {
+    if (users_->closed()) return;  // the loader refuses rate steps for closed groups
+    sim_.cancel(next_);  // sessions arrive as Poisson: memoryless, so redrawing is exact
+    users_->set_session_rate(rate_per_s);
+    next_ = sim_.schedule_in(users_->session_gap(), handler_, kSessionArrives);
+    return;
+  }
   // The next arrival is drawn afresh at the new rate: exact, since Poisson arrivals (and bursty
   // and diurnal ones, given their rate) are memoryless; constant ones restart one gap later.
   sim_.cancel(next_);
@@ -71,6 +90,10 @@ uint32_t ClientGroup::pick_type()
 
 void ClientGroup::handle(const engine::Event& event)
 {
+  if (event.kind() != 0) [[unlikely]] {
+    handle_user_event(event);
+    return;
+  }
   if (requests_.in_use() >= in_flight_cap_) [[unlikely]] {
     // Nothing is drawn for the arrival that is not sent: below the cap, the random streams are
     // exactly those of a run without one.
@@ -79,12 +102,20 @@ void ClientGroup::handle(const engine::Event& event)
     schedule_next();
     return;
   }
+  const ScriptedArrival* scripted = process_ ? process_->scripted(event.arg) : nullptr;
+  const RequestId id = create(scripted, scripted ? std::optional(scripted->client) : std::nullopt);
+  ++sent_;
+  schedule_next();
+  sink_.on_request_sent(id);
+}
+
+RequestId ClientGroup::create(const ScriptedArrival* scripted, std::optional<uint32_t> client)
+{
   const RequestId id = requests_.acquire();
   Request& r = requests_[id];
   r.client_group = index_;
-  const ScriptedArrival* scripted = process_ ? process_->scripted(event.arg) : nullptr;
-  if (scripted)
-    r.client = scripted->client;
+  if (client)
+    r.client = *client;
   else
     r.client = config_.addresses.size() == 1
                    ? 0
@@ -96,9 +127,39 @@ void ClientGroup::handle(const engine::Event& event)
   if (const auto& ids = ids_[r.type]) r.resource = static_cast<uint32_t>(ids->draw(request_rng_));
   if (config_.credentials_invalid > 0) r.bad_credentials = request_rng_.uniform01() < config_.credentials_invalid;
   r.sent = sim_.now();
+  return id;
+}
+
+void ClientGroup::handle_user_event(const engine::Event& event)
+{
+  if (event.kind() == kSessionArrives) {
+    const uint32_t user = users_->open_session(request_rng_);
+    next_ = sim_.schedule_in(users_->session_gap(), handler_, kSessionArrives);
+    send_as(user);
+    return;
+  }
+  send_as(static_cast<uint32_t>(event.arg));
+}
+
+void ClientGroup::send_as(uint32_t user)
+{
+  if (requests_.in_use() >= in_flight_cap_) [[unlikely]] {
+    // Not sent: the user takes it as an answer (a refusal it never saw) and thinks again.
+    ++not_sent_at_cap_;
+    ++sent_;
+    if (users_->goes_on(user)) sim_.schedule_in(users_->think(), handler_, kUserSends, user);
+    return;
+  }
+  const RequestId id = create(nullptr, users_->address_of(user));
+  users_->sent(id, user);  // before the send: a refusal may come back at once
   ++sent_;
-  schedule_next();
   sink_.on_request_sent(id);
+}
+
+void ClientGroup::on_answer(RequestId id, const Request&)
+{
+  const uint32_t user = users_->user_of(id);
+  if (users_->goes_on(user)) sim_.schedule_in(users_->think(), handler_, kUserSends, user);
 }
 
 double ArrivalConfig::mean_rate_per_s() const
@@ -111,6 +172,8 @@ double ArrivalConfig::mean_rate_per_s() const
       return (bursty.rate_on_per_s * on + bursty.rate_off_per_s * off) / (on + off);
     }
     case Process::diurnal: return diurnal.mean_rate_per_s;
+    case Process::sessions: return rate_per_s * session_length.mean;
+    case Process::closed:  // depends on the servers: closed_loop_rate_bound() bounds it
     case Process::script:
     case Process::trace: return 0;
   }

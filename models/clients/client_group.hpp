@@ -1,6 +1,7 @@
-// ClientGroup: an open-loop source of requests (its ArrivalProcess: poisson, constant, bursty,
-// diurnal, scripted or traced arrivals) from a population of client addresses, each request drawn
-// from the group's mix of request types (or, in a trace, of the recorded type).
+// ClientGroup: a source of requests from a population of client addresses, each request drawn
+// from the group's mix of request types (or, in a trace, of the recorded type). Open loop (its
+// ArrivalProcess: poisson, constant, bursty, diurnal, scripted or traced arrivals), or users who
+// wait for each answer (closed, sessions: ClientUsers, told of each answer through on_answer).
 #pragma once
 
 #include "engine/discrete_popularity.hpp"
@@ -8,6 +9,7 @@
 #include "engine/rng.hpp"
 #include "engine/simulation.hpp"
 #include "models/clients/arrival_process.hpp"
+#include "models/clients/users.hpp"
 #include "models/requests/request.hpp"
 #include "models/system_config.hpp"
 
@@ -23,13 +25,16 @@ public:
   virtual void on_request_sent(RequestId request) = 0;
 };
 
-class ClientGroup final : public engine::EventHandler {
+class ClientGroup final : public engine::EventHandler, public AnswerListener {
 public:
   ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64_t master_seed, engine::Simulation& sim,
               RequestPool& requests, RequestSink& sink, const ArrivalRegistry& arrivals);
 
   void start();  // schedules the first arrival
   void handle(const engine::Event& event) override;
+  // closed, sessions: the request `id` of this group has ended; its user thinks, then sends again.
+  void on_answer(RequestId id, const Request& r) override;
+  const ClientUsers* users() const { return users_.get(); }  // null for an open group
   // A `rate` step of the timeline: from now on, arrivals at the new (mean) rate; bursty and diurnal
   // processes keep their shape, scaled. Scripted and traced groups are not stepped.
   void set_rate(double rate_per_s);
@@ -44,7 +49,14 @@ public:
   }
 
 private:
+  // Event kinds: an open arrival (0, the common case), a user's next request, a session's arrival.
+  static constexpr uint32_t kUserSends = 1, kSessionArrives = 2;
   void schedule_next();
+  // A new request of this group, filled in (client, type, work, ...) and stamped sent now;
+  // `client` is the user's address, or drawn when absent.
+  RequestId create(const ScriptedArrival* scripted, std::optional<uint32_t> client);
+  [[gnu::noinline]] void handle_user_event(const engine::Event& event);
+  void send_as(uint32_t user);
   [[gnu::noinline]] void schedule_next_other();  // every process but poisson, through process_
   uint32_t pick_type();
 
@@ -61,6 +73,7 @@ private:
   bool poisson_ = false;   // drawn here, without process_'s virtual call (the common case)
   double mean_gap_s_ = 0;  // poisson: 1 / rate
   std::unique_ptr<ArrivalProcess> process_;
+  std::unique_ptr<ClientUsers> users_;  // closed and sessions groups
   uint64_t sent_ = 0;
   uint64_t in_flight_cap_ = UINT64_MAX;
   uint64_t not_sent_at_cap_ = 0;

@@ -1,5 +1,7 @@
 #include "models/metrics/metrics_schedule.hpp"
 
+#include "models/clients/users.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -11,7 +13,7 @@ namespace {
 double long_run_rate(const ClientGroupConfig& group)
 {
   const ArrivalConfig& a = group.arrivals;
-  if (!a.scripted()) return a.mean_rate_per_s();
+  if (!a.scripted()) return planning_rate_per_s(group);
   if (a.script.empty() || a.script.back().at <= SimTime{}) return 0;
   return static_cast<double>(a.script.size()) / a.script.back().at.seconds();
 }

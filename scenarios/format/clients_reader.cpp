@@ -36,6 +36,9 @@ void ScenarioLoader::read_clients(const YAML::Node& node, models::SystemConfig& 
     r_.require_key(g, "mix", ctx, "mix: [{method: GET, path: /, work: 5 ms}]");
     read_addresses(g, ctx, c.seed, group);
     read_arrivals(g["arrivals"], ctx + ".arrivals", group);
+    // A closed group's users are its clients: one address each unless the scenario says otherwise.
+    if (group.arrivals.process == models::ArrivalConfig::Process::closed && !g["population"] && !g["addresses"])
+      group.addresses = generate_addresses(group.name, c.seed, group.arrivals.users);
     read_mix(g["mix"], ctx + ".mix", group);
     if (group.arrivals.process == models::ArrivalConfig::Process::trace) resolve_trace(group);
     read_gateway_client_keys(g, ctx, group);
@@ -162,7 +165,8 @@ void ScenarioLoader::read_arrivals(const YAML::Node& a, const std::string& ctx, 
   models::ArrivalRegistry registry;
   models::register_builtin_arrivals(registry);
   std::vector<std::string> processes = registry.names();
-  processes.push_back("closed");  // part of the format, not implemented yet (below)
+  processes.push_back("closed");    // users who wait for each answer (users_reader.cpp)
+  processes.push_back("sessions");
   const std::string process = r_.one_of(a["process"], ctx + ".process", processes);
   models::ArrivalConfig& out = group.arrivals;
   if (process == "poisson" || process == "constant") {
@@ -216,6 +220,10 @@ void ScenarioLoader::read_arrivals(const YAML::Node& a, const std::string& ctx, 
     trace_rows_ = read_trace_file(a["file"], ctx + ".file", base_dir_, r_);
     trace_ctx_ = ctx;
     trace_referrer_ = trace_referrer(a["file"], ctx + ".file", r_);
+    return;
+  }
+  if (process == "closed" || process == "sessions") {
+    read_user_arrivals(a, ctx, process, group);
     return;
   }
   std::string available;

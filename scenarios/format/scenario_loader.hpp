@@ -52,6 +52,13 @@ private:
   void read_addresses(const YAML::Node& g, const std::string& ctx, uint64_t seed, models::ClientGroupConfig& group);
 
   void read_arrivals(const YAML::Node& a, const std::string& ctx, models::ClientGroupConfig& group);
+  // closed and sessions (users_reader.cpp).
+  void read_user_arrivals(const YAML::Node& a, const std::string& ctx, const std::string& process,
+                          models::ClientGroupConfig& group);
+  models::SessionLength read_session_length(const YAML::Node& node, const std::string& what);
+  // A key of another arrival process gets an error saying whose it is; then only `own` are allowed.
+  void refuse_other_process_keys(const YAML::Node& a, const std::string& ctx, const std::string& process,
+                                 const std::vector<std::string>& own, const std::string& hint);
 
   // The trace's rows become scripted arrivals once the mix is known: each row's method and path
   // name a request type; its client joins the group's addresses (or must be among listed ones).

@@ -88,6 +88,10 @@ void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig&
       for (const auto& g : c.clients)
         if (g.name == a.target && g.arrivals.scripted())
           r_.fail(e["clients"], "client group \"" + a.target + "\" sends a script or a trace, which has no rate to change");
+      for (const auto& g : c.clients)
+        if (g.name == a.target && g.arrivals.process == models::ArrivalConfig::Process::closed)
+          r_.fail(e["clients"], "client group \"" + a.target + "\" is closed: its users send when their answers come "
+                                "back, so it has no rate to change");
     } else {
       a.kind = models::TimelineAction::Kind::resize;
       a.target = name_among(target, ctx + ".resize", servers, "a server");

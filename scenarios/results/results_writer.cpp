@@ -109,9 +109,12 @@ nlohmann::ordered_json analytic_json(const models::analytic::AnalyticPrediction&
   j["mean_s"] = a.mean_s;
   if (a.p99_s) j["p99_s"] = *a.p99_s;
   if (a.p_block) j["p_block"] = *a.p_block;
+  if (a.throughput_per_s) j["throughput_rps"] = *a.throughput_per_s;
   j["relative_error_mean"] = models::analytic::relative_error(s.latency_mean_s, a.mean_s);
   for (const auto& [p, v] : s.latency_percentiles_s)
     if (p == 99.0 && a.p99_s) j["relative_error_p99"] = models::analytic::relative_error(v, *a.p99_s);
+  if (a.throughput_per_s)
+    j["relative_error_throughput"] = models::analytic::relative_error(s.throughput_rps, *a.throughput_per_s);
   // Present whenever the model predicts blocking, so that every run of a scenario has the same keys.
   if (a.p_block && *a.p_block > 0) {
     const double arrived = static_cast<double>(std::max<uint64_t>(s.arrived, 1));

@@ -661,9 +661,9 @@ gateway:
 // ---------------------------------------------------------------------------------------------------
 // V22: under-fetching against aggregation. Client <-> gateway 50 ms one way, gateway <-> each
 // service 0.5 ms, each service a deterministic 10 ms, empty messages. Exact to the nanosecond.
-// Under-fetching is a client that asks for the next resource when the last answer is back; lbsim's
-// clients are open (`closed` is not implemented), so the three calls are scripted at the times the
-// previous answers arrive, and the last answer ends the run.
+// Under-fetching is a client that asks for the next resource when the last answer is back; the
+// three calls are scripted at the times the previous answers arrive (written before closed-loop
+// users existed; a script keeps the times exact), and the last answer ends the run.
 namespace {
 std::string fetching(const std::string& regions, int step_ms, const std::string& network)
 {

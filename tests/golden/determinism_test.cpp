@@ -73,6 +73,8 @@ TEST_CASE("golden fingerprints of the examples", "[golden]")
   CHECK(run_example("web-api.yaml", {"balancer.algorithm=round_robin"}).fingerprint == "1a251efbc441045b");
   CHECK(run_example("microservices.yaml").fingerprint == "f12028321d9babdb");
   CHECK(run_example("api-gateway.yaml").fingerprint == "35e678f63706807f");
+  // Closed-loop users (docs/users.md): each user's next request waits for its answer.
+  CHECK(run_example("teaching/users-closed-overload.yaml").fingerprint == "730a2249b17e201a");
 }
 
 TEST_CASE("a gateway run writes the same files and access log byte for byte", "[golden][determinism][gateway]")

@@ -131,9 +131,9 @@ const std::vector<Case>& cases()
       at("health-timeout-over-interval.yaml", 10, 43,
          {"balancer.health_check.timeout must not be longer than its interval"}),
       at("failures-missing-mttr.yaml", 9, 28, {"servers[0].failures has no \"mttr\""}),
-      at("not-implemented-process.yaml", 7, 16,
-         {"arrival process \"closed\" is part of the scenario format but not implemented in this version of lbsim "
-          "yet"}),
+      at("closed-key-of-another-process.yaml", 9, 7,
+         {"clients[0].arrivals.rate belongs to the open processes (poisson, constant) and sessions, not to process "
+          "closed"}),
       at("bursty-never.yaml", 6, 43, {"rate_on and rate_off are both 0, so no request would ever arrive"}),
       at("trace-missing-file.yaml", 5, 39,
          {"cannot open the trace file \"no-such-trace.csv\"", "expected a CSV file (time,client,method,path)"}),
