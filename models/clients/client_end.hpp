@@ -5,6 +5,7 @@
 // request leaves at once, its response time still counted from the preflight's send.
 #pragma once
 
+#include "models/clients/client_attempts.hpp"
 #include "models/clients/preflight_cache.hpp"
 #include "models/gateway/gateway.hpp"
 #include "models/metrics/metrics.hpp"
@@ -20,6 +21,8 @@ public:
       : run_(run), metrics_(metrics), lifecycle_(lifecycle)
   {
   }
+  // With client timeouts or retries: it decides first whether a reply is the user's answer.
+  void set_attempts(ClientAttempts* attempts) { attempts_ = attempts; }
   void set_gateway(Gateway* gateway, PreflightCache* preflights)
   {
     gateway_ = gateway;
@@ -45,6 +48,7 @@ public:
       }
       gateway_->on_client_received(id, r);
     }
+    if (attempts_ && attempts_->on_reply(id, r)) return;  // a late answer, or a failure retried
     const bool completed = r.ok();
     if (completed) {
       if (lifecycle_.has_autoscaler()) lifecycle_.count_response(r.server, run_.sim.now() - r.sent);
@@ -65,6 +69,7 @@ private:
   Lifecycle& lifecycle_;
   Gateway* gateway_ = nullptr;
   PreflightCache* preflights_ = nullptr;
+  ClientAttempts* attempts_ = nullptr;
 };
 
 }  // namespace lbsim::models

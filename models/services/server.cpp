@@ -33,6 +33,7 @@ Server::Server(uint32_t index, const ServerConfig& config, engine::Simulation& s
       up_time_(sim.now(), initial == ServerState::up || initial == ServerState::draining ? 1 : 0),
       cost_since_(sim.now())
 {
+  if (config.processor_sharing) shared_ = std::make_unique<SharedCores>(config.cores, config.speed, sim.now());
 }
 
 Admission Server::admit(RequestId request, bool in_transit)
@@ -41,6 +42,7 @@ Admission Server::admit(RequestId request, bool in_transit)
     ++turned_away_;
     return Admission::unavailable;
   }
+  if (shared_) return admit_shared(request);
   if (busy_ < static_cast<uint32_t>(config_.cores)) {
     ++resident_;
     requests_[request].resident = true;
@@ -62,6 +64,10 @@ Admission Server::admit(RequestId request, bool in_transit)
 void Server::resume(RequestId request)
 {
   Request& r = requests_[request];
+  if (shared_) {
+    start_shared(request);
+    return;
+  }
   if (r.holds_core) {
     r.holds_core = false;  // its core is freed when this work is done
     start_service(request);
@@ -102,9 +108,15 @@ void Server::free_core()
 
 [[gnu::flatten]] void Server::handle(const engine::Event& event)
 {
+  if (event.kind() == kSharedEnd) {
+    handle_shared();
+    return;
+  }
   const auto request = static_cast<RequestId>(event.arg);
   Request& r = requests_[request];
   r.in_service = false;
+  if (r.timed_out) [[unlikely]]
+    abandoned_s_ += r.work.seconds() / config_.speed;
   if (!r.holds_core) free_core();
   handling_ = true;
   station_.on_work_done(index_, request);
@@ -112,6 +124,36 @@ void Server::free_core()
   notify_if_drained();
 }
 
+
+bool Server::cancel(RequestId request)
+{
+  Request& r = requests_[request];
+  if (!r.resident || r.server != index_) return false;
+  const SimTime now = sim_.now();
+  if (shared_) {
+    if (!r.in_service) return false;
+    abandoned_s_ += shared_->remove(request, r.work.seconds(), now) / config_.speed;
+    r.in_service = false;
+    busy_ = shared_->busy_cores();
+    busy_time_.set(now, busy_);
+    reschedule_shared();
+  } else if (r.in_service) {
+    sim_.cancel(r.service_event);
+    const SimTime service = config_.speed == 1.0 ? r.work : SimTime::from_seconds(r.work.seconds() / config_.speed);
+    abandoned_s_ += (now - (r.service_event.time - service)).seconds();
+    r.in_service = false;
+    free_core();
+  } else if (queue_.erase(request)) {
+    queue_time_.set(now, static_cast<int64_t>(queue_.size()));
+  } else {
+    return false;  // waiting for its calls
+  }
+  r.resident = r.holds_core = false;
+  --resident_;
+  ++cancelled_;
+  if (!handling_) notify_if_drained();
+  return true;
+}
 
 void Server::notify_if_drained()
 {
@@ -138,6 +180,7 @@ void Server::set_state(ServerState state)
 
 std::vector<RequestId> Server::fail()
 {
+  if (shared_) return fail_shared();
   // In service first (in pool order), then the queue in order, then those waiting for their calls.
   // Residents carry flags; the pool is scanned because failures are rare and a list of residents
   // would cost every request a push and an erase.
@@ -185,6 +228,114 @@ void Server::resize(int cores, double speed, double price_per_hour, const std::s
   config_.speed = speed;
   config_.price_per_hour = price_per_hour;
   config_.size = size;
+  if (shared_) {
+    shared_->set_capacity(cores, speed, sim_.now());
+    busy_ = shared_->busy_cores();
+    busy_time_.set(sim_.now(), busy_);
+    reschedule_shared();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processor sharing.
+
+Admission Server::admit_shared(RequestId request)
+{
+  if (config_.queue_limit && shared_->size() >= static_cast<uint64_t>(config_.cores) + *config_.queue_limit) {
+    ++rejected_;
+    return Admission::queue_full;
+  }
+  ++resident_;
+  Request& r = requests_[request];
+  r.resident = true;
+  r.holds_core = false;
+  start_shared(request);
+  return Admission::accepted;
+}
+
+void Server::start_shared(RequestId request)
+{
+  Request& r = requests_[request];
+  r.server = index_;
+  r.in_service = true;
+  r.holds_core = false;
+  shared_->add(request, r.work.seconds(), sim_.now());
+  busy_ = shared_->busy_cores();
+  busy_time_.set(sim_.now(), busy_);
+  reschedule_shared();
+}
+
+void Server::leave_shared(RequestId request)
+{
+  Request& r = requests_[request];
+  r.resident = false;
+  r.holds_core = false;
+  --resident_;
+  ++completed_;
+  if (!handling_) notify_if_drained();
+}
+
+// The first request in tag order is done; what the station does with it (a reply, calls, or
+// more work through resume()) comes before the next end is scheduled, once.
+void Server::handle_shared()
+{
+  shared_end_ = {};
+  const RequestId request = shared_->pop_first(sim_.now());
+  Request& r = requests_[request];
+  r.in_service = false;
+  if (r.timed_out) [[unlikely]]
+    abandoned_s_ += r.work.seconds() / config_.speed;
+  busy_ = shared_->busy_cores();
+  busy_time_.set(sim_.now(), busy_);
+  handling_ = true;
+  station_.on_work_done(index_, request);
+  handling_ = false;
+  reschedule_shared();
+  notify_if_drained();
+}
+
+// One event per server: the end of the request with the least work left, at the current rate.
+void Server::reschedule_shared()
+{
+  if (handling_) return;  // handle_shared() schedules once the station is done
+  const SimTime now = sim_.now();
+  if (shared_->empty()) {
+    if (shared_end_.valid()) sim_.cancel(shared_end_);
+    shared_end_ = {};
+    return;
+  }
+  const SimTime at = shared_->next_end(now);
+  if (shared_end_.valid()) {
+    if (shared_end_.time == at) return;
+    sim_.cancel(shared_end_);
+  }
+  shared_end_ = sim_.schedule_in(at - now, handler_, kSharedEnd, 0);
+}
+
+std::vector<RequestId> Server::fail_shared()
+{
+  if (shared_end_.valid()) sim_.cancel(shared_end_);
+  shared_end_ = {};
+  std::vector<RequestId> dropped = shared_->take_all(sim_.now());
+  std::vector<RequestId> served = dropped;
+  std::sort(served.begin(), served.end());
+  for (const RequestId id : dropped) requests_[id].in_service = false;
+  // Then those waiting for their calls (the pool is scanned: failures are rare).
+  for (RequestId id = 0; id < requests_.capacity() && dropped.size() < resident_; ++id) {
+    const Request& r = requests_[id];
+    if (r.resident && r.server == index_ && !std::binary_search(served.begin(), served.end(), id))
+      dropped.push_back(id);
+  }
+  for (const RequestId id : dropped) {
+    Request& r = requests_[id];
+    r.resident = r.holds_core = false;
+  }
+  resident_ = 0;
+  busy_ = 0;
+  busy_time_.set(sim_.now(), 0);
+  dropped_ += dropped.size();
+  set_state(ServerState::failed);
+  return dropped;
 }
 
 void Server::reset_measurement(SimTime now)
@@ -196,6 +347,8 @@ void Server::reset_measurement(SimTime now)
   rejected_ = 0;
   dropped_ = 0;
   turned_away_ = 0;
+  cancelled_ = 0;
+  abandoned_s_ = 0;
   cost_ = 0;
   cost_since_ = now;
 }
