@@ -59,6 +59,7 @@ public:
     } else {
       metrics_.on_failed(r);
     }
+    if (attempts_) r.sequence = 0;  // its timeout, still pending, finds it answered
     run_.requests.release(id);
     run_.control.on_request_done(completed);
   }
