@@ -319,7 +319,7 @@ struct SystemConfig {
   // counted), so an overload that never drains cannot fill the machine's memory. Far above what a
   // run that drains its queues holds; `max_in_flight` in the scenario changes it.
   uint64_t max_in_flight = kDefaultMaxInFlight;
-  // What the loader warns about, each "file:line:column: text" (the commands print them).
+  // What the loader warns about, each "file:line:column: warning: text" (the commands print them).
   std::vector<std::string> warnings;
 };
 

@@ -9,15 +9,16 @@ namespace {
 void read_backoff(const YamlReader& r, const YAML::Node& b, const std::string& ctx, models::ClientRetryConfig& out)
 {
   using Backoff = models::ClientRetryConfig::Backoff;
+  const std::string expected =
+      " takes one of none, {constant: 100 ms} or {exponential: {base: 50 ms, cap: 5 s, jitter: full}}";
   if (b.IsScalar()) {
-    r.one_of(b, ctx, {"none"});
+    if (b.Scalar() != "none") r.fail(b, ctx + " \"" + b.Scalar() + "\" is not a backoff;" + expected.substr(1));
     out.backoff = Backoff::none;
     return;
   }
   r.require_map(b, ctx);
   r.check_keys(b, ctx, {"constant", "exponential"});
-  if (b.size() != 1)
-    r.fail(b, ctx + " takes one of none, {constant: 100 ms} or {exponential: {base: 50 ms, cap: 5 s, jitter: full}}");
+  if (b.size() != 1) r.fail(b, ctx + expected);
   if (b["constant"]) {
     out.backoff = Backoff::constant;
     out.delay = SimTime::from_ns(r.time_ns(b["constant"], ctx + ".constant", true));

@@ -61,8 +61,8 @@ private:
 
   void read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
   void read_client_side(const YAML::Node& t, const std::string& tctx, models::RequestType& type);
-  // A warning at `node` ("file:line:column: text"), kept in SystemConfig::warnings.
-  void warn(const YAML::Node& node, const std::string& message) { warnings_.push_back(r_.where(node).to_string() + ": " + message); }
+  // A warning at `node` ("file:line:column: warning: text"), kept in SystemConfig::warnings.
+  void warn(const YAML::Node& node, const std::string& message) { warnings_.push_back(r_.where(node).to_string() + ": warning: " + message); }
   void read_gateway_client_keys(const YAML::Node& g, const std::string& ctx, models::ClientGroupConfig& group);
   static bool needs_cors_preflight(const models::RequestType& type);
 

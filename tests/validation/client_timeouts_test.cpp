@@ -137,3 +137,37 @@ TEST_CASE("client timeout: the share timed out is the M/M/1 response-time tail",
   // Nothing is cancelled: every timed-out request is served in the end and answers late.
   for (const auto& s : runs) CHECK(s.client->late + s.in_flight_at_end >= s.client->timed_out);
 }
+
+namespace {
+std::string with_type(const std::string& type)
+{
+  return "name: t\nduration: 1 s\nclients:\n  - name: u\n    arrivals: {process: poisson, rate: 1/s}\n    mix: [" + type +
+         "]\nservers:\n  - {name: s}\n";
+}
+std::string load_error(const std::string& type)
+{
+  try {
+    lbsim::scenarios::load_scenario_text(with_type(type), "t.yaml", ".");
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("client timeouts and retries: bad input names the line and what was expected", "[timeout][retries]")
+{
+  CHECK_THAT(load_error("{work: 1 ms, cancel_on_timeout: true}"), Catch::Contains("t.yaml:6:") && Catch::Contains("needs a timeout"));
+  CHECK_THAT(load_error("{work: 1 ms, retries: {backoff: none}}"), Catch::Contains("max"));
+  CHECK_THAT(load_error("{work: 1 ms, retries: {max: 2, backoff: fast}}"), Catch::Contains("\"fast\" is not a backoff"));
+  CHECK_THAT(load_error("{work: 1 ms, retries: {max: 2, backoff: {exponential: {base: 1 s, cap: 1 ms}}}}"),
+             Catch::Contains("cap is below base"));
+  CHECK_THAT(load_error("{work: 1 ms, retries: {max: 2, backoff: {exponential: {base: 1 s, jitter: half}}}}"),
+             Catch::Contains("full, equal, none"));
+  CHECK_THAT(load_error("{work: 1 ms, timeout: 0 s}"), Catch::Contains("timeout"));
+  // An unknown method is a warning, not an error.
+  const auto c = lbsim::scenarios::load_scenario_text(with_type("{method: FETCH, work: 1 ms}"), "t.yaml", ".");
+  REQUIRE(c.warnings.size() == 1);
+  CHECK_THAT(c.warnings[0], Catch::Contains("t.yaml:6:") && Catch::Contains("FETCH") && Catch::Contains("warning"));
+  CHECK(lbsim::scenarios::load_scenario_text(with_type("{method: PATCH, work: 1 ms}"), "t.yaml", ".").warnings.empty());
+}
