@@ -171,3 +171,35 @@ TEST_CASE("client timeouts and retries: bad input names the line and what was ex
   CHECK_THAT(c.warnings[0], Catch::Contains("t.yaml:6:") && Catch::Contains("FETCH") && Catch::Contains("warning"));
   CHECK(lbsim::scenarios::load_scenario_text(with_type("{method: PATCH, work: 1 ms}"), "t.yaml", ".").warnings.empty());
 }
+
+namespace {
+// A request of 2 s at 0 s goes to a (round robin's first), which fails at 1 s; the balancer may
+// send it to b (retries: 1).
+lbsim::models::RunSummary failed_over(const std::string& method, const std::string& balancer_extra)
+{
+  return run_text(R"(name: failover
+seed: 1
+clients:
+  - name: a
+    arrivals: {process: script, requests: [{at: 0 s, client: 10.0.0.1}]}
+    mix: [{method: )" + method + R"(, path: /, work: 2 s}]
+balancer: {algorithm: round_robin, retries: 1)" + balancer_extra + R"(}
+servers:
+  - {name: a}
+  - {name: b}
+timeline:
+  - {at: 1 s, fail: a}
+)");
+}
+}  // namespace
+
+TEST_CASE("balancer retries: only idempotent methods, unless retry_non_idempotent", "[retries][methods]")
+{
+  CHECK(failed_over("GET", "").completed == 1);
+  CHECK(failed_over("PUT", "").completed == 1);
+  const auto post = failed_over("POST", "");
+  CHECK(post.completed == 0);
+  CHECK(post.failed == 1);
+  CHECK(failed_over("POST", ", retry_non_idempotent: true").completed == 1);
+  CHECK(failed_over("PATCH", "").completed == 0);
+}

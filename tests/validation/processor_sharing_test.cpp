@@ -99,3 +99,58 @@ TEST_CASE("M/M/k-PS mean response time equals M/M/k's (same birth-death process)
                 0.005 * rho);
   }
 }
+
+namespace {
+// `count` scripted requests of `work` at 0 s (their own client group each, so their types can
+// differ) on one processor-sharing server `server`, with `rest` appended (a timeline, ...).
+lbsim::models::RunSummary ps_run(const std::vector<std::string>& works, const std::string& server,
+                                 const std::string& rest = "", const std::string& type_extra = "")
+{
+  std::string yaml = "name: ps\nseed: 1\nclients:\n";
+  for (size_t i = 0; i < works.size(); ++i)
+    yaml += "  - name: c" + std::to_string(i) + "\n    arrivals: {process: script, requests: [{at: 0 s, client: 10.0.0." +
+            std::to_string(i + 1) + "}]}\n    mix: [{method: GET, path: /, work: " + works[i] + type_extra + "}]\n";
+  yaml += "servers:\n  - {name: s, cores: 1, discipline: processor_sharing" + server + "}\n" + rest;
+  return lbsim::scenarios::run_scenario(lbsim::scenarios::load_scenario_text(yaml, "ps.yaml", "."), "");
+}
+}  // namespace
+
+TEST_CASE("processor sharing: queue_limit caps the requests beyond the cores", "[ps]")
+{
+  // One core, queue_limit 1: two fit, the third at the same instant is refused (503).
+  const auto s = ps_run({"1 s", "1 s", "1 s"}, ", queue_limit: 1");
+  CHECK(s.completed == 2);
+  CHECK(s.rejected == 1);
+  CHECK(s.latency_max_s == Approx(2.0).epsilon(1e-9));  // the two share the core: both end at 2 s
+}
+
+TEST_CASE("processor sharing: a failure drops every request in service", "[ps]")
+{
+  const auto s = ps_run({"3 s", "3 s"}, "", "timeline:\n  - {at: 1 s, fail: s}\n  - {at: 2 s, recover: s}\n");
+  CHECK(s.completed == 0);
+  CHECK(s.failed == 2);
+  CHECK(s.servers.at(0).dropped == 2);
+}
+
+TEST_CASE("processor sharing: a resize with no downtime changes the rates from that instant", "[ps]")
+{
+  // 2 s of work alone on the core: 1 s done at 1 s, then speed 0.5: the last 1 s takes 2 s.
+  const auto s = ps_run({"2 s"}, "", "timeline:\n  - {at: 1 s, resize: s, speed: 0.5}\n");
+  REQUIRE(s.completed == 1);
+  CHECK(s.latency_max_s == Approx(3.0).epsilon(1e-9));
+}
+
+TEST_CASE("processor sharing: cancel_on_timeout takes a request out of service", "[ps][timeout]")
+{
+  // Two of 3 s share the core; at the 2 s timeout each has had 1 s. Cancelled: 2 s abandoned.
+  // Not cancelled: both end at 6 s, 6 s abandoned.
+  const auto cancelled = ps_run({"3 s", "3 s"}, "", "", ", timeout: 2 s, cancel_on_timeout: true");
+  REQUIRE(cancelled.client);
+  CHECK(cancelled.client->timed_out == 2);
+  CHECK(cancelled.client->abandoned_work_s == Approx(2.0).epsilon(1e-9));
+  CHECK(cancelled.end_time_s == Approx(2.0).epsilon(1e-9));
+  const auto kept = ps_run({"3 s", "3 s"}, "", "", ", timeout: 2 s");
+  CHECK(kept.client->late == 2);
+  CHECK(kept.client->abandoned_work_s == Approx(6.0).epsilon(1e-9));
+  CHECK(kept.end_time_s == Approx(6.0).epsilon(1e-9));
+}
