@@ -14,6 +14,7 @@ int check_command(const std::string& file, const std::vector<std::string>& overr
 {
   try {
     const models::SystemConfig c = scenarios::load_scenario_file(file, overrides);
+    for (const std::string& w : c.warnings) std::fprintf(stderr, "%s\n", w.c_str());
     size_t servers = 0;
     for (const models::ServiceConfig& s : c.services) servers += s.servers.size();
     std::printf("%s: ok: scenario \"%s\", %zu client group(s), %zu server(s)", file.c_str(), c.name.c_str(),

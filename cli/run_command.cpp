@@ -23,6 +23,7 @@ int run_command(const std::string& file, const std::string& out_dir, const std::
     print_error(e.what());
     return 1;
   }
+  for (const std::string& w : config.warnings) std::fprintf(stderr, "%s\n", w.c_str());
   if (!accept_run_estimate(file, config, force)) return 1;
   try {
     if (!access_log.empty() && !config.gateway) {

@@ -137,6 +137,14 @@ std::string summary_table(const models::RunSummary& s)
               static_cast<unsigned long long>(s.arrived), static_cast<unsigned long long>(s.completed),
               static_cast<unsigned long long>(s.rejected), static_cast<unsigned long long>(s.failed));
   out += line("throughput   %.2f req/s\n", s.throughput_rps);
+  if (s.client) {
+    out += line("clients      %.2f req/s goodput (answers in time); %llu timed out, %llu late answers dropped, "
+                "%llu retries\n",
+                s.client->goodput_rps, static_cast<unsigned long long>(s.client->timed_out),
+                static_cast<unsigned long long>(s.client->late), static_cast<unsigned long long>(s.client->retried));
+    out += line("             %.3f server seconds of abandoned work (answers nobody waited for)\n",
+                s.client->abandoned_work_s);
+  }
   out += "latency      mean " + ms(s.latency_mean_s);
   for (const auto& [p, v] : s.latency_percentiles_s) out += "   " + scenarios::percentile_key(p) + " " + ms(v);
   out += "   max " + ms(s.latency_max_s) + "\n";

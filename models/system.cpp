@@ -1,6 +1,7 @@
 #include "models/system.hpp"
 
 #include "models/balancers/algorithms/registry.hpp"
+#include "models/requests/http_method.hpp"
 
 #include <chrono>
 
@@ -22,6 +23,7 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
 {
   sim_.add_observer(fingerprint_);
   GatewayShapes gateway_shapes = build_shapes();
+  for (RequestShape& shape : run_.shapes) shape.idempotent = is_idempotent_method(shape.method);
   for (uint32_t i = 0; i < config_.services.size(); ++i) {
     services_.push_back(
         std::make_unique<Service>(i, config_.services[i], run_, balancers, lifecycle_, lifecycle_));
@@ -44,7 +46,7 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
   for (auto& client : clients_) client->set_in_flight_cap(config_.max_in_flight);
   std::vector<AnswerListener*> listeners;
   for (auto& client : clients_) listeners.push_back(client->users() ? client.get() : nullptr);
-  client_end_.set_answer_listeners(std::move(listeners));
+  client_end_.set_answer_listeners(listeners);
   build_network();
   if (services_.size() == 1 && config_.services.front().endpoints.empty() && !network_ && !gateway_)
     services_.front()->set_keeps_stats(false);
@@ -52,6 +54,13 @@ System::System(SystemConfig config, const BalancerRegistry& balancers)
   for (Service* service : run_.services)
     if (LoadBalancer* balancer = service->balancer()) balancer->build_frontend();
   if (gateway_) gateway_->build();
+  // After every other handler: a run without client timeouts or retries keeps its numbering.
+  if (ClientAttempts::wanted(config_)) {
+    attempts_ = std::make_unique<ClientAttempts>(run_, metrics_, static_cast<AttemptSender&>(*this));
+    client_end_.set_attempts(attempts_.get());
+    attempts_->set_answer_listeners(listeners);
+    metrics_.set_client_side(true);
+  }
 }
 
 System::~System() = default;
@@ -177,18 +186,34 @@ void System::on_warmup_end()
   r.measured = metrics_.measuring();
   r.shape = run_.first_shape_of_group[r.client_group] + r.type;
   metrics_.on_sent(r);
-  Router::start(r, client_end_, r.client_group, region_nodes_[r.client_group], r.sent);
+  if (attempts_) attempts_->on_sending(id, r);
+  dispatch(id, r, r.sent);
+  if (config_.stop_requests && metrics_.arrived() > kStopRequestsGiveUpFactor * *config_.stop_requests + 1000) {
+    stopped_early_ = true;
+    sim_.stop();
+  }
+}
+
+// A client's request leaves: to the gateway, or to the service of its shape.
+void System::dispatch(RequestId id, Request& r, SimTime now)
+{
+  Router::start(r, client_end_, r.client_group, region_nodes_[r.client_group], now);
   if (gateway_) {
-    r.preflight = preflights_->needs_preflight(r, r.sent);
+    r.preflight = preflights_->needs_preflight(r, now);
     client_end_.send_to_gateway(id, r);
   } else {
     const RequestShape& shape = run_.shapes[r.shape];
     services_[shape.service]->send(id, r, shape.request_bytes);
   }
-  if (config_.stop_requests && metrics_.arrived() > kStopRequestsGiveUpFactor * *config_.stop_requests + 1000) {
-    stopped_early_ = true;
-    sim_.stop();
-  }
+}
+
+// Another attempt of a user request (ClientAttempts): a new sequence, not a new arrival.
+void System::send_attempt(RequestId id)
+{
+  Request& r = run_.requests[id];
+  r.sequence = ++run_.created;
+  attempts_->on_sending(id, r);
+  dispatch(id, r, sim_.now());
 }
 
 void System::on_hop(const Hop& hop)

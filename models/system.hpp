@@ -8,6 +8,7 @@
 
 #include "engine/fingerprint.hpp"
 #include "engine/simulation.hpp"
+#include "models/clients/client_attempts.hpp"
 #include "models/clients/client_end.hpp"
 #include "models/clients/client_group.hpp"
 #include "models/clients/preflight_cache.hpp"
@@ -32,7 +33,8 @@ namespace lbsim::models {
 
 class BalancerRegistry;
 
-class System final : private RequestSink, private HopObserver, private RunControl, private WarmupListener {
+class System final : private RequestSink, private HopObserver, private RunControl, private WarmupListener,
+                     private AttemptSender {
 public:
   System(SystemConfig config, const BalancerRegistry& balancers);
   ~System() override;
@@ -75,6 +77,8 @@ public:
 
 private:
   void on_request_sent(RequestId id) override;
+  void send_attempt(RequestId id) override;
+  void dispatch(RequestId id, Request& r, SimTime now);
   void on_hop(const Hop& hop) override;
   void on_request_done(bool completed) override;
   void on_call_done() override;
@@ -94,6 +98,7 @@ private:
   std::vector<std::unique_ptr<Service>> services_;
   std::vector<std::unique_ptr<ClientGroup>> clients_;
   ClientEnd client_end_;
+  std::unique_ptr<ClientAttempts> attempts_;  // with client timeouts or retries only
   std::unique_ptr<Gateway> gateway_;  // clients send to it when the scenario has one
   std::unique_ptr<PreflightCache> preflights_;
   std::vector<NodeId> region_nodes_;  // per client group

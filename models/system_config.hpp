@@ -25,6 +25,21 @@ struct IdPopularity {
   double zipf_s = 0;   // Zipf exponent; 0 is uniform
 };
 
+// A client's retries of one request type (docs/clients.md, "Timeouts and retries"): after a
+// timeout or a 5xx, up to `max` more attempts, each after a backoff, within a budget.
+struct ClientRetryConfig {
+  enum class Backoff { none, constant, exponential };
+  enum class Jitter { full, equal, none };
+  int max = 0;                    // 0: no retries
+  Backoff backoff = Backoff::none;
+  SimTime delay;                  // constant backoff
+  SimTime base, cap;              // exponential: the n-th retry waits min(cap, base x 2^(n-1)), jittered
+  Jitter jitter = Jitter::full;
+  std::optional<double> budget_ratio;  // retries <= ratio x first attempts over the last 10 s ...
+  double budget_min_per_second = 0;    // ... + this many per second of that window
+  bool non_idempotent = false;    // retry POST and PATCH too
+};
+
 struct RequestType {
   std::string method = "GET";
   std::string path = "/";
@@ -41,6 +56,11 @@ struct RequestType {
   int32_t route = -1;
   std::string upstream_path;
   int32_t upstream_endpoint = -1;
+  // The client gives up after `timeout` (zero: never); with cancel_on_timeout its server drops
+  // the request too (otherwise it serves an answer nobody reads).
+  SimTime timeout;
+  bool cancel_on_timeout = false;
+  ClientRetryConfig retries;
 };
 
 struct ScriptedArrival {
@@ -111,6 +131,9 @@ struct ServerConfig {
   double speed = 1.0;
   int weight = 1;
   std::optional<uint64_t> queue_limit;  // waiting requests beyond which new ones get 503
+  // `discipline: processor_sharing`: the cores are shared by every request in service
+  // (models/services/shared_cores.hpp); queue_limit then caps the requests beyond `cores`.
+  bool processor_sharing = false;
   double price_per_hour = 0;
   std::string size;  // name in the size catalog, if any
   // Random failures (`failures: {mtbf, mttr}`): exponential times between failures and to repair,
@@ -150,6 +173,9 @@ struct BalancerConfig {
   // Passive detection; without a health check the nginx defaults apply (docs/model.md).
   std::optional<PassiveConfig> passive;
   int retries = 0;  // attempts on another server after a failed one
+  // Retries also for non-idempotent requests (POST, PATCH): nginx's proxy_next_upstream
+  // non_idempotent. Off: a POST that failed on its server is not sent to another.
+  bool retry_non_idempotent = false;
 };
 
 // One call an endpoint makes to another service (docs/services.md).
@@ -309,6 +335,8 @@ struct SystemConfig {
   // counted), so an overload that never drains cannot fill the machine's memory. Far above what a
   // run that drains its queues holds; `max_in_flight` in the scenario changes it.
   uint64_t max_in_flight = kDefaultMaxInFlight;
+  // What the loader warns about, each "file:line:column: warning: text" (the commands print them).
+  std::vector<std::string> warnings;
 };
 
 }  // namespace lbsim::models

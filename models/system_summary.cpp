@@ -73,6 +73,16 @@ RunSummary System::summarize(double wall_seconds) const
   s.timed_out = metrics_.timed_out();
   s.in_flight_at_end = run_.requests.in_use();
   s.throughput_rps = s.simulated_s > 0 ? static_cast<double>(s.completed) / s.simulated_s : 0.0;
+  if (metrics_.client_side()) {
+    ClientSideSummary c;
+    c.timed_out = metrics_.client_timeouts();
+    c.late = metrics_.late_answers();
+    c.retried = metrics_.client_retries();
+    c.goodput_rps = s.throughput_rps;
+    for (const auto& server : run_.servers) c.abandoned_work_s += server->abandoned_work_s();
+    s.throughput_rps = s.simulated_s > 0 ? static_cast<double>(s.completed + c.late) / s.simulated_s : 0.0;
+    s.client = c;
+  }
   const engine::LatencyHistogram& h = metrics_.latency();
   s.latency_mean_s = h.mean() * 1e-9;
   s.latency_max_s = static_cast<double>(h.max()) * 1e-9;

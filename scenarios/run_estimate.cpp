@@ -1,6 +1,7 @@
 #include "scenarios/run_estimate.hpp"
 
 #include "models/clients/users.hpp"
+#include "models/clients/client_attempts.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +10,21 @@
 namespace lbsim::scenarios {
 
 namespace {
+
+// Events of one user request relative to one attempt without a timeout: with retries, up to
+// 1 + max attempts (all of them when nothing bounds them: the overload retries feed; 1 + the
+// budget's ratio, and its floor, with a budget); a timeout adds its timer to each attempt.
+double client_attempts_factor(const models::RequestType& type, double type_rate)
+{
+  const models::ClientRetryConfig& r = type.retries;
+  double attempts = 1.0 + r.max;
+  if (r.max > 0 && r.budget_ratio) {
+    const double floor = type_rate > 0 ? r.budget_min_per_second / type_rate : 0.0;
+    attempts = 1.0 + std::min(static_cast<double>(r.max), *r.budget_ratio + floor);
+  }
+  const double timer = type.timeout > models::SimTime::zero() ? 1.0 / kEventsPerRequestVisit : 0.0;
+  return attempts * (1.0 + timer);
+}
 
 double mean_of(const models::DistributionPtr& d) { return d ? d->mean() : 0.0; }
 
@@ -65,6 +81,7 @@ RunEstimate estimate_run(const models::SystemConfig& config)
     if (group.arrivals.scripted() && !group.arrivals.script.empty())
       est.simulated_s = std::max(est.simulated_s, group.arrivals.script.back().at.seconds());
   double rate_total = 0;
+  double attempt_weight = 0;  // sum over request types of rate x events per request relative to one attempt
   for (const models::ClientGroupConfig& group : config.clients) {
     double rate = models::planning_rate_per_s(group);
     if (group.arrivals.scripted()) {
@@ -79,6 +96,7 @@ RunEstimate estimate_run(const models::SystemConfig& config)
     for (const models::RequestType& type : group.mix) share_total += type.share;
     for (const models::RequestType& type : group.mix) {
       const double type_rate = share_total > 0 ? rate * type.share / share_total : 0.0;
+      attempt_weight += type_rate * client_attempts_factor(type, type_rate);
       if (config.gateway && type.route >= 0 && static_cast<std::size_t>(type.route) < config.gateway->routes.size()) {
         const models::RouteConfig& route = config.gateway->routes[static_cast<std::size_t>(type.route)];
         if (route.aggregate) {  // one request to each backend
@@ -115,7 +133,11 @@ RunEstimate estimate_run(const models::SystemConfig& config)
   est.peak_in_flight = std::min(est.peak_in_flight, static_cast<double>(config.max_in_flight));
   const double ticks = config.metrics.interval.ns() > 0 ? est.simulated_s / config.metrics.interval.seconds() : 0.0;
   const double per_visit = kEventsPerRequestVisit * (config.network ? kNetworkEventsFactor : 1.0);
-  est.events = est.requests * per_visit * std::max(visits_per_request, 1.0) + ticks;
+  // Client retries multiply the attempts, and each attempt with a timeout adds its timer.
+  // (Exactly 1 without client timeouts or retries: the estimate of other runs does not move.)
+  const bool client_side = models::ClientAttempts::wanted(config);
+  const double attempts = client_side && rate_total > 0 && attempt_weight > 0 ? attempt_weight / rate_total : 1.0;
+  est.events = est.requests * per_visit * std::max(visits_per_request, 1.0) * attempts + ticks;
   return est;
 }
 

@@ -3,6 +3,7 @@
 #include "models/analytic/gateway_match.hpp"
 #include "models/analytic/model_match.hpp"
 #include "models/balancers/algorithms/registry.hpp"
+#include "models/clients/client_attempts.hpp"
 #include "scenarios/results/access_log_writer.hpp"
 #include "scenarios/results/results_writer.hpp"
 
@@ -71,7 +72,7 @@ models::RunSummary run_scenario(const models::SystemConfig& config, const std::s
       throw std::runtime_error("cannot use " + out_dir + " as the results folder (" +
                                (ec ? ec.message() : std::string("it is a file")) +
                                "); expected a folder lbsim can create or write to");
-    series.emplace(out_dir, config.gateway.has_value());
+    series.emplace(out_dir, config.gateway.has_value(), models::ClientAttempts::wanted(config));
     system->set_time_series_sink(&*series);
   }
   std::optional<AccessLogWriter> log;

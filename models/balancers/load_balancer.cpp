@@ -168,9 +168,11 @@ void LoadBalancer::release_breaker()
 void LoadBalancer::retry_or_fail(RequestId id, uint32_t failed_member)
 {
   Request& r = run_.requests[id];
-  const bool budget = !breaker_ || breaker_->retry_allowed();
+  // A non-idempotent request (POST, PATCH) is not repeated unless the balancer is told it may be.
+  const bool repeatable = config_.retry_non_idempotent || run_.shape(r).idempotent;
+  const bool budget = !repeatable || !breaker_ || breaker_->retry_allowed();
   if (breaker_ && !budget && r.attempts < config_.retries) breaker_->count_retry_overflow();
-  if (r.attempts < config_.retries && budget) {
+  if (r.attempts < config_.retries && budget && repeatable) {
     if (breaker_) breaker_->retry_started();
     ++r.attempts;
     ++retried_;

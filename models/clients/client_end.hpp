@@ -5,6 +5,7 @@
 // request leaves at once, its response time still counted from the preflight's send.
 #pragma once
 
+#include "models/clients/client_attempts.hpp"
 #include "models/clients/preflight_cache.hpp"
 #include "models/clients/users.hpp"
 #include "models/gateway/gateway.hpp"
@@ -21,6 +22,8 @@ public:
       : run_(run), metrics_(metrics), lifecycle_(lifecycle)
   {
   }
+  // With client timeouts or retries: it decides first whether a reply is the user's answer.
+  void set_attempts(ClientAttempts* attempts) { attempts_ = attempts; }
   void set_gateway(Gateway* gateway, PreflightCache* preflights)
   {
     gateway_ = gateway;
@@ -54,6 +57,7 @@ public:
       }
       gateway_->on_client_received(id, r);
     }
+    if (attempts_ && attempts_->on_reply(id, r)) return;  // a late answer, or a failure retried
     const bool completed = r.ok();
     if (completed) {
       if (lifecycle_.has_autoscaler()) lifecycle_.count_response(r.server, run_.sim.now() - r.sent);
@@ -64,6 +68,7 @@ public:
     } else {
       metrics_.on_failed(r);
     }
+    if (attempts_) r.sequence = 0;  // its timeout, still pending, finds it answered
     if (has_listeners_) [[unlikely]]
       if (AnswerListener* listener = answer_listeners_[r.client_group]) listener->on_answer(id, r);
     run_.requests.release(id);
@@ -78,6 +83,7 @@ private:
   PreflightCache* preflights_ = nullptr;
   std::vector<AnswerListener*> answer_listeners_;  // per client group
   bool has_listeners_ = false;
+  ClientAttempts* attempts_ = nullptr;
 };
 
 }  // namespace lbsim::models

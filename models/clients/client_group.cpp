@@ -162,6 +162,8 @@ void ClientGroup::on_answer(RequestId id, const Request&)
   if (users_->goes_on(user)) sim_.schedule_in(users_->think(), handler_, kUserSends, user);
 }
 
+void ClientGroup::on_attempt_renewed(RequestId from, RequestId to) { users_->sent(to, users_->user_of(from)); }
+
 double ArrivalConfig::mean_rate_per_s() const
 {
   switch (process) {

@@ -34,6 +34,7 @@ public:
   void handle(const engine::Event& event) override;
   // closed, sessions: the request `id` of this group has ended; its user thinks, then sends again.
   void on_answer(RequestId id, const Request& r) override;
+  void on_attempt_renewed(RequestId from, RequestId to) override;
   const ClientUsers* users() const { return users_.get(); }  // null for an open group
   // A `rate` step of the timeline: from now on, arrivals at the new (mean) rate; bursty and diurnal
   // processes keep their shape, scaled. Scripted and traced groups are not stepped.

@@ -23,7 +23,10 @@ namespace lbsim::models {
 class AnswerListener {
 public:
   virtual ~AnswerListener() = default;
+  // The user request `id` has ended: answered, refused, failed, or given up after its timeout.
   virtual void on_answer(RequestId id, const Request& r) = 0;
+  // A client retry after a timeout goes on as a new Request: `to` is the same user request.
+  virtual void on_attempt_renewed(RequestId from, RequestId to) = 0;
 };
 
 class ClientUsers {

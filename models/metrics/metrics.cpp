@@ -24,6 +24,7 @@ void MetricsRecorder::start_measuring()
   intervals_since_server_rows_ = 0;
   in_flight_.reset(now);
   measured_in_flight_.reset(now);
+  abandoned_at_interval_start_ = 0;
   const size_t n = servers_.size();
   busy_at_interval_start_.assign(n, 0.0);
   queue_at_interval_start_.assign(n, 0.0);
@@ -81,6 +82,17 @@ void MetricsRecorder::emit_row(bool last)
 
   row.failed = interval_failed_;
   if (gateway_) row.gateway = gateway_->close_interval();
+  if (client_side_) {
+    double abandoned = 0;
+    for (const auto& server : servers_) abandoned += server->abandoned_work_s();
+    interval_client_.goodput_rps = seconds > 0 ? static_cast<double>(row.completed) / seconds : 0.0;
+    interval_client_.abandoned_work_s = abandoned - abandoned_at_interval_start_;
+    abandoned_at_interval_start_ = abandoned;
+    // Throughput counts every 200 the clients received, the late ones too; goodput only those in time.
+    row.throughput_rps = seconds > 0 ? static_cast<double>(row.completed + interval_client_.late) / seconds : 0.0;
+    row.client = interval_client_;
+    interval_client_ = {};
+  }
   for (const auto& server : servers_) {
     const ServerState state = server->state();
     if (state == ServerState::up) ++row.servers_up;

@@ -35,6 +35,15 @@ public:
   virtual GatewayIntervalCounts close_interval() = 0;
 };
 
+// Per interval, with client timeouts or retries (docs/clients.md).
+struct ClientIntervalCounts {
+  uint64_t timed_out = 0;        // user requests the client gave up on
+  uint64_t late = 0;             // 200s that came after their client gave up (dropped)
+  uint64_t retried = 0;          // retries the clients sent
+  double goodput_rps = 0;        // answers in time per second (the completed)
+  double abandoned_work_s = 0;   // server seconds spent on answers nobody waited for
+};
+
 struct IntervalRow {
   double time_s = 0;  // end of the interval, simulated seconds since the start of the run
   double throughput_rps = 0;
@@ -50,6 +59,7 @@ struct IntervalRow {
   double cost = 0;             // cumulative since the end of warm-up
   uint64_t events = 0;         // events the simulation processed since its start (a progress display's)
   std::optional<GatewayIntervalCounts> gateway;
+  std::optional<ClientIntervalCounts> client;  // with client timeouts or retries only
 };
 
 struct LinkIntervalRow {
@@ -191,6 +201,32 @@ public:
     if (r.status == 504) ++timed_out_;
   }
 
+  // The client's side (models/clients/client_attempts.hpp), when some request type has a timeout
+  // or retries: the columns of timeseries.csv follow.
+  void set_client_side(bool on) { client_side_ = on; }
+  bool client_side() const { return client_side_; }
+  // The client gave up on the user request for good: it ends here (Little's W counts its wait).
+  void on_client_timeout(const Request& r)
+  {
+    in_flight_.add(sim_.now(), -1);
+    if (!r.measured) return;
+    ended(r);
+    ++client_timeouts_, ++interval_client_.timed_out;
+    ended_time_ns_ += (sim_.now() - r.sent).ns();
+  }
+  // An answer after its client gave up: a 200 counts in throughput, not in goodput.
+  void on_late_answer(const Request& r)
+  {
+    if (r.measured && r.ok()) ++late_, ++interval_client_.late;
+  }
+  void on_client_retry(const Request& r)
+  {
+    if (r.measured) ++client_retries_, ++interval_client_.retried;
+  }
+  uint64_t client_timeouts() const { return client_timeouts_; }
+  uint64_t late_answers() const { return late_; }
+  uint64_t client_retries() const { return client_retries_; }
+
   uint64_t arrived() const { return arrived_; }
   uint64_t completed() const { return completed_; }
   uint64_t rejected() const { return rejected_; }
@@ -254,6 +290,10 @@ private:
   uint64_t interval_arrived_ = 0, interval_rejected_ = 0;
   uint64_t failed_ = 0, interval_failed_ = 0, internal_errors_ = 0, timed_out_ = 0;
   uint64_t rate_limited_ = 0, unauthorized_ = 0, not_found_ = 0;
+  bool client_side_ = false;
+  uint64_t client_timeouts_ = 0, late_ = 0, client_retries_ = 0;
+  ClientIntervalCounts interval_client_;  // counts of the interval under way
+  double abandoned_at_interval_start_ = 0;
   std::array<uint64_t, kStatusSlots> by_status_{};
   int64_t ended_time_ns_ = 0;
   engine::LatencyHistogram latency_;

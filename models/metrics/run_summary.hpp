@@ -167,6 +167,12 @@ struct GatewaySummary {
   double auth_time_s = 0;
 };
 
+struct ClientSideSummary {
+  uint64_t timed_out = 0, late = 0, retried = 0;
+  double goodput_rps = 0;
+  double abandoned_work_s = 0;
+};
+
 struct RunSummary {
   std::string scenario;
   uint64_t seed = 0;
@@ -178,6 +184,11 @@ struct RunSummary {
   StatusMap by_status_all;  // every status the clients got
   uint64_t rate_limited = 0, unauthorized = 0, not_found = 0, timed_out = 0;
   double throughput_rps = 0;
+  // With client timeouts or retries (docs/clients.md): user requests timed out, 200s that came
+  // too late (in throughput, not in goodput), retries sent, answers in time per second, and
+  // server seconds spent on answers nobody waited for. Latency runs from a user request's first
+  // send to its final answer.
+  std::optional<ClientSideSummary> client;
   double latency_mean_s = 0, latency_max_s = 0, latency_min_s = 0;
   std::vector<std::pair<double, double>> latency_percentiles_s;  // (percentile, seconds)
   std::optional<double> slo_p99_s;

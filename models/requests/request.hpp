@@ -29,6 +29,7 @@ enum Status : uint16_t {
   kInternalError = 500,  // a call the request made failed, and the service had no answer without it
   kBadGateway = 502,     // its server failed it (a crash, or it was not running) and no retry saved it
   kUnavailable = 503,    // refused: a full queue, no eligible server, or the balancer's limits
+  kClientClosed = 499,   // nginx's: the client gave up and its server dropped the request (cancel_on_timeout)
 };
 
 // Why a request ended as it did, where its status alone does not say (a gateway's retries, its
@@ -79,6 +80,7 @@ struct Request {
   uint8_t phase = 0;
   bool holds_core = false;    // a core stays taken while its calls are out
   bool call_failed = false;
+  uint8_t client_attempt = 0; // which attempt of the user's request this is (0: the first; client retries)
   uint16_t next_call = 0;
   uint16_t calls_out = 0;
   uint32_t parent = kNoRequest; // the request whose call this is
@@ -94,6 +96,7 @@ struct Request {
   uint8_t cause = kCauseNone;
   bool preflight = false;
   bool bad_credentials = false;
+  bool timed_out = false;     // the client gave up on this attempt: its answer is dropped (docs/clients.md)
 
   Frame& top() { return frames[depth - 1]; }
   const Frame& top() const { return frames[depth - 1]; }
@@ -118,7 +121,8 @@ struct Request {
     next_call = calls_out = 0;
     resource = 0;
     cause = kCauseNone;
-    preflight = bad_credentials = false;
+    preflight = bad_credentials = timed_out = false;
+    client_attempt = 0;
   }
 };
 static_assert(sizeof(Request) == 216, "a new Request field must also be reset in Request::reset()");

@@ -15,6 +15,7 @@ struct RequestShape {
   double response_bytes = 0;
   uint32_t service = 0;   // the service it goes to
   int32_t endpoint = -1;  // that service's endpoint answering it (-1: the service has no endpoints)
+  bool idempotent = true;  // RFC 9110: may be repeated (models/requests/http_method.hpp); set from the method
 };
 
 }  // namespace lbsim::models

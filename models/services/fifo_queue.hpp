@@ -26,6 +26,19 @@ public:
     return value;
   }
   void clear() { head_ = size_ = 0; }
+  // Removes the first element equal to `value`, keeping the order of the others (O(n): for
+  // cancellations, which are rare next to pushes and pops). False when it is not there.
+  bool erase(const T& value)
+  {
+    const size_t mask = buffer_.size() - 1;
+    for (size_t i = 0; i < size_; ++i) {
+      if (!(buffer_[(head_ + i) & mask] == value)) continue;
+      for (size_t j = i; j + 1 < size_; ++j) buffer_[(head_ + j) & mask] = buffer_[(head_ + j + 1) & mask];
+      --size_;
+      return true;
+    }
+    return false;
+  }
 
 private:
   void grow()

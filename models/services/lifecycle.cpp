@@ -283,6 +283,14 @@ void Lifecycle::resize_server(uint32_t server, const TimelineAction& a)
     log("resize_skipped", s.name(), std::string("server is ") + to_string(s.state()));
     return;
   }
+  if (s.processor_sharing() && a.downtime == SimTime::zero()) {
+    // Processor sharing, no downtime: a live change, the requests in service go on at the new rate.
+    s.resize(a.cores, a.speed, a.price_per_hour, a.size);
+    log("resize", s.name(),
+        (a.size.empty() ? std::string{} : "to " + a.size + ", ") + std::to_string(a.cores) + " cores, speed " +
+            format("%g", a.speed) + "; live, " + std::to_string(s.resident()) + " requests in service");
+    return;
+  }
   life_[server].resize = a;
   const bool idle = s.drain();
   set_server_state(server, ServerState::draining);

@@ -33,6 +33,7 @@ Server::Server(uint32_t index, const ServerConfig& config, engine::Simulation& s
       up_time_(sim.now(), initial == ServerState::up || initial == ServerState::draining ? 1 : 0),
       cost_since_(sim.now())
 {
+  if (config.processor_sharing) shared_ = std::make_unique<SharedCores>(config.cores, config.speed, sim.now());
 }
 
 Admission Server::admit(RequestId request, bool in_transit)
@@ -41,6 +42,7 @@ Admission Server::admit(RequestId request, bool in_transit)
     ++turned_away_;
     return Admission::unavailable;
   }
+  if (shared_) return admit_shared(request);
   if (busy_ < static_cast<uint32_t>(config_.cores)) {
     ++resident_;
     requests_[request].resident = true;
@@ -62,6 +64,10 @@ Admission Server::admit(RequestId request, bool in_transit)
 void Server::resume(RequestId request)
 {
   Request& r = requests_[request];
+  if (shared_) {
+    start_shared(request);
+    return;
+  }
   if (r.holds_core) {
     r.holds_core = false;  // its core is freed when this work is done
     start_service(request);
@@ -102,9 +108,15 @@ void Server::free_core()
 
 [[gnu::flatten]] void Server::handle(const engine::Event& event)
 {
+  if (event.kind() == kSharedEnd) {
+    handle_shared();
+    return;
+  }
   const auto request = static_cast<RequestId>(event.arg);
   Request& r = requests_[request];
   r.in_service = false;
+  if (r.timed_out) [[unlikely]]
+    abandoned_s_ += r.work.seconds() / config_.speed;
   if (!r.holds_core) free_core();
   handling_ = true;
   station_.on_work_done(index_, request);
@@ -112,6 +124,36 @@ void Server::free_core()
   notify_if_drained();
 }
 
+
+bool Server::cancel(RequestId request)
+{
+  Request& r = requests_[request];
+  if (!r.resident || r.server != index_) return false;
+  const SimTime now = sim_.now();
+  if (shared_) {
+    if (!r.in_service) return false;
+    abandoned_s_ += shared_->remove(request, r.work.seconds(), now) / config_.speed;
+    r.in_service = false;
+    busy_ = shared_->busy_cores();
+    busy_time_.set(now, busy_);
+    reschedule_shared();
+  } else if (r.in_service) {
+    sim_.cancel(r.service_event);
+    const SimTime service = config_.speed == 1.0 ? r.work : SimTime::from_seconds(r.work.seconds() / config_.speed);
+    abandoned_s_ += (now - (r.service_event.time - service)).seconds();
+    r.in_service = false;
+    free_core();
+  } else if (queue_.erase(request)) {
+    queue_time_.set(now, static_cast<int64_t>(queue_.size()));
+  } else {
+    return false;  // waiting for its calls
+  }
+  r.resident = r.holds_core = false;
+  --resident_;
+  ++cancelled_;
+  if (!handling_) notify_if_drained();
+  return true;
+}
 
 void Server::notify_if_drained()
 {
@@ -138,6 +180,7 @@ void Server::set_state(ServerState state)
 
 std::vector<RequestId> Server::fail()
 {
+  if (shared_) return fail_shared();
   // In service first (in pool order), then the queue in order, then those waiting for their calls.
   // Residents carry flags; the pool is scanned because failures are rare and a list of residents
   // would cost every request a push and an erase.
@@ -185,6 +228,12 @@ void Server::resize(int cores, double speed, double price_per_hour, const std::s
   config_.speed = speed;
   config_.price_per_hour = price_per_hour;
   config_.size = size;
+  if (shared_) {
+    shared_->set_capacity(cores, speed, sim_.now());
+    busy_ = shared_->busy_cores();
+    busy_time_.set(sim_.now(), busy_);
+    reschedule_shared();
+  }
 }
 
 void Server::reset_measurement(SimTime now)
@@ -196,6 +245,8 @@ void Server::reset_measurement(SimTime now)
   rejected_ = 0;
   dropped_ = 0;
   turned_away_ = 0;
+  cancelled_ = 0;
+  abandoned_s_ = 0;
   cost_ = 0;
   cost_since_ = now;
 }

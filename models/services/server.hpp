@@ -6,7 +6,12 @@
 // calls are out it keeps its core only if it holds it (a thread-per-request server).
 //
 // Lifecycle (docs/model.md): provisioning -> up -> draining -> stopped, with failed (a crash) and
-// restarting (a resize) on the side. Only an up server takes new requests; a draining one still
+// restarting (a resize) on the side.
+//
+// With `discipline: processor_sharing` nobody waits: every admitted request is in service at once,
+// the cores shared among them (SharedCores), one scheduled event for the next end; queue_limit
+// caps the requests beyond `cores`. A request waiting for its calls takes no share (hold_core has
+// no meaning there), and a resize may happen in service: the rates change from that instant. Only an up server takes new requests; a draining one still
 // lets in requests that were already on their way to it. The server is billed while provisioning,
 // up, draining or restarting.
 #pragma once
@@ -15,10 +20,12 @@
 #include "engine/simulation.hpp"
 #include "engine/time_weighted_count.hpp"
 #include "models/services/fifo_queue.hpp"
+#include "models/services/shared_cores.hpp"
 #include "models/requests/request.hpp"
 #include "models/system_config.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,6 +56,10 @@ public:
   // still holds is free again.
   void leave(RequestId request)
   {
+    if (shared_) {
+      leave_shared(request);
+      return;
+    }
     Request& r = requests_[request];
     r.resident = false;
     --resident_;
@@ -60,6 +71,10 @@ public:
     if (!handling_) notify_if_drained();
   }
   void handle(const engine::Event& event) override;  // a service completion
+  // The client gave up and the server notices (cancel_on_timeout): a request waiting or in
+  // service leaves without an answer (the work it had is abandoned). False when it is neither
+  // (waiting for its calls, or not here): it goes on.
+  bool cancel(RequestId request);
 
   // Lifecycle changes (the system decides when). fail() drops everything in service and waiting
   // and returns those requests, oldest service first, then the queue in order.
@@ -67,7 +82,8 @@ public:
   std::vector<RequestId> fail();
   // Stops taking new requests; true when already idle (nothing to wait for).
   bool drain();
-  // A new size (only while restarting, so that no request is in service).
+  // A new size: while restarting (no request in service), or at any time for processor sharing
+  // (the requests in service go on at the new rate).
   void resize(int cores, double speed, double price_per_hour, const std::string& size);
 
   const ServerConfig& config() const { return config_; }
@@ -78,6 +94,7 @@ public:
   uint32_t member() const { return member_; }
   void set_place(uint32_t service, uint32_t member) { service_ = service, member_ = member; }
   ServerState state() const { return state_; }
+  bool processor_sharing() const { return shared_ != nullptr; }
   bool serving() const { return state_ == ServerState::up || state_ == ServerState::draining; }
   uint32_t busy_cores() const { return busy_; }
   size_t queue_length() const { return queue_.size(); }
@@ -94,6 +111,10 @@ public:
   // that a draining server's work is measured against the time it did it in.
   double up_seconds(SimTime now) const { return up_time_.integral(now); }
   uint64_t completed() const { return completed_; }
+  // Server seconds (core time) since the last reset spent on requests whose client had given up
+  // by the end of their service, or that were cancelled in service (docs/clients.md).
+  double abandoned_work_s() const { return abandoned_s_; }
+  uint64_t cancelled() const { return cancelled_; }
   uint64_t rejected() const { return rejected_; }
   uint64_t dropped() const { return dropped_; }
   // Requests that reached it while it was not running (failed at once).
@@ -102,7 +123,15 @@ public:
   double cost(SimTime now) const;
 
 private:
+  enum EventKind : uint32_t { kServed = 0, kSharedEnd = 1 };
   void start_service(RequestId request);
+  // Processor sharing (the other paths of admit, resume, leave, handle, fail and resize).
+  Admission admit_shared(RequestId request);
+  void start_shared(RequestId request);
+  void leave_shared(RequestId request);
+  void handle_shared();
+  void reschedule_shared();
+  std::vector<RequestId> fail_shared();
   void free_core();
   void notify_if_drained();
   void accrue_cost(SimTime now);
@@ -122,6 +151,8 @@ private:
   uint32_t resident_ = 0;
   bool handling_ = false;  // inside handle(): the drain check waits for its end
   FifoQueue<RequestId> queue_;
+  std::unique_ptr<SharedCores> shared_;  // processor sharing only
+  engine::EventHandle shared_end_;        // the next end among them
   engine::TimeWeightedCount busy_time_;
   engine::TimeWeightedCount queue_time_;
   engine::TimeWeightedCount up_time_;
@@ -129,6 +160,8 @@ private:
   uint64_t rejected_ = 0;
   uint64_t dropped_ = 0;
   uint64_t turned_away_ = 0;
+  uint64_t cancelled_ = 0;
+  double abandoned_s_ = 0;
   double cost_ = 0;     // accrued up to cost_since_
   SimTime cost_since_;
 };

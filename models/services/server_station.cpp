@@ -23,6 +23,13 @@ void ServerStation::on_request(RequestId id, Request& r)
   const uint32_t server = frame.slot;
   frame.since = run_.sim.now();
   r.server = server;
+  if (r.timed_out && r.parent == kNoRequest &&
+      run_.config.clients[r.client_group].mix[r.type].cancel_on_timeout) [[unlikely]] {
+    // Its client gave up on the way: the server drops it as it arrives (cancel_on_timeout).
+    r.status = kClientClosed;
+    run_.router.reply_empty(id, r);
+    return;
+  }
   const int32_t endpoint = has_endpoints_ ? run_.shape(r).endpoint : -1;
   if (front_door_ && service_.keeps_stats()) service_.stats().on_arrival(r, endpoint);
   if (endpoint >= 0) {
@@ -42,6 +49,15 @@ void ServerStation::on_request(RequestId id, Request& r)
   run_.report(r, service_.index(), server,
                        admission == Admission::unavailable ? HopOutcome::unavailable : HopOutcome::rejected);
   if (front_door_ && service_.keeps_stats()) service_.stats().on_answer(r, endpoint, SimTime::zero());
+  run_.router.reply_empty(id, r);
+}
+
+void ServerStation::abandon(RequestId id)
+{
+  Request& r = run_.requests[id];
+  if (!run_.servers[r.server]->cancel(id)) return;
+  r.status = kClientClosed;
+  r.server_time = run_.sim.now() - r.top().since;
   run_.router.reply_empty(id, r);
 }
 

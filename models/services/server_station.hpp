@@ -43,6 +43,9 @@ public:
   void on_drained(uint32_t server) { drains_.on_drained(server); }
   // Its server failed: the request (resident there) fails, and the failure goes back as a reply.
   void drop(RequestId id);
+  // Its client gave up and the request is to be dropped (cancel_on_timeout): if its server can
+  // (waiting or in service), it goes back at once as a 499 nobody reads.
+  void abandon(RequestId id);
 
 private:
   enum Phase : uint8_t { kWork = 0, kCalls = 1, kWorkAfter = 2 };

@@ -19,7 +19,7 @@ const std::vector<std::string>& station_keys()
 {
   static const std::vector<std::string> keys = {"name",           "algorithm", "layer",   "processing",
                                                 "workers",        "max_connections", "backlog", "requests_per_connection",
-                                                "health_check",   "passive",   "retries"};
+                                                "health_check",   "passive",   "retries", "retry_non_idempotent"};
   return keys;
 }
 
@@ -143,6 +143,8 @@ models::BalancerConfig ScenarioLoader::read_balancer(const YAML::Node& b, const 
     config.passive = p;
   }
   if (b["retries"]) config.retries = static_cast<int>(r_.integer(b["retries"], ctx + ".retries", 0, 100));
+  if (b["retry_non_idempotent"])
+    config.retry_non_idempotent = r_.boolean(b["retry_non_idempotent"], ctx + ".retry_non_idempotent");
   if (const YAML::Node layer_node = b["layer"]) {
     const std::string text = layer_node.IsScalar() ? layer_node.Scalar() : std::string{};
     if (text != "4" && text != "7")

@@ -1,4 +1,6 @@
 // The clients section: groups, their addresses, arrival processes, scripts and traces, and mixes.
+#include "models/requests/http_method.hpp"
+#include "scenarios/format/client_retries_reader.hpp"
 #include "scenarios/format/scenario_loader.hpp"
 
 #include "models/clients/arrival_process.hpp"
@@ -328,6 +330,17 @@ void ScenarioLoader::read_script(const YAML::Node& list, const std::string& ctx,
   }
 }
 
+// The client's own timeout and retries of a request type (docs/clients.md).
+void ScenarioLoader::read_client_side(const YAML::Node& t, const std::string& tctx, models::RequestType& type)
+{
+  if (t["timeout"]) type.timeout = SimTime::from_ns(r_.time_ns(t["timeout"], tctx + ".timeout", false));
+  if (t["cancel_on_timeout"]) {
+    type.cancel_on_timeout = r_.boolean(t["cancel_on_timeout"], tctx + ".cancel_on_timeout");
+    if (!t["timeout"]) r_.fail(t["cancel_on_timeout"], tctx + ".cancel_on_timeout needs a timeout, e.g. timeout: 2 s");
+  }
+  if (t["retries"]) type.retries = read_client_retries(r_, t["retries"], tctx + ".retries");
+}
+
 void ScenarioLoader::read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group)
 {
   r_.require_sequence(list, ctx);
@@ -340,11 +353,16 @@ void ScenarioLoader::read_mix(const YAML::Node& list, const std::string& ctx, mo
     const YAML::Node t = list[k];
     const std::string tctx = ctx + "[" + std::to_string(k) + "]";
     r_.require_map(t, tctx);
-    r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work", "ids", "headers"});
+    r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work", "ids", "headers",
+                          "timeout", "cancel_on_timeout", "retries"});
     mix_items.push_back(t);  // whether it needs work depends on its service (services_reader.cpp)
     models::RequestType type;
     if (t["method"]) type.method = r_.string(t["method"], tctx + ".method");
     if (t["path"]) type.path = r_.string(t["path"], tctx + ".path");
+    if (!models::is_known_method(type.method))
+      warn(t["method"], tctx + ".method \"" + type.method +
+                            "\" is not a method RFC 9110 defines: treated as neither safe nor idempotent");
+    read_client_side(t, tctx, type);
     if (t["share"]) {
       type.share = r_.positive_number(t["share"], tctx + ".share", 1,
                                       "a share is the fraction of the group's requests of this type");

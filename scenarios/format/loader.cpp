@@ -111,6 +111,7 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
   if (root["timeline"]) read_timeline(root["timeline"], c);
   if (root["autoscaling"]) read_autoscaling(root["autoscaling"], c);
   if (!root["metrics"] || !root["metrics"]["interval"]) models::choose_metrics_schedule(c);
+  c.warnings = warnings_;
   return c;
 }
 

@@ -67,6 +67,9 @@ private:
   void read_script(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
 
   void read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
+  void read_client_side(const YAML::Node& t, const std::string& tctx, models::RequestType& type);
+  // A warning at `node` ("file:line:column: warning: text"), kept in SystemConfig::warnings.
+  void warn(const YAML::Node& node, const std::string& message) { warnings_.push_back(r_.where(node).to_string() + ": warning: " + message); }
   void read_gateway_client_keys(const YAML::Node& g, const std::string& ctx, models::ClientGroupConfig& group);
   static bool needs_cors_preflight(const models::RequestType& type);
 
@@ -137,6 +140,7 @@ private:
 
   YamlReader& r_;
   std::string base_dir_;
+  std::vector<std::string> warnings_;
   std::vector<TraceRow> trace_rows_;  // of the client group being read, until its mix is known
   std::string trace_ctx_, trace_referrer_;
   std::map<std::string, SizeEntry> sizes_;

@@ -64,10 +64,7 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
       base.queue_limit = static_cast<uint64_t>(r_.integer(s["queue_limit"], ctx + ".queue_limit", 0, INT64_MAX));
     if (s["discipline"]) {
       const std::string d = r_.one_of(s["discipline"], ctx + ".discipline", {"fifo", "processor_sharing"});
-      if (d != "fifo")
-        r_.fail(s["discipline"],
-                "discipline \"processor_sharing\" is part of the scenario format but not implemented "
-                "in this version of lbsim yet (available: fifo)");
+      base.processor_sharing = d == "processor_sharing";
     }
     if (s["price"]) base.price_per_hour = r_.price_per_hour(s["price"], ctx + ".price");
     if (const YAML::Node f = s["failures"]) {

@@ -226,7 +226,16 @@ std::string summary_json(const models::RunSummary& s)
     j["requests"]["not_found"] = s.not_found;
     j["requests"]["timed_out"] = s.timed_out;
   }
+  if (s.client) {
+    j["requests"]["client_timed_out"] = s.client->timed_out;
+    j["requests"]["late"] = s.client->late;
+    j["requests"]["client_retried"] = s.client->retried;
+  }
   j["throughput_rps"] = s.throughput_rps;
+  if (s.client) {
+    j["goodput_rps"] = s.client->goodput_rps;
+    j["abandoned_work_s"] = s.client->abandoned_work_s;
+  }
 
   ordered_json latency;
   latency["mean"] = s.latency_mean_s;
@@ -367,8 +376,8 @@ void write_summary_json(const models::RunSummary& summary, const std::string& pa
   write_file_atomically(path, summary_json(summary));
 }
 
-CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir, bool gateway_columns)
-    : gateway_columns_(gateway_columns), timeseries_path_((std::filesystem::path(dir) / "timeseries.csv").string()),
+CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir, bool gateway_columns, bool client_columns)
+    : gateway_columns_(gateway_columns), client_columns_(client_columns), timeseries_path_((std::filesystem::path(dir) / "timeseries.csv").string()),
       servers_path_((std::filesystem::path(dir) / "servers.csv").string()),
       links_path_((std::filesystem::path(dir) / "links.csv").string()),
       services_path_((std::filesystem::path(dir) / "services.csv").string())
@@ -382,8 +391,9 @@ CsvTimeSeriesWriter::CsvTimeSeriesWriter(const std::string& dir, bool gateway_co
   std::fputs("time_s,throughput_rps,latency_mean_s,latency_p50_s,latency_p99_s,in_flight,servers_up,arrived,completed,"
              "rejected,network_mean_s,server_mean_s,failed,servers_billed,cost",
              timeseries_);
-  std::fputs(gateway_columns_ ? ",status_2xx,status_4xx,status_429,status_5xx,cache_hit_ratio,preflights\n" : "\n",
-             timeseries_);
+  if (gateway_columns_) std::fputs(",status_2xx,status_4xx,status_429,status_5xx,cache_hit_ratio,preflights", timeseries_);
+  if (client_columns_) std::fputs(",timed_out,late,retried,goodput_rps,abandoned_work_s", timeseries_);
+  std::fputs("\n", timeseries_);
   std::fputs("time_s,server,state,utilization,queue,completed\n", servers_);
   std::fputs("time_s,link,utilization,throughput_mbps,bytes\n", links_);
   std::fputs("time_s,service,arrived,completed,errors,rejected,throughput_rps,latency_mean_s,latency_p99_s,"
@@ -445,6 +455,10 @@ void CsvTimeSeriesWriter::on_interval(const models::IntervalRow& row, std::span<
         .integer(g.status_5xx)
         .number(g.cache_lookups ? static_cast<double>(g.cache_hits) / static_cast<double>(g.cache_lookups) : 0.0)
         .integer(g.preflights);
+  }
+  if (client_columns_) {
+    const models::ClientIntervalCounts c = row.client.value_or(models::ClientIntervalCounts{});
+    line_.integer(c.timed_out).integer(c.late).integer(c.retried).number(c.goodput_rps).number(c.abandoned_work_s);
   }
   write_ok_ &= line_.write_to(timeseries_);
   for (const auto& s : servers) {

@@ -31,8 +31,9 @@ void write_summary_json(const models::RunSummary& summary, const std::string& pa
 class CsvTimeSeriesWriter final : public models::TimeSeriesSink {
 public:
   // `gateway_columns`: timeseries.csv ends with the gateway's columns (status classes, cache hit
-  // ratio, preflights per interval).
-  explicit CsvTimeSeriesWriter(const std::string& dir, bool gateway_columns = false);
+  // ratio, preflights per interval); `client_columns`, then with the clients' timeouts, late
+  // answers, retries, goodput and abandoned work (docs/clients.md).
+  explicit CsvTimeSeriesWriter(const std::string& dir, bool gateway_columns = false, bool client_columns = false);
   ~CsvTimeSeriesWriter() override;
   CsvTimeSeriesWriter(const CsvTimeSeriesWriter&) = delete;
   CsvTimeSeriesWriter& operator=(const CsvTimeSeriesWriter&) = delete;
@@ -45,6 +46,7 @@ public:
 
 private:
   bool gateway_columns_;
+  bool client_columns_;
   std::string timeseries_path_, servers_path_, links_path_, services_path_;
   std::FILE* timeseries_ = nullptr;
   std::FILE* servers_ = nullptr;

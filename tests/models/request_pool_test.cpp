@@ -25,7 +25,8 @@ void dirty(Request& r)
   r.calls_out = 6;
   r.resource = 8;
   r.cause = kCauseRateLimited;
-  r.preflight = r.bad_credentials = true;
+  r.preflight = r.bad_credentials = r.timed_out = true;
+  r.client_attempt = 3;
 }
 
 void check_fresh(const Request& r)
@@ -44,6 +45,8 @@ void check_fresh(const Request& r)
   CHECK(r.cause == kCauseNone);
   CHECK_FALSE(r.preflight);
   CHECK_FALSE(r.bad_credentials);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.client_attempt == 0);
   CHECK(r.sent == fresh.sent);
   CHECK(r.dispatched == fresh.dispatched);
   CHECK(r.work == fresh.work);
