@@ -165,3 +165,26 @@ TEST_CASE("teaching: open load past capacity queues without bound, closed users 
   CHECK(closed.analytic->model.rfind("MVA", 0) == 0);
   CHECK(closed.latency_mean_s == Approx(closed.analytic->mean_s).epsilon(0.1));
 }
+
+// A closed-loop user whose request times out stops waiting then: it thinks and sends its next
+// request (the late answer reaches nobody). A retry after a timeout is the same user's request.
+// Every answer here is late: one 1-core server, 2 s of work, a 1 s timeout; users think 1 s.
+TEST_CASE("closed-loop users go on after a client timeout, and retry as the same user", "[closed][timeout]")
+{
+  const std::string base = "name: impatient\nseed: 1\nduration: 60 s\nclients:\n  - name: users\n"
+                           "    arrivals: {process: closed, users: 3, think_time: 1 s}\n"
+                           "    mix:\n      - {method: GET, path: /, work: 2 s, timeout: 1 s";
+  const std::string servers = "}\nservers:\n  - {name: s}\n";
+  // No retry: send at 1 s, give up at 2 s, think, send at 3 s ... 30 requests per user by 60 s.
+  const models::RunSummary plain = run(base + servers);
+  CHECK(plain.arrived == 90u);
+  CHECK(plain.completed == 0u);
+  REQUIRE(plain.client);
+  CHECK(plain.client->timed_out >= 87u);
+  // One retry: give up after two attempts (2 s), think, send: 20 user requests each.
+  const models::RunSummary retried = run(base + ", retries: {max: 1}" + servers);
+  CHECK(retried.arrived == 60u);
+  REQUIRE(retried.client);
+  CHECK(retried.client->retried >= 57u);
+  CHECK(retried.client->retried <= 60u);
+}
