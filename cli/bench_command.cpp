@@ -49,6 +49,20 @@ std::string w1c_scenario(const std::string& algorithm, int servers, uint64_t req
          std::to_string(servers) + ", cores: 1 }\nmetrics: { interval: 100 s }\n";
 }
 
+// PS and PSF (docs/benchmarks.md): W1's pool with about 100 requests in service at each server:
+// 100 x servers closed-loop users who think 1 ms (so nearly all of them wait at a server), over
+// processor-sharing servers (PS) and, to compare, the same load on FIFO servers (PSF).
+constexpr int kPsPerServer = 100;
+std::string ps_scenario(const std::string& algorithm, int servers, uint64_t requests, bool shared)
+{
+  return std::string("name: ps-") + algorithm + "\nseed: 1\nstop: { requests: " + std::to_string(requests) +
+         " }\nclients:\n  - name: load\n    arrivals: { process: closed, users: " +
+         std::to_string(kPsPerServer * servers) + ", think_time: { distribution: exponential, mean: 1 ms } }\n"
+         "    mix:\n      - { method: GET, path: /, work: { distribution: exponential, mean: 1 s } }\n"
+         "balancer: { algorithm: " + algorithm + " }\nservers:\n  - { name: s, count: " + std::to_string(servers) +
+         ", cores: 1" + (shared ? ", discipline: processor_sharing" : "") + " }\nmetrics: { interval: 100 s }\n";
+}
+
 // W2 (docs/benchmarks.md): W1's clients and load through a chain of three services, each with
 // `servers` one-core servers behind the same algorithm: service a works (exponential, mean 1 s),
 // then calls b, which works and calls c. Every service is at the load W1's pool is at.
@@ -151,6 +165,8 @@ models::RunSummary run_workload(const std::string& workload, const std::string& 
   const std::string text = workload == "W1"    ? w1_scenario(algorithm, servers, requests, load)
                            : workload == "W1C" ? w1c_scenario(algorithm, servers, requests, load)
                            : workload == "W2"  ? w2_scenario(algorithm, servers, requests, load)
+                           : workload == "PS"  ? ps_scenario(algorithm, servers, requests, true)
+                           : workload == "PSF" ? ps_scenario(algorithm, servers, requests, false)
                                                : gateway_scenario(requests);
   const models::SystemConfig config = scenarios::load_scenario_text(text, "<" + workload + ">", ".");
   return scenarios::run_scenario(config, out_dir);
@@ -185,12 +201,17 @@ int bench_command(const BenchOptions& options)
     workloads.push_back("W1");
   if (options.workloads == "W1C") workloads.push_back("W1C");  // beside W1, to compare
   if (options.workloads == "W2" || options.workloads == "both" || all) workloads.push_back("W2");
-  if (!workloads.empty())
+  if (options.workloads == "PS") workloads = {"PSF", "PS"};  // FIFO first: PS's time per event over it
+  if (std::find(workloads.begin(), workloads.end(), "W1") != workloads.end())
     std::printf("W1: %d servers, load %.2f, exponential service (mean 1 s), 100,000 clients, whole path (YAML -> files)\n",
               options.servers, options.load);
   if (options.workloads == "W1C")
     std::printf("W1C: W1's pool driven by %d closed-loop users (exponential think time %g s, mean service 1 s)\n",
                 w1c_users(options.servers, options.load), kW1cThinkS);
+  if (options.workloads == "PS")
+    std::printf("PS: %d one-core servers, %d closed-loop users per server (think 1 ms, mean service 1 s): about %d "
+                "requests in service at each, processor sharing (PS) and FIFO (PSF)\n",
+                options.servers, kPsPerServer, kPsPerServer);
   if (std::find(workloads.begin(), workloads.end(), "W2") != workloads.end())
     std::printf("W2: the same clients through a chain of three services of %d servers each (a calls b, b calls c), "
                 "each at load %.2f\n", options.servers, options.load);
@@ -216,8 +237,9 @@ int bench_command(const BenchOptions& options)
   }
   if (workloads.size() == 2)
     for (const std::string& algorithm : algorithms)
-      std::printf("%s / W1 time per event, %s: %.2f\n", workloads.back().c_str(), algorithm.c_str(),
-                  ns_per_event[workloads.back() + " " + algorithm] / ns_per_event["W1 " + algorithm]);
+      std::printf("%s / %s time per event, %s: %.2f\n", workloads.back().c_str(), workloads.front().c_str(),
+                  algorithm.c_str(),
+                  ns_per_event[workloads.back() + " " + algorithm] / ns_per_event[workloads.front() + " " + algorithm]);
   if (options.workloads == "GW" || all) {
     // The gateway workload does not depend on the algorithm: one run, its time per request beside
     // W1's, and the gateway's state per cache entry and per limiter key.

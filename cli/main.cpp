@@ -56,8 +56,9 @@ int main(int argc, char** argv)
   bench_app->add_option("--algorithm", bench.algorithms,
                         "An algorithm name, 'both' (round_robin and least_connections, the W1 pair) or 'all'");
   bench_app->add_option("--workload", bench.workloads,
-                        "W1, W2, both (W1 and W2), GW, all, or W1C (W1 and W1's pool under closed-loop users)")
-      ->check(CLI::IsMember({"W1", "W2", "both", "GW", "all", "W1C"}));
+                        "W1, W2, both (W1 and W2), GW, all, W1C (W1 and W1's pool under closed-loop users), or PS "
+                        "(about 100 requests in service per server: processor sharing against FIFO)")
+      ->check(CLI::IsMember({"W1", "W2", "both", "GW", "all", "W1C", "PS"}));
   bench_app->add_option("--out", bench.out_dir, "Keep the runs' result files in this folder");
 
   lbsim::cli::RemapCommandOptions remap;
