@@ -48,6 +48,22 @@ void ClientAttempts::handle(const engine::Event& event)
   on_timeout(id, static_cast<uint32_t>(event.arg >> 32));
 }
 
+// The next attempt of `user_request` in the fresh Request `attempt`: who sent it, what it asks
+// (the same demand), and when the user request was first sent.
+void ClientAttempts::next_attempt_of(const Request& user_request, Request& attempt)
+{
+  attempt.client_group = user_request.client_group;
+  attempt.client = user_request.client;
+  attempt.type = user_request.type;
+  attempt.shape = user_request.shape;
+  attempt.work = user_request.work;
+  attempt.resource = user_request.resource;
+  attempt.bad_credentials = user_request.bad_credentials;
+  attempt.sent = user_request.sent;
+  attempt.measured = user_request.measured;
+  attempt.client_attempt = static_cast<uint8_t>(user_request.client_attempt + 1);
+}
+
 void ClientAttempts::on_timeout(RequestId id, uint32_t sequence)
 {
   Request& r = run_.requests[id];
@@ -60,18 +76,8 @@ void ClientAttempts::on_timeout(RequestId id, uint32_t sequence)
   if (retry) {
     // A new attempt of the same user request; the timed-out one goes on without anyone waiting.
     const RequestId nid = run_.requests.acquire();  // may move every request: no reference kept across it
-    const Request& old = run_.requests[id];
     Request& n = run_.requests[nid];
-    n.client_group = old.client_group;
-    n.client = old.client;
-    n.type = old.type;
-    n.shape = old.shape;
-    n.work = old.work;  // the same request: the same demand
-    n.resource = old.resource;
-    n.bad_credentials = old.bad_credentials;
-    n.sent = old.sent;  // the user request's first send
-    n.measured = old.measured;
-    n.client_attempt = static_cast<uint8_t>(old.client_attempt + 1);
+    next_attempt_of(run_.requests[id], n);
     metrics_.on_client_retry(n);
     if (AnswerListener* listener = listener_of(n.client_group)) listener->on_attempt_renewed(id, nid);
     schedule_resend(nid, n, t);
@@ -100,16 +106,7 @@ bool ClientAttempts::on_reply(RequestId id, Request& r)
   // The same Request goes out again: back to a fresh one, but for who sent it and what it asks.
   const Request kept = r;
   r.reset();
-  r.client_group = kept.client_group;
-  r.client = kept.client;
-  r.type = kept.type;
-  r.shape = kept.shape;
-  r.work = kept.work;
-  r.resource = kept.resource;
-  r.bad_credentials = kept.bad_credentials;
-  r.sent = kept.sent;
-  r.measured = kept.measured;
-  r.client_attempt = static_cast<uint8_t>(kept.client_attempt + 1);
+  next_attempt_of(kept, r);
   metrics_.on_client_retry(r);
   schedule_resend(id, r, t);
   return true;

@@ -54,6 +54,7 @@ private:
   {
     return run_.config.clients[r.client_group].mix[r.type];
   }
+  static void next_attempt_of(const Request& user_request, Request& attempt);
   void on_timeout(RequestId id, uint32_t sequence);
   AnswerListener* listener_of(uint32_t group) const { return group < listeners_.size() ? listeners_[group] : nullptr; }
   // A retry is due: allowed by max, the method and the budget? (counts it in the budget)

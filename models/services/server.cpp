@@ -202,15 +202,8 @@ std::vector<RequestId> Server::fail()
   }
   dropped.insert(dropped.end(), queued.begin(), queued.end());
   dropped.insert(dropped.end(), waiting.begin(), waiting.end());
-  for (const RequestId id : dropped) {
-    Request& r = requests_[id];
-    r.resident = r.holds_core = false;
-  }
-  resident_ = 0;
-  busy_ = 0;
-  busy_time_.set(sim_.now(), 0);
+  forget_dropped(dropped);
   queue_time_.set(sim_.now(), 0);
-  dropped_ += dropped.size();
   set_state(ServerState::failed);
   return dropped;
 }
@@ -253,5 +246,18 @@ void Server::reset_measurement(SimTime now)
 
 double Server::utilization(SimTime now) const { return busy_time_.average(now) / config_.cores; }
 double Server::mean_queue(SimTime now) const { return queue_time_.average(now); }
+
+// After a failure: the dropped requests are no longer here, and nothing is busy.
+void Server::forget_dropped(const std::vector<RequestId>& dropped)
+{
+  for (const RequestId id : dropped) {
+    Request& r = requests_[id];
+    r.resident = r.holds_core = false;
+  }
+  resident_ = 0;
+  busy_ = 0;
+  busy_time_.set(sim_.now(), 0);
+  dropped_ += dropped.size();
+}
 
 }  // namespace lbsim::models

@@ -133,6 +133,8 @@ private:
   void reschedule_shared();
   std::vector<RequestId> fail_shared();
   void free_core();
+  // After a failure (FIFO or shared): the dropped requests leave, nothing is busy.
+  void forget_dropped(const std::vector<RequestId>& dropped);
   void notify_if_drained();
   void accrue_cost(SimTime now);
 

@@ -95,14 +95,7 @@ std::vector<RequestId> Server::fail_shared()
     if (r.resident && r.server == index_ && !std::binary_search(served.begin(), served.end(), id))
       dropped.push_back(id);
   }
-  for (const RequestId id : dropped) {
-    Request& r = requests_[id];
-    r.resident = r.holds_core = false;
-  }
-  resident_ = 0;
-  busy_ = 0;
-  busy_time_.set(sim_.now(), 0);
-  dropped_ += dropped.size();
+  forget_dropped(dropped);
   set_state(ServerState::failed);
   return dropped;
 }
