@@ -7,6 +7,7 @@
 #include "engine/sim_time.hpp"
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace lbsim::models {
@@ -21,7 +22,8 @@ public:
   {
     Bucket& b = bucket(now);
     uint64_t firsts = 0, retries = 0;
-    for (const Bucket& x : buckets_) firsts += x.firsts, retries += x.retries;
+    for (const Bucket& x : buckets_)
+      if (x.second > b.second - kWindowSeconds) firsts += x.firsts, retries += x.retries;  // not a stale one
     if (static_cast<double>(retries + 1) > ratio * static_cast<double>(firsts) + min_per_second * kWindowSeconds)
       return false;
     ++b.retries;
@@ -34,10 +36,11 @@ private:
     uint64_t firsts = 0, retries = 0;
   };
   // The bucket of `now`'s second; one last used kWindowSeconds or more ago starts again from 0.
+  // Buckets no second has reused since they left the window keep their counts: try_retry skips them.
   Bucket& bucket(engine::SimTime now)
   {
     const int64_t second = now.ns() / 1'000'000'000;
-    Bucket& b = buckets_[static_cast<size_t>(second % kWindowSeconds)];
+    Bucket& b = buckets_[static_cast<std::size_t>(second % kWindowSeconds)];
     if (b.second != second) b = Bucket{second, 0, 0};
     return b;
   }
