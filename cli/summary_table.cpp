@@ -158,6 +158,15 @@ std::string summary_table(const models::RunSummary& s)
       if (p == 99.0) p99 = v;
     out += line("SLO          p99 <= %s: %s\n", ms(*s.slo_p99_s).c_str(), p99 <= *s.slo_p99_s ? "met" : "MISSED");
   }
+  for (const models::SessionSummary& ss : s.sessions) {
+    out += line("sessions     %s: %llu started, %llu completed, %.2f requests each", ss.client.c_str(),
+                static_cast<unsigned long long>(ss.started), static_cast<unsigned long long>(ss.completed),
+                ss.requests_mean);
+    if (ss.lost) out += line("; %llu lost their state on a server", static_cast<unsigned long long>(*ss.lost));
+    out += "\n             time mean " + ms(ss.time.mean_s);
+    for (const auto& [p, v] : ss.time.percentiles_s) out += "   " + scenarios::percentile_key(p) + " " + ms(v);
+    out += "   max " + ms(ss.time.max_s) + "\n";
+  }
   if (s.in_flight_measured_at_end > 0 && s.in_flight_mean_age_s > s.latency_mean_s)
     out += line("in flight    %llu requests still in the system at the end, mean age %s: the latency figures count "
                 "finished requests only\n",

@@ -9,10 +9,20 @@
 
 #include <cstdio>
 #include <exception>
+#include <string>
 
 namespace lbsim::cli {
 
 namespace {
+// The path with the request's resource id in place of its {id} segment (0: none drawn).
+std::string path_with_id(const std::string& pattern, uint32_t resource)
+{
+  const size_t open = pattern.find("{id}");
+  if (resource == 0 || open == std::string::npos) return pattern;
+  std::string path = pattern;
+  return path.replace(open, 4, std::to_string(resource));
+}
+
 // One CSV row per hop in the order they happen: the teaching view of where each request went. A
 // call to another service is a request of its own; `parent` names the request that made it.
 class TracePrinter final : public models::HopObserver {
@@ -30,7 +40,7 @@ public:
     line_.seconds(r.sent.ns())
         .text(scenarios::format_ipv4(system_.client_address(r)))
         .text(shape.method)
-        .text(shape.path)
+        .text(path_with_id(shape.path, r.resource))
         .text(server_name)
         .text(models::to_string(hop.outcome))
         .text(system_.services()[hop.service]->name())

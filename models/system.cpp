@@ -177,6 +177,7 @@ void System::on_warmup_end()
   }
   lifecycle_.reset_measurement(now);
   if (gateway_) gateway_->reset_measurement(now);
+  for (auto& client : clients_) client->reset_measurement(now);
 }
 
 [[gnu::flatten]] void System::on_request_sent(RequestId id)

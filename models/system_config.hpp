@@ -61,6 +61,12 @@ struct RequestType {
   SimTime timeout;
   bool cancel_on_timeout = false;
   ClientRetryConfig retries;
+  // As a step of a user's sequence (ClientGroupConfig::steps, docs/users.md): the chance that the
+  // user sends it, the pause before it (null: the group's think time), and whether its path names
+  // the resource id an earlier step drew ({id} in the path, no `ids` of its own).
+  double step_probability = 1.0;
+  DistributionPtr step_think;
+  bool carries_id = false;
 };
 
 struct ScriptedArrival {
@@ -102,7 +108,7 @@ struct ArrivalConfig {
   // `sessions` lets them arrive at `rate_per_s` and leave after `session_length` requests.
   uint32_t users = 0;                    // closed
   DistributionPtr think_time;            // closed, sessions: from an answer to the user's next request
-  SessionLength session_length;          // sessions
+  SessionLength session_length;          // sessions (with steps: their expected count, for planning)
 
   bool user_driven() const { return process == Process::closed || process == Process::sessions; }
 
@@ -117,6 +123,12 @@ struct ClientGroupConfig {
   std::vector<uint32_t> addresses;  // IPv4 addresses, one per distinct client
   ArrivalConfig arrivals;
   std::vector<RequestType> mix;
+  // `steps` instead of `mix` (closed and sessions): each user sends the request types in order,
+  // one pass per session (closed: passes one after another), carrying a resource id through them.
+  bool steps = false;
+  // `session_state: server`: a session's state lives on the server that answered it; a later
+  // answer from another server means the state is lost (counted, docs/users.md).
+  bool session_state_on_server = false;
   // What a gateway sees of the clients (services-and-gateway.md, "Clients").
   double cross_origin = 0;             // the share of addresses that are browsers on another origin
   SimTime preflight_cap = engine::hours(2);  // the browser's cap on Access-Control-Max-Age (Chromium)

@@ -83,6 +83,19 @@ RunSummary System::summarize(double wall_seconds) const
     s.throughput_rps = s.simulated_s > 0 ? static_cast<double>(s.completed + c.late) / s.simulated_s : 0.0;
     s.client = c;
   }
+  for (const auto& client : clients_) {
+    const ClientUsers* users = client->users();
+    if (!users || !users->has_sessions()) continue;
+    const SessionStats& st = users->sessions();
+    SessionSummary ss;
+    ss.client = client->config().name;
+    ss.started = st.started;
+    ss.completed = st.completed;
+    if (client->config().session_state_on_server) ss.lost = st.lost;
+    ss.requests_mean = st.completed ? static_cast<double>(st.requests) / static_cast<double>(st.completed) : 0.0;
+    ss.time = latency_summary(st.time, percentiles);
+    s.sessions.push_back(std::move(ss));
+  }
   const engine::LatencyHistogram& h = metrics_.latency();
   s.latency_mean_s = h.mean() * 1e-9;
   s.latency_max_s = static_cast<double>(h.max()) * 1e-9;

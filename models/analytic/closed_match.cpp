@@ -2,6 +2,7 @@
 
 #include "models/analytic/match_support.hpp"
 #include "models/analytic/mva.hpp"
+#include "models/clients/users.hpp"
 #include "models/balancers/algorithms/registry.hpp"
 
 #include <exception>
@@ -95,7 +96,10 @@ AnalyticPrediction closed_model(const SystemConfig& config)
       where = std::to_string(n) + " servers" + (s.cores > 1 ? " of " + std::to_string(s.cores) + " cores" : "") +
               ", random routing (each visited with probability 1/" + std::to_string(n) + ")";
     }
-    const double think = a.think_time->mean();
+    // With steps, Z is the mean pause per request over a pass; each step is a class of one chain
+    // (BCMP allows class changes), so MVA stays exact while every step has the same exponential work.
+    const double think = mean_think_per_request_s(group);
+    if (group.steps) note += "steps: Z is the mean pause per request over a pass; ";
     const MvaResult r = mva(stations, n_users, think);
     double d_total = 0, d_max = 0;
     for (const MvaStation& st : stations) {

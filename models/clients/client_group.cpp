@@ -22,8 +22,7 @@ ClientGroup::ClientGroup(uint32_t index, const ClientGroupConfig& config, uint64
   }
   if (config_.arrivals.rate_per_s > 0) mean_gap_s_ = 1.0 / config_.arrivals.rate_per_s;
   if (config_.arrivals.user_driven())
-    users_ = std::make_unique<ClientUsers>(config_.arrivals, master_seed, config_.name,
-                                           static_cast<uint32_t>(config_.addresses.size()));
+    users_ = std::make_unique<ClientUsers>(config_, master_seed);
   else if (!poisson_)
     process_ = arrivals.create(config_.arrivals);
 }
@@ -109,7 +108,8 @@ void ClientGroup::handle(const engine::Event& event)
   sink_.on_request_sent(id);
 }
 
-RequestId ClientGroup::create(const ScriptedArrival* scripted, std::optional<uint32_t> client)
+RequestId ClientGroup::create(const ScriptedArrival* scripted, std::optional<uint32_t> client,
+                              std::optional<uint32_t> step)
 {
   const RequestId id = requests_.acquire();
   Request& r = requests_[id];
@@ -120,7 +120,8 @@ RequestId ClientGroup::create(const ScriptedArrival* scripted, std::optional<uin
     r.client = config_.addresses.size() == 1
                    ? 0
                    : static_cast<uint32_t>(request_rng_.below(config_.addresses.size()));
-  r.type = scripted && scripted->type >= 0 ? static_cast<uint32_t>(scripted->type) : pick_type();
+  if (step) r.type = *step;
+  else r.type = scripted && scripted->type >= 0 ? static_cast<uint32_t>(scripted->type) : pick_type();
   // Without work in the mix, the endpoint that serves the request draws it (services).
   if (const DistributionPtr& work = config_.mix[r.type].work) r.work = SimTime::from_seconds(work->sample(request_rng_));
   // What a gateway looks at: the resource the path names, and whether the credentials are good.
@@ -143,23 +144,38 @@ void ClientGroup::handle_user_event(const engine::Event& event)
 
 void ClientGroup::send_as(uint32_t user)
 {
+  users_->sending(user, sim_.now());
   if (requests_.in_use() >= in_flight_cap_) [[unlikely]] {
-    // Not sent: the user takes it as an answer (a refusal it never saw) and thinks again.
+    // Not sent: the user takes it as an answer (a refusal it never saw) and goes on.
     ++not_sent_at_cap_;
     ++sent_;
-    if (users_->goes_on(user)) sim_.schedule_in(users_->think(), handler_, kUserSends, user);
+    user_goes_on(user, nullptr);
     return;
   }
-  const RequestId id = create(nullptr, users_->address_of(user));
+  const std::optional<uint32_t> step = config_.steps ? std::optional(users_->step_of(user)) : std::nullopt;
+  const RequestId id = create(nullptr, users_->address_of(user), step);
+  if (step) {
+    // A step that draws an id starts the sequence's; one that names {id} carries it.
+    Request& r = requests_[id];
+    if (ids_[*step]) users_->set_resource(user, r.resource);
+    else if (config_.mix[*step].carries_id) r.resource = users_->resource_of(user);
+  }
   users_->sent(id, user);  // before the send: a refusal may come back at once
   ++sent_;
   sink_.on_request_sent(id);
 }
 
-void ClientGroup::on_answer(RequestId id, const Request&)
+void ClientGroup::user_goes_on(uint32_t user, const Request* answer)
 {
-  const uint32_t user = users_->user_of(id);
-  if (users_->goes_on(user)) sim_.schedule_in(users_->think(), handler_, kUserSends, user);
+  const ClientUsers::NextMove move = users_->after_request(user, sim_.now(), answer);
+  if (!move.leaves) sim_.schedule_in(move.pause, handler_, kUserSends, user);
+}
+
+void ClientGroup::on_answer(RequestId id, const Request& r) { user_goes_on(users_->user_of(id), &r); }
+
+void ClientGroup::reset_measurement(SimTime now)
+{
+  if (users_) users_->reset_measurement(now);
 }
 
 void ClientGroup::on_attempt_renewed(RequestId from, RequestId to) { users_->sent(to, users_->user_of(from)); }

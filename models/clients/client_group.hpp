@@ -36,6 +36,8 @@ public:
   void on_answer(RequestId id, const Request& r) override;
   void on_attempt_renewed(RequestId from, RequestId to) override;
   const ClientUsers* users() const { return users_.get(); }  // null for an open group
+  // The measured window starts now (the users' sessions are counted from it).
+  void reset_measurement(SimTime now);
   // A `rate` step of the timeline: from now on, arrivals at the new (mean) rate; bursty and diurnal
   // processes keep their shape, scaled. Scripted and traced groups are not stepped.
   void set_rate(double rate_per_s);
@@ -54,10 +56,13 @@ private:
   static constexpr uint32_t kUserSends = 1, kSessionArrives = 2;
   void schedule_next();
   // A new request of this group, filled in (client, type, work, ...) and stamped sent now;
-  // `client` is the user's address, or drawn when absent.
-  RequestId create(const ScriptedArrival* scripted, std::optional<uint32_t> client);
+  // `client` is the user's address, or drawn when absent; `step` the type a user's step sends.
+  RequestId create(const ScriptedArrival* scripted, std::optional<uint32_t> client,
+                   std::optional<uint32_t> step = std::nullopt);
   [[gnu::noinline]] void handle_user_event(const engine::Event& event);
   void send_as(uint32_t user);
+  // A user's request has ended (`answer`; null: it could not be sent): it thinks, then sends again, or leaves.
+  void user_goes_on(uint32_t user, const Request* answer);
   [[gnu::noinline]] void schedule_next_other();  // every process but poisson, through process_
   uint32_t pick_type();
 

@@ -6,10 +6,12 @@
 
 namespace lbsim::models {
 
-ClientUsers::ClientUsers(const ArrivalConfig& config, uint64_t master_seed, const std::string& group_name,
-                         uint32_t addresses)
-    : config_(config), addresses_(addresses), think_rng_(master_seed, "client:" + group_name + ":think"),
-      session_rng_(master_seed, "client:" + group_name + ":sessions")
+ClientUsers::ClientUsers(const ClientGroupConfig& group, uint64_t master_seed)
+    : config_(group.arrivals), group_(group), addresses_(static_cast<uint32_t>(group.addresses.size())),
+      think_rng_(master_seed, "client:" + group.name + ":think"),
+      session_rng_(master_seed, "client:" + group.name + ":sessions"),
+      steps_rng_(master_seed, "client:" + group.name + ":steps"),
+      tracks_sessions_(!closed() || group.steps)
 {
   if (closed()) {
     // User u is the client at address u mod the group's addresses.
@@ -45,7 +47,6 @@ uint64_t ClientUsers::draw_length()
 
 uint32_t ClientUsers::open_session(engine::RngStream& address_rng)
 {
-  ++sessions_started_;
   uint32_t user;
   if (!free_.empty()) {
     user = free_.back();
@@ -54,10 +55,29 @@ uint32_t ClientUsers::open_session(engine::RngStream& address_rng)
     user = static_cast<uint32_t>(users_.size());
     users_.emplace_back();
   }
-  users_[user].left = draw_length();
+  User& u = users_[user];
+  // With steps a session is one pass through them; without, a drawn number of requests.
+  u.left = group_.steps ? 0 : draw_length();
+  u.step = 0;
   // A session is one client for all its requests: an address drawn as an open group draws one.
-  users_[user].address = addresses_ == 1 ? 0 : static_cast<uint32_t>(address_rng.below(addresses_));
+  u.address = addresses_ == 1 ? 0 : static_cast<uint32_t>(address_rng.below(addresses_));
   return user;
+}
+
+void ClientUsers::sending(uint32_t user, SimTime now)
+{
+  User& u = users_[user];
+  if (tracks_sessions_ && !u.in_session) {
+    u.in_session = true;
+    u.measured = now >= measure_from_;
+    u.lost = false;
+    u.started = now;
+    u.sent = 0;
+    u.resource = 0;
+    u.state_server = kNoServer;
+    if (u.measured) ++stats_.started;
+  }
+  ++u.sent;
 }
 
 void ClientUsers::sent(RequestId id, uint32_t user)
@@ -66,24 +86,96 @@ void ClientUsers::sent(RequestId id, uint32_t user)
   user_of_request_[id] = user;
 }
 
-bool ClientUsers::goes_on(uint32_t user)
+std::optional<uint32_t> ClientUsers::next_step(uint32_t from)
 {
-  if (closed()) return true;
-  if (--users_[user].left > 0) return true;
+  for (uint32_t k = from + 1; k < group_.mix.size(); ++k) {
+    const double p = group_.mix[k].step_probability;
+    if (p >= 1.0 || steps_rng_.uniform01() < p) return k;
+  }
+  return std::nullopt;
+}
+
+// session_state: server: the first answer of a session puts its state on the server that gave it;
+// an answer from another server finds no state there (a session lost, counted once) and starts it
+// again where it landed, as a user who logs in again would.
+void ClientUsers::note_server(User& u, const Request& answer)
+{
+  if (!answer.ok() || answer.server == kNoServer) return;
+  if (u.state_server != kNoServer && u.state_server != answer.server && !u.lost) {
+    u.lost = true;
+    if (u.measured) ++stats_.lost;
+  }
+  u.state_server = answer.server;
+}
+
+void ClientUsers::session_ends(User& u, SimTime now)
+{
+  if (!u.in_session) return;
+  u.in_session = false;
+  if (!u.measured) return;
+  ++stats_.completed;
+  stats_.requests += u.sent;
+  stats_.time.record((now - u.started).ns());
+}
+
+ClientUsers::NextMove ClientUsers::after_request(uint32_t user, SimTime now, const Request* answer)
+{
+  User& u = users_[user];
+  if (answer && group_.session_state_on_server && u.in_session) note_server(u, *answer);
+  if (group_.steps) {
+    if (const std::optional<uint32_t> next = next_step(u.step)) {
+      u.step = *next;
+      const DistributionPtr& pause = group_.mix[*next].step_think;
+      return {false, pause ? SimTime::from_seconds(pause->sample(think_rng_)) : think()};
+    }
+    // The pass is over: a session leaves, a closed user starts again after a think time.
+    session_ends(u, now);
+    u.step = 0;
+    if (closed()) return {false, think()};
+    free_.push_back(user);
+    return {true, SimTime{}};
+  }
+  if (closed()) return {false, think()};
+  if (--u.left > 0) return {false, think()};
+  session_ends(u, now);
   free_.push_back(user);
-  return false;
+  return {true, SimTime{}};
+}
+
+void ClientUsers::reset_measurement(SimTime now)
+{
+  measure_from_ = now;
+  stats_.started = stats_.completed = stats_.lost = stats_.requests = 0;
+  stats_.time = engine::LatencyHistogram{};
+  for (User& u : users_) u.measured = false;  // begun before the window: not counted
+}
+
+double mean_think_per_request_s(const ClientGroupConfig& group)
+{
+  const ArrivalConfig& a = group.arrivals;
+  const double z = a.think_time ? a.think_time->mean() : 0.0;
+  if (!group.steps || group.mix.empty()) return z;
+  double pauses = z, requests = 1;
+  for (size_t k = 1; k < group.mix.size(); ++k) {
+    const RequestType& step = group.mix[k];
+    pauses += step.step_probability * (step.step_think ? step.step_think->mean() : z);
+    requests += step.step_probability;
+  }
+  return pauses / requests;
 }
 
 double planning_rate_per_s(const ClientGroupConfig& group)
 {
   const ArrivalConfig& a = group.arrivals;
   if (a.process != ArrivalConfig::Process::closed) return a.mean_rate_per_s();
-  double shares = 0, work = 0;
+  // Per request: its mean think and its mean work (steps: weighted by how often each is sent).
+  double weight = 0, work = 0;
   for (const RequestType& type : group.mix) {
-    shares += type.share;
-    if (type.work) work += type.share * type.work->mean();
+    const double w = group.steps ? type.step_probability : type.share;
+    weight += w;
+    if (type.work) work += w * type.work->mean();
   }
-  const double cycle = (a.think_time ? a.think_time->mean() : 0.0) + (shares > 0 ? work / shares : 0.0);
+  const double cycle = mean_think_per_request_s(group) + (weight > 0 ? work / weight : 0.0);
   return cycle > 0 ? a.users / cycle : 0.0;
 }
 

@@ -173,6 +173,15 @@ struct ClientSideSummary {
   double abandoned_work_s = 0;
 };
 
+// The sessions of a client group whose users wait for answers (docs/users.md, "Sessions in the results").
+struct SessionSummary {
+  std::string client;        // the client group
+  uint64_t started = 0, completed = 0;
+  std::optional<uint64_t> lost;  // session_state: server only: sessions another server answered
+  double requests_mean = 0;  // requests per completed session
+  LatencySummary time;       // of the completed sessions, first send to last answer, think times included
+};
+
 struct RunSummary {
   std::string scenario;
   uint64_t seed = 0;
@@ -189,6 +198,7 @@ struct RunSummary {
   // server seconds spent on answers nobody waited for. Latency runs from a user request's first
   // send to its final answer.
   std::optional<ClientSideSummary> client;
+  std::vector<SessionSummary> sessions;  // one per group with sessions (sessions, closed with steps)
   double latency_mean_s = 0, latency_max_s = 0, latency_min_s = 0;
   std::vector<std::pair<double, double>> latency_percentiles_s;  // (percentile, seconds)
   std::optional<double> slo_p99_s;

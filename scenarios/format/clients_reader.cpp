@@ -26,8 +26,8 @@ void ScenarioLoader::read_clients(const YAML::Node& node, models::SystemConfig& 
     const YAML::Node g = node[i];
     const std::string ctx = "clients[" + std::to_string(i) + "]";
     r_.require_map(g, ctx);
-    r_.check_keys(g, ctx, {"name", "population", "addresses", "region", "service", "arrivals", "mix", "cross_origin",
-                           "browser", "api_keys", "credentials"});
+    r_.check_keys(g, ctx, {"name", "population", "addresses", "region", "service", "arrivals", "mix", "steps",
+                           "session_state", "cross_origin", "browser", "api_keys", "credentials"});
     models::ClientGroupConfig group;
     group.name = g["name"] ? r_.string(g["name"], ctx + ".name") : "clients-" + std::to_string(i + 1);
     if (!names.insert(group.name).second)
@@ -35,13 +35,32 @@ void ScenarioLoader::read_clients(const YAML::Node& node, models::SystemConfig& 
               "two client groups are named \"" + group.name + "\"; give each group its own name");
     if (g["region"]) group.region = r_.string(g["region"], ctx + ".region");
     r_.require_key(g, "arrivals", ctx, "arrivals: {process: poisson, rate: 100/s}");
-    r_.require_key(g, "mix", ctx, "mix: [{method: GET, path: /, work: 5 ms}]");
+    if (g["mix"] && g["steps"])
+      r_.fail(g["steps"], ctx + " has both mix and steps; a group draws each request from its mix, or its users walk "
+                             "its steps in order: keep one");
+    if (!g["steps"]) r_.require_key(g, "mix", ctx, "mix: [{method: GET, path: /, work: 5 ms}]");
+    group.steps = static_cast<bool>(g["steps"]);
     read_addresses(g, ctx, c.seed, group);
     read_arrivals(g["arrivals"], ctx + ".arrivals", group);
+    if (group.steps && !group.arrivals.user_driven())
+      r_.fail(g["steps"], ctx + ".steps are what a user sends one after the other, each after the answer to the last; "
+                             "they need users: arrivals {process: sessions, ...} or {process: closed, ...}");
     // A closed group's users are its clients: one address each unless the scenario says otherwise.
     if (group.arrivals.process == models::ArrivalConfig::Process::closed && !g["population"] && !g["addresses"])
       group.addresses = generate_addresses(group.name, c.seed, group.arrivals.users);
-    read_mix(g["mix"], ctx + ".mix", group);
+    if (group.steps) read_mix(g["steps"], ctx + ".steps", group);
+    else read_mix(g["mix"], ctx + ".mix", group);
+    if (const YAML::Node state = g["session_state"]) {
+      group.session_state_on_server = r_.one_of(state, ctx + ".session_state", {"none", "server"}) == "server";
+      if (group.session_state_on_server && group.arrivals.process != models::ArrivalConfig::Process::sessions &&
+          !group.steps)
+        r_.fail(state, ctx + ".session_state: server counts the sessions whose state a server lost; the group needs "
+                            "sessions: arrivals {process: sessions, ...}, or closed users with steps");
+      if (group.session_state_on_server && has_gateway_)
+        r_.fail(state, ctx + ".session_state: server is not modelled behind a gateway in this version (the gateway's "
+                            "upstream calls are the requests servers answer); use it where clients reach a service "
+                            "directly");
+    }
     if (group.arrivals.process == models::ArrivalConfig::Process::trace) resolve_trace(group);
     read_gateway_client_keys(g, ctx, group);
     region_nodes_.push_back(g["region"] ? g["region"] : g);
@@ -353,8 +372,12 @@ void ScenarioLoader::read_mix(const YAML::Node& list, const std::string& ctx, mo
     const YAML::Node t = list[k];
     const std::string tctx = ctx + "[" + std::to_string(k) + "]";
     r_.require_map(t, tctx);
-    r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work", "ids", "headers",
-                          "timeout", "cancel_on_timeout", "retries"});
+    if (group.steps)
+      r_.check_keys(t, tctx, {"method", "path", "probability", "think_time", "request_size", "response_size", "work",
+                            "ids", "headers", "timeout", "cancel_on_timeout", "retries"});
+    else
+      r_.check_keys(t, tctx, {"method", "path", "share", "request_size", "response_size", "work", "ids", "headers",
+                            "timeout", "cancel_on_timeout", "retries"});
     mix_items.push_back(t);  // whether it needs work depends on its service (services_reader.cpp)
     models::RequestType type;
     if (t["method"]) type.method = r_.string(t["method"], tctx + ".method");
@@ -392,7 +415,14 @@ void ScenarioLoader::read_mix(const YAML::Node& list, const std::string& ctx, mo
       gateway_only_nodes_.push_back(h);
     }
     type.preflighted = needs_cors_preflight(type);
+    if (group.steps) read_step(t, tctx, k, group, type);
     group.mix.push_back(std::move(type));
+  }
+  if (group.steps && group.arrivals.process == models::ArrivalConfig::Process::sessions) {
+    // A session sends its steps once: its expected length is the sum of their chances.
+    double expected = 0;
+    for (const auto& type : group.mix) expected += type.step_probability;
+    group.arrivals.session_length.mean = expected;
   }
   if (with_share != 0 && with_share != list.size())
     r_.fail(list, ctx + ": " + std::to_string(with_share) + " of " + std::to_string(list.size()) +

@@ -67,6 +67,8 @@ private:
   void read_script(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
 
   void read_mix(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group);
+  void read_step(const YAML::Node& t, const std::string& tctx, size_t k, const models::ClientGroupConfig& group,
+                 models::RequestType& type);
   void read_client_side(const YAML::Node& t, const std::string& tctx, models::RequestType& type);
   // A warning at `node` ("file:line:column: warning: text"), kept in SystemConfig::warnings.
   void warn(const YAML::Node& node, const std::string& message) { warnings_.push_back(r_.where(node).to_string() + ": warning: " + message); }

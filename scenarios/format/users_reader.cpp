@@ -1,5 +1,5 @@
 // Arrival processes of users who wait for each answer (docs/users.md): `closed` (users,
-// think_time) and `sessions` (rate, requests, think_time).
+// think_time) and `sessions` (rate, requests, think_time), and the `steps` such users walk.
 #include "scenarios/format/scenario_loader.hpp"
 
 #include "scenarios/format/distribution_reader.hpp"
@@ -104,11 +104,15 @@ void ScenarioLoader::read_user_arrivals(const YAML::Node& a, const std::string& 
                               "sessions arrive at a rate and each sends a number of requests, e.g. {process: sessions, "
                               "rate: 2/s, requests: 5, think_time: {distribution: exponential, mean: 1 s}}");
     r_.require_key(a, "rate", ctx, "rate: 2/s (sessions per second)");
-    r_.require_key(a, "requests", ctx, "requests: {distribution: geometric, mean: 5}");
+    if (group.steps && a["requests"])
+      r_.fail(a["requests"], ctx + ".requests: a session of this group sends its steps, once each (those with a "
+                                   "probability when drawn); remove requests, or write the group with a mix instead "
+                                   "of steps");
+    if (!group.steps) r_.require_key(a, "requests", ctx, "requests: {distribution: geometric, mean: 5}");
     r_.require_key(a, "think_time", ctx, "think_time: {distribution: exponential, mean: 1 s}");
     out.process = models::ArrivalConfig::Process::sessions;
     out.rate_per_s = r_.rate_per_s(a["rate"], ctx + ".rate");
-    out.session_length = read_session_length(a["requests"], ctx + ".requests");
+    if (!group.steps) out.session_length = read_session_length(a["requests"], ctx + ".requests");
   }
   out.think_time = read_time_distribution(a["think_time"], ctx + ".think_time", r_, base_dir_);
   // A user who never thinks would send again the instant a refusal comes back: a loop that
@@ -117,6 +121,36 @@ void ScenarioLoader::read_user_arrivals(const YAML::Node& a, const std::string& 
     r_.fail(a["think_time"], ctx + ".think_time has a mean of 0; a user waits for each answer and then thinks for "
                                    "a while before the next request, e.g. think_time: 1 s (1 ms for a load test "
                                    "that hammers the servers)");
+}
+
+// A step of a user's sequence (docs/users.md, "Steps"): the chance it is sent, the pause before
+// it, and whether it names the id an earlier step drew.
+void ScenarioLoader::read_step(const YAML::Node& t, const std::string& tctx, size_t k,
+                               const models::ClientGroupConfig& group, models::RequestType& type)
+{
+  if (k == 0) {
+    for (const char* key : {"probability", "think_time"})
+      if (t[key])
+        r_.fail(t[key], tctx + "." + key + ": the first step starts the user's sequence: it is always sent, after the "
+                                          "arrival (sessions) or the group's think time (closed); give " + key +
+                            " to a later step");
+  }
+  if (const YAML::Node p = t["probability"]) {
+    type.step_probability = r_.fraction(p, tctx + ".probability");
+    if (!(type.step_probability > 0))
+      r_.fail(p, tctx + ".probability is 0: the step would never be sent; remove the step, or give it a chance "
+                        "such as 30%");
+  }
+  if (const YAML::Node z = t["think_time"]) {
+    type.step_think = read_time_distribution(z, tctx + ".think_time", r_, base_dir_);
+    if (!(type.step_think->mean() >= 0)) r_.fail(z, tctx + ".think_time must not be negative");
+  }
+  // {id} in a path without ids of its own: the id an earlier step drew, carried through the sequence.
+  if (type.ids.count == 0 && type.path.find("{id}") != std::string::npos) {
+    bool drawn_before = false;
+    for (const auto& earlier : group.mix) drawn_before = drawn_before || earlier.ids.count > 0;
+    type.carries_id = drawn_before;
+  }
 }
 
 }  // namespace lbsim::scenarios

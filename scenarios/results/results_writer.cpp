@@ -232,6 +232,17 @@ std::string summary_json(const models::RunSummary& s)
     j["requests"]["client_retried"] = s.client->retried;
   }
   j["throughput_rps"] = s.throughput_rps;
+  if (!s.sessions.empty()) {
+    ordered_json sessions = ordered_json::array();
+    for (const models::SessionSummary& ss : s.sessions) {
+      ordered_json one = {{"client", ss.client}, {"started", ss.started}, {"completed", ss.completed}};
+      if (ss.lost) one["lost"] = *ss.lost;
+      one["requests_mean"] = ss.requests_mean;
+      one["time_s"] = latency_json(ss.time);
+      sessions.push_back(std::move(one));
+    }
+    j["sessions"] = std::move(sessions);
+  }
   if (s.client) {
     j["goodput_rps"] = s.client->goodput_rps;
     j["abandoned_work_s"] = s.client->abandoned_work_s;

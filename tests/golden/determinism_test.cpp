@@ -75,6 +75,9 @@ TEST_CASE("golden fingerprints of the examples", "[golden]")
   CHECK(run_example("api-gateway.yaml").fingerprint == "35e678f63706807f");
   // Closed-loop users (docs/users.md): each user's next request waits for its answer.
   CHECK(run_example("teaching/users-closed-overload.yaml").fingerprint == "730a2249b17e201a");
+  // Users who walk steps carrying an id, and sessions whose state a failed server loses.
+  CHECK(run_example("teaching/rest-under-vs-over-fetching.yaml").fingerprint == "ed88a070d09876ad");
+  CHECK(run_example("teaching/sessions-sticky-failure.yaml").fingerprint == "9e3d8bc150c1f245");
 }
 
 TEST_CASE("a gateway run writes the same files and access log byte for byte", "[golden][determinism][gateway]")

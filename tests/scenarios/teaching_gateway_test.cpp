@@ -476,5 +476,5 @@ TEST_CASE("docs/gateway.md: what lbsim trace shows behind a gateway", "[teaching
   const std::string out =
       output_of("trace " + std::string(LBSIM_SOURCE_DIR) + "/examples/teaching/gateway-routing.yaml -n 1");
   CHECK(out == "time_s,client,method,path,server,status,service,request,parent\n"
-               "0.001524614,61.232.136.251,GET,/users/{id},users-1,dispatched,users,2,1\n");
+               "0.001524614,61.232.136.251,GET,/users/325,users-1,dispatched,users,2,1\n");
 }
