@@ -16,8 +16,8 @@
 // thread's CPU time, so that other programs on the machine slow the figures less (they still
 // share the caches).
 //
-// Rows: every algorithm with its default options, then weighted_round_robin (classic, fwrr) and
-// least_response_time (indexed) beside their defaults.
+// Rows: every algorithm with its default options, then weighted_round_robin (classic, fwrr, edf),
+// least_response_time (indexed) and least_request (full_scan) beside their defaults.
 //
 // Usage: balancer_pick_bench [--algorithm all|NAME] [--servers 16,1000,10000] [--load 0.5]
 //                            [--weights equal|mixed] [--rounds 5] [--min-requests 20000]
@@ -79,6 +79,7 @@ public:
     for (uint32_t i = 0; i < servers; ++i) options.server_names.push_back("s-" + std::to_string(i + 1));
     if (algorithm == "weighted_round_robin") options.variant = variant;
     if (algorithm == "least_response_time") options.selection = variant;
+    if (algorithm == "least_request") options.selection_method = variant;
     balancer_ = registry.create(algorithm, options);
     hooks_ = balancer_->per_request_hooks();
     pool_.resize(servers);
@@ -224,15 +225,17 @@ int main(int argc, char** argv)
   std::printf("%-38s", "algorithm");
   for (const uint32_t n : settings.servers) std::printf(" %12s", ("n=" + std::to_string(n)).c_str());
   std::printf(" %10s\n", "ratio");
-  // Each algorithm with its default options, and the other variants of the two that have them.
+  // Each algorithm with its default options, and the other variants of those that have them.
   std::vector<std::pair<std::string, std::string>> rows;
   for (const std::string& algorithm : algorithms) {
     rows.push_back({algorithm, ""});
     if (algorithm == "weighted_round_robin") {
       rows.push_back({algorithm, "classic"});
       rows.push_back({algorithm, "fwrr"});
+      rows.push_back({algorithm, "edf"});
     }
     if (algorithm == "least_response_time") rows.push_back({algorithm, "indexed"});
+    if (algorithm == "least_request") rows.push_back({algorithm, "full_scan"});
   }
   for (const auto& [algorithm, variant] : rows) {
     const std::string label = variant.empty() ? algorithm : algorithm + " (" + variant + ")";

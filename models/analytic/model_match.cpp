@@ -212,6 +212,7 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
   if (routing == AnalyticRouting::power_of_d && b.options.choices == 1) routing = AnalyticRouting::random_split;
   if (routing == AnalyticRouting::power_of_d && static_cast<std::size_t>(b.options.choices) >= n)
     routing = AnalyticRouting::shortest_queue;
+  if (declared->routing_of) routing = declared->routing_of(b.options);
 
   if (routing == AnalyticRouting::random_split) {
     AnalyticPrediction p = one_server(s, load.lambda / static_cast<double>(n), load, " per server (random routing over " + ns + ")");
@@ -234,7 +235,7 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
     return p;
   }
 
-  const bool samples_all = declared->routing == AnalyticRouting::power_of_d;
+  const bool samples_all = declared->routing == AnalyticRouting::power_of_d && !declared->routing_of;
   if (routing == AnalyticRouting::shortest_queue) {
     if (std::string why = needs_exponential_single_core(s, load, algorithm); !why.empty()) return none(why);
     if (n > kJsqMaxServers)
@@ -270,8 +271,9 @@ AnalyticPrediction pool(const ServiceConfig& config, const Load& load)
     p.mean_s = q.w;
     p.p99_s = supermarket_response_percentile(q, 0.99);
     p.note = "the N -> infinity limit: a pool of " + ns +
-             " is somewhat slower (at N = 100: about +1% at rho 0.8, +2-4% at rho 0.9-0.95, +10-15% at rho 0.99); "
-             "lbsim samples d distinct servers, the model with replacement (the same in the limit)";
+             " is somewhat slower (at N = 100: about +1% at rho 0.8, +2-4% at rho 0.9-0.95, +10-15% at rho 0.99); " +
+             std::string(samples_all ? "lbsim samples d distinct servers, the model with replacement (the same in the limit)"
+                          : "sampled with replacement, as in the model");
     return p;
   }
 

@@ -39,6 +39,8 @@ void ScenarioLoader::read_algorithm_option(const YAML::Node& value, const std::s
           out.*member = r_.one_of(value, what, option.choices);
         } else if constexpr (std::is_same_v<Field, models::SimTime>) {
           out.*member = SimTime::from_ns(r_.time_ns(value, what, false));
+        } else if constexpr (std::is_same_v<Field, double>) {
+          out.*member = r_.number(value, what, static_cast<double>(option.min), static_cast<double>(option.max));
         } else {
           const int64_t n = r_.integer(value, what, option.min, option.max);
           if (option.type == Type::prime && !models::is_prime(static_cast<uint64_t>(n))) {

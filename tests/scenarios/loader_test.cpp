@@ -284,6 +284,15 @@ TEST_CASE("balancer options reach the balancer's configuration", "[loader][balan
   CHECK(maglev.options.hash_key == "path");
   CHECK(maglev.options.table_size == 251);
   CHECK(balancer("{ algorithm: least_response_time, decay: 2 s }").options.decay == engine::seconds(2));
+  const models::BalancerConfig least_request =
+      balancer("{ algorithm: least_request, choice_count: 3, active_request_bias: 0.5, selection_method: full_scan }");
+  CHECK(least_request.options.choices == 3);
+  CHECK(least_request.options.active_request_bias == 0.5);
+  CHECK(least_request.options.selection_method == "full_scan");
+  const models::BalancerConfig ring = balancer("{ algorithm: ring_hash, minimum_ring_size: 12, maximum_ring_size: 64 }");
+  CHECK(ring.options.minimum_ring_size == 12);
+  CHECK(ring.options.maximum_ring_size == 64);
+  CHECK(balancer("{ algorithm: weighted_round_robin, variant: edf }").options.variant == "edf");
   CHECK(balancer("{ name: edge, algorithm: ip_hash, layer: 7 }").name == "edge");
 }
 

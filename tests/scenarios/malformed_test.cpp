@@ -113,6 +113,9 @@ const std::vector<Case>& cases()
       at("option-for-other-algorithm.yaml", 15, 12,
          {"balancer.choices applies only to algorithm power_of_two_choices, and this balancer's algorithm is "
           "least_connections"}),
+      at("least-request-negative-bias.yaml", 15, 24, {"balancer.active_request_bias must be between 0 and 100, got -1"}),
+      at("ring-hash-minimum-above-maximum.yaml", 14, 14,
+         {"ring_hash: minimum_ring_size (20) > maximum_ring_size (10)"}),
       at("maglev-table-not-prime.yaml", 15, 15,
          {"balancer.table_size must be a prime number, got 1000; the next prime is 1009"}),
       at("not-implemented-key.yaml", 20, 5,

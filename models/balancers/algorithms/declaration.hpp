@@ -21,10 +21,14 @@ namespace lbsim::models {
 // option writes which field) and the identities of the pool's members.
 struct BalancerOptions {
   std::string variant;                                    // weighted_round_robin: smooth (""), classic or fwrr
-  int choices = 2;                                        // power_of_two_choices: servers sampled per pick
-  std::string hash_key = "client";                        // consistent_hash, maglev, haproxy_hash: client | path
+  int choices = 2;                                        // power_of_two_choices, least_request: servers sampled per pick
+  double active_request_bias = 1.0;                       // least_request: weight / (active + 1)^bias
+  std::string selection_method{};                         // least_request: n_choices ("") or full_scan
+  std::string hash_key = "client";                        // consistent_hash, maglev, haproxy_hash, ring_hash: client | path
   std::string hash_type = "map-based";                    // haproxy_hash: map-based | consistent
   uint64_t table_size = 65537;                            // maglev: a prime M (Envoy's default)
+  uint64_t minimum_ring_size = 1024;                      // ring_hash: Envoy's defaults
+  uint64_t maximum_ring_size = 8 * 1024 * 1024;
   engine::SimTime decay = engine::seconds(10);            // least_response_time: Peak-EWMA tau
   std::string selection{};                                // least_response_time: scan ("") or indexed
   engine::SimTime sticky_timeout = engine::minutes(10);   // sticky_round_robin: a pin unused this long is forgotten
@@ -45,15 +49,15 @@ enum class AnalyticRouting {
 };
 
 struct AlgorithmOption {
-  enum class Type { choice, integer, time, prime };
+  enum class Type { choice, integer, time, prime, number };
   using Target = std::variant<std::string BalancerOptions::*, int BalancerOptions::*, uint64_t BalancerOptions::*,
-                              engine::SimTime BalancerOptions::*>;
+                              engine::SimTime BalancerOptions::*, double BalancerOptions::*>;
   std::string key;  // in the balancer block; "sticky.timeout" is `sticky: {timeout: ...}`
   Type type = Type::integer;
   Target target;
   std::string help;                  // what it sets and its default, one line
   std::vector<std::string> choices = {};  // choice: the values allowed
-  int64_t min = 0, max = 0;          // integer, prime: the bounds
+  int64_t min = 0, max = 0;          // integer, prime, number: the bounds
 };
 
 // What an option of Type::prime must be (Maglev's table size).
@@ -73,6 +77,10 @@ struct AlgorithmDeclaration {
   // Throws std::invalid_argument when an option's value is not usable (the loader reports it at
   // the balancer's line).
   std::function<std::unique_ptr<Balancer>(const BalancerOptions&)> make;
+  // For an algorithm whose routing depends on its options (least_request: full_scan joins the
+  // shortest queue, n_choices samples with replacement whatever d): the routing for these options,
+  // used instead of `routing` and of the matcher's own adjustments for d.
+  std::function<AnalyticRouting(const BalancerOptions&)> routing_of = {};
 };
 
 }  // namespace lbsim::models

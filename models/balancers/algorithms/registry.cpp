@@ -3,11 +3,13 @@
 #include "models/balancers/algorithms/consistent_hash.hpp"
 #include "models/balancers/algorithms/ip_hash.hpp"
 #include "models/balancers/algorithms/least_connections.hpp"
+#include "models/balancers/algorithms/least_request.hpp"
 #include "models/balancers/algorithms/least_response_time.hpp"
 #include "models/balancers/algorithms/maglev.hpp"
 #include "models/balancers/algorithms/haproxy_hash.hpp"
 #include "models/balancers/algorithms/power_of_two_choices.hpp"
 #include "models/balancers/algorithms/random.hpp"
+#include "models/balancers/algorithms/ring_hash.hpp"
 #include "models/balancers/algorithms/round_robin.hpp"
 #include "models/balancers/algorithms/sticky_round_robin.hpp"
 #include "models/balancers/algorithms/weighted_least_connections.hpp"
@@ -58,6 +60,8 @@ void register_builtin_balancers(BalancerRegistry& registry)
   registry.add(consistent_hash_declaration());
   registry.add(maglev_declaration());
   registry.add(haproxy_hash_declaration());
+  registry.add(least_request_declaration());
+  registry.add(ring_hash_declaration());
 }
 
 const std::vector<std::string>& all_balancer_algorithm_names()

@@ -13,8 +13,9 @@ WeightedRoundRobinBalancer::Variant WeightedRoundRobinBalancer::parse_variant(co
   if (text.empty() || text == "smooth") return Variant::smooth;
   if (text == "classic") return Variant::classic;
   if (text == "fwrr") return Variant::fwrr;
-  throw std::invalid_argument("weighted_round_robin variant must be \"smooth\", \"classic\" or \"fwrr\", not \"" + text +
-                              "\"");
+  if (text == "edf") return Variant::edf;
+  throw std::invalid_argument("weighted_round_robin variant must be \"smooth\", \"classic\", \"fwrr\" or \"edf\", not \"" +
+                              text + "\"");
 }
 
 ServerChoice WeightedRoundRobinBalancer::pick(std::span<const PoolMember> pool, PickContext&)
@@ -22,6 +23,7 @@ ServerChoice WeightedRoundRobinBalancer::pick(std::span<const PoolMember> pool, 
   switch (variant_) {
     case Variant::smooth: return pick_smooth(pool);
     case Variant::classic: return pick_classic(pool);
+    case Variant::edf: return pick_edf(pool);
     case Variant::fwrr: break;
   }
   return pick_fwrr(pool);
@@ -38,6 +40,16 @@ ServerChoice WeightedRoundRobinBalancer::pick_fwrr(std::span<const PoolMember> p
 {
   if (pool.size() != fwrr_.size()) fwrr_.update(pool);  // resized without on_pool_changed()
   const ServerChoice chosen = fwrr_.next();
+  if (chosen && !pool[*chosen].eligible)
+    throw std::logic_error("weighted_round_robin: server " + std::to_string(*chosen) +
+                           " became ineligible without on_pool_changed()");
+  return chosen;
+}
+
+ServerChoice WeightedRoundRobinBalancer::pick_edf(std::span<const PoolMember> pool)
+{
+  if (watch_.needs_rebuild(pool)) edf_.rebuild(pool);  // Envoy's refresh() on every host change
+  const ServerChoice chosen = edf_.next(pool);
   if (chosen && !pool[*chosen].eligible)
     throw std::logic_error("weighted_round_robin: server " + std::to_string(*chosen) +
                            " became ineligible without on_pool_changed()");
@@ -109,8 +121,8 @@ AlgorithmDeclaration weighted_round_robin_declaration()
   return {"weighted_round_robin",
           "takes the servers in turn, each as often as its weight (smooth: interleaved, as nginx does).",
           {{"variant", AlgorithmOption::Type::choice, &BalancerOptions::variant,
-       "smooth (nginx, the default), classic (HAProxy static-rr) or fwrr (HAProxy roundrobin)",
-       {"smooth", "classic", "fwrr"}}},
+       "smooth (nginx, the default), classic (HAProxy static-rr), fwrr (HAProxy roundrobin) or edf (Envoy round_robin)",
+       {"smooth", "classic", "fwrr", "edf"}}},
           AnalyticRouting::cyclic,
           [](const BalancerOptions& o) { return std::make_unique<WeightedRoundRobinBalancer>(WeightedRoundRobinBalancer::parse_variant(o.variant)); }};
 }

@@ -10,11 +10,14 @@
 //     an eligibility or a weight changes, and the cursor carries over (wrapping if the map shrank).
 //   variant "fwrr": HAProxy's balance roundrobin (src/lb_fwrr.c, FwrrScheduler); 3,2,1 ->
 //     a b a c a b. O(log n) per pick and per change of a server's state or weight.
-// Ineligible servers are skipped by all three; see docs/algorithms.md.
+//   variant "edf": Envoy's round_robin (EnvoyRoundRobin: an EDF scheduler when weights differ,
+//     rebuilt on every change); 3,2,1 -> a b a c b a. O(log n) per pick.
+// Ineligible servers are skipped by all four; see docs/algorithms.md.
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
 #include "models/balancers/algorithms/declaration.hpp"
+#include "models/balancers/algorithms/envoy_round_robin.hpp"
 #include "models/balancers/algorithms/fwrr_scheduler.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
 #include "models/balancers/algorithms/smooth_weight_set.hpp"
@@ -26,9 +29,9 @@ namespace lbsim::models {
 
 class WeightedRoundRobinBalancer final : public Balancer {
 public:
-  enum class Variant { smooth, classic, fwrr };
+  enum class Variant { smooth, classic, fwrr, edf };
 
-  // "smooth" or "" -> smooth, "classic", "fwrr"; anything else throws std::invalid_argument.
+  // "smooth" or "" -> smooth, "classic", "fwrr", "edf"; anything else throws std::invalid_argument.
   static Variant parse_variant(const std::string& text);
 
   explicit WeightedRoundRobinBalancer(Variant variant = Variant::smooth) : variant_(variant) {}
@@ -43,6 +46,7 @@ private:
   ServerChoice pick_classic(std::span<const PoolMember> pool);
   ServerChoice pick_smooth(std::span<const PoolMember> pool);
   ServerChoice pick_fwrr(std::span<const PoolMember> pool);
+  ServerChoice pick_edf(std::span<const PoolMember> pool);
   void sync_smooth(std::span<const PoolMember> pool);
   int64_t current_weight(uint32_t server) const;
 
@@ -57,6 +61,7 @@ private:
   std::vector<uint32_t> map_;
   std::size_t next_ = 0;  // HAProxy's rr_idx
   FwrrScheduler fwrr_;
+  EnvoyRoundRobin edf_;
 };
 
 // weighted_round_robin: its name, rule, options and routing (declaration.hpp).
