@@ -178,7 +178,7 @@ void ClientGroup::reset_measurement(SimTime now)
   if (users_) users_->reset_measurement(now);
 }
 
-void ClientGroup::on_attempt_renewed(RequestId from, RequestId to) { users_->sent(to, users_->user_of(from)); }
+void ClientGroup::on_attempt_renewed(RequestId from, RequestId to) { users_->renewed(from, to); }
 
 double ArrivalConfig::mean_rate_per_s() const
 {

@@ -77,13 +77,19 @@ void ClientUsers::sending(uint32_t user, SimTime now)
     u.state_server = kNoServer;
     if (u.measured) ++stats_.started;
   }
-  ++u.sent;
 }
 
 void ClientUsers::sent(RequestId id, uint32_t user)
 {
+  ++users_[user].sent;
   if (id >= user_of_request_.size()) user_of_request_.resize(id + 1);
   user_of_request_[id] = user;
+}
+
+void ClientUsers::renewed(RequestId from, RequestId to)
+{
+  if (to >= user_of_request_.size()) user_of_request_.resize(to + 1);
+  user_of_request_[to] = user_of_request_[from];
 }
 
 std::optional<uint32_t> ClientUsers::next_step(uint32_t from)

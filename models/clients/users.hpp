@@ -54,6 +54,8 @@ public:
   void sending(uint32_t user, SimTime now);
   // User `user` sent request `id`.
   void sent(RequestId id, uint32_t user);
+  // A client retry of request `from` goes on as `to`: the same user, the same request of its session.
+  void renewed(RequestId from, RequestId to);
   // The user whose request `id` has ended.
   uint32_t user_of(RequestId id) const { return user_of_request_[id]; }
 
@@ -78,7 +80,7 @@ private:
     uint64_t left = 0;      // sessions without steps: requests still to send (closed: unused)
     uint32_t step = 0;      // with steps: the next step to send
     uint32_t resource = 0;  // with steps: the id the steps carry
-    uint64_t sent = 0;      // requests of the session so far
+    uint64_t sent = 0;      // requests of the session sent so far (retries not counted)
     bool in_session = false, measured = false, lost = false;
     SimTime started;        // the session's (or pass's) first send
     uint32_t state_server = kNoServer;  // session_state: server: where the session's state lives

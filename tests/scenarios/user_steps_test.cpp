@@ -246,3 +246,20 @@ TEST_CASE("sticky sessions lose the state of the sessions on a server that fails
   // A session of k requests keeps its server with probability about (1/4)^(k-1): nearly all lose it.
   CHECK(*c.lost > c.started * 8 / 10);
 }
+
+TEST_CASE("a session's requests are counted as sent: a client retry is the same request", "[steps]")
+{
+  // Every attempt takes 10 ms and the client gives up after 5 ms, then retries once: each of the
+  // session's 2 requests is sent twice and ends timed out, and the session still sent 2 requests.
+  const models::RunSummary s = run(scenario(
+      "{process: sessions, rate: 1/s, requests: 2, think_time: 1 s}",
+      "    mix: [{method: GET, path: /, work: 10 ms, timeout: 5 ms, retries: {max: 1}}]\n", "", "duration: 300 s"));
+  const models::SessionSummary& ss = only_sessions(s);
+  REQUIRE(s.client);
+  CHECK(s.client->retried == s.client->timed_out);
+  CHECK(s.client->timed_out >= 2 * ss.completed);
+  REQUIRE(ss.completed > 200);
+  CHECK(ss.requests_mean == 2.0);
+  // Two attempts of 5 ms each (the second's timeout ends the request), 1 s between the requests.
+  CHECK(ss.time.mean_s == Approx(1.020).epsilon(1e-9));
+}
