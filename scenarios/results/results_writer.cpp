@@ -235,7 +235,7 @@ std::string summary_json(const models::RunSummary& s)
   if (!s.sessions.empty()) {
     ordered_json sessions = ordered_json::array();
     for (const models::SessionSummary& ss : s.sessions) {
-      ordered_json one = {{"client", ss.client}, {"started", ss.started}, {"completed", ss.completed}};
+      ordered_json one = {{"name", ss.client}, {"started", ss.started}, {"completed", ss.completed}};
       if (ss.lost) one["lost"] = *ss.lost;
       one["requests_mean"] = ss.requests_mean;
       one["time_s"] = latency_json(ss.time);

@@ -95,6 +95,16 @@ std::string skeleton_summary_json(const models::SystemConfig& config)
     for (double p : config.metrics.percentiles) summary.latency.percentiles_s.emplace_back(p, 0.0);
     s.services.push_back(summary);
   }
+  for (const models::ClientGroupConfig& group : config.clients) {
+    // The groups ClientUsers counts sessions of: sessions, and closed users who walk steps.
+    const bool closed = group.arrivals.process == models::ArrivalConfig::Process::closed;
+    if (!group.arrivals.user_driven() || (closed && !group.steps)) continue;
+    models::SessionSummary sessions;
+    sessions.client = group.name;
+    if (group.session_state_on_server) sessions.lost = 0;
+    for (double p : config.metrics.percentiles) sessions.time.percentiles_s.emplace_back(p, 0.0);
+    s.sessions.push_back(sessions);
+  }
   if (config.network)
     for (const models::NetworkLinkInfo& info : models::directed_links(*config.network)) {
       models::LinkSummary link;
