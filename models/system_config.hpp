@@ -151,6 +151,12 @@ struct ServerConfig {
   // Random failures (`failures: {mtbf, mttr}`): exponential times between failures and to repair,
   // drawn from the server's own RNG stream. Zero = never fails at random.
   SimTime mtbf, mttr;
+  // Server flags (docs/algorithms.md, "Server flags"). `backup: true`: the balancer sends it
+  // requests only while no other server is eligible (nginx and HAProxy `backup`). `state: down`:
+  // in the pool, running, but out of rotation until a timeline `enable` (nginx `down`, HAProxy
+  // `disabled`).
+  bool backup = false;
+  bool starts_down = false;
 };
 
 // `balancer.health_check`: HAProxy-style active checks with consecutive-result counters.
@@ -184,6 +190,9 @@ struct BalancerConfig {
   std::optional<HealthCheckConfig> health_check;
   // Passive detection; without a health check the nginx defaults apply (docs/model.md).
   std::optional<PassiveConfig> passive;
+  // `backups: all | first`: every eligible backup server or only the first (HAProxy without
+  // `option allbackups`); unset: the algorithm's own rule (BackupRule).
+  std::optional<BackupRule::Use> backups;
   int retries = 0;  // attempts on another server after a failed one
   // Retries also for non-idempotent requests (POST, PATCH): nginx's proxy_next_upstream
   // non_idempotent. Off: a POST that failed on its server is not sent to another.
@@ -284,10 +293,12 @@ struct MetricsConfig {
 
 // One `timeline` entry: at `at` (from the start of the run, warm-up included) do `action`.
 struct TimelineAction {
-  enum class Kind { resize, fail, recover, add, remove, rate };
+  // enable/disable: the balancer takes a server out of rotation or back (HAProxy's `disable
+  // server` / `enable server`; the way back for a server configured `state: down`).
+  enum class Kind { resize, fail, recover, add, remove, rate, enable, disable };
   SimTime at;
   Kind kind = Kind::fail;
-  std::string target;       // server (resize, fail, recover), group (add, remove), client group (rate)
+  std::string target;       // server (resize, fail, recover, enable, disable), group (add, remove), client group (rate)
   int count = 1;            // add, remove
   DistributionPtr provisioning_delay;  // add; null = none
   // resize: the new size

@@ -4,7 +4,7 @@
 Usage: record.py OUTPUT_DIR   (bench/real_balancers/record.sh installs the programs and calls it)
 
 For each case below it writes OUTPUT_DIR/CASE.txt: the program and version, lbsim's algorithm and
-options for the same configuration, the servers (weights, down), and one line per request: whether
+options for the same configuration, the servers (weights, down, backup), and one line per request: whether
 it was answered at once ("quick") or held open at its server until the case ends ("hold": a request
 in flight), the client address it was sent from, its path, and the server that got it.
 
@@ -158,6 +158,46 @@ CASES = [
     dict(name="haproxy-leastconn-in-flight", program="haproxy", directive="balance leastconn",
          algorithm="weighted_least_connections", weights=[2, 1, 1],
          steps=HOLD * 3 + quick(4) + HOLD * 2 + quick(6)),
+] + [
+    # Server flags: backup servers (c and d below), down/disabled servers, a disabled server enabled.
+    # nginx cannot change a server at run time, so its backups are seen with the primaries down.
+    dict(name="nginx-weighted-backup-unused", program="nginx", directive="", algorithm="weighted_round_robin",
+         weights=[2, 1, 1], backup=[2], steps=quick(9)),
+    dict(name="nginx-weighted-backup-primaries-down", program="nginx", directive="",
+         algorithm="weighted_round_robin", weights=[3, 1, 2, 1], down=[0, 1], backup=[2, 3], steps=quick(12)),
+    dict(name="nginx-weighted-backup-one-primary-down", program="nginx", directive="",
+         algorithm="weighted_round_robin", weights=[3, 1, 2, 1], down=[0], backup=[2, 3], steps=quick(8)),
+    dict(name="nginx-least-conn-backup", program="nginx", directive="least_conn;", algorithm="least_connections",
+         weights=[1, 1, 2, 1], down=[0, 1], backup=[2, 3],
+         steps=HOLD * 3 + quick(4) + HOLD * 2 + quick(4)),
+    dict(name="nginx-least-conn-backup-unused", program="nginx", directive="least_conn;",
+         algorithm="least_connections", weights=[2, 1, 1], backup=[2], steps=HOLD * 2 + quick(4) + HOLD + quick(4)),
+    dict(name="nginx-least-conn-b-down", program="nginx", directive="least_conn;", algorithm="least_connections",
+         weights=[1, 1, 2, 1], down=[1], steps=HOLD * 2 + quick(4) + HOLD * 2 + quick(5)),
+] + [
+    dict(name="haproxy-%s-backup%s" % (balance, "-all" if every else ""), program="haproxy",
+         directive="balance %s%s" % (balance, "\noption allbackups" if every else ""), algorithm=algorithm,
+         options=dict(options, **({"backups": "all"} if every else {})), weights=[3, 2, 1, 2], backup=[2, 3],
+         steps=quick(5) + state("a", False) + state("b", False) + quick(7) + state("c", False) + quick(3) +
+         state("c", True) + quick(4) + state("b", True) + quick(5))
+    for balance, algorithm, options in (("roundrobin", "weighted_round_robin", {"variant": "fwrr"}),
+                                        ("static-rr", "weighted_round_robin", {"variant": "classic"}))
+    for every in (False, True)
+] + [
+    dict(name="haproxy-leastconn-backup%s" % ("-all" if every else ""), program="haproxy",
+         directive="balance leastconn%s" % ("\noption allbackups" if every else ""),
+         algorithm="weighted_least_connections", options={"backups": "all"} if every else {},
+         weights=[1, 1, 1, 2], backup=[2, 3],
+         steps=HOLD + quick(2) + state("a", False) + state("b", False) + HOLD * 2 + quick(3) + HOLD + quick(3) +
+         state("a", True) + quick(3))
+    for every in (False, True)
+] + [
+    dict(name="haproxy-%s-disabled-enabled" % balance, program="haproxy", directive="balance " + balance,
+         algorithm=algorithm, options=options, weights=[3, 2, 1], down=[1],
+         steps=quick(6) + state("b", True) + quick(12))
+    for balance, algorithm, options in (("roundrobin", "weighted_round_robin", {"variant": "fwrr"}),
+                                        ("static-rr", "weighted_round_robin", {"variant": "classic"}),
+                                        ("leastconn", "weighted_least_connections", {}))
 ]
 
 
@@ -220,7 +260,8 @@ def get(port, client, path):
 def server_lines_nginx(case):
     lines = []
     for i, w in enumerate(case["weights"]):
-        flags = (" weight=%d" % w if w != 1 else "") + (" down" if i in case.get("down", []) else "")
+        flags = (" weight=%d" % w if w != 1 else "") + (" down" if i in case.get("down", []) else "") + \
+                (" backup" if i in case.get("backup", []) else "")
         lines.append("server 127.0.0.1:%d%s;" % (BACKEND_PORTS[i], flags))
     return lines
 
@@ -228,7 +269,8 @@ def server_lines_nginx(case):
 def server_lines_haproxy(case):
     lines = []
     for i, w in enumerate(case["weights"]):
-        flags = " weight %d" % w + (" disabled" if i in case.get("down", []) else "")
+        flags = " weight %d" % w + (" disabled" if i in case.get("down", []) else "") + \
+                (" backup" if i in case.get("backup", []) else "")
         lines.append("server %s 127.0.0.1:%d%s" % (LETTERS[i], BACKEND_PORTS[i], flags))
     return lines
 
@@ -369,7 +411,8 @@ def fixture(case, program_version, picks, config_lines):
         out.append("option %s %s" % (key, value))
     for i, w in enumerate(case["weights"]):
         down = " down" if i in case.get("down", []) else ""
-        out.append("server 127.0.0.1:%d weight %d%s" % (BACKEND_PORTS[i], w, down))
+        backup = " backup" if i in case.get("backup", []) else ""
+        out.append("server 127.0.0.1:%d weight %d%s%s" % (BACKEND_PORTS[i], w, down, backup))
     for (kind, client, path), letter in zip(case["steps"], picks):
         if kind in ("state", "weight"):
             out.append("change %s %s %s" % (kind, client, path))  # server letter, new state or weight

@@ -28,9 +28,9 @@ void BalancerPool::set_eligible(uint32_t server, bool eligible)
   algorithm_->on_pool_changed(pool_);
 }
 
-void BalancerPool::add_member(int weight, std::span<const std::string> names)
+void BalancerPool::add_member(int weight, bool backup, std::span<const std::string> names)
 {
-  pool_.push_back(PoolMember{weight, 0, false});
+  pool_.push_back(PoolMember{weight, 0, false, backup});
   algorithm_->on_server_names(names);
   algorithm_->on_pool_changed(pool_);
 }

@@ -44,7 +44,7 @@ public:
   // Pool changes, told to the algorithm through its hooks (models/balancers/algorithms/balancer.hpp).
   void set_eligible(uint32_t server, bool eligible);
   // A new server joins the pool (not eligible until set_eligible); `names` are every member's.
-  void add_member(int weight, std::span<const std::string> names);
+  void add_member(int weight, bool backup, std::span<const std::string> names);
   // Picks like choose() but never `excluded` (a retry goes to another server).
   ServerChoice choose_excluding(uint32_t excluded, uint32_t client_address, std::string_view path,
                                            SimTime now);

@@ -1,6 +1,9 @@
 #include "models/balancers/load_balancer.hpp"
 
+#include "models/balancers/algorithms/backup_split.hpp"
 #include "models/services/service.hpp"
+
+#include <algorithm>
 
 namespace lbsim::models {
 
@@ -15,17 +18,32 @@ BalancerOptions options_of(const BalancerConfig& b, const ServiceConfig& service
 std::vector<PoolMember> pool_of(const ServiceConfig& service)
 {
   std::vector<PoolMember> pool;
-  for (const ServerConfig& s : service.servers) pool.push_back(PoolMember{s.weight, 0, true});
+  for (const ServerConfig& s : service.servers) pool.push_back(PoolMember{s.weight, 0, !s.starts_down, s.backup});
   return pool;
+}
+
+std::unique_ptr<Balancer> algorithm_of(const BalancerConfig& b, const ServiceConfig& service,
+                                       const BalancerRegistry& algorithms)
+{
+  const bool has_backups =
+      std::any_of(service.servers.begin(), service.servers.end(), [](const ServerConfig& s) { return s.backup; });
+  return create_for_pool(algorithms, b.algorithm, options_of(b, service), has_backups, b.backups);
+}
+
+std::vector<bool> starts_down(const ServiceConfig& service)
+{
+  std::vector<bool> down;
+  for (const ServerConfig& s : service.servers) down.push_back(s.starts_down);
+  return down;
 }
 }  // namespace
 
 LoadBalancer::LoadBalancer(Service& service, const BalancerConfig& config, const BalancerRegistry& algorithms,
                            RunContext& run, HealthListener& health)
     : service_(service), config_(config), run_(run), health_listener_(health),
-      pool_(config, algorithms.create(config.algorithm, options_of(config, service.config())), pool_of(service.config()),
-            run.config.seed),
-      health_(service.config().servers.size()), passive_(service.config().servers.size())
+      pool_(config, algorithm_of(config, service.config(), algorithms), pool_of(service.config()), run.config.seed),
+      health_(service.config().servers.size()), passive_(service.config().servers.size()),
+      disabled_(starts_down(service.config()))
 {
   if (config_.layer == 4) connections_ = std::make_unique<ConnectionTable>(config_.requests_per_connection);
   if (service.config().circuit_breaker) breaker_ = std::make_unique<CircuitBreaker>(*service.config().circuit_breaker);
@@ -207,7 +225,7 @@ void LoadBalancer::refresh(uint32_t member)
 {
   const ServerState state = run_.servers[service_.members()[member]]->state();
   const bool in_rotation = state == ServerState::up || state == ServerState::failed;
-  pool_.set_eligible(member, in_rotation && health_[member].up() && !passive_[member].down() &&
+  pool_.set_eligible(member, in_rotation && !disabled_[member] && health_[member].up() && !passive_[member].down() &&
                                  !(outliers_ && outliers_->ejected(member)));
 }
 
@@ -236,13 +254,22 @@ std::vector<uint32_t> LoadBalancer::sweep_outliers(SimTime now)
   return back;
 }
 
-void LoadBalancer::add_member(int weight, std::span<const std::string> names, bool checked)
+void LoadBalancer::add_member(const ServerConfig& server, std::span<const std::string> names, bool checked)
 {
   if (outliers_) outliers_->add_member();
   // With a health check a new server gets requests only once `rise` checks have passed.
   health_.emplace_back(!checked);
   passive_.emplace_back();
-  pool_.add_member(weight, names);
+  disabled_.push_back(server.starts_down);
+  pool_.add_member(server.weight, server.backup, names);
+}
+
+bool LoadBalancer::set_disabled(uint32_t member, bool disabled)
+{
+  if (disabled_[member] == disabled) return false;
+  disabled_[member] = disabled;
+  refresh(member);
+  return true;
 }
 
 }  // namespace lbsim::models

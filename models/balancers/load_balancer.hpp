@@ -50,15 +50,18 @@ public:
   void on_reply(RequestId id, Request& r) override;
 
   // The balancer's view of member `m`: in rotation when the operator keeps it there (`running`:
-  // up, or failed without anyone knowing), its health checks say up and passive detection has not
-  // marked it down. Called after any of the three changes.
+  // up, or failed without anyone knowing; not disabled), its health checks say up and passive
+  // detection has not marked it down. Called after any of these changes.
   void refresh(uint32_t member);
   // An active check's result; true when it flips what the checks say.
   bool record_health(uint32_t member, bool success);
   // fail_timeout is over: passive detection lets the member back.
   void clear_passive(uint32_t member);
   // A server joins the pool (out of rotation until refresh()); `names` are every member's.
-  void add_member(int weight, std::span<const std::string> names, bool checked);
+  void add_member(const ServerConfig& server, std::span<const std::string> names, bool checked);
+  // Takes the member out of rotation or back (`state: down`, the timeline's disable and enable,
+  // HAProxy's maintenance mode); false when it already was.
+  bool set_disabled(uint32_t member, bool disabled);
   // Outlier detection's sweep (models/balancers/outlier_detector.hpp): ejections that are over
   // end; returns the servers back in rotation.
   std::vector<uint32_t> sweep_outliers(SimTime now);
@@ -94,6 +97,7 @@ private:
   std::unique_ptr<ConnectionTable> connections_;  // layer 4 only
   std::vector<HealthCounter> health_;
   std::vector<PassiveDetector> passive_;
+  std::vector<bool> disabled_;  // by configuration (`state: down`) or the timeline
   std::unique_ptr<CircuitBreaker> breaker_;    // only with a circuit_breaker
   std::unique_ptr<OutlierDetector> outliers_;  // only with outlier_detection
   uint64_t retried_ = 0;

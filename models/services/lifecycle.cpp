@@ -198,6 +198,15 @@ void Lifecycle::apply(const TimelineAction& a)
       log("scale_in", a.target, "timeline: -" + std::to_string(a.count));
       remove_servers(a.target, a.count);
       return;
+    case Kind::enable:
+    case Kind::disable: {
+      const std::optional<uint32_t> server = find_server(a.target);
+      if (!server || !balancer_of(*server)) return;
+      const bool disable = a.kind == Kind::disable;
+      if (balancer_of(*server)->set_disabled(run_.servers[*server]->member(), disable))
+        log(disable ? "disable" : "enable", a.target, "timeline");
+      return;
+    }
     case Kind::fail:
     case Kind::recover:
     case Kind::resize: {
@@ -224,7 +233,7 @@ uint32_t Lifecycle::add_server(const std::string& group, SimTime delay)
     const HealthCheckConfig* hc = health_check_of(index);
     std::vector<std::string> names;
     for (const uint32_t member : service.members()) names.push_back(run_.servers[member]->name());
-    balancer->add_member(config.weight, names, hc != nullptr);
+    balancer->add_member(config, names, hc != nullptr);
     if (hc) run_.sim.schedule_in(hc->interval, handler_, kHealthCheck, index);
   }
   log("add", config.name, "provisioning " + format("%g s", delay.seconds()));

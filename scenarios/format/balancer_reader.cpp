@@ -19,7 +19,8 @@ const std::vector<std::string>& station_keys()
 {
   static const std::vector<std::string> keys = {"name",           "algorithm", "layer",   "processing",
                                                 "workers",        "max_connections", "backlog", "requests_per_connection",
-                                                "health_check",   "passive",   "retries", "retry_non_idempotent"};
+                                                "health_check",   "passive",   "retries", "retry_non_idempotent",
+                                                "backups"};
   return keys;
 }
 
@@ -144,6 +145,9 @@ models::BalancerConfig ScenarioLoader::read_balancer(const YAML::Node& b, const 
     if (pv["fail_timeout"]) p.fail_timeout = SimTime::from_ns(r_.time_ns(pv["fail_timeout"], pctx + ".fail_timeout", false));
     config.passive = p;
   }
+  if (b["backups"])
+    config.backups = r_.one_of(b["backups"], ctx + ".backups", {"all", "first"}) == "all" ? models::BackupRule::Use::all
+                                                                                           : models::BackupRule::Use::first;
   if (b["retries"]) config.retries = static_cast<int>(r_.integer(b["retries"], ctx + ".retries", 0, 100));
   if (b["retry_non_idempotent"])
     config.retry_non_idempotent = r_.boolean(b["retry_non_idempotent"], ctx + ".retry_non_idempotent");

@@ -96,6 +96,7 @@ models::SystemConfig ScenarioLoader::load(const YAML::Node& root)
     models::ServiceConfig& implicit = c.services.emplace_back();
     read_servers(root["servers"], "servers", implicit);
     if (root["balancer"]) implicit.balancer = read_balancer(root["balancer"], "balancer", false);
+    check_server_flags(implicit);
     // The top-level form is one service, named after its balancer (or its only server).
     implicit.name = implicit.balancer ? implicit.balancer->name : implicit.servers.front().name;
     service_nodes_.push_back(root["balancer"] ? root["balancer"] : root["servers"]);

@@ -92,6 +92,9 @@ private:
 
   // `ctx` names the list in messages ("servers", "services[1].servers").
   void read_servers(const YAML::Node& node, const std::string& ctx, models::ServiceConfig& service);
+  // Once a service's servers and balancer are read: its servers' flags (backup, state) need a
+  // balancer, and `backup` one whose algorithm takes backups.
+  void check_server_flags(const models::ServiceConfig& service);
 
   // The services section (services_reader.cpp).
   void read_services(const YAML::Node& node, models::SystemConfig& c);
@@ -151,6 +154,7 @@ private:
   std::optional<YAML::Node> group_population_;  // the group's `population` node, if any
   std::vector<YAML::Node> region_nodes_;  // per client group: its `region` (or the group, without one)
   std::vector<YAML::Node> server_nodes_;  // per server (every service's, in order): the `name` of its entry
+  std::map<std::string, YAML::Node> flag_nodes_;  // server name -> its entry's `backup` or `state` key
   std::map<std::string, std::string> server_made_by_;  // server name -> the group whose count made it ("" if none)
   std::vector<YAML::Node> service_nodes_;  // per service: its `name` (the top-level form: its balancer or servers)
   std::vector<std::optional<YAML::Node>> group_service_nodes_;  // per client group: its `service`, if any

@@ -1,6 +1,8 @@
 // The sizes catalog and a list of servers (a service's, or the top-level one).
 #include "scenarios/format/scenario_loader.hpp"
 
+#include "models/balancers/algorithms/backup_split.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -45,7 +47,8 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
     const std::string ctx = list_ctx + "[" + std::to_string(i) + "]";
     r_.require_map(s, ctx);
     r_.check_keys(s, ctx,
-                  {"name", "count", "cores", "speed", "weight", "queue_limit", "discipline", "size", "price", "failures"});
+                  {"name", "count", "cores", "speed", "weight", "queue_limit", "discipline", "size", "price", "failures",
+                   "backup", "state"});
     r_.require_key(s, "name", ctx, "name: web");
     models::ServerConfig base;
     base.name = r_.string(s["name"], ctx + ".name");
@@ -75,6 +78,15 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
       r_.require_key(f, "mttr", fctx, "mttr: 10 min (mean time to repair)");
       base.mtbf = SimTime::from_ns(r_.time_ns(f["mtbf"], fctx + ".mtbf", false));
       base.mttr = SimTime::from_ns(r_.time_ns(f["mttr"], fctx + ".mttr", false));
+    }
+    std::optional<YAML::Node> flag_node;
+    if (s["backup"]) {
+      base.backup = r_.boolean(s["backup"], ctx + ".backup");
+      if (base.backup) flag_node = s["backup"];
+    }
+    if (s["state"]) {
+      base.starts_down = r_.one_of(s["state"], ctx + ".state", {"up", "down"}) == "down";
+      if (base.starts_down && !flag_node) flag_node = s["state"];
     }
     const int64_t count = s["count"] ? r_.integer(s["count"], ctx + ".count", 1, 100000) : 1;
     base.group = base.name;
@@ -107,7 +119,29 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
       }
       service.servers.push_back(server);
       server_nodes_.push_back(s["name"]);
+      if (flag_node) flag_nodes_[server.name] = *flag_node;
     }
+  }
+}
+
+void ScenarioLoader::check_server_flags(const models::ServiceConfig& service)
+{
+  for (const models::ServerConfig& server : service.servers) {
+    if (!server.backup && !server.starts_down) continue;
+    const YAML::Node& node = flag_nodes_.at(server.name);
+    const std::string flag = server.backup ? "backup: true" : "state: down";
+    if (!service.balancer)
+      r_.fail(node, "server \"" + server.name + "\" has " + flag + ", which only a balancer reads; add a balancer "
+                    "in front of the servers or remove the flag");
+    if (!server.backup) continue;
+    models::BalancerRegistry registry;
+    models::register_builtin_balancers(registry);
+    const models::BackupRule rule = models::backup_rule_of(*registry.find(service.balancer->algorithm),
+                                                           service.balancer->options);
+    if (rule.use == models::BackupRule::Use::refused)
+      r_.fail(node, "server \"" + server.name + "\" is a backup, and algorithm " + service.balancer->algorithm +
+                        " takes no backup servers (nginx refuses backup with ip_hash, hash and random: a hash "
+                        "names one server per key); remove backup or choose another algorithm");
   }
 }
 

@@ -55,6 +55,7 @@ void ScenarioLoader::read_services(const YAML::Node& node, models::SystemConfig&
     else service.balancer.emplace();
     service.balancer->name = service.name;  // its node in the network is the service's
     read_servers(s["servers"], ctx + ".servers", service);
+    check_server_flags(service);
     if (s["endpoints"]) read_endpoints(s["endpoints"], ctx + ".endpoints", service);
     if (const YAML::Node cb = s["circuit_breaker"]) {
       const std::string bctx = ctx + ".circuit_breaker";

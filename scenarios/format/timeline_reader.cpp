@@ -43,16 +43,16 @@ void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig&
     const YAML::Node e = list[i];
     const std::string ctx = "timeline[" + std::to_string(i) + "]";
     r_.require_map(e, ctx);
-    r_.check_keys(e, ctx, {"at", "resize", "fail", "recover", "add", "remove", "rate", "size", "cores", "speed",
-                           "price", "downtime", "count", "provisioning_delay", "clients"});
+    r_.check_keys(e, ctx, {"at", "resize", "fail", "recover", "enable", "disable", "add", "remove", "rate", "size",
+                           "cores", "speed", "price", "downtime", "count", "provisioning_delay", "clients"});
     r_.require_key(e, "at", ctx, "at: 5 min");
     models::TimelineAction a;
     a.at = SimTime::from_ns(r_.time_ns(e["at"], ctx + ".at", true));
     std::vector<std::string> actions;
-    for (const char* k : {"resize", "fail", "recover", "add", "remove", "rate"})
+    for (const char* k : {"resize", "fail", "recover", "enable", "disable", "add", "remove", "rate"})
       if (e[k]) actions.push_back(k);
     if (actions.size() != 1)
-      r_.fail(e, ctx + " must have exactly one action (resize, fail, recover, add, remove or rate), got " +
+      r_.fail(e, ctx + " must have exactly one action (resize, fail, recover, enable, disable, add, remove or rate), got " +
                      (actions.empty() ? std::string("none") : std::to_string(actions.size())));
     const std::string action = actions.front();
     // Keys that belong to another action are errors, never silently ignored.
@@ -60,6 +60,8 @@ void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig&
         {"resize", {"size", "cores", "speed", "price", "downtime"}},
         {"fail", {}},
         {"recover", {}},
+        {"enable", {}},
+        {"disable", {}},
         {"add", {"count", "provisioning_delay"}},
         {"remove", {"count"}},
         {"rate", {"clients"}}};
@@ -73,6 +75,14 @@ void ScenarioLoader::read_timeline(const YAML::Node& list, models::SystemConfig&
     if (action == "fail" || action == "recover") {
       a.kind = action == "fail" ? models::TimelineAction::Kind::fail : models::TimelineAction::Kind::recover;
       a.target = name_among(target, ctx + "." + action, servers, "a server");
+    } else if (action == "enable" || action == "disable") {
+      a.kind = action == "enable" ? models::TimelineAction::Kind::enable : models::TimelineAction::Kind::disable;
+      a.target = name_among(target, ctx + "." + action, servers, "a server");
+      for (const models::ServiceConfig& service : c.services)
+        for (const models::ServerConfig& s : service.servers)
+          if (s.name == a.target && !service.balancer)
+            r_.fail(target, ctx + "." + action + ": server \"" + a.target +
+                            "\" has no balancer in front of it, and only a balancer takes a server out of rotation");
     } else if (action == "add" || action == "remove") {
       a.kind = action == "add" ? models::TimelineAction::Kind::add : models::TimelineAction::Kind::remove;
       a.target = name_among(target, ctx + "." + action, groups, "a server group");

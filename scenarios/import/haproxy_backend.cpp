@@ -67,6 +67,7 @@ bool is_count(const std::string& text)
 // What a server line (or default-server) sets.
 struct ServerSettings {
   int weight = 1;
+  bool backup = false, disabled = false;
   bool check = false;
   std::string inter = "2000 ms";
   int rise = 2, fall = 3;
@@ -86,13 +87,19 @@ void read_server_settings(const Line& line, std::size_t first, ServerSettings& s
     } else if (p.text == "inter" && !haproxy_time(value).empty()) {
       s.inter = haproxy_time(value);
       ++k;
-    } else if (p.text == "disabled" || p.text == "backup" || p.text == "maxconn" || p.text == "slowstart") {
-      problems.add(line.number, p.column, "server flag \"" + p.text + "\" is not modelled by lbsim yet (a server is "
-                                          "either in the pool or not); remove it or the server to import the rest");
-      if (p.text == "maxconn" || p.text == "slowstart") ++k;
+    } else if (p.text == "backup" || p.text == "no-backup") {
+      s.backup = p.text == "backup";
+    } else if (p.text == "disabled" || p.text == "enabled") {
+      s.disabled = p.text == "disabled";
+    } else if (p.text == "maxconn" || p.text == "slowstart") {
+      problems.add(line.number, p.column, "server flag \"" + p.text + "\" is not modelled by lbsim yet (" +
+                                              (p.text == "maxconn" ? "a per-server connection limit with the backend's queue"
+                                                                   : "a weight ramp after a server comes back") +
+                                              "); remove it to import the rest");
+      ++k;
     } else {
       problems.add(line.number, p.column, "\"" + p.text + "\" is not a server keyword lbsim maps; expected weight N, "
-                                          "check, inter TIME, rise N or fall N");
+                                          "check, inter TIME, rise N, fall N, backup or disabled");
     }
   }
 }
@@ -184,13 +191,18 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
     } else if (head.text == "server" && line.words.size() >= 3) {
       ServerSettings settings = defaults_for_servers;
       read_server_settings(line, 3, settings, problems);
-      servers.push_back({settings, ImportedServer{line.words[1].text, settings.weight, source}});
+      servers.push_back(
+          {settings, ImportedServer{line.words[1].text, settings.weight, settings.backup, settings.disabled, source}});
     } else if (head.text == "default-server") {
       read_server_settings(line, 1, defaults_for_servers, problems);
     } else if (head.text == "retries" && is_count(arg)) {
       retries = std::pair{std::stoi(arg), source};
     } else if (head.text == "option" && arg == "redispatch") {
       redispatch = true;
+    } else if (head.text == "option" && arg == "allbackups" && line.words.size() == 2) {
+      pool.all_backups = source;
+    } else if (head.text == "no" && arg == "option" && line.words.size() == 3 && line.words[2].text == "allbackups") {
+      pool.all_backups.reset();
     } else if (head.text == "timeout" && arg == "check" && line.words.size() == 3 && !haproxy_time(line.words[2].text).empty()) {
       check_timeout = haproxy_time(line.words[2].text);
     } else if (head.text == "mode" || head.text == "log" || head.text == "timeout" || head.text == "maxconn" ||
@@ -203,7 +215,8 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
                                       : "logging and protocol details do not change the picks");
     } else {
       problems.add(line.number, head.column, "\"" + head.text + "\" cannot be mapped to lbsim; it maps balance, "
-                                             "hash-type map-based, server, default-server, retries, option redispatch");
+                                             "hash-type, server, default-server, retries, option redispatch, "
+                                             "option allbackups");
     }
   }
   if (!algorithm_set) {

@@ -112,11 +112,14 @@ std::string to_scenario_yaml(const ImportedPool& pool)
   } else if (pool.passive_off) {
     y << "  passive: { max_fails: 0 }" << from(pool, pool.passive_off_source) << "\n";
   }
+  if (pool.all_backups) y << "  backups: all" << from(pool, *pool.all_backups) << "\n";
   if (pool.retries) y << "  retries: " << pool.retries->first << from(pool, pool.retries->second) << "\n";
   y << "servers:\n";
   for (const ImportedServer& s : pool.servers) {
     y << "  - { name: " << quoted(s.name);
     if (s.weight != 1) y << ", weight: " << s.weight;
+    if (s.backup) y << ", backup: true";
+    if (s.down) y << ", state: down";
     y << " }" << from(pool, s.source) << "\n";
   }
   return y.str();

@@ -20,6 +20,8 @@ struct ConfigSource {
 struct ImportedServer {
   std::string name;  // the address as nginx hashes it (nginx), or the server's name (HAProxy)
   int weight = 1;
+  bool backup = false;  // nginx and HAProxy `backup`
+  bool down = false;    // nginx `down`, HAProxy `disabled`: written as state: down
   ConfigSource source;
 };
 
@@ -49,6 +51,7 @@ struct ImportedPool {
   };
   std::optional<HealthCheck> health_check;
   std::optional<std::pair<int, ConfigSource>> retries;
+  std::optional<ConfigSource> all_backups;  // HAProxy's option allbackups: backups: all
   std::vector<ImportedServer> servers;
   std::vector<ConfigSource> ignored;  // directives with no effect on what lbsim models
   std::vector<std::string> ignored_why;

@@ -106,6 +106,7 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
   ImportProblems problems(file);
   const std::vector<Statement> statements = upstream_block(tokenize(text), file, name, pool.name);
   bool algorithm_set = false;
+  std::optional<Token> backup_seen;  // the first server flag `backup`
   std::optional<std::pair<int, std::string>> passive_seen;  // max_fails, fail_timeout of the first server
   for (const Statement& st : statements) {
     const Token& head = st.words[0];
@@ -121,7 +122,7 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
         problems.add(head.line, head.column, "server needs an address");
         continue;
       }
-      ImportedServer server{st.words[1].text, 1, source};
+      ImportedServer server{st.words[1].text, 1, false, false, source};
       int max_fails = 1;
       std::string fail_timeout = "10 s";
       for (std::size_t k = 2; k < st.words.size(); ++k) {
@@ -136,14 +137,23 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
           max_fails = std::stoi(value);
         } else if (key == "fail_timeout" && !nginx_time(value).empty()) {
           fail_timeout = nginx_time(value);
-        } else if (key == "down" || key == "backup" || key == "max_conns" || key == "slow_start") {
-          problems.add(p.line, p.column, "server flag \"" + key + "\" is not modelled by lbsim yet (a server is "
-                                         "either in the pool or not); remove it or the server to import the rest");
+        } else if (key == "down" && value.empty()) {
+          server.down = true;
+        } else if (key == "backup" && value.empty()) {
+          server.backup = true;
+          backup_seen = p;
+        } else if (key == "max_conns") {
+          problems.add(p.line, p.column, "server flag \"max_conns\" is not modelled by lbsim yet (a per-server "
+                                         "connection limit with a queue at the balancer); remove it to import the rest");
+        } else if (key == "slow_start") {
+          problems.add(p.line, p.column, "server flag \"slow_start\" is nginx Plus's (commercial) parameter: open "
+                                         "source nginx 1.22 refuses it (\"invalid parameter\"), so this config does "
+                                         "not run on it; remove it to import the rest");
         } else if (key == "resolve" || key == "route" || key == "service") {
           problems.add(p.line, p.column, "\"" + key + "\" (DNS resolution, routes) is not modelled by lbsim");
         } else {
           problems.add(p.line, p.column, "\"" + p.text + "\" is not a server parameter lbsim knows; expected "
-                                         "weight=N, max_fails=N or fail_timeout=TIME");
+                                         "weight=N, max_fails=N, fail_timeout=TIME, down or backup");
         }
       }
       // lbsim's passive detection is the balancer's, one setting for all servers.
@@ -186,6 +196,10 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
                                            "least_conn, ip_hash, hash $remote_addr|$request_uri consistent, zone, keepalive*");
     }
   }
+  // nginx's hash, ip_hash and random modules do not accept backup servers.
+  if (backup_seen && (pool.algorithm == "ip_hash" || pool.algorithm == "consistent_hash"))
+    problems.add(backup_seen->line, backup_seen->column, "nginx refuses \"backup\" with " + pool.algorithm_source.text +
+                                                             " (a hash names one server per key); remove backup");
   if (pool.servers.empty()) problems.add(1, 1, "the upstream \"" + pool.name + "\" has no server");
   if (!algorithm_set && !pool.servers.empty()) pool.algorithm_source = {pool.servers.front().source.line, "(nginx's default: weighted round robin)"};
   problems.throw_if_any();

@@ -3,11 +3,13 @@
 // replayed through an lbsim balancer with the hooks the balancer's owner calls.
 #pragma once
 
+#include "models/balancers/algorithms/backup_split.hpp"
 #include "tests/models/balancer_driver.hpp"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -33,6 +35,8 @@ struct Fixture {
   BalancerOptions options;
   std::vector<int> weights;
   std::vector<bool> down;
+  std::vector<bool> backup;
+  std::optional<models::BackupRule::Use> backups;  // HAProxy's option allbackups: all
   std::vector<Step> steps;
 };
 
@@ -71,14 +75,21 @@ inline Fixture read_fixture(const std::filesystem::path& file)
       if (option == "variant") f.options.variant = value;
       else if (option == "hash_key") f.options.hash_key = value;
       else if (option == "hash_type") f.options.hash_type = value;
+      else if (option == "backups") f.backups = value == "all" ? models::BackupRule::Use::all : models::BackupRule::Use::first;
       else throw std::runtime_error(f.name + ": unknown option " + option);
     } else if (key == "server") {
       std::string address, weight_word, flag;
       int weight = 0;
-      words >> address >> weight_word >> weight >> flag;
+      words >> address >> weight_word >> weight;
       f.options.server_names.push_back(address);  // nginx's hash ... consistent hashes the name
       f.weights.push_back(weight);
-      f.down.push_back(flag == "down");
+      f.down.push_back(false);
+      f.backup.push_back(false);
+      while (words >> flag) {
+        if (flag == "down") f.down.back() = true;
+        else if (flag == "backup") f.backup.back() = true;
+        else throw std::runtime_error(f.name + ": unknown server flag " + flag);
+      }
     } else if (key == "step") {
       std::string kind, client;
       Step step;
@@ -111,15 +122,31 @@ inline std::vector<Fixture> all_fixtures()
   return fixtures;
 }
 
+// The server flags a replay gives its pool: down (nginx `down`, HAProxy `disabled`), backup, and
+// the balancer's rule for backups (unset: the algorithm's).
+struct Flags {
+  std::vector<bool> down, backup;
+  std::optional<models::BackupRule::Use> backups;
+};
+
 // The real program's picks and lbsim's for the same requests, as strings of server letters ("-"
-// for a change), through `algorithm` with `options` over a pool of `weights` (the fixture's own
-// unless given: the import test passes those of the imported scenario).
+// for a change), through `algorithm` with `options` over a pool of `weights` with `flags` (the
+// fixture's own unless given: the import test passes those of the imported scenario), the
+// algorithm made as the balancer makes it (models/balancers/algorithms/backup_split.hpp).
 inline std::pair<std::string, std::string> replay(const Fixture& f, const std::string& algorithm,
-                                                  const BalancerOptions& options, const std::vector<int>& weights)
+                                                  const BalancerOptions& options, const std::vector<int>& weights,
+                                                  const Flags& flags)
 {
   std::vector<PoolMember> pool = pool_of(weights);
-  for (std::size_t i = 0; i < pool.size(); ++i) pool[i].eligible = !f.down[i];
-  Driver driver(make(algorithm, options), pool);
+  bool has_backups = false;
+  for (std::size_t i = 0; i < pool.size(); ++i) {
+    pool[i].eligible = !flags.down[i];
+    pool[i].backup = flags.backup[i];
+    has_backups = has_backups || flags.backup[i];
+  }
+  models::BalancerRegistry registry;
+  models::register_builtin_balancers(registry);
+  Driver driver(models::create_for_pool(registry, algorithm, options, has_backups, flags.backups), pool);
   std::string real, simulated;
   for (const Step& step : f.steps) {
     const auto server = static_cast<uint32_t>(step.server - 'a');
@@ -141,7 +168,7 @@ inline std::pair<std::string, std::string> replay(const Fixture& f, const std::s
 
 inline std::pair<std::string, std::string> replay(const Fixture& f)
 {
-  return replay(f, f.algorithm, f.options, f.weights);
+  return replay(f, f.algorithm, f.options, f.weights, Flags{f.down, f.backup, f.backups});
 }
 
 }  // namespace lbsim::tests

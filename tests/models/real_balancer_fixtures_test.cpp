@@ -18,7 +18,7 @@ TEST_CASE("every balancer that follows nginx or HAProxy picks what the real prog
           "[balancer][real-programs]")
 {
   const std::vector<Fixture> fixtures = all_fixtures();
-  REQUIRE(fixtures.size() >= 36);
+  REQUIRE(fixtures.size() >= 51);
   int nginx = 0, haproxy = 0;
   for (const Fixture& f : fixtures) {
     INFO(f.name << " (" << f.program << ", lbsim " << f.algorithm << ")");
@@ -28,17 +28,24 @@ TEST_CASE("every balancer that follows nginx or HAProxy picks what the real prog
     nginx += f.program.rfind("nginx", 0) == 0;
     haproxy += f.program.rfind("haproxy", 0) == 0;
   }
-  CHECK(nginx >= 13);
-  CHECK(haproxy >= 23);
+  CHECK(nginx >= 19);
+  CHECK(haproxy >= 32);
 }
 
-TEST_CASE("the fixtures exercise what they claim: weights, down servers, requests in flight, client addresses",
+TEST_CASE("the fixtures exercise what they claim: weights, down and backup servers, requests in flight, client "
+          "addresses",
           "[balancer][real-programs]")
 {
   const std::vector<Fixture> fixtures = all_fixtures();
-  int with_down = 0, with_held = 0, with_weights = 0, hashed_clients = 0, with_changes = 0;
+  int with_down = 0, with_held = 0, with_weights = 0, hashed_clients = 0, with_changes = 0, with_backup = 0,
+      all_backups = 0, down_then_up = 0;
   for (const Fixture& f : fixtures) {
     with_down += std::count(f.down.begin(), f.down.end(), true) > 0;
+    with_backup += std::count(f.backup.begin(), f.backup.end(), true) > 0;
+    all_backups += f.backups == lbsim::models::BackupRule::Use::all;
+    // A server down from the start (HAProxy `disabled`) brought up through the admin socket.
+    for (const Step& s : f.steps)
+      down_then_up += s.kind == Step::Kind::state && s.value == 1 && f.down[static_cast<std::size_t>(s.server - 'a')];
     with_held += std::any_of(f.steps.begin(), f.steps.end(), [](const Step& s) { return s.kind == Step::Kind::hold; });
     with_changes += std::any_of(f.steps.begin(), f.steps.end(), [](const Step& s) { return s.kind == Step::Kind::state; });
     with_weights += std::any_of(f.weights.begin(), f.weights.end(), [](int w) { return w != 1; });
@@ -53,4 +60,7 @@ TEST_CASE("the fixtures exercise what they claim: weights, down servers, request
   CHECK(with_weights >= 8);
   CHECK(hashed_clients >= 5);
   CHECK(with_changes >= 3);
+  CHECK(with_backup >= 11);
+  CHECK(all_backups >= 3);
+  CHECK(down_then_up >= 3);
 }

@@ -40,36 +40,16 @@ std::string import_errors(const std::string& name, const std::string& text, cons
   return "(no error)";
 }
 
-// The line of `config` that holds `word` (1-based), 0 if none.
-int line_holding(const std::string& path, const std::string& word)
-{
-  std::ifstream in(path);
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number)
-    if (line.find(word) != std::string::npos) return number;
-  return 0;
-}
-
 }  // namespace
 
 TEST_CASE("imported nginx and HAProxy configurations pick what the real programs picked",
           "[import][real-programs]")
 {
-  int imported = 0, refused = 0;
+  int imported = 0, with_flags = 0;
   for (const tests::Fixture& f : tests::all_fixtures()) {
     const std::string config = kConfigs + f.name + ".conf";
     INFO(f.name);
     REQUIRE(std::filesystem::exists(config));
-    const bool has_down = std::count(f.down.begin(), f.down.end(), true) > 0;
-    if (has_down) {
-      // nginx `down`, HAProxy `disabled`: refused at their line, nothing written.
-      const int line = std::max(line_holding(config, " down"), line_holding(config, " disabled"));
-      REQUIRE(line > 0);
-      CHECK_THROWS_WITH(scenarios::import_balancer_config(config, ""),
-                        Contains(config + ":" + std::to_string(line) + ":") && Contains("not modelled"));
-      ++refused;
-      continue;
-    }
     const std::string yaml = scenarios::import_balancer_config(config, "");
     const models::SystemConfig scenario = scenarios::load_scenario_text(yaml, "imported.yaml", ".");
     REQUIRE(scenario.services.size() == 1);
@@ -77,12 +57,22 @@ TEST_CASE("imported nginx and HAProxy configurations pick what the real programs
     REQUIRE(service.balancer);
     models::BalancerOptions options = service.balancer->options;
     std::vector<int> weights;
+    tests::Flags flags{{}, {}, service.balancer->backups};
     for (const models::ServerConfig& server : service.servers) {
       options.server_names.push_back(server.name);
       weights.push_back(server.weight);
+      flags.down.push_back(server.starts_down);
+      flags.backup.push_back(server.backup);
     }
     REQUIRE(weights.size() == f.weights.size());
-    const auto [real, simulated] = tests::replay(f, service.balancer->algorithm, options, weights);
+    // nginx `down` and HAProxy `disabled` become state: down, `backup` backup: true, HAProxy's
+    // option allbackups backups: all.
+    CHECK(flags.down == f.down);
+    CHECK(flags.backup == f.backup);
+    CHECK(flags.backups == f.backups);
+    with_flags += flags.down != std::vector<bool>(f.down.size(), false) ||
+                  flags.backup != std::vector<bool>(f.backup.size(), false);
+    const auto [real, simulated] = tests::replay(f, service.balancer->algorithm, options, weights, flags);
     CHECK(simulated == real);
     // Every balancer and server line names its directive.
     CHECK_THAT(yaml, Contains("algorithm: " + service.balancer->algorithm + "  # " + config + ":"));
@@ -90,8 +80,8 @@ TEST_CASE("imported nginx and HAProxy configurations pick what the real programs
       CHECK_THAT(yaml, Contains("name: \"" + server.name + "\"") && Contains("  # " + config + ":"));
     ++imported;
   }
-  CHECK(imported >= 28);
-  CHECK(refused >= 8);
+  CHECK(imported >= 51);
+  CHECK(with_flags >= 23);
 }
 
 TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")
@@ -107,11 +97,26 @@ TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")
                          Contains("passive: { max_fails: 2, fail_timeout: 30 s }") && Contains("weight: 3") &&
                          Contains("# not modelled:") && Contains("zone app 64k;"));
     const std::string errors = import_errors("nginx-bad.conf", "upstream app {\n    least_time header;\n"
-                                                               "    server 10.0.0.1 backup;\n"
-                                                               "    server 10.0.0.2 max_fails=3;\n}\n");
+                                                               "    server 10.0.0.1 max_conns=10;\n"
+                                                               "    server 10.0.0.2 max_fails=3;\n"
+                                                               "    server 10.0.0.3 slow_start=30s;\n}\n");
     CHECK_THAT(errors, Contains("nginx-bad.conf:2:5: error: \"least_time\" cannot be mapped"));
-    CHECK_THAT(errors, Contains("nginx-bad.conf:3:21: error: server flag \"backup\" is not modelled"));
+    CHECK_THAT(errors, Contains("nginx-bad.conf:3:21: error: server flag \"max_conns\" is not modelled"));
     CHECK_THAT(errors, Contains("nginx-bad.conf:4:5: error: max_fails/fail_timeout differ"));
+    CHECK_THAT(errors, Contains("nginx-bad.conf:5:21: error: server flag \"slow_start\" is nginx Plus's"));
+    // nginx refuses backup servers with its hash methods, and so does the import, at the flag.
+    CHECK_THAT(import_errors("nginx-hash-backup.conf", "upstream app {\n    ip_hash;\n    server 10.0.0.1;\n"
+                                                       "    server 10.0.0.2 backup;\n}\n"),
+               Contains("nginx-hash-backup.conf:4:21: error: nginx refuses \"backup\" with ip_hash;"));
+    // down and backup are written on the server's line, which names its directive.
+    const std::string flagged = scenarios::import_balancer_config(
+        scratch_file("nginx-flags.conf", "upstream app {\n    server 10.0.0.1 weight=2 down;\n"
+                                         "    server 10.0.0.2 backup;\n}\n"),
+        "");
+    CHECK_THAT(flagged, Contains("- { name: \"10.0.0.1\", weight: 2, state: down }  # ") &&
+                            Contains("nginx-flags.conf:2 server 10.0.0.1 weight=2 down;") &&
+                            Contains("- { name: \"10.0.0.2\", backup: true }  # ") &&
+                            Contains("nginx-flags.conf:3 server 10.0.0.2 backup;"));
   }
   SECTION("several upstreams need --name; a file with none is said to be neither")
   {
@@ -140,7 +145,7 @@ TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")
                            "    server s1 10.0.0.1:80 check\n    server s2 10.0.0.2:80 maxconn 10\n");
     CHECK_THAT(errors, Contains("haproxy-bad.cfg:2:13: error: balance \"first\" is not modelled"));
     CHECK_THAT(errors, Contains("haproxy-bad.cfg:3:5: error: \"stick-table\" cannot be mapped"));
-    CHECK_THAT(errors, Contains("haproxy-bad.cfg:5:27: error: server flag \"maxconn\""));
+    CHECK_THAT(errors, Contains("haproxy-bad.cfg:5:27: error: server flag \"maxconn\" is not modelled"));
     CHECK_THAT(errors, Contains("haproxy-bad.cfg:5:1: error: server \"s2\" has no check while others do"));
   }
   SECTION("times in each program's syntax")
@@ -173,9 +178,9 @@ TEST_CASE("lbsim import prints the scenario, writes it with --out, and exits 1 o
       test::run_command(std::string(LBSIM_BINARY) + " import " + config + " --out " + out.string() + " 2>&1");
   CHECK(again == 1);
   CHECK_THAT(message, Contains("exists"));
-  const auto [refused, errors] =
-      test::run_command(std::string(LBSIM_BINARY) + " import " + kConfigs + "nginx-ip-hash-b-down.conf 2>&1");
+  const std::string capped = scratch_file("nginx-max-conns.conf", "upstream app {\n    server 10.0.0.1 max_conns=5;\n}\n");
+  const auto [refused, errors] = test::run_command(std::string(LBSIM_BINARY) + " import " + capped + " 2>&1");
   CHECK(refused == 1);
-  CHECK_THAT(errors, Contains("nginx-ip-hash-b-down.conf:4:") && Contains("nothing written"));
+  CHECK_THAT(errors, Contains("nginx-max-conns.conf:2:21:") && Contains("nothing written"));
   std::filesystem::remove(out);
 }

@@ -113,6 +113,11 @@ const std::vector<Case>& cases()
       at("option-for-other-algorithm.yaml", 15, 12,
          {"balancer.choices applies only to algorithm power_of_two_choices, and this balancer's algorithm is "
           "least_connections"}),
+      at("backup-with-ip-hash.yaml", 12, 28,
+         {"server \"spare\" is a backup, and algorithm ip_hash takes no backup servers", "nginx refuses backup"}),
+      at("enable-without-balancer.yaml", 11, 24,
+         {"timeline[0].enable: server \"web\" has no balancer in front of it"}),
+      at("state-misspelt.yaml", 12, 27, {"servers[1].state \"disabled\" is not known; expected one of: up, down"}),
       at("least-request-negative-bias.yaml", 15, 24, {"balancer.active_request_bias must be between 0 and 100, got -1"}),
       at("ring-hash-minimum-above-maximum.yaml", 14, 14,
          {"ring_hash: minimum_ring_size (20) > maximum_ring_size (10)"}),

@@ -46,6 +46,7 @@ struct PoolMember {
   int weight = 1;         // >= 1 (the loader enforces 1..1,000,000); algorithms treat < 1 as 1
   uint32_t active = 0;    // requests dispatched to it and not yet answered
   bool eligible = true;   // up and not marked down by health checks
+  bool backup = false;    // `backup: true`: used only while no other member is eligible (backup_split.hpp)
 };
 
 struct PickContext {

@@ -129,12 +129,15 @@ ServerChoice ConsistentHashBalancer::pick(std::span<const PoolMember> pool, Pick
 
 AlgorithmDeclaration consistent_hash_declaration()
 {
-  return {"consistent_hash",
+  AlgorithmDeclaration declaration{"consistent_hash",
           "hashes the request key onto a ring of servers: few keys move when the pool changes.",
           {{"hash_key", AlgorithmOption::Type::choice, &BalancerOptions::hash_key,
        "what is hashed: client (the address, default) or path", {"client", "path"}}},
           AnalyticRouting::by_hash,
           [](const BalancerOptions& o) { return std::make_unique<ConsistentHashBalancer>(parse_request_key_source(o.hash_key), o.server_names); }};
+  // nginx refuses `backup` with ip_hash, hash and random ("invalid parameter \"backup\"").
+  declaration.backups = [](const BalancerOptions&) { return BackupRule{BackupRule::Use::refused}; };
+  return declaration;
 }
 
 }  // namespace lbsim::models

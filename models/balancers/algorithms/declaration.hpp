@@ -69,6 +69,19 @@ inline bool is_prime(uint64_t n)
   return true;
 }
 
+// How an algorithm uses the servers marked `backup: true` (docs/algorithms.md, "Server flags"): they
+// take requests only while no other server is eligible; then all of them (nginx's second peer
+// list, HAProxy's `option allbackups`) or only the first eligible one (HAProxy's default), or the
+// real program refuses backup servers with this algorithm (nginx's hash, ip_hash and random).
+struct BackupRule {
+  enum class Use { refused, all, first };
+  Use use = Use::all;
+  // One state for both groups, as HAProxy's map (static-rr, map-based hashing) keeps one cursor
+  // over whichever group it was built from; otherwise the backups have a state of their own, as
+  // nginx's second peer list and HAProxy's backup trees do.
+  bool shared_state = false;
+};
+
 struct AlgorithmDeclaration {
   std::string name;
   std::string rule;  // how it picks, one sentence
@@ -81,6 +94,8 @@ struct AlgorithmDeclaration {
   // shortest queue, n_choices samples with replacement whatever d): the routing for these options,
   // used instead of `routing` and of the matcher's own adjustments for d.
   std::function<AnalyticRouting(const BalancerOptions&)> routing_of = {};
+  // How its real counterpart treats backup servers, for these options; empty: BackupRule{}.
+  std::function<BackupRule(const BalancerOptions&)> backups = {};
 };
 
 }  // namespace lbsim::models

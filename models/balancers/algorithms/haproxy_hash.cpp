@@ -88,7 +88,7 @@ ServerChoice HaproxyHashBalancer::pick(std::span<const PoolMember> pool, PickCon
 
 AlgorithmDeclaration haproxy_hash_declaration()
 {
-  return {"haproxy_hash",
+  AlgorithmDeclaration declaration{"haproxy_hash",
           "hashes the client's address or the path as HAProxy's balance source / balance uri do (map-based or consistent).",
           {{"hash_key", AlgorithmOption::Type::choice, &BalancerOptions::hash_key,
             "what is hashed: client (the address, default: balance source) or path (balance uri)", {"client", "path"}},
@@ -99,6 +99,12 @@ AlgorithmDeclaration haproxy_hash_declaration()
             return std::make_unique<HaproxyHashBalancer>(parse_request_key_source(o.hash_key),
                                                          HaproxyHashBalancer::parse_hash_type(o.hash_type));
           }};
+  // HAProxy: the first backup only (without option allbackups); map-based hashing shares its map
+  // between the groups, hash-type consistent keeps a backup tree.
+  declaration.backups = [](const BalancerOptions& o) {
+    return BackupRule{BackupRule::Use::first, o.hash_type != "consistent"};
+  };
+  return declaration;
 }
 
 }  // namespace lbsim::models

@@ -49,11 +49,14 @@ ServerChoice IpHashBalancer::pick(std::span<const PoolMember> pool, PickContext&
 
 AlgorithmDeclaration ip_hash_declaration()
 {
-  return {"ip_hash",
+  AlgorithmDeclaration declaration{"ip_hash",
           "hashes the client's address: one client always lands on the same server while the pool is unchanged.",
           {},
           AnalyticRouting::by_hash,
           [](const BalancerOptions&) { return std::make_unique<IpHashBalancer>(); }};
+  // nginx refuses `backup` with ip_hash, hash and random ("invalid parameter \"backup\"").
+  declaration.backups = [](const BalancerOptions&) { return BackupRule{BackupRule::Use::refused}; };
+  return declaration;
 }
 
 }  // namespace lbsim::models

@@ -42,11 +42,14 @@ ServerChoice RandomBalancer::pick(std::span<const PoolMember> pool, PickContext&
 
 AlgorithmDeclaration random_declaration()
 {
-  return {"random",
+  AlgorithmDeclaration declaration{"random",
           "picks an eligible server uniformly at random (from the balancer's own RNG stream).",
           {},
           AnalyticRouting::random_split,
           [](const BalancerOptions&) { return std::make_unique<RandomBalancer>(); }};
+  // nginx refuses `backup` with ip_hash, hash and random ("invalid parameter \"backup\"").
+  declaration.backups = [](const BalancerOptions&) { return BackupRule{BackupRule::Use::refused}; };
+  return declaration;
 }
 
 }  // namespace lbsim::models

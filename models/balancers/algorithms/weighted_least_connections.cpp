@@ -98,11 +98,14 @@ void WeightedLeastConnectionsBalancer::append(uint32_t member)
 
 AlgorithmDeclaration weighted_least_connections_declaration()
 {
-  return {"weighted_least_connections",
+  AlgorithmDeclaration declaration{"weighted_least_connections",
           "sends to the server with the fewest active requests per unit of weight.",
           {},
           AnalyticRouting::shortest_queue,
           [](const BalancerOptions&) { return std::make_unique<WeightedLeastConnectionsBalancer>(); }};
+  // HAProxy's leastconn: the first backup only (without option allbackups), else its own tree.
+  declaration.backups = [](const BalancerOptions&) { return BackupRule{BackupRule::Use::first}; };
+  return declaration;
 }
 
 }  // namespace lbsim::models

@@ -118,13 +118,22 @@ ServerChoice WeightedRoundRobinBalancer::pick_classic(std::span<const PoolMember
 
 AlgorithmDeclaration weighted_round_robin_declaration()
 {
-  return {"weighted_round_robin",
+  AlgorithmDeclaration declaration{"weighted_round_robin",
           "takes the servers in turn, each as often as its weight (smooth: interleaved, as nginx does).",
           {{"variant", AlgorithmOption::Type::choice, &BalancerOptions::variant,
        "smooth (nginx, the default), classic (HAProxy static-rr), fwrr (HAProxy roundrobin) or edf (Envoy round_robin)",
        {"smooth", "classic", "fwrr", "edf"}}},
           AnalyticRouting::cyclic,
           [](const BalancerOptions& o) { return std::make_unique<WeightedRoundRobinBalancer>(WeightedRoundRobinBalancer::parse_variant(o.variant)); }};
+  // nginx (smooth): the backups are a second peer list. HAProxy (classic: one map and cursor for
+  // whichever group is used; fwrr: a backup group of its own): the first backup only unless
+  // option allbackups. Envoy (edf) has no backups: lbsim balances them as nginx does.
+  declaration.backups = [](const BalancerOptions& o) {
+    if (o.variant == "classic") return BackupRule{BackupRule::Use::first, true};
+    if (o.variant == "fwrr") return BackupRule{BackupRule::Use::first};
+    return BackupRule{};
+  };
+  return declaration;
 }
 
 }  // namespace lbsim::models
