@@ -19,9 +19,16 @@
 // Rows: every algorithm with its default options, then weighted_round_robin (classic, fwrr, edf),
 // least_response_time (indexed) and least_request (full_scan) beside their defaults.
 //
+// --max-conns N gives every server max_conns N: a server with N requests in flight is out of
+// rotation (on_pool_changed) until one completes, as the balancer station does
+// (models/balancers/max_conns.hpp). `first` runs with max_conns 1 unless told otherwise: without a
+// limit it always picks the first server.
+//
 // Usage: balancer_pick_bench [--algorithm all|NAME] [--servers 16,1000,10000] [--load 0.5]
 //                            [--weights equal|mixed] [--rounds 5] [--min-requests 20000]
+//                            [--max-conns N]
 #include "models/balancers/algorithms/registry.hpp"
+#include "models/balancers/max_conns.hpp"
 
 #include <algorithm>
 #include <ctime>
@@ -46,6 +53,7 @@ struct Settings {
   bool mixed_weights = false;
   int rounds = 5;
   uint64_t min_requests = 20000;
+  uint64_t max_conns = 0;  // 0: none (first: 1)
 };
 
 constexpr uint32_t kClients = 100000;
@@ -71,7 +79,8 @@ struct InFlight {
 class Workload {
 public:
   Workload(const std::string& algorithm, const std::string& variant, uint32_t servers, const Settings& settings)
-      : rng_(1, "bench-balancer"), gap_ns_(static_cast<int64_t>(1e9 / (settings.load * servers)))
+      : rng_(1, "bench-balancer"), gap_ns_(static_cast<int64_t>(1e9 / (settings.load * servers))),
+        slots_(std::vector<uint64_t>(servers, settings.max_conns ? settings.max_conns : algorithm == "first" ? 1 : 0))
   {
     BalancerRegistry registry;
     register_builtin_balancers(registry);
@@ -83,7 +92,10 @@ public:
     balancer_ = registry.create(algorithm, options);
     hooks_ = balancer_->per_request_hooks();
     pool_.resize(servers);
-    for (uint32_t i = 0; i < servers; ++i) pool_[i].weight = settings.mixed_weights ? static_cast<int>(1 + i % 3) : 1;
+    for (uint32_t i = 0; i < servers; ++i) {
+      pool_[i].weight = settings.mixed_weights ? static_cast<int>(1 + i % 3) : 1;
+      pool_[i].max_conns = static_cast<uint32_t>(settings.max_conns ? settings.max_conns : algorithm == "first" ? 1 : 0);
+    }
     balancer_->on_pool_changed(pool_);
     // Fill up to the load, then let the system settle before timing.
     const auto target = std::max<uint32_t>(1, static_cast<uint32_t>(settings.load * servers));
@@ -101,6 +113,7 @@ public:
       in_flight_.pop_back();
       --pool_[done.server].active;
       if (hooks_.active_changes) balancer_->on_active_changed(pool_, done.server);
+      track(done.server);
       if (hooks_.responses)
         balancer_->on_response(done.server, engine::SimTime::from_ns(now_ns_ - done.dispatched_ns), engine::SimTime::from_ns(now_ns_));
       dispatch();
@@ -121,11 +134,21 @@ private:
     }
     ++pool_[*chosen].active;
     if (hooks_.active_changes) balancer_->on_active_changed(pool_, *chosen);
+    track(*chosen);
     in_flight_.push_back({*chosen, now_ns_});
+  }
+
+  // max_conns: a server that became full leaves rotation, one with a free slot again comes back.
+  void track(uint32_t server)
+  {
+    if (!slots_.any() || !slots_.track(server, pool_[server].active) || balancer_->skips_full_members()) return;
+    pool_[server].eligible = slots_.eligible(server);
+    balancer_->on_pool_changed(pool_);
   }
 
   engine::RngStream rng_;
   int64_t gap_ns_;
+  MaxConns slots_;
   int64_t now_ns_ = 0;
   std::unique_ptr<Balancer> balancer_;
   Balancer::PerRequestHooks hooks_;
@@ -167,7 +190,7 @@ double measure(const std::string& algorithm, const std::string& variant, uint32_
 {
   std::fprintf(stderr,
                "balancer_pick_bench: %s\nusage: balancer_pick_bench [--algorithm all|NAME] [--servers 16,1000,10000] "
-               "[--load 0.5] [--weights equal|mixed] [--rounds 5] [--min-requests 20000]\n",
+               "[--load 0.5] [--weights equal|mixed] [--rounds 5] [--min-requests 20000] [--max-conns N]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -202,6 +225,9 @@ Settings parse(int argc, char** argv)
     } else if (flag == "--min-requests") {
       s.min_requests = std::strtoull(value.c_str(), &end, 10);
       if (*end != '\0' || s.min_requests < 1) usage("--min-requests wants a positive whole number, not \"" + value + "\"");
+    } else if (flag == "--max-conns") {
+      s.max_conns = std::strtoull(value.c_str(), &end, 10);
+      if (*end != '\0' || value.empty() || value[0] == '-') usage("--max-conns wants a whole number, not \"" + value + "\"");
     } else {
       usage("unknown option \"" + flag + "\"");
     }

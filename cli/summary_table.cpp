@@ -227,6 +227,18 @@ std::string summary_table(const models::RunSummary& s)
       out += line("             %llu connections opened, %.2f requests per connection\n",
                   static_cast<unsigned long long>(b.connections_opened), b.requests_per_connection);
   }
+  if (s.balancer && s.balancer->has_max_conns) {
+    const models::BalancerSummary& b = *s.balancer;
+    if (b.queue)
+      out += line("queue        max_conns backend queue: mean length %.3f, at most %llu; %llu waited, mean %.4f s, "
+                  "at most %.4f s; %llu timed out after %g s (503)\n",
+                  b.queue_mean_length, static_cast<unsigned long long>(b.queue_max_length),
+                  static_cast<unsigned long long>(b.queued), b.queue_mean_wait_s, b.queue_max_wait_s,
+                  static_cast<unsigned long long>(b.queue_timed_out), b.queue_timeout_s);
+    else
+      out += line("queue        none (queue: false): %llu refused at once, every eligible server at max_conns (503)\n",
+                  static_cast<unsigned long long>(b.refused_full));
+  }
   out += gateway_table(s);
   out += services_section(s);
   out += links_section(s);

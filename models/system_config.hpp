@@ -157,6 +157,9 @@ struct ServerConfig {
   // `disabled`).
   bool backup = false;
   bool starts_down = false;
+  // `max_conns: N` (nginx max_conns, HAProxy maxconn): with N requests in flight from the
+  // balancer the server takes no new ones; 0 = no limit.
+  uint64_t max_conns = 0;
 };
 
 // `balancer.health_check`: HAProxy-style active checks with consecutive-result counters.
@@ -197,6 +200,10 @@ struct BalancerConfig {
   // Retries also for non-idempotent requests (POST, PATCH): nginx's proxy_next_upstream
   // non_idempotent. Off: a POST that failed on its server is not sent to another.
   bool retry_non_idempotent = false;
+  // When every eligible server is at its max_conns: wait in the backend queue (HAProxy, `queue:
+  // true`) for at most queue_timeout, then a 503; or a 503 at once (nginx OSS, `queue: false`).
+  bool queue = true;
+  SimTime queue_timeout = engine::seconds(5);
 };
 
 // One call an endpoint makes to another service (docs/services.md).

@@ -46,6 +46,21 @@ std::optional<BalancerSummary> balancer_summary(const LoadBalancer& lb, SimTime 
       s.requests_per_connection = static_cast<double>(connections->opened() + connections->reused()) /
                                   static_cast<double>(connections->opened());
   }
+  if (lb.has_max_conns()) {
+    s.has_max_conns = true;
+    s.queue = b.queue;
+    s.queue_timeout_s = b.queue_timeout.seconds();
+    s.refused_full = lb.refused_full();
+    if (const BackendQueue* queue = lb.queue()) {
+      const QueueSummary q = queue->summary(now);
+      s.queue_mean_length = q.mean_length;
+      s.queue_max_length = q.max_length;
+      s.queued = q.queued;
+      s.queue_timed_out = q.timed_out;
+      s.queue_mean_wait_s = q.mean_wait_s;
+      s.queue_max_wait_s = q.max_wait_s;
+    }
+  }
   return s;
 }
 

@@ -165,6 +165,9 @@ private:
       if (s.queue_limit)
         return "server \"" + s.name + "\" of " + name +
                " has a queue_limit: the network model has no blocking (only infinite queues)";
+      if (s.max_conns)
+        return "server \"" + s.name + "\" of " + name +
+               " has max_conns: requests wait at the balancer or are refused there, which the network model does not cover";
       if (!identical(first, s))
         return "the servers of " + name + " differ (\"" + first.name + "\" and \"" + s.name +
                "\" in cores, speed or weight): the network model needs identical servers per service";

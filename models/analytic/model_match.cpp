@@ -311,6 +311,9 @@ AnalyticPrediction match_model(const SystemConfig& config)
     for (const ServerConfig& s : service.servers) {
       if (!(s.speed > 0) || s.cores < 1) return none("server \"" + s.name + "\" has no capacity");
       if (s.mtbf > SimTime::zero()) return none("server \"" + s.name + "\" fails at random; the models assume servers that never fail");
+      if (s.max_conns > 0)
+        return none("server \"" + s.name + "\" has max_conns: requests wait at the balancer or are refused there, "
+                    "which the routing models here do not cover");
     }
     if (service.balancer && service.balancer->has_frontend())
       return none("the balancer is a queueing station of its own (processing or max_connections): the models here "

@@ -5,7 +5,8 @@ namespace lbsim::models {
 BalancerPool::BalancerPool(BalancerConfig config, std::unique_ptr<Balancer> algorithm, std::vector<PoolMember> pool,
                            uint64_t master_seed)
     : config_(std::move(config)), algorithm_(std::move(algorithm)), hooks_(algorithm_->per_request_hooks()),
-      pool_(std::move(pool)), rng_(master_seed, "balancer:" + config_.name)
+      pool_(std::move(pool)), rng_(master_seed, "balancer:" + config_.name),
+      skips_full_(algorithm_->skips_full_members())
 {
   algorithm_->on_pool_changed(pool_);
 }
@@ -28,9 +29,9 @@ void BalancerPool::set_eligible(uint32_t server, bool eligible)
   algorithm_->on_pool_changed(pool_);
 }
 
-void BalancerPool::add_member(int weight, bool backup, std::span<const std::string> names)
+void BalancerPool::add_member(int weight, bool backup, uint32_t max_conns, std::span<const std::string> names)
 {
-  pool_.push_back(PoolMember{weight, 0, false, backup});
+  pool_.push_back(PoolMember{weight, 0, false, backup, max_conns});
   algorithm_->on_server_names(names);
   algorithm_->on_pool_changed(pool_);
 }

@@ -44,12 +44,14 @@ public:
   // Pool changes, told to the algorithm through its hooks (models/balancers/algorithms/balancer.hpp).
   void set_eligible(uint32_t server, bool eligible);
   // A new server joins the pool (not eligible until set_eligible); `names` are every member's.
-  void add_member(int weight, bool backup, std::span<const std::string> names);
+  void add_member(int weight, bool backup, uint32_t max_conns, std::span<const std::string> names);
   // Picks like choose() but never `excluded` (a retry goes to another server).
   ServerChoice choose_excluding(uint32_t excluded, uint32_t client_address, std::string_view path,
                                            SimTime now);
 
   std::span<const PoolMember> pool() const { return pool_; }
+  // The algorithm passes over full members itself (Balancer::skips_full_members()).
+  bool algorithm_skips_full() const { return skips_full_; }
   const BalancerConfig& config() const { return config_; }
 
 private:
@@ -58,6 +60,7 @@ private:
   Balancer::PerRequestHooks hooks_;  // the algorithm's, asked once
   std::vector<PoolMember> pool_;
   engine::RngStream rng_;
+  bool skips_full_ = false;
 };
 
 }  // namespace lbsim::models

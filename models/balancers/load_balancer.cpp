@@ -18,7 +18,8 @@ BalancerOptions options_of(const BalancerConfig& b, const ServiceConfig& service
 std::vector<PoolMember> pool_of(const ServiceConfig& service)
 {
   std::vector<PoolMember> pool;
-  for (const ServerConfig& s : service.servers) pool.push_back(PoolMember{s.weight, 0, !s.starts_down, s.backup});
+  for (const ServerConfig& s : service.servers)
+    pool.push_back(PoolMember{s.weight, 0, !s.starts_down, s.backup, static_cast<uint32_t>(s.max_conns)});
   return pool;
 }
 
@@ -28,6 +29,13 @@ std::unique_ptr<Balancer> algorithm_of(const BalancerConfig& b, const ServiceCon
   const bool has_backups =
       std::any_of(service.servers.begin(), service.servers.end(), [](const ServerConfig& s) { return s.backup; });
   return create_for_pool(algorithms, b.algorithm, options_of(b, service), has_backups, b.backups);
+}
+
+std::vector<uint64_t> max_conns_of(const ServiceConfig& service)
+{
+  std::vector<uint64_t> limits;
+  for (const ServerConfig& s : service.servers) limits.push_back(s.max_conns);
+  return limits;
 }
 
 std::vector<bool> starts_down(const ServiceConfig& service)
@@ -43,8 +51,9 @@ LoadBalancer::LoadBalancer(Service& service, const BalancerConfig& config, const
     : service_(service), config_(config), run_(run), health_listener_(health),
       pool_(config, algorithm_of(config, service.config(), algorithms), pool_of(service.config()), run.config.seed),
       health_(service.config().servers.size()), passive_(service.config().servers.size()),
-      disabled_(starts_down(service.config()))
+      disabled_(starts_down(service.config())), max_conns_(max_conns_of(service.config()))
 {
+  for (uint32_t m = 0; m < disabled_.size(); ++m) max_conns_.set_usable(m, !disabled_[m]);  // as pool_of() starts them
   if (config_.layer == 4) connections_ = std::make_unique<ConnectionTable>(config_.requests_per_connection);
   if (service.config().circuit_breaker) breaker_ = std::make_unique<CircuitBreaker>(*service.config().circuit_breaker);
   if (service.config().outlier_detection)
@@ -63,6 +72,8 @@ void LoadBalancer::reset_measurement(SimTime now)
   if (connections_) connections_->reset_measurement();
   if (breaker_) breaker_->reset_measurement();
   if (outliers_) outliers_->reset_measurement();
+  if (queue_) queue_->reset_measurement(now);
+  refused_full_ = 0;
 }
 
 void LoadBalancer::on_request(RequestId id, Request& r)
@@ -130,6 +141,10 @@ void LoadBalancer::on_frontend_refused(RequestId id)
 [[gnu::always_inline]] inline void LoadBalancer::forward(RequestId id, Request& r, ServerChoice choice)
 {
   if (!choice) {
+    if (max_conns_.any() && max_conns_.only_full()) {
+      wait_or_refuse(id, r);
+      return;
+    }
     run_.report(r, service_.index(), kNoServer, HopOutcome::no_server);
     if (breaker_ && r.attempts > 0) breaker_->retry_ended();
     r.status = kUnavailable;
@@ -142,6 +157,7 @@ void LoadBalancer::on_frontend_refused(RequestId id)
   const SimTime now = run_.sim.now();
   r.top().slot = member;
   r.dispatched = now;
+  if (max_conns_.any()) track_slots(member);
   run_.router.forward(id, r, service_.station(), server, now,
                       [&] { return Router::Leg{run_.server_nodes[server], run_.shape(r).request_bytes}; });
 }
@@ -173,12 +189,14 @@ void LoadBalancer::release_breaker()
   }
   if (r.status == kBadGateway) {  // the server failed it (a crash, or it was not running)
     pool_.release(member);
+    if (max_conns_.any()) track_slots(member);
     passive_failure(member);
     retry_or_fail(id, member);
     return;
   }
   if (r.status == kUnavailable) pool_.release(member);
   else pool_.on_response(member, run_.sim.now() - r.dispatched, run_.sim.now());
+  if (max_conns_.any()) track_slots(member);
   answer(id, r, true);
 }
 
@@ -225,8 +243,59 @@ void LoadBalancer::refresh(uint32_t member)
 {
   const ServerState state = run_.servers[service_.members()[member]]->state();
   const bool in_rotation = state == ServerState::up || state == ServerState::failed;
-  pool_.set_eligible(member, in_rotation && !disabled_[member] && health_[member].up() && !passive_[member].down() &&
-                                 !(outliers_ && outliers_->ejected(member)));
+  const bool usable = in_rotation && !disabled_[member] && health_[member].up() && !passive_[member].down() &&
+                      !(outliers_ && outliers_->ejected(member));
+  max_conns_.set_usable(member, usable);
+  // A full member stays eligible for an algorithm that passes over full members itself.
+  pool_.set_eligible(member, pool_.algorithm_skips_full() ? usable : max_conns_.eligible(member));
+  if (max_conns_.eligible(member)) serve_queue(member);
+}
+
+void LoadBalancer::track_slots(uint32_t member)
+{
+  if (!max_conns_.track(member, pool_.pool()[member].active)) return;
+  if (pool_.algorithm_skips_full()) {
+    if (max_conns_.eligible(member)) serve_queue(member);
+  } else {
+    refresh(member);
+  }
+}
+
+// HAProxy's process_srv_queue(): a server with a free slot takes the oldest queued requests. The
+// outermost call does the serving, so a request answered at once does not deepen the stack.
+void LoadBalancer::serve_queue(uint32_t member)
+{
+  if (!queue_ || serving_queue_) return;
+  serving_queue_ = true;
+  while (!queue_->empty() && max_conns_.eligible(member)) {
+    const RequestId id = queue_->pop();
+    pool_.assign(member);
+    forward(id, run_.requests[id], member);
+  }
+  serving_queue_ = false;
+}
+
+void LoadBalancer::wait_or_refuse(RequestId id, Request& r)
+{
+  if (!config_.queue) {
+    ++refused_full_;
+    refuse(id, r, HopOutcome::servers_full);
+    return;
+  }
+  if (!queue_) queue_ = std::make_unique<BackendQueue>(config_.queue_timeout, run_.sim, static_cast<QueueListener&>(*this));
+  queue_->push(id);
+}
+
+void LoadBalancer::on_queue_timeout(RequestId id) { refuse(id, run_.requests[id], HopOutcome::queue_timeout); }
+
+// A 503 from the balancer's own limits: the request leaves without reaching a server.
+void LoadBalancer::refuse(RequestId id, Request& r, HopOutcome outcome)
+{
+  run_.report(r, service_.index(), kNoServer, outcome);
+  if (breaker_ && r.attempts > 0) breaker_->retry_ended();
+  r.status = kUnavailable;
+  r.cause = kCauseOverflow;
+  answer(id, r, false);
 }
 
 bool LoadBalancer::record_health(uint32_t member, bool success)
@@ -261,7 +330,8 @@ void LoadBalancer::add_member(const ServerConfig& server, std::span<const std::s
   health_.emplace_back(!checked);
   passive_.emplace_back();
   disabled_.push_back(server.starts_down);
-  pool_.add_member(server.weight, server.backup, names);
+  max_conns_.add_member(server.max_conns);
+  pool_.add_member(server.weight, server.backup, static_cast<uint32_t>(server.max_conns), names);
 }
 
 bool LoadBalancer::set_disabled(uint32_t member, bool disabled)

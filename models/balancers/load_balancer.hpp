@@ -6,12 +6,14 @@
 // (passive_detector.hpp), and it retries a request whose server failed it on another server.
 #pragma once
 
+#include "models/balancers/backend_queue.hpp"
 #include "models/balancers/balancer_frontend.hpp"
 #include "models/balancers/algorithms/registry.hpp"
 #include "models/balancers/balancer_pool.hpp"
 #include "models/balancers/circuit_breaker.hpp"
 #include "models/balancers/connections.hpp"
 #include "models/balancers/health_counter.hpp"
+#include "models/balancers/max_conns.hpp"
 #include "models/balancers/outlier_detector.hpp"
 #include "models/balancers/passive_detector.hpp"
 #include "models/requests/run_context.hpp"
@@ -35,7 +37,7 @@ public:
   virtual void on_ejected(uint32_t server, SimTime length, int times) = 0;
 };
 
-class LoadBalancer final : public Station, private FrontendListener {
+class LoadBalancer final : public Station, private FrontendListener, private QueueListener {
 public:
   LoadBalancer(Service& service, const BalancerConfig& config, const BalancerRegistry& algorithms, RunContext& run,
                HealthListener& health);
@@ -73,6 +75,11 @@ public:
   uint64_t retried() const { return retried_; }
   const BalancerFrontend* frontend() const { return frontend_.get(); }
   const ConnectionTable* connections() const { return connections_.get(); }
+  // The backend queue of max_conns (null until a request first waited) and the requests refused
+  // at once because every eligible server was full (`queue: false`).
+  const BackendQueue* queue() const { return queue_.get(); }
+  bool has_max_conns() const { return max_conns_.any(); }
+  uint64_t refused_full() const { return refused_full_; }
   void reset_measurement(SimTime now);
 
 private:
@@ -87,6 +94,13 @@ private:
   // The reply leaves the service through its front door.
   void answer(RequestId id, Request& r, bool with_body);
   void release_breaker();
+  // max_conns: the member's slots after its active count changed; a full member is out of
+  // rotation, and one that frees a slot takes the oldest queued request.
+  void track_slots(uint32_t member);
+  void serve_queue(uint32_t member);
+  void wait_or_refuse(RequestId id, Request& r);
+  void on_queue_timeout(RequestId id) override;
+  void refuse(RequestId id, Request& r, HopOutcome outcome);
 
   Service& service_;
   BalancerConfig config_;
@@ -98,6 +112,10 @@ private:
   std::vector<HealthCounter> health_;
   std::vector<PassiveDetector> passive_;
   std::vector<bool> disabled_;  // by configuration (`state: down`) or the timeline
+  MaxConns max_conns_;
+  bool serving_queue_ = false;
+  std::unique_ptr<BackendQueue> queue_;  // built when a request first waits
+  uint64_t refused_full_ = 0;
   std::unique_ptr<CircuitBreaker> breaker_;    // only with a circuit_breaker
   std::unique_ptr<OutlierDetector> outliers_;  // only with outlier_detection
   uint64_t retried_ = 0;

@@ -64,6 +64,18 @@ struct BalancerSummary {
   uint64_t rejected = 0;         // 503s from the balancer itself
   uint64_t connections_opened = 0;          // layer 4: picks
   double requests_per_connection = 0;       // layer 4: requests / connections opened
+  // Servers with max_conns (docs/results.md): the backend queue, and the 503s at once with
+  // queue: false. Reported only when some server has max_conns.
+  bool has_max_conns = false;
+  bool queue = true;
+  double queue_timeout_s = 0;
+  double queue_mean_length = 0;
+  uint64_t queue_max_length = 0;
+  uint64_t queued = 0;            // requests that waited
+  uint64_t queue_timed_out = 0;   // 503 after queue_timeout
+  double queue_mean_wait_s = 0;   // of those that left the queue
+  double queue_max_wait_s = 0;
+  uint64_t refused_full = 0;      // queue: false: 503 at once, every eligible server full
 };
 
 // A latency distribution as the results report it.

@@ -11,6 +11,8 @@ const char* to_string(HopOutcome outcome)
     case HopOutcome::no_server: return "no_server";
     case HopOutcome::balancer_full: return "balancer_full";
     case HopOutcome::overflow: return "overflow";
+    case HopOutcome::servers_full: return "servers_full";
+    case HopOutcome::queue_timeout: return "queue_timeout";
   }
   return "?";
 }

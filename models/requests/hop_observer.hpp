@@ -14,6 +14,8 @@ enum class HopOutcome {
   no_server,      // the balancer had no eligible server: 503
   balancer_full,  // the balancer's max_connections and backlog were full: 503
   overflow,       // the service's circuit breaker was full (Envoy's UO): 503
+  servers_full,   // every eligible server was at its max_conns, and no queue (nginx): 503
+  queue_timeout,  // waited balancer.queue_timeout in the backend queue (HAProxy sQ): 503
 };
 const char* to_string(HopOutcome outcome);
 

@@ -18,6 +18,7 @@ public:
     buffer_[(head_ + size_) & (buffer_.size() - 1)] = value;
     ++size_;
   }
+  const T& front() const { return buffer_[head_]; }
   T pop_front()
   {
     T value = buffer_[head_];

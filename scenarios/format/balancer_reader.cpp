@@ -20,7 +20,7 @@ const std::vector<std::string>& station_keys()
   static const std::vector<std::string> keys = {"name",           "algorithm", "layer",   "processing",
                                                 "workers",        "max_connections", "backlog", "requests_per_connection",
                                                 "health_check",   "passive",   "retries", "retry_non_idempotent",
-                                                "backups"};
+                                                "backups",        "queue",     "queue_timeout"};
   return keys;
 }
 
@@ -148,6 +148,13 @@ models::BalancerConfig ScenarioLoader::read_balancer(const YAML::Node& b, const 
   if (b["backups"])
     config.backups = r_.one_of(b["backups"], ctx + ".backups", {"all", "first"}) == "all" ? models::BackupRule::Use::all
                                                                                            : models::BackupRule::Use::first;
+  if (b["queue"]) config.queue = r_.boolean(b["queue"], ctx + ".queue");
+  if (b["queue_timeout"]) {
+    if (!config.queue)
+      r_.fail(b["queue_timeout"], ctx + ".queue_timeout bounds the wait in the backend queue, and queue: false has "
+                                        "none; remove queue_timeout or set queue: true");
+    config.queue_timeout = SimTime::from_ns(r_.time_ns(b["queue_timeout"], ctx + ".queue_timeout", false));
+  }
   if (b["retries"]) config.retries = static_cast<int>(r_.integer(b["retries"], ctx + ".retries", 0, 100));
   if (b["retry_non_idempotent"])
     config.retry_non_idempotent = r_.boolean(b["retry_non_idempotent"], ctx + ".retry_non_idempotent");

@@ -48,7 +48,7 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
     r_.require_map(s, ctx);
     r_.check_keys(s, ctx,
                   {"name", "count", "cores", "speed", "weight", "queue_limit", "discipline", "size", "price", "failures",
-                   "backup", "state"});
+                   "backup", "state", "max_conns"});
     r_.require_key(s, "name", ctx, "name: web");
     models::ServerConfig base;
     base.name = r_.string(s["name"], ctx + ".name");
@@ -65,6 +65,8 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
     if (s["weight"]) base.weight = static_cast<int>(r_.integer(s["weight"], ctx + ".weight", 1, 1000000));
     if (s["queue_limit"])
       base.queue_limit = static_cast<uint64_t>(r_.integer(s["queue_limit"], ctx + ".queue_limit", 0, INT64_MAX));
+    if (s["max_conns"])
+      base.max_conns = static_cast<uint64_t>(r_.integer(s["max_conns"], ctx + ".max_conns", 1, 1000000000));
     if (s["discipline"]) {
       const std::string d = r_.one_of(s["discipline"], ctx + ".discipline", {"fifo", "processor_sharing"});
       base.processor_sharing = d == "processor_sharing";
@@ -88,6 +90,7 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
       base.starts_down = r_.one_of(s["state"], ctx + ".state", {"up", "down"}) == "down";
       if (base.starts_down && !flag_node) flag_node = s["state"];
     }
+    if (base.max_conns && !flag_node) flag_node = s["max_conns"];
     const int64_t count = s["count"] ? r_.integer(s["count"], ctx + ".count", 1, 100000) : 1;
     base.group = base.name;
     // A group's own name is taken too: servers[web] (in --set, a study, a plan, the timeline) must
@@ -127,9 +130,9 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
 void ScenarioLoader::check_server_flags(const models::ServiceConfig& service)
 {
   for (const models::ServerConfig& server : service.servers) {
-    if (!server.backup && !server.starts_down) continue;
+    if (!server.backup && !server.starts_down && !server.max_conns) continue;
     const YAML::Node& node = flag_nodes_.at(server.name);
-    const std::string flag = server.backup ? "backup: true" : "state: down";
+    const std::string flag = server.backup ? "backup: true" : server.starts_down ? "state: down" : "max_conns";
     if (!service.balancer)
       r_.fail(node, "server \"" + server.name + "\" has " + flag + ", which only a balancer reads; add a balancer "
                     "in front of the servers or remove the flag");

@@ -301,6 +301,15 @@ std::string summary_json(const models::RunSummary& s)
                      {"rejected", b.rejected},
                      {"connections_opened", b.connections_opened},
                      {"requests_per_connection", b.requests_per_connection}};
+    if (b.has_max_conns) {
+      if (b.queue)
+        j["balancer"]["queue"] = {{"timeout_s", b.queue_timeout_s},   {"mean_length", b.queue_mean_length},
+                                  {"max_length", b.queue_max_length}, {"queued", b.queued},
+                                  {"timed_out", b.queue_timed_out},   {"mean_wait_s", b.queue_mean_wait_s},
+                                  {"max_wait_s", b.queue_max_wait_s}};
+      else
+        j["balancer"]["refused_full"] = b.refused_full;
+    }
   }
   j["services"] = services_json(s.services);
   if (s.gateway) {

@@ -32,6 +32,7 @@ public:
   // The views copy the active counts, so this asks for every change of one.
   PerRequestHooks per_request_hooks() const override;
   void on_server_names(std::span<const std::string> names) override;
+  bool skips_full_members() const override { return primary_->skips_full_members(); }
 
 private:
   // Copies `pool` into `view` with `eligible(i)`; true when what an algorithm sees changed.

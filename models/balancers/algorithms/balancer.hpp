@@ -47,6 +47,8 @@ struct PoolMember {
   uint32_t active = 0;    // requests dispatched to it and not yet answered
   bool eligible = true;   // up and not marked down by health checks
   bool backup = false;    // `backup: true`: used only while no other member is eligible (backup_split.hpp)
+  uint32_t max_conns = 0;  // `max_conns`: full at this many active; 0 = no limit (models/balancers/max_conns.hpp)
+  bool full() const { return max_conns != 0 && active >= max_conns; }
 };
 
 struct PickContext {
@@ -84,6 +86,11 @@ public:
     bool responses = false;       // on_response
   };
   virtual PerRequestHooks per_request_hooks() const { return {}; }
+
+  // True for an algorithm that passes over full members itself, as HAProxy's roundrobin does
+  // (lb_fwrr.c: a saturated server's turn is consumed, not lost); the owner then keeps full
+  // members eligible. For the others it takes a full member out of rotation (max_conns.hpp).
+  virtual bool skips_full_members() const { return false; }
 
   // The members' identities, names[i] for pool member i (servers were added or renamed).
   // consistent_hash and maglev hash them; the others ignore names.

@@ -103,21 +103,35 @@ ServerChoice FwrrScheduler::from_group()
   return head_of_curr;
 }
 
-ServerChoice FwrrScheduler::next()
+ServerChoice FwrrScheduler::next(std::span<const PoolMember> pool)
 {
   if (usable_count_ == 0) return std::nullopt;
-  if (curr_weight_ == 0) curr_pos_ = curr_weight_ = next_weight_;
   bool switched = false;
   ServerChoice chosen;
-  while (!(chosen = from_group())) {
-    if (switched) return std::nullopt;
-    switched = true;
-    switch_trees();
+  std::vector<uint32_t>& full = full_;  // saturated servers taken out on the way, HAProxy's next_full list
+  full.clear();
+  while (true) {
+    if (curr_weight_ == 0) curr_pos_ = curr_weight_ = next_weight_;
+    while (!(chosen = from_group())) {
+      if (switched) break;
+      switched = true;
+      switch_trees();
+    }
+    if (!chosen) break;
+    update_position(*chosen);
+    dequeue(*chosen);
+    ++curr_pos_;
+    if (!pool[*chosen].full()) break;
+    full.push_back(*chosen);
+    chosen = std::nullopt;
   }
-  update_position(*chosen);
-  dequeue(*chosen);
-  ++curr_pos_;
-  queue(*chosen);
+  if (chosen) queue(*chosen);
+  // The extracted servers regain their place as if consumed, or, after a switch of the trees,
+  // join init by weight (their places were lost). HAProxy walks its list from the last one taken.
+  for (auto server = full.rbegin(); server != full.rend(); ++server) {
+    if (switched) queue_by_weight(init_, *server);
+    else queue(*server);
+  }
   return chosen;
 }
 

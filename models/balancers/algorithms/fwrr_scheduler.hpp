@@ -31,8 +31,9 @@ public:
   // server's state or weight change (fwrr_set_server_status_up/down, fwrr_update_server_weight).
   // The first call, and a pool smaller than before, rebuild; new members join as servers coming up.
   void update(std::span<const PoolMember> pool);
-  // fwrr_get_next_server() without maxconn queues: none when no member is eligible.
-  ServerChoice next();
+  // fwrr_get_next_server(): none when no member is eligible or every one is full. A full member
+  // (PoolMember::full(), HAProxy's maxconn) is passed over and its turn consumed, as HAProxy's.
+  ServerChoice next(std::span<const PoolMember> pool);
 
   std::size_t size() const { return servers_.size(); }
 
@@ -70,6 +71,7 @@ private:
   int64_t curr_weight_ = 0, curr_pos_ = 0, next_weight_ = 0;
   uint64_t sequence_ = 0;
   uint32_t usable_count_ = 0;
+  std::vector<uint32_t> full_;  // next()'s scratch: saturated servers it passed over
 };
 
 }  // namespace lbsim::models

@@ -9,6 +9,7 @@
 #include "models/balancers/algorithms/haproxy_hash.hpp"
 #include "models/balancers/algorithms/power_of_two_choices.hpp"
 #include "models/balancers/algorithms/random.hpp"
+#include "models/balancers/algorithms/first.hpp"
 #include "models/balancers/algorithms/ring_hash.hpp"
 #include "models/balancers/algorithms/round_robin.hpp"
 #include "models/balancers/algorithms/sticky_round_robin.hpp"
@@ -62,6 +63,7 @@ void register_builtin_balancers(BalancerRegistry& registry)
   registry.add(haproxy_hash_declaration());
   registry.add(least_request_declaration());
   registry.add(ring_hash_declaration());
+  registry.add(first_declaration());
 }
 
 const std::vector<std::string>& all_balancer_algorithm_names()

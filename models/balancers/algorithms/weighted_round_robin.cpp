@@ -39,7 +39,7 @@ void WeightedRoundRobinBalancer::on_pool_changed(std::span<const PoolMember> poo
 ServerChoice WeightedRoundRobinBalancer::pick_fwrr(std::span<const PoolMember> pool)
 {
   if (pool.size() != fwrr_.size()) fwrr_.update(pool);  // resized without on_pool_changed()
-  const ServerChoice chosen = fwrr_.next();
+  const ServerChoice chosen = fwrr_.next(pool);
   if (chosen && !pool[*chosen].eligible)
     throw std::logic_error("weighted_round_robin: server " + std::to_string(*chosen) +
                            " became ineligible without on_pool_changed()");

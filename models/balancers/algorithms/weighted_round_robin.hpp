@@ -38,6 +38,7 @@ public:
 
   ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
+  bool skips_full_members() const override { return variant_ == Variant::fwrr; }
 
   // The classic variant's current map (member index per slot), for tests and teaching.
   const std::vector<uint32_t>& classic_map() const { return map_; }
