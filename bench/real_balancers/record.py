@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Records the servers real nginx and HAProxy pick, as fixtures for lbsim's balancer tests.
 
-Usage: record.py OUTPUT_DIR   (bench/real_balancers/record.sh installs the programs and calls it)
+Usage: record.py OUTPUT_DIR [CASE...]   (bench/real_balancers/record.sh installs the programs and
+calls it; naming cases records only those)
 
 For each case below it writes OUTPUT_DIR/CASE.txt: the program and version, lbsim's algorithm and
 options for the same configuration, the servers (weights, down, backup), and one line per request: whether
@@ -33,6 +34,9 @@ LETTERS = "abcd"
 # steps: ("quick" | "hold", client address, path). A hold is answered only when the case ends.
 # HAProxy cases may also change a server at run time through its admin socket, between requests:
 # ("state", letter, "down" | "up") and ("weight", letter, new weight).
+# With max_conns: ("queue", client, path) is a held request that finds every server full and
+# waits in HAProxy's backend queue; ("release", step number, "") answers that step's held request
+# now, and the oldest queued request, if any, reaches the server that freed its slot.
 
 def quick(n, client="127.0.0.1", path="/"):
     return [("quick", client, path)] * n
@@ -58,6 +62,13 @@ def state(letter, up):
 
 def weight(letter, value):
     return [("weight", letter, str(value))]
+
+
+def release(step):
+    return [("release", step, "")]
+
+
+QUEUE = [("queue", "127.0.0.1", "/hold")]
 
 CASES = [
     # name, program, directive (nginx) or balance (haproxy), lbsim algorithm, options, weights, down, steps
@@ -198,6 +209,28 @@ CASES = [
     for balance, algorithm, options in (("roundrobin", "weighted_round_robin", {"variant": "fwrr"}),
                                         ("static-rr", "weighted_round_robin", {"variant": "classic"}),
                                         ("leastconn", "weighted_least_connections", {}))
+] + [
+    # max_conns (HAProxy maxconn): `balance first` fills the servers in order; held requests are
+    # released one by one (steps are numbered from 0, changes and releases included).
+    dict(name="haproxy-first-maxconn-2", program="haproxy", directive="balance first", algorithm="first",
+         weights=[1, 1, 1], max_conns=[2, 2, 2],
+         steps=HOLD * 2 + quick(2) + HOLD * 3 + quick(1) + release(0) + quick(2) + HOLD + quick(1) + release(4) +
+         release(5) + quick(2) + HOLD + release(1) + release(6) + quick(2) + HOLD * 2 + quick(1)),
+    dict(name="haproxy-first-maxconn-2-weighted", program="haproxy", directive="balance first", algorithm="first",
+         weights=[1, 5, 2], max_conns=[2, 1, 2],
+         steps=HOLD * 3 + quick(2) + release(1) + HOLD + quick(1) + HOLD + release(0) + release(2) + quick(2)),
+    # The backend queue: every server full, requests wait, a server that frees a slot takes the
+    # oldest (queue.c process_srv_queue); roundrobin then goes on around the servers not full.
+    dict(name="haproxy-roundrobin-maxconn-1-queue", program="haproxy",
+         directive="balance roundrobin\ntimeout queue 10s", algorithm="weighted_round_robin",
+         options={"variant": "fwrr"}, weights=[1, 1, 1], max_conns=[1, 1, 1],
+         steps=HOLD * 3 + QUEUE * 2 + release(1) + release(0) + release(2) + quick(1) + release(3) + quick(3) +
+         release(4) + HOLD * 3 + QUEUE + release(15) + release(14) + quick(2)),
+    dict(name="haproxy-leastconn-maxconn-queue", program="haproxy",
+         directive="balance leastconn\ntimeout queue 10s", algorithm="weighted_least_connections",
+         weights=[1, 1, 1], max_conns=[2, 1, 1],
+         steps=HOLD * 4 + QUEUE * 3 + release(2) + release(0) + release(3) + release(5) + quick(1) + release(1) +
+         quick(2)),
 ]
 
 
@@ -206,7 +239,9 @@ CASES = [
 class Backends:
     def __init__(self):
         self.received = queue.Queue()  # (letter, path) of each held request, as it arrives
-        self.release = threading.Event()
+        self.release = threading.Event()  # answers every held request
+        self.released = set()  # paths of held requests answered before the end
+        self.lock = threading.Lock()
         self.servers = []
         for letter, port in zip(LETTERS, BACKEND_PORTS):
             handler = self._handler(letter)
@@ -222,7 +257,11 @@ class Backends:
             def do_GET(self):
                 if self.path.startswith("/hold"):
                     backends.received.put((letter, self.path))
-                    backends.release.wait(30)
+                    deadline = time.time() + 30
+                    while not backends.release.wait(0.01) and time.time() < deadline:
+                        with backends.lock:
+                            if self.path in backends.released:
+                                break
                 body = letter.encode()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
@@ -257,11 +296,16 @@ def get(port, client, path):
 
 # --- the programs ---------------------------------------------------------------------------------
 
+def max_conns(case, i):
+    return case.get("max_conns", [0] * len(case["weights"]))[i]
+
+
 def server_lines_nginx(case):
     lines = []
     for i, w in enumerate(case["weights"]):
         flags = (" weight=%d" % w if w != 1 else "") + (" down" if i in case.get("down", []) else "") + \
-                (" backup" if i in case.get("backup", []) else "")
+                (" backup" if i in case.get("backup", []) else "") + \
+                (" max_conns=%d" % max_conns(case, i) if max_conns(case, i) else "")
         lines.append("server 127.0.0.1:%d%s;" % (BACKEND_PORTS[i], flags))
     return lines
 
@@ -270,7 +314,8 @@ def server_lines_haproxy(case):
     lines = []
     for i, w in enumerate(case["weights"]):
         flags = " weight %d" % w + (" disabled" if i in case.get("down", []) else "") + \
-                (" backup" if i in case.get("backup", []) else "")
+                (" backup" if i in case.get("backup", []) else "") + \
+                (" maxconn %d" % max_conns(case, i) if max_conns(case, i) else "")
         lines.append("server %s 127.0.0.1:%d%s" % (LETTERS[i], BACKEND_PORTS[i], flags))
     return lines
 
@@ -362,8 +407,24 @@ def play(case, port, backends, scratch):
     for a step that changes a server)."""
     picks = []
     waiting = []
+    queued = []  # steps of the requests waiting in the backend queue, oldest first
     backends.release.clear()
+    with backends.lock:
+        backends.released.clear()
     for number, (kind, client, path) in enumerate(case["steps"]):
+        if kind == "release":
+            with backends.lock:
+                backends.released.add("/hold/%d" % client)
+            picks.append("-")
+            if queued:  # the freed slot takes the oldest queued request
+                letter, seen = backends.received.get(timeout=10)
+                step = int(seen.rsplit("/", 1)[1])
+                if step not in queued:
+                    raise RuntimeError("a request arrived from the queue as %s, expected one of %s" % (seen, queued))
+                queued.remove(step)
+                picks[step] = letter
+            time.sleep(0.2)  # HAProxy has counted the slot free before the next request
+            continue
         if kind in ("state", "weight"):
             server = "b-%s/%s" % (case["name"], client)
             if kind == "state":
@@ -379,6 +440,13 @@ def play(case, port, backends, scratch):
         thread = threading.Thread(target=get, args=(port, client, held_path), daemon=True)
         thread.start()
         waiting.append(thread)
+        if kind == "queue":
+            time.sleep(0.3)
+            if not backends.received.empty():
+                raise RuntimeError("step %d should have waited in the queue, and reached a server" % number)
+            queued.append(number)
+            picks.append("?")
+            continue
         letter, seen = backends.received.get(timeout=10)  # the pick: where the held request arrived
         if seen != held_path:
             raise RuntimeError("held request %s arrived as %s" % (held_path, seen))
@@ -412,9 +480,12 @@ def fixture(case, program_version, picks, config_lines):
     for i, w in enumerate(case["weights"]):
         down = " down" if i in case.get("down", []) else ""
         backup = " backup" if i in case.get("backup", []) else ""
-        out.append("server 127.0.0.1:%d weight %d%s%s" % (BACKEND_PORTS[i], w, down, backup))
+        limit = " max_conns %d" % max_conns(case, i) if max_conns(case, i) else ""
+        out.append("server 127.0.0.1:%d weight %d%s%s%s" % (BACKEND_PORTS[i], w, down, backup, limit))
     for (kind, client, path), letter in zip(case["steps"], picks):
-        if kind in ("state", "weight"):
+        if kind == "release":
+            out.append("release %d" % client)  # the step whose held request was answered
+        elif kind in ("state", "weight"):
             out.append("change %s %s %s" % (kind, client, path))  # server letter, new state or weight
         else:
             out.append("step %s %s %s %s" % (kind, client, path, letter))
@@ -456,15 +527,21 @@ def record(program, cases, output, scratch, backends):
 
 
 def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: record.py OUTPUT_DIR")
+    if len(sys.argv) < 2:
+        sys.exit("usage: record.py OUTPUT_DIR [CASE...]")
     output = sys.argv[1]
+    chosen = sys.argv[2:]
+    unknown = [name for name in chosen if name not in [c["name"] for c in CASES]]
+    if unknown:
+        sys.exit("no such case: " + ", ".join(unknown))
     os.makedirs(os.path.join(output, "configs"), exist_ok=True)
     scratch = tempfile.mkdtemp(prefix="lbsim-real-balancers-")
     backends = Backends()
     try:
         for program in ("nginx", "haproxy"):
-            record(program, [c for c in CASES if c["program"] == program], output, scratch, backends)
+            cases = [c for c in CASES if c["program"] == program and (not chosen or c["name"] in chosen)]
+            if cases:
+                record(program, cases, output, scratch, backends)
     finally:
         backends.close()
         shutil.rmtree(scratch, ignore_errors=True)

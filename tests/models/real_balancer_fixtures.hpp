@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/backup_split.hpp"
+#include "models/balancers/max_conns.hpp"
 #include "tests/models/balancer_driver.hpp"
 
 #include <algorithm>
@@ -18,14 +19,16 @@
 
 namespace lbsim::tests {
 
-// A request (answered at once, or held open at its server until the end: a request in flight), or
-// a change made to a server between requests through HAProxy's admin socket.
+// A request (answered at once, or held open at its server until the end or its release: a request
+// in flight; `queue`: held, after waiting in the backend queue because every server was full), a
+// change made to a server between requests through HAProxy's admin socket, or the release of a
+// held request (its answer: the server frees a slot).
 struct Step {
-  enum class Kind { quick, hold, state, weight } kind = Kind::quick;
+  enum class Kind { quick, hold, queue, state, weight, release } kind = Kind::quick;
   uint32_t client = 0;
   std::string path;
   char server = '?';  // the server that got the request, or the one changed
-  int value = 0;      // the new state (1 up, 0 down) or weight
+  int value = 0;      // the new state (1 up, 0 down) or weight; for a release, the step released
 };
 
 struct Fixture {
@@ -36,6 +39,7 @@ struct Fixture {
   std::vector<int> weights;
   std::vector<bool> down;
   std::vector<bool> backup;
+  std::vector<uint64_t> max_conns;  // 0: none
   std::optional<models::BackupRule::Use> backups;  // HAProxy's option allbackups: all
   std::vector<Step> steps;
 };
@@ -85,16 +89,18 @@ inline Fixture read_fixture(const std::filesystem::path& file)
       f.weights.push_back(weight);
       f.down.push_back(false);
       f.backup.push_back(false);
+      f.max_conns.push_back(0);
       while (words >> flag) {
         if (flag == "down") f.down.back() = true;
         else if (flag == "backup") f.backup.back() = true;
+        else if (flag == "max_conns") words >> f.max_conns.back();
         else throw std::runtime_error(f.name + ": unknown server flag " + flag);
       }
     } else if (key == "step") {
       std::string kind, client;
       Step step;
       words >> kind >> client >> step.path >> step.server;
-      step.kind = kind == "hold" ? Step::Kind::hold : Step::Kind::quick;
+      step.kind = kind == "hold" ? Step::Kind::hold : kind == "queue" ? Step::Kind::queue : Step::Kind::quick;
       step.client = parse_ipv4(client);
       f.steps.push_back(step);
     } else if (key == "change") {
@@ -103,6 +109,11 @@ inline Fixture read_fixture(const std::filesystem::path& file)
       words >> kind >> step.server >> value;
       step.kind = kind == "state" ? Step::Kind::state : Step::Kind::weight;
       step.value = kind == "state" ? value == "up" : std::stoi(value);
+      f.steps.push_back(step);
+    } else if (key == "release") {
+      Step step;
+      step.kind = Step::Kind::release;
+      words >> step.value;
       f.steps.push_back(step);
     } else {
       throw std::runtime_error(f.name + ": unknown line: " + line);
@@ -122,17 +133,22 @@ inline std::vector<Fixture> all_fixtures()
   return fixtures;
 }
 
-// The server flags a replay gives its pool: down (nginx `down`, HAProxy `disabled`), backup, and
-// the balancer's rule for backups (unset: the algorithm's).
+// The server flags a replay gives its pool: down (nginx `down`, HAProxy `disabled`), backup,
+// max_conns, and the balancer's rule for backups (unset: the algorithm's).
 struct Flags {
   std::vector<bool> down, backup;
   std::optional<models::BackupRule::Use> backups;
+  std::vector<uint64_t> max_conns = {};  // empty: none
 };
 
 // The real program's picks and lbsim's for the same requests, as strings of server letters ("-"
-// for a change), through `algorithm` with `options` over a pool of `weights` with `flags` (the
-// fixture's own unless given: the import test passes those of the imported scenario), the
-// algorithm made as the balancer makes it (models/balancers/algorithms/backup_split.hpp).
+// for a change or a release), through `algorithm` with `options` over a pool of `weights` with
+// `flags` (the fixture's own unless given: the import test passes those of the imported
+// scenario), the algorithm made as the balancer makes it (models/balancers/algorithms/
+// backup_split.hpp). With max_conns the replay does what the balancer station does
+// (models/balancers/load_balancer.cpp): a full member is out of rotation (models/balancers/
+// max_conns.hpp), a request with only full servers waits in a FIFO, and a member that frees a
+// slot takes the oldest waiting request.
 inline std::pair<std::string, std::string> replay(const Fixture& f, const std::string& algorithm,
                                                   const BalancerOptions& options, const std::vector<int>& weights,
                                                   const Flags& flags)
@@ -142,33 +158,77 @@ inline std::pair<std::string, std::string> replay(const Fixture& f, const std::s
   for (std::size_t i = 0; i < pool.size(); ++i) {
     pool[i].eligible = !flags.down[i];
     pool[i].backup = flags.backup[i];
+    if (!flags.max_conns.empty()) pool[i].max_conns = static_cast<uint32_t>(flags.max_conns[i]);
     has_backups = has_backups || flags.backup[i];
   }
+  models::MaxConns slots(flags.max_conns.empty() ? std::vector<uint64_t>(pool.size(), 0) : flags.max_conns);
+  for (uint32_t i = 0; i < pool.size(); ++i) slots.set_usable(i, !flags.down[i]);
   models::BalancerRegistry registry;
   models::register_builtin_balancers(registry);
   Driver driver(models::create_for_pool(registry, algorithm, options, has_backups, flags.backups), pool);
+  // After member m's active count changed: in or out of rotation as its slots say, unless the
+  // algorithm passes over full members itself (HAProxy's roundrobin).
+  const bool skips_full = driver.balancer->skips_full_members();
+  const auto track = [&](uint32_t m) {
+    if (slots.track(m, driver.pool[m].active) && !skips_full) driver.set_eligible(m, slots.eligible(m));
+  };
   std::string real, simulated;
-  for (const Step& step : f.steps) {
+  std::vector<int> held_at(f.steps.size(), -1);  // the member each held request is at
+  std::vector<std::size_t> waiting;               // queued steps, oldest first
+  for (std::size_t n = 0; n < f.steps.size(); ++n) {
+    const Step& step = f.steps[n];
     const auto server = static_cast<uint32_t>(step.server - 'a');
+    real += step.kind == Step::Kind::state || step.kind == Step::Kind::weight || step.kind == Step::Kind::release
+                ? '-'
+                : step.server;
     if (step.kind == Step::Kind::state || step.kind == Step::Kind::weight) {
-      if (step.kind == Step::Kind::state) driver.set_eligible(server, step.value == 1);
-      else driver.set_weight(server, step.value);
-      real += '-';
+      if (step.kind == Step::Kind::state) {
+        slots.set_usable(server, step.value == 1);
+        driver.set_eligible(server, skips_full ? step.value == 1 : slots.eligible(server));
+      } else {
+        driver.set_weight(server, step.value);
+      }
       simulated += '-';
       continue;
     }
-    const ServerChoice chosen = step.kind == Step::Kind::hold ? driver.dispatch(step.client, step.path)
-                                                              : driver.request_and_answer(step.client, step.path);
-    real += step.server;
-    simulated += chosen ? static_cast<char>('a' + *chosen) : '-';
+    if (step.kind == Step::Kind::release) {
+      simulated += '-';
+      const int at = held_at.at(static_cast<std::size_t>(step.value));
+      if (at < 0) continue;  // it never reached a server in lbsim: the replays differ already
+      const auto m = static_cast<uint32_t>(at);
+      driver.release(m);
+      track(m);
+      if (!waiting.empty() && slots.eligible(m)) {
+        const std::size_t oldest = waiting.front();
+        waiting.erase(waiting.begin());
+        driver.set_active(m, driver.pool[m].active + 1);
+        track(m);
+        held_at[oldest] = static_cast<int>(m);
+        simulated[oldest] = static_cast<char>('a' + m);
+      }
+      continue;
+    }
+    const ServerChoice chosen = driver.dispatch(step.client, step.path);
+    if (!chosen) {
+      simulated += slots.only_full() ? '?' : '-';
+      if (slots.only_full()) waiting.push_back(n);
+      continue;
+    }
+    track(*chosen);
+    if (step.kind == Step::Kind::quick) {
+      driver.release(*chosen);
+      track(*chosen);
+    } else {
+      held_at[n] = static_cast<int>(*chosen);
+    }
+    simulated += static_cast<char>('a' + *chosen);
   }
   return {real, simulated};
 }
 
-
 inline std::pair<std::string, std::string> replay(const Fixture& f)
 {
-  return replay(f, f.algorithm, f.options, f.weights, Flags{f.down, f.backup, f.backups});
+  return replay(f, f.algorithm, f.options, f.weights, Flags{f.down, f.backup, f.backups, f.max_conns});
 }
 
 }  // namespace lbsim::tests

@@ -18,7 +18,7 @@ TEST_CASE("every balancer that follows nginx or HAProxy picks what the real prog
           "[balancer][real-programs]")
 {
   const std::vector<Fixture> fixtures = all_fixtures();
-  REQUIRE(fixtures.size() >= 51);
+  REQUIRE(fixtures.size() >= 55);
   int nginx = 0, haproxy = 0;
   for (const Fixture& f : fixtures) {
     INFO(f.name << " (" << f.program << ", lbsim " << f.algorithm << ")");
@@ -29,7 +29,7 @@ TEST_CASE("every balancer that follows nginx or HAProxy picks what the real prog
     haproxy += f.program.rfind("haproxy", 0) == 0;
   }
   CHECK(nginx >= 19);
-  CHECK(haproxy >= 32);
+  CHECK(haproxy >= 36);
 }
 
 TEST_CASE("the fixtures exercise what they claim: weights, down and backup servers, requests in flight, client "
@@ -38,11 +38,14 @@ TEST_CASE("the fixtures exercise what they claim: weights, down and backup serve
 {
   const std::vector<Fixture> fixtures = all_fixtures();
   int with_down = 0, with_held = 0, with_weights = 0, hashed_clients = 0, with_changes = 0, with_backup = 0,
-      all_backups = 0, down_then_up = 0;
+      all_backups = 0, down_then_up = 0, with_max_conns = 0, with_queue = 0;
   for (const Fixture& f : fixtures) {
     with_down += std::count(f.down.begin(), f.down.end(), true) > 0;
     with_backup += std::count(f.backup.begin(), f.backup.end(), true) > 0;
     all_backups += f.backups == lbsim::models::BackupRule::Use::all;
+    with_max_conns += std::any_of(f.max_conns.begin(), f.max_conns.end(), [](uint64_t n) { return n > 0; }) &&
+                      std::any_of(f.steps.begin(), f.steps.end(), [](const Step& s) { return s.kind == Step::Kind::release; });
+    with_queue += std::any_of(f.steps.begin(), f.steps.end(), [](const Step& s) { return s.kind == Step::Kind::queue; });
     // A server down from the start (HAProxy `disabled`) brought up through the admin socket.
     for (const Step& s : f.steps)
       down_then_up += s.kind == Step::Kind::state && s.value == 1 && f.down[static_cast<std::size_t>(s.server - 'a')];
@@ -63,4 +66,6 @@ TEST_CASE("the fixtures exercise what they claim: weights, down and backup serve
   CHECK(with_backup >= 11);
   CHECK(all_backups >= 3);
   CHECK(down_then_up >= 3);
+  CHECK(with_max_conns >= 4);  // balance first, roundrobin and leastconn with maxconn, slots freed
+  CHECK(with_queue >= 2);      // requests that waited in the backend queue
 }
