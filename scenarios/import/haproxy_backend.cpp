@@ -3,6 +3,7 @@
 // before it applies first, as in HAProxy.
 #include "scenarios/import/imported_pool.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -71,6 +72,7 @@ struct ServerSettings {
   bool check = false;
   std::string inter = "2000 ms";
   int rise = 2, fall = 3;
+  uint64_t maxconn = 0;
 };
 
 void read_server_settings(const Line& line, std::size_t first, ServerSettings& s, ImportProblems& problems)
@@ -91,15 +93,16 @@ void read_server_settings(const Line& line, std::size_t first, ServerSettings& s
       s.backup = p.text == "backup";
     } else if (p.text == "disabled" || p.text == "enabled") {
       s.disabled = p.text == "disabled";
-    } else if (p.text == "maxconn" || p.text == "slowstart") {
-      problems.add(line.number, p.column, "server flag \"" + p.text + "\" is not modelled by lbsim yet (" +
-                                              (p.text == "maxconn" ? "a per-server connection limit with the backend's queue"
-                                                                   : "a weight ramp after a server comes back") +
-                                              "); remove it to import the rest");
+    } else if (p.text == "maxconn" && is_count(value)) {
+      s.maxconn = std::stoull(value);  // 0: no limit, as in HAProxy
+      ++k;
+    } else if (p.text == "slowstart") {
+      problems.add(line.number, p.column, "server flag \"slowstart\" is not modelled by lbsim yet (a weight ramp "
+                                          "after a server comes back); remove it to import the rest");
       ++k;
     } else {
       problems.add(line.number, p.column, "\"" + p.text + "\" is not a server keyword lbsim maps; expected weight N, "
-                                          "check, inter TIME, rise N, fall N, backup or disabled");
+                                          "check, inter TIME, rise N, fall N, maxconn N, backup or disabled");
     }
   }
 }
@@ -144,6 +147,8 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
   std::optional<std::pair<int, ConfigSource>> retries;
   bool redispatch = false;
   std::string check_timeout;
+  // HAProxy's `timeout queue`, which defaults to `timeout connect` (proxy.c).
+  std::optional<std::pair<std::string, ConfigSource>> queue_timeout, connect_timeout;
   bool algorithm_set = false;
   std::pair<std::string, ConfigSource> hash_type{"map-based", {}};
   std::vector<std::pair<ServerSettings, ImportedServer>> servers;
@@ -171,12 +176,15 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
         pool.options.push_back({"variant", "classic", source});
       } else if (arg == "leastconn") {
         pool.algorithm = "weighted_least_connections";
+      } else if (arg == "first") {
+        pool.algorithm = "first";
       } else if (arg == "source" || arg == "uri") {
         pool.algorithm = "haproxy_hash";
         pool.options.push_back({"hash_key", arg == "source" ? "client" : "path", source});
       } else {
         problems.add(line.number, line.words.size() >= 2 ? line.words[1].column : head.column,
-                     "balance \"" + arg + "\" is not modelled; lbsim maps roundrobin, static-rr, leastconn, source and uri");
+                     "balance \"" + arg + "\" is not modelled; lbsim maps roundrobin, static-rr, leastconn, first, source "
+                     "and uri");
       }
     } else if (head.text == "hash-type") {
       // Without a function, map-based hashes with sdbm, consistent with sdbm and the avalanche.
@@ -191,8 +199,8 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
     } else if (head.text == "server" && line.words.size() >= 3) {
       ServerSettings settings = defaults_for_servers;
       read_server_settings(line, 3, settings, problems);
-      servers.push_back(
-          {settings, ImportedServer{line.words[1].text, settings.weight, settings.backup, settings.disabled, source}});
+      servers.push_back({settings, ImportedServer{line.words[1].text, settings.weight, settings.backup,
+                                                  settings.disabled, source, settings.maxconn}});
     } else if (head.text == "default-server") {
       read_server_settings(line, 1, defaults_for_servers, problems);
     } else if (head.text == "retries" && is_count(arg)) {
@@ -205,6 +213,12 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
       pool.all_backups.reset();
     } else if (head.text == "timeout" && arg == "check" && line.words.size() == 3 && !haproxy_time(line.words[2].text).empty()) {
       check_timeout = haproxy_time(line.words[2].text);
+    } else if (head.text == "timeout" && (arg == "queue" || arg == "connect") && line.words.size() == 3 &&
+               !haproxy_time(line.words[2].text).empty()) {
+      // Listed as not modelled until a server's maxconn makes one the queue's timeout (below).
+      (arg == "queue" ? queue_timeout : connect_timeout) = std::pair{haproxy_time(line.words[2].text), source};
+      ignore(arg == "queue" ? "no server has maxconn, so nothing waits in the backend queue"
+                            : "client and server timeouts are not modelled here");
     } else if (head.text == "mode" || head.text == "log" || head.text == "timeout" || head.text == "maxconn" ||
                (head.text == "option" && (arg == "httplog" || arg == "tcplog" || arg == "dontlognull" ||
                                           arg == "forwardfor" || arg == "http-server-close" || arg == "httpchk" ||
@@ -247,6 +261,14 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
   } else if (!servers.empty()) {
     pool.passive_off = true;  // HAProxy marks no server down without checks
     pool.passive_off_source = {servers.front().second.source.line, "(no check: HAProxy marks no server down)"};
+  }
+  const bool limited = std::any_of(servers.begin(), servers.end(), [](const auto& s) { return s.first.maxconn > 0; });
+  if (limited) pool.queue_timeout = queue_timeout ? queue_timeout : connect_timeout;
+  for (std::size_t i = 0; pool.queue_timeout && i < pool.ignored.size(); ++i) {
+    if (pool.ignored[i].line != pool.queue_timeout->second.line) continue;
+    pool.ignored.erase(pool.ignored.begin() + static_cast<std::ptrdiff_t>(i));
+    pool.ignored_why.erase(pool.ignored_why.begin() + static_cast<std::ptrdiff_t>(i));
+    break;
   }
   if (retries && redispatch) pool.retries = retries;
   if (retries && !redispatch && retries->first > 0) {

@@ -113,6 +113,8 @@ std::string to_scenario_yaml(const ImportedPool& pool)
     y << "  passive: { max_fails: 0 }" << from(pool, pool.passive_off_source) << "\n";
   }
   if (pool.all_backups) y << "  backups: all" << from(pool, *pool.all_backups) << "\n";
+  if (pool.no_queue) y << "  queue: false" << from(pool, *pool.no_queue) << "\n";
+  if (pool.queue_timeout) y << "  queue_timeout: " << pool.queue_timeout->first << from(pool, pool.queue_timeout->second) << "\n";
   if (pool.retries) y << "  retries: " << pool.retries->first << from(pool, pool.retries->second) << "\n";
   y << "servers:\n";
   for (const ImportedServer& s : pool.servers) {
@@ -120,6 +122,7 @@ std::string to_scenario_yaml(const ImportedPool& pool)
     if (s.weight != 1) y << ", weight: " << s.weight;
     if (s.backup) y << ", backup: true";
     if (s.down) y << ", state: down";
+    if (s.max_conns) y << ", max_conns: " << s.max_conns;
     y << " }" << from(pool, s.source) << "\n";
   }
   return y.str();

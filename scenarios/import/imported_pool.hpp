@@ -3,6 +3,7 @@
 // so that every YAML line can name its directive.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,6 +24,7 @@ struct ImportedServer {
   bool backup = false;  // nginx and HAProxy `backup`
   bool down = false;    // nginx `down`, HAProxy `disabled`: written as state: down
   ConfigSource source;
+  uint64_t max_conns = 0;  // nginx max_conns=N, HAProxy maxconn N; 0: none
 };
 
 struct ImportedPool {
@@ -52,6 +54,10 @@ struct ImportedPool {
   std::optional<HealthCheck> health_check;
   std::optional<std::pair<int, ConfigSource>> retries;
   std::optional<ConfigSource> all_backups;  // HAProxy's option allbackups: backups: all
+  // With max_conns: HAProxy's `timeout queue` (or `timeout connect`, its default) as queue_timeout;
+  // nginx 1.22 has no queue (`queue` is nginx Plus's), written as queue: false.
+  std::optional<std::pair<std::string, ConfigSource>> queue_timeout;
+  std::optional<ConfigSource> no_queue;
   std::vector<ImportedServer> servers;
   std::vector<ConfigSource> ignored;  // directives with no effect on what lbsim models
   std::vector<std::string> ignored_why;

@@ -142,9 +142,13 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
         } else if (key == "backup" && value.empty()) {
           server.backup = true;
           backup_seen = p;
-        } else if (key == "max_conns") {
-          problems.add(p.line, p.column, "server flag \"max_conns\" is not modelled by lbsim yet (a per-server "
-                                         "connection limit with a queue at the balancer); remove it to import the rest");
+        } else if (key == "max_conns" && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
+                   value.size() < 10) {
+          server.max_conns = std::stoull(value);  // 0 is nginx's "no limit", as lbsim's
+          // nginx 1.22 has no queue: with every server full a request fails at once.
+          if (server.max_conns && !pool.no_queue)
+            pool.no_queue = ConfigSource{p.line, p.text + " (nginx 1.22 has no queue: a request that finds every "
+                                                        "server full fails at once)"};
         } else if (key == "slow_start") {
           problems.add(p.line, p.column, "server flag \"slow_start\" is nginx Plus's (commercial) parameter: open "
                                          "source nginx 1.22 refuses it (\"invalid parameter\"), so this config does "
@@ -153,7 +157,7 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
           problems.add(p.line, p.column, "\"" + key + "\" (DNS resolution, routes) is not modelled by lbsim");
         } else {
           problems.add(p.line, p.column, "\"" + p.text + "\" is not a server parameter lbsim knows; expected "
-                                         "weight=N, max_fails=N, fail_timeout=TIME, down or backup");
+                                         "weight=N, max_fails=N, fail_timeout=TIME, max_conns=N, down or backup");
         }
       }
       // lbsim's passive detection is the balancer's, one setting for all servers.

@@ -63,6 +63,7 @@ TEST_CASE("imported nginx and HAProxy configurations pick what the real programs
       weights.push_back(server.weight);
       flags.down.push_back(server.starts_down);
       flags.backup.push_back(server.backup);
+      flags.max_conns.push_back(server.max_conns);
     }
     REQUIRE(weights.size() == f.weights.size());
     // nginx `down` and HAProxy `disabled` become state: down, `backup` backup: true, HAProxy's
@@ -70,6 +71,10 @@ TEST_CASE("imported nginx and HAProxy configurations pick what the real programs
     CHECK(flags.down == f.down);
     CHECK(flags.backup == f.backup);
     CHECK(flags.backups == f.backups);
+    // maxconn becomes max_conns, and the recorded `timeout queue 10s` the balancer's queue_timeout.
+    CHECK(flags.max_conns == f.max_conns);
+    if (std::any_of(f.steps.begin(), f.steps.end(), [](const tests::Step& s) { return s.kind == tests::Step::Kind::queue; }))
+      CHECK(service.balancer->queue_timeout == lbsim::engine::seconds(10));
     with_flags += flags.down != std::vector<bool>(f.down.size(), false) ||
                   flags.backup != std::vector<bool>(f.backup.size(), false);
     const auto [real, simulated] = tests::replay(f, service.balancer->algorithm, options, weights, flags);
@@ -97,13 +102,21 @@ TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")
                          Contains("passive: { max_fails: 2, fail_timeout: 30 s }") && Contains("weight: 3") &&
                          Contains("# not modelled:") && Contains("zone app 64k;"));
     const std::string errors = import_errors("nginx-bad.conf", "upstream app {\n    least_time header;\n"
-                                                               "    server 10.0.0.1 max_conns=10;\n"
+                                                               "    server 10.0.0.1 max_conns=x;\n"
                                                                "    server 10.0.0.2 max_fails=3;\n"
                                                                "    server 10.0.0.3 slow_start=30s;\n}\n");
     CHECK_THAT(errors, Contains("nginx-bad.conf:2:5: error: \"least_time\" cannot be mapped"));
-    CHECK_THAT(errors, Contains("nginx-bad.conf:3:21: error: server flag \"max_conns\" is not modelled"));
+    CHECK_THAT(errors, Contains("nginx-bad.conf:3:21: error: \"max_conns=x\" is not a server parameter"));
     CHECK_THAT(errors, Contains("nginx-bad.conf:4:5: error: max_fails/fail_timeout differ"));
     CHECK_THAT(errors, Contains("nginx-bad.conf:5:21: error: server flag \"slow_start\" is nginx Plus's"));
+    // max_conns: nginx 1.22 has no queue, so a request that finds every server full fails at once.
+    const std::string limited = scenarios::import_balancer_config(
+        scratch_file("nginx-max-conns.conf", "upstream app {\n    server 10.0.0.1 max_conns=3;\n"
+                                             "    server 10.0.0.2;\n}\n"),
+        "");
+    CHECK_THAT(limited, Contains("queue: false  # ") && Contains("nginx-max-conns.conf:2 max_conns=3") &&
+                            Contains("- { name: \"10.0.0.1\", max_conns: 3 }"));
+    CHECK_NOTHROW(scenarios::load_scenario_text(limited, "imported.yaml", "."));
     // nginx refuses backup servers with its hash methods, and so does the import, at the flag.
     CHECK_THAT(import_errors("nginx-hash-backup.conf", "upstream app {\n    ip_hash;\n    server 10.0.0.1;\n"
                                                        "    server 10.0.0.2 backup;\n}\n"),
@@ -141,12 +154,20 @@ TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")
         scratch_file("haproxy-plain.cfg", "backend api\n    server s1 10.0.0.1:80\n"), "");
     CHECK_THAT(plain, Contains("variant: fwrr") && Contains("passive: { max_fails: 0 }"));
     const std::string errors = import_errors(
-        "haproxy-bad.cfg", "backend api\n    balance first\n    stick-table type ip size 1m\n"
-                           "    server s1 10.0.0.1:80 check\n    server s2 10.0.0.2:80 maxconn 10\n");
-    CHECK_THAT(errors, Contains("haproxy-bad.cfg:2:13: error: balance \"first\" is not modelled"));
+        "haproxy-bad.cfg", "backend api\n    balance random\n    stick-table type ip size 1m\n"
+                           "    server s1 10.0.0.1:80 check\n    server s2 10.0.0.2:80 maxconn many\n");
+    CHECK_THAT(errors, Contains("haproxy-bad.cfg:2:13: error: balance \"random\" is not modelled"));
     CHECK_THAT(errors, Contains("haproxy-bad.cfg:3:5: error: \"stick-table\" cannot be mapped"));
-    CHECK_THAT(errors, Contains("haproxy-bad.cfg:5:27: error: server flag \"maxconn\" is not modelled"));
+    CHECK_THAT(errors, Contains("haproxy-bad.cfg:5:27: error: \"maxconn\" is not a server keyword"));
     CHECK_THAT(errors, Contains("haproxy-bad.cfg:5:1: error: server \"s2\" has no check while others do"));
+    // maxconn with the backend queue: timeout queue, or else timeout connect (HAProxy's default).
+    const std::string first = scenarios::import_balancer_config(
+        scratch_file("haproxy-first.cfg", "defaults\n    timeout connect 3s\nbackend api\n    balance first\n"
+                                          "    server s1 10.0.0.1:80 maxconn 20\n    server s2 10.0.0.2:80\n"),
+        "");
+    CHECK_THAT(first, Contains("algorithm: first") && Contains("queue_timeout: 3 s  # ") &&
+                          Contains("haproxy-first.cfg:2 timeout connect 3s") && Contains("max_conns: 20"));
+    CHECK_NOTHROW(scenarios::load_scenario_text(first, "imported.yaml", "."));
   }
   SECTION("times in each program's syntax")
   {
@@ -178,9 +199,9 @@ TEST_CASE("lbsim import prints the scenario, writes it with --out, and exits 1 o
       test::run_command(std::string(LBSIM_BINARY) + " import " + config + " --out " + out.string() + " 2>&1");
   CHECK(again == 1);
   CHECK_THAT(message, Contains("exists"));
-  const std::string capped = scratch_file("nginx-max-conns.conf", "upstream app {\n    server 10.0.0.1 max_conns=5;\n}\n");
+  const std::string capped = scratch_file("nginx-slow-start.conf", "upstream app {\n    server 10.0.0.1 slow_start=5s;\n}\n");
   const auto [refused, errors] = test::run_command(std::string(LBSIM_BINARY) + " import " + capped + " 2>&1");
   CHECK(refused == 1);
-  CHECK_THAT(errors, Contains("nginx-max-conns.conf:2:21:") && Contains("nothing written"));
+  CHECK_THAT(errors, Contains("nginx-slow-start.conf:2:21:") && Contains("nothing written"));
   std::filesystem::remove(out);
 }
