@@ -51,6 +51,13 @@ void ChartPanel::show_runs(const std::vector<const RunData*>& runs)
   }
 }
 
+bool ChartPanel::tab_shown(ChartKind kind) const
+{
+  for (size_t i = 0; i < charts_.size(); ++i)
+    if (charts_[i]->info().kind == kind) return tabs_->isTabVisible(static_cast<int>(i));
+  return false;
+}
+
 ChartWidget* ChartPanel::current() const { return qobject_cast<ChartWidget*>(tabs_->currentWidget()); }
 
 bool ChartPanel::export_chart(const ChartWidget& chart, const QString& path, QSize size)

@@ -26,6 +26,7 @@ public:
   void refresh_all();
   const std::vector<ChartWidget*>& charts() const { return charts_; }
   ChartWidget* current() const;
+  bool tab_shown(ChartKind kind) const;  // the Links, Status and Cache tabs only show with data
 
   // Writes FILE_STEM.png (and .svg and .csv unless png_only) of every chart that holds data into
   // dir; returns the files written. Throws std::runtime_error when a file cannot be written.

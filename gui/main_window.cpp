@@ -1,8 +1,10 @@
 #include "gui/main_window.hpp"
 
 #include "gui/chart_panel.hpp"
+#include "gui/help_viewer.hpp"
 #include "gui/results_reader.hpp"
 #include "gui/series_adapter.hpp"
+#include "gui/shipped_files.hpp"
 #include "gui/sim_worker.hpp"
 #include "gui/step_view.hpp"
 #include "gui/topology_view.hpp"
@@ -30,6 +32,7 @@
 #include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
@@ -44,8 +47,6 @@ namespace lbsim::gui {
 namespace {
 constexpr int kMaxRecent = 8;
 constexpr int kRefreshMs = 100;  // live charts redraw at most 10 times a second
-
-QString source_path(const char* relative) { return QDir(LBSIM_SOURCE_DIR).filePath(relative); }
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
@@ -142,21 +143,10 @@ void MainWindow::build_actions()
     if (!path.isEmpty()) open_file(path);
   });
   recent_menu_ = file->addMenu(tr("Open &Recent"));
-  build_examples_menu(file->addMenu(tr("&Examples")),
-                      QDir(LBSIM_EXAMPLES_DIR).exists() ? QString(LBSIM_EXAMPLES_DIR) : source_path("examples"));
-  build_examples_menu(file->addMenu(tr("&Teaching")), source_path("examples/teaching"));
-  save_action_ = add(file, tr("&Save"), QKeySequence::Save, [this] {
-    if (editor_->file_path().isEmpty()) {
-      const QString path = QFileDialog::getSaveFileName(this, tr("Save scenario"), "scenario.yaml", tr("Scenarios (*.yaml)"));
-      if (!path.isEmpty()) save_file(path);
-    } else {
-      save_file(editor_->file_path());
-    }
-  });
-  add(file, tr("Save &As..."), QKeySequence::SaveAs, [this] {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save scenario as"), editor_->file_path(), tr("Scenarios (*.yaml)"));
-    if (!path.isEmpty()) save_file(path);
-  });
+  build_examples_menu(file->addMenu(tr("&Examples")), examples_dir());
+  build_examples_menu(file->addMenu(tr("&Teaching")), teaching_dir());
+  save_action_ = add(file, tr("&Save"), QKeySequence::Save, [this] { save(); });
+  add(file, tr("Save &As..."), QKeySequence::SaveAs, [this] { save_as(editor_->file_path()); });
   file->addSeparator();
   add(file, tr("Open Res&ults..."), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), [this] {
     const QString dir = QFileDialog::getExistingDirectory(this, tr("Open a results folder (lbsim run --out, lbsim study --out)"));
@@ -177,15 +167,18 @@ void MainWindow::build_actions()
   stop_action_ = add(run, tr("&Stop"), QKeySequence(Qt::CTRL | Qt::Key_Period), [this] { worker_->stop(); });
   run->addSeparator();
   add(run, tr("Step &View"), QKeySequence(Qt::CTRL | Qt::Key_T), [this] { views_->setCurrentWidget(step_view_); });
+  // The step view's buttons have no shortcut of their own: one key, one action (else Qt fires neither).
   add(run, tr("Step One &Request"), QKeySequence(Qt::Key_F10), [this] {
     views_->setCurrentWidget(step_view_);
     step_view_->step(1);
   });
+  add(run, tr("Step &Ten Requests"), QKeySequence(Qt::SHIFT | Qt::Key_F10), [this] {
+    views_->setCurrentWidget(step_view_);
+    step_view_->step(10);
+  });
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
-  add(help, tr("&Documentation"), QKeySequence::HelpContents, [] {
-    QDesktopServices::openUrl(QUrl::fromLocalFile(source_path("docs/gui.md")));
-  });
+  add(help, tr("&Documentation"), QKeySequence::HelpContents, [this] { show_documentation(); });
   add(help, tr("&About lbsim"), QKeySequence(), [this] {
     QMessageBox::about(this, tr("About lbsim"),
                        tr("<b>lbsim</b> 0.1.0: a deterministic simulator of load balancing and scaling."));
@@ -242,6 +235,36 @@ bool MainWindow::save_file(const QString& path)
   return true;
 }
 
+// A shipped example is never overwritten by Save: Save asks where to put a copy instead.
+bool MainWindow::save()
+{
+  const QString path = editor_->file_path();
+  if (path.isEmpty()) return save_as("scenario.yaml");
+  if (!is_shipped_example(path)) return save_file(path);
+  statusBar()->showMessage(tr("%1 is a shipped example: save your copy elsewhere").arg(QFileInfo(path).fileName()));
+  const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+  return save_as(QDir(documents.isEmpty() ? QDir::homePath() : documents).filePath(QFileInfo(path).fileName()));
+}
+
+bool MainWindow::save_as(const QString& suggested)
+{
+  const QString path = QFileDialog::getSaveFileName(this, tr("Save scenario as"), suggested, tr("Scenarios (*.yaml)"));
+  return !path.isEmpty() && save_file(path);
+}
+
+void MainWindow::show_documentation()
+{
+  const QString path = docs_file("gui.md");
+  if (!path.isEmpty() && QDesktopServices::openUrl(QUrl::fromLocalFile(path))) {
+    statusBar()->showMessage(tr("Opened %1").arg(path), 5000);
+    return;
+  }
+  // No desktop launcher for the file (or no docs found): show it here, never nothing.
+  auto* viewer = new HelpViewer(path, this);
+  viewer->show();
+  statusBar()->showMessage(path.isEmpty() ? tr("The documentation was not found") : tr("Help: %1").arg(path), 5000);
+}
+
 void MainWindow::set_current_file(const QString& path)
 {
   editor_->document()->setModified(false);
@@ -271,14 +294,12 @@ void MainWindow::update_recent_menu()
 bool MainWindow::maybe_save()
 {
   if (!editor_->document()->isModified() || quiet_) return true;
+  // Enter keeps the edits and stays (Cancel): a reflex must neither overwrite nor discard.
   const auto answer = QMessageBox::warning(this, tr("Unsaved changes"), tr("The scenario has unsaved changes. Save them?"),
-                                           QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
-  if (answer == QMessageBox::Cancel) return false;
-  if (answer == QMessageBox::Save) {
-    save_action_->trigger();
-    return !editor_->document()->isModified();
-  }
-  return true;
+                                           QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel,
+                                           QMessageBox::Cancel);
+  if (answer == QMessageBox::Save) return save() && !editor_->document()->isModified();
+  return answer == QMessageBox::Discard;
 }
 
 std::vector<std::string> MainWindow::override_list() const
@@ -323,9 +344,7 @@ void MainWindow::pull_rows()
 {
   if (!live_) return;
   RunData& run = *runs_[*live_];
-  QStringList links;
-  const std::vector<IntervalBatch> rows = worker_->take(&links);
-  if (run.links.isEmpty()) run.links = links;
+  const std::vector<IntervalBatch> rows = worker_->take();
   for (const IntervalBatch& b : rows) run.append(b);
   progress_->setValue(static_cast<int>(worker_->progress() * 1000));
   if (rows.empty()) return;
@@ -340,7 +359,7 @@ void MainWindow::run_finished()
   if (live_) {
     RunData& run = *runs_[*live_];
     run.finished = true;
-    run.server_completed = outcome.server_completed;
+    run.set_completed(outcome.server_names, outcome.server_completed);
     run.summary_text = outcome.error.isEmpty() ? outcome.summary_text : outcome.error;
     const QSignalBlocker block(run_list_);
     run_list_->item(static_cast<int>(*live_))->setText(run.label + (outcome.stopped ? tr(" (stopped)") : QString()));
@@ -385,9 +404,9 @@ void MainWindow::show_checked_runs()
   for (size_t s = 0; s < run.server_rows.size(); ++s)
     if (!run.server_rows[s].empty()) servers[run.servers.value(static_cast<qsizetype>(s))] = run.server_rows[s].back().utilization;
   for (size_t l = 0; l < run.link_rows.size(); ++l)
-    if (!run.link_rows[l].empty()) links[run.links.value(static_cast<qsizetype>(l))] = run.link_rows[l].back();
+    if (!run.link_rows[l].empty()) links[run.links.value(static_cast<qsizetype>(l))] = run.link_rows[l].back().value;
   for (size_t s = 0; s < run.service_rows.size(); ++s)
-    if (!run.service_rows[s].empty()) services[run.services.value(static_cast<qsizetype>(s))] = run.service_rows[s].back();
+    if (!run.service_rows[s].empty()) services[run.services.value(static_cast<qsizetype>(s))] = run.service_rows[s].back().value;
   topology_->set_utilization(servers, links, services);
 }
 

@@ -72,6 +72,9 @@ private:
   void build_actions();
   void build_examples_menu(QMenu* menu, const QString& dir);
   bool maybe_save();
+  bool save();  // Save: a new file or a shipped example goes through Save As
+  bool save_as(const QString& suggested);
+  void show_documentation();  // F1
   void set_current_file(const QString& path);
   void update_recent_menu();
   void pull_rows();  // the timer: new rows of the live run into its RunData and the charts

@@ -9,7 +9,6 @@
 
 #include <cmath>
 #include <limits>
-#include <map>
 #include <stdexcept>
 
 namespace lbsim::gui {
@@ -99,25 +98,13 @@ RunData read_run_dir(const QString& dir)
   const double simulated = summary.value("simulated_s", 0.0);
   run.measure_start_s = summary.value("end_time_s", 0.0) - simulated;
   if (summary.contains("slo") && summary["slo"].contains("p99_s")) run.slo_p99_s = summary["slo"]["p99_s"].get<double>();
-  std::map<QString, int> server_index;
+  QStringList summary_servers;
+  std::vector<double> completed;
+  double price_per_s = 0;  // for results written before timeseries.csv had its cost column
   for (const auto& s : summary.value("servers", nlohmann::json::array())) {
-    const QString name = QString::fromStdString(s.value("name", std::string()));
-    server_index[name] = static_cast<int>(run.servers.size());
-    run.servers << name;
-    run.server_completed.push_back(s.value("completed", 0.0));
-    run.server_price_per_s.push_back(simulated > 0 ? s.value("cost", 0.0) / simulated : 0.0);
-  }
-  std::map<QString, int> link_index;
-  for (const auto& l : summary.value("links", nlohmann::json::array())) {
-    const QString name = QString::fromStdString(l.value("name", std::string()));
-    link_index[name] = static_cast<int>(run.links.size());
-    run.links << name;
-  }
-  std::map<QString, int> service_index;
-  for (const auto& s : summary.value("services", nlohmann::json::array())) {
-    const QString name = QString::fromStdString(s.value("name", std::string()));
-    service_index[name] = static_cast<int>(run.services.size());
-    run.services << name;
+    summary_servers << QString::fromStdString(s.value("name", std::string()));
+    completed.push_back(s.value("completed", 0.0));
+    price_per_s += simulated > 0 ? s.value("cost", 0.0) / simulated : 0.0;
   }
   const auto& latency = summary.value("latency_s", nlohmann::json::object());
   run.summary_text = QString("%1 requests completed, %2 rejected; throughput %3 req/s; p50 %4 ms, p99 %5 ms; cost %6")
@@ -139,6 +126,7 @@ RunData read_run_dir(const QString& dir)
             c_p99 = ts.column("latency_p99_s", ts_path), c_fl = ts.column("in_flight", ts_path),
             c_up = ts.column("servers_up", ts_path), c_arr = ts.column("arrived", ts_path),
             c_com = ts.column("completed", ts_path), c_rej = ts.column("rejected", ts_path);
+  const int c_cost = static_cast<int>(ts.header.indexOf("cost"));
   // The gateway's columns, only in results of a scenario with a gateway (and not in older files).
   const int g_2xx = static_cast<int>(ts.header.indexOf("status_2xx")), g_4xx = static_cast<int>(ts.header.indexOf("status_4xx")),
             g_429 = static_cast<int>(ts.header.indexOf("status_429")), g_5xx = static_cast<int>(ts.header.indexOf("status_5xx")),
@@ -149,58 +137,53 @@ RunData read_run_dir(const QString& dir)
   const int s_time = servers.column("time_s", sv_path), s_name = servers.column("server", sv_path),
             s_state = servers.column("state", sv_path), s_util = servers.column("utilization", sv_path),
             s_queue = servers.column("queue", sv_path), s_done = servers.column("completed", sv_path);
+  const int l_time = links.header.isEmpty() ? -1 : links.column("time_s", "links.csv"),
+            l_name = links.header.isEmpty() ? -1 : links.column("link", "links.csv"),
+            l_util = links.header.isEmpty() ? -1 : links.column("utilization", "links.csv");
   const int v_time = services.header.isEmpty() ? -1 : services.column("time_s", "services.csv"),
             v_name = services.header.isEmpty() ? -1 : services.column("service", "services.csv"),
             v_util = services.header.isEmpty() ? -1 : services.column("utilization", "services.csv");
   // Rows of servers.csv, links.csv and services.csv come in interval order, all servers (links,
-  // services) of an interval together.
+  // services) of an interval together; servers.csv may skip intervals (server_rows_every), and
+  // has rows only for the servers that exist at that time.
   size_t next_server_row = 0, next_link_row = 0, next_service_row = 0;
   for (const QStringList& r : ts.rows) {
     IntervalBatch batch;
-    batch.row = {number(r.value(c_time)), number(r.value(c_tp)), number(r.value(c_mean)), number(r.value(c_p50)),
-                 number(r.value(c_p99)), number(r.value(c_fl)), number(r.value(c_up)), number(r.value(c_arr)),
-                 number(r.value(c_com)), number(r.value(c_rej))};
+    IntervalPoint& p = batch.row;
+    p.time_s = number(r.value(c_time)), p.throughput_rps = number(r.value(c_tp));
+    p.latency_mean_s = number(r.value(c_mean)), p.latency_p50_s = number(r.value(c_p50)), p.latency_p99_s = number(r.value(c_p99));
+    p.in_flight = number(r.value(c_fl)), p.servers_up = number(r.value(c_up));
+    p.arrived = number(r.value(c_arr)), p.completed = number(r.value(c_com)), p.rejected = number(r.value(c_rej));
+    p.cost = c_cost >= 0 ? number(r.value(c_cost)) : price_per_s * (p.time_s - run.measure_start_s);
     if (gateway) {
-      IntervalPoint& p = batch.row;
       p.gateway = true;
       p.status_2xx = number(r.value(g_2xx)), p.status_4xx = number(r.value(g_4xx));
       p.status_429 = number(r.value(g_429)), p.status_5xx = number(r.value(g_5xx));
       p.cache_hit_ratio = g_hit >= 0 ? number(r.value(g_hit)) : 0.0;
       p.preflights = g_pre >= 0 ? number(r.value(g_pre)) : 0.0;
     }
-    // servers.csv may skip intervals (MetricsConfig::server_rows_every): only the rows of this one.
-    if (next_server_row < servers.rows.size() && number(servers.rows[next_server_row].value(s_time)) == batch.row.time_s)
-      batch.servers.resize(static_cast<size_t>(run.servers.size()));
     for (; next_server_row < servers.rows.size(); ++next_server_row) {
       const QStringList& s = servers.rows[next_server_row];
-      if (number(s.value(s_time)) != batch.row.time_s) break;
-      const auto it = server_index.find(s.value(s_name));
-      if (it == server_index.end()) continue;
-      batch.servers[static_cast<size_t>(it->second)] = {batch.row.time_s, s.value(s_state) == "up", number(s.value(s_util)),
-                                                         number(s.value(s_queue)), number(s.value(s_done))};
+      if (number(s.value(s_time)) != p.time_s) break;
+      batch.server_names << s.value(s_name);
+      batch.servers.push_back({p.time_s, s.value(s_state) == "up", number(s.value(s_util)), number(s.value(s_queue)),
+                               number(s.value(s_done))});
     }
-    if (!links.header.isEmpty()) {
-      batch.link_utilization.assign(static_cast<size_t>(run.links.size()), 0.0);
-      const int l_time = links.column("time_s", "links.csv"), l_name = links.column("link", "links.csv"),
-                l_util = links.column("utilization", "links.csv");
-      for (; next_link_row < links.rows.size(); ++next_link_row) {
-        const QStringList& l = links.rows[next_link_row];
-        if (number(l.value(l_time)) != batch.row.time_s) break;
-        const auto it = link_index.find(l.value(l_name));
-        if (it != link_index.end()) batch.link_utilization[static_cast<size_t>(it->second)] = number(l.value(l_util));
-      }
+    for (; l_time >= 0 && next_link_row < links.rows.size(); ++next_link_row) {
+      const QStringList& l = links.rows[next_link_row];
+      if (number(l.value(l_time)) != p.time_s) break;
+      batch.link_names << l.value(l_name);
+      batch.link_utilization.push_back(number(l.value(l_util)));
     }
-    if (!services.header.isEmpty()) {
-      batch.service_utilization.assign(static_cast<size_t>(run.services.size()), 0.0);
-      for (; next_service_row < services.rows.size(); ++next_service_row) {
-        const QStringList& v = services.rows[next_service_row];
-        if (number(v.value(v_time)) != batch.row.time_s) break;
-        const auto it = service_index.find(v.value(v_name));
-        if (it != service_index.end()) batch.service_utilization[static_cast<size_t>(it->second)] = number(v.value(v_util));
-      }
+    for (; v_time >= 0 && next_service_row < services.rows.size(); ++next_service_row) {
+      const QStringList& v = services.rows[next_service_row];
+      if (number(v.value(v_time)) != p.time_s) break;
+      batch.service_names << v.value(v_name);
+      batch.service_utilization.push_back(number(v.value(v_util)));
     }
     run.append(batch);
   }
+  run.set_completed(summary_servers, completed);
   return run;
 }
 

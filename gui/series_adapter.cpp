@@ -7,10 +7,13 @@
 #include <QtCharts/QBarCategoryAxis>
 #include <QtCharts/QBarSeries>
 #include <QtCharts/QBarSet>
+#include <QtCharts/QCategoryAxis>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
+#include <QtCharts/QLogValueAxis>
+#include <QtCharts/QScatterSeries>
 #include <QtCharts/QValueAxis>
 
 #include <QFile>
@@ -60,7 +63,17 @@ struct Line {
   bool in_legend = true;
   int colour = -1;  // index into the palette; -1: next
   int stack_on = -1;  // stacked: an area from the line of this index (same x) up; -2: from 0; -1: a line
+  bool points_only = false;  // markers without a line (categories on x: a line between them means nothing)
 };
+
+// How an axis is drawn: linear, logarithmic (values over decades), or named categories at 0, 1, ...
+struct AxisStyle {
+  bool log = false;
+  QStringList categories;
+};
+
+// Values that span this ratio or more, all above zero, get a log axis (a study's 1 .. 100,000).
+constexpr double kLogAxisRatio = 100;
 
 const QList<QColor>& series_colours()
 {
@@ -172,7 +185,7 @@ std::vector<Line> run_lines(ChartKind kind, const std::vector<const RunData*>& r
         y_title = "servers up";
         y2_title = "cumulative cost";
         lines.push_back({prefixed(*run, "servers up", n), t, column(*run, [](auto& p) { return p.servers_up; })});
-        Line cost{prefixed(*run, "cost", n), t, run->cumulative_cost};
+        Line cost{prefixed(*run, "cost", n), t, run->cumulative_cost()};
         cost.right_axis = true;
         lines.push_back(cost);
         break;
@@ -183,11 +196,11 @@ std::vector<Line> run_lines(ChartKind kind, const std::vector<const RunData*>& r
         break;
       case ChartKind::Links:
         y_title = "utilization (%)";
+        // Each point at its own time: a link of a server that joins during the run starts late.
         for (size_t l = 0; l < run->link_rows.size(); ++l) {
-          std::vector<double> u;
-          for (double v : run->link_rows[l]) u.push_back(v * 100);
-          lines.push_back({prefixed(*run, run->links.value(static_cast<qsizetype>(l)), n),
-                           std::vector<double>(t.begin(), t.begin() + static_cast<long>(u.size())), u});
+          Line line{prefixed(*run, run->links.value(static_cast<qsizetype>(l)), n), {}, {}};
+          for (const TimedValue& v : run->link_rows[l]) line.x.push_back(v.time_s), line.y.push_back(v.value * 100);
+          lines.push_back(std::move(line));
         }
         break;
       case ChartKind::Status: {
@@ -221,13 +234,56 @@ std::vector<Line> run_lines(ChartKind kind, const std::vector<const RunData*>& r
   return lines;
 }
 
-void fit(QValueAxis* axis, double lo, double hi, bool from_zero)
+void fit(QAbstractAxis* axis, double lo, double hi, bool from_zero)
 {
+  if (auto* log = qobject_cast<QLogValueAxis*>(axis)) {
+    if (lo > 0 && hi >= lo) log->setRange(lo / 1.5, hi * 1.5);  // a margin of about a sixth of a decade
+    return;
+  }
+  if (qobject_cast<QCategoryAxis*>(axis)) return;  // its range is set with its categories
+  auto* linear = qobject_cast<QValueAxis*>(axis);
+  if (!linear) return;
   if (!std::isfinite(lo) || !std::isfinite(hi)) lo = 0, hi = 1;
   if (from_zero) lo = std::min(lo, 0.0);
   if (hi <= lo) hi = lo + 1;
-  axis->setRange(lo, from_zero ? hi * 1.05 : hi);
-  axis->applyNiceNumbers();
+  linear->setRange(lo, from_zero ? hi * 1.05 : hi);
+  linear->applyNiceNumbers();
+}
+
+QAbstractAxis* make_axis(const QString& title, const AxisStyle& style)
+{
+  QAbstractAxis* axis = nullptr;
+  if (!style.categories.isEmpty()) {
+    auto* categories = new QCategoryAxis;
+    for (qsizetype i = 0; i < style.categories.size(); ++i)
+      categories->append(style.categories[i], static_cast<double>(i) + 0.5);  // a category spans i-0.5 .. i+0.5
+    categories->setStartValue(-0.5);
+    categories->setRange(-0.5, static_cast<double>(style.categories.size()) - 0.5);
+    categories->setLabelsPosition(QCategoryAxis::AxisLabelsPositionCenter);
+    axis = categories;
+  } else if (style.log) {
+    auto* log = new QLogValueAxis;
+    log->setBase(10);
+    log->setLabelFormat("%g");
+    log->setMinorTickCount(8);
+    axis = log;
+  } else {
+    axis = new QValueAxis;
+  }
+  axis->setTitleText(title);
+  return axis;
+}
+
+// True when every value is above zero and they span kLogAxisRatio or more.
+bool spans_decades(const std::vector<double>& values)
+{
+  double lo = std::numeric_limits<double>::infinity(), hi = 0;
+  for (double v : values) {
+    if (std::isnan(v)) continue;
+    if (v <= 0) return false;
+    lo = std::min(lo, v), hi = std::max(hi, v);
+  }
+  return hi > 0 && hi / lo >= kLogAxisRatio;
 }
 
 }  // namespace
@@ -235,11 +291,12 @@ void fit(QValueAxis* axis, double lo, double hi, bool from_zero)
 struct ChartWidget::Impl {
   QChart* chart = nullptr;
   QChartView* view = nullptr;
-  QValueAxis* x = nullptr;
-  QValueAxis* y = nullptr;
+  QAbstractAxis* x = nullptr;
+  QAbstractAxis* y = nullptr;
   QValueAxis* y2 = nullptr;
+  AxisStyle x_style, y_style;  // for the next build of the axes (a study's chart)
   std::vector<Line> lines;  // what is shown, undecimated
-  std::vector<QLineSeries*> series;
+  std::vector<QXYSeries*> series;
 
   void clear()
   {
@@ -254,11 +311,9 @@ struct ChartWidget::Impl {
 
   void make_axes(const QString& x_title, const QString& y_title, const QString& y2_title)
   {
-    x = new QValueAxis;
-    x->setTitleText(x_title);
+    x = make_axis(x_title, x_style);
     chart->addAxis(x, Qt::AlignBottom);
-    y = new QValueAxis;
-    y->setTitleText(y_title);
+    y = make_axis(y_title, y_style);
     chart->addAxis(y, Qt::AlignLeft);
     if (!y2_title.isEmpty()) {
       y2 = new QValueAxis;
@@ -279,18 +334,22 @@ struct ChartWidget::Impl {
       make_axes(x_title, y_title, y2_title);
       int next_colour = 0;
       for (const Line& line : next) {
-        auto* s = new QLineSeries;
+        QXYSeries* s = line.points_only ? static_cast<QXYSeries*>(new QScatterSeries) : new QLineSeries;
         s->setName(line.name);
         const QColor colour = series_colours()[(line.colour >= 0 ? line.colour : next_colour++) % series_colours().size()];
         QPen pen(colour);
         pen.setWidthF(1.6);
         if (line.dashed) pen.setStyle(Qt::DashLine);
         s->setPen(pen);
+        if (auto* scatter = qobject_cast<QScatterSeries*>(s)) {
+          scatter->setColor(colour);
+          scatter->setMarkerSize(9);
+        }
         QAbstractSeries* shown = s;
         if (line.stack_on != -1) {
           // The area between the line below (its upper edge) and this one; it owns its edges.
-          QLineSeries* lower = line.stack_on >= 0 ? series[static_cast<size_t>(line.stack_on)] : nullptr;
-          auto* area = new QAreaSeries(s, lower);
+          auto* lower = line.stack_on >= 0 ? qobject_cast<QLineSeries*>(series[static_cast<size_t>(line.stack_on)]) : nullptr;
+          auto* area = new QAreaSeries(qobject_cast<QLineSeries*>(s), lower);
           area->setName(line.name);
           area->setPen(pen);
           area->setBrush(QColor(colour.red(), colour.green(), colour.blue(), 170));
@@ -354,16 +413,21 @@ void ChartWidget::show_runs(const std::vector<const RunData*>& runs, int max_poi
     impl_->clear();
     impl_->lines.clear();
     auto* bars = new QBarSeries;
+    // A category per server of any run, by name: runs with other servers (autoscaling) line up.
     QStringList categories;
+    for (const RunData* run : runs)
+      for (const QString& server : run->servers)
+        if (!categories.contains(server)) categories << server;
     for (const RunData* run : runs) {
-      if (categories.isEmpty()) categories = run->servers;
       auto* set = new QBarSet(run->label);
       Line line{run->label, {}, {}};
       const std::vector<double> share = run->load_share();
-      for (size_t i = 0; i < share.size(); ++i) {
-        *set << share[i] * 100;
-        line.x.push_back(static_cast<double>(i));
-        line.y.push_back(share[i] * 100);
+      for (qsizetype c = 0; c < categories.size(); ++c) {
+        const qsizetype i = run->servers.indexOf(categories[c]);
+        const double percent = i >= 0 && static_cast<size_t>(i) < share.size() ? share[static_cast<size_t>(i)] * 100 : 0.0;
+        *set << percent;
+        line.x.push_back(static_cast<double>(c));
+        line.y.push_back(percent);
       }
       bars->append(set);
       impl_->lines.push_back(std::move(line));
@@ -389,11 +453,16 @@ void ChartWidget::show_runs(const std::vector<const RunData*>& runs, int max_poi
 
 void ChartWidget::show_study(const StudyData& study, int x_key, int metric)
 {
+  QStringList categories;
+  const std::vector<StudyLine> study_lines_ = study_lines(study, x_key, metric, &categories);
+  const bool categorical = study_key_is_categorical(study, x_key);
   std::vector<Line> lines;
+  std::vector<double> xs, ys;
   int colour = 0;
-  for (const StudyLine& sl : study_lines(study, x_key, metric)) {
+  for (const StudyLine& sl : study_lines_) {
     Line mean{sl.label, sl.x, sl.mean};
     mean.colour = colour;
+    mean.points_only = categorical;
     lines.push_back(mean);
     // Confidence bars: one short vertical line per point, coloured as its line, not in the legend.
     for (size_t i = 0; i < sl.x.size(); ++i) {
@@ -402,14 +471,49 @@ void ChartWidget::show_study(const StudyData& study, int x_key, int metric)
       bar.colour = colour;
       bar.in_legend = false;
       lines.push_back(bar);
+      ys.push_back(bar.y[0]), ys.push_back(bar.y[1]);
     }
+    xs.insert(xs.end(), sl.x.begin(), sl.x.end());
     ++colour;
   }
-  impl_->chart->setTitle(study.metrics.value(metric) + " against " + study.varied.value(x_key));
+  const QString x_title = study_key_label(study.varied, x_key);
+  const QString y_title = study_metric_label(study.metrics.value(metric)).title;
+  impl_->x_style = {!categorical && spans_decades(xs), categorical ? categories : QStringList()};
+  impl_->y_style = {spans_decades(ys), {}};
+  impl_->chart->setTitle(y_title + " against " + x_title);
   impl_->lines.clear();  // a new selection: build the series anew
-  impl_->show_lines(std::move(lines), 100000, study.varied.value(x_key), study.metrics.value(metric), QString());
+  impl_->show_lines(std::move(lines), 100000, x_title + (impl_->x_style.log ? " (log scale)" : ""),
+                    y_title + (impl_->y_style.log ? " (log scale)" : ""), QString());
+  impl_->x_style = impl_->y_style = {};  // the run charts keep linear axes
   for (size_t i = 0; i < impl_->lines.size(); ++i)
-    if (impl_->lines[i].in_legend) impl_->series[i]->setPointsVisible(true);
+    if (impl_->lines[i].in_legend)
+      if (auto* line = qobject_cast<QLineSeries*>(impl_->series[i])) line->setPointsVisible(true);
+}
+
+ChartWidget::Axis ChartWidget::axis(Qt::Orientation orientation) const
+{
+  Axis out;
+  QAbstractAxis* a = orientation == Qt::Horizontal ? impl_->x : impl_->y;
+  if (!a) return out;
+  out.title = a->titleText();
+  out.log = qobject_cast<QLogValueAxis*>(a) != nullptr;
+  if (auto* categories = qobject_cast<QCategoryAxis*>(a)) out.categories = categories->categoriesLabels();
+  return out;
+}
+
+QStringList ChartWidget::legend() const
+{
+  QStringList names;
+  for (size_t i = 0; i < impl_->lines.size(); ++i)
+    if (impl_->lines[i].in_legend) names << impl_->lines[i].name;
+  return names;
+}
+
+bool ChartWidget::has_lines() const
+{
+  for (const QXYSeries* s : impl_->series)
+    if (qobject_cast<const QLineSeries*>(s) && s->count() > 2) return true;
+  return false;
 }
 
 int ChartWidget::series_count() const { return static_cast<int>(impl_->lines.size()); }
@@ -417,7 +521,7 @@ int ChartWidget::series_count() const { return static_cast<int>(impl_->lines.siz
 qsizetype ChartWidget::point_count() const
 {
   qsizetype n = 0;
-  for (const QLineSeries* s : impl_->series) n += s->count();
+  for (const QXYSeries* s : impl_->series) n += s->count();
   for (QAbstractSeries* s : impl_->chart->series())
     if (auto* bars = qobject_cast<QBarSeries*>(s))
       for (const QBarSet* set : bars->barSets()) n += set->count();

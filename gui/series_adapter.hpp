@@ -9,6 +9,7 @@
 #include <QPixmap>
 #include <QSize>
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include <memory>
@@ -39,6 +40,16 @@ public:
   // Overlays the runs (several for a comparison); live series are decimated to max_points.
   void show_runs(const std::vector<const RunData*>& runs, int max_points = 1000);
   void show_study(const StudyData& study, int x_key, int metric);
+
+  // What the axes show (for tests and the docs): title, log scale, category names.
+  struct Axis {
+    QString title;
+    bool log = false;
+    QStringList categories;
+  };
+  Axis axis(Qt::Orientation orientation) const;
+  QStringList legend() const;  // the names in the legend
+  bool has_lines() const;      // some series is drawn as a line through more than two points
 
   int series_count() const;
   qsizetype point_count() const;  // points drawn, over every series

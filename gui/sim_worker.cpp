@@ -4,6 +4,7 @@
 
 #include <QThread>
 
+#include <cmath>
 #include <exception>
 #include <optional>
 
@@ -24,27 +25,24 @@ public:
   {
     flush();
     IntervalBatch& batch = held_.emplace();
-    batch.row = {row.time_s,
-                 row.throughput_rps,
-                 row.latency_mean_s,
-                 row.latency_p50_s,
-                 row.latency_p99_s,
-                 static_cast<double>(row.in_flight),
-                 static_cast<double>(row.servers_up),
-                 static_cast<double>(row.arrived),
-                 static_cast<double>(row.completed),
-                 static_cast<double>(row.rejected)};
+    IntervalPoint& p = batch.row;
+    p.time_s = as_written(row.time_s), p.throughput_rps = row.throughput_rps;
+    p.latency_mean_s = row.latency_mean_s, p.latency_p50_s = row.latency_p50_s, p.latency_p99_s = row.latency_p99_s;
+    p.in_flight = static_cast<double>(row.in_flight), p.servers_up = static_cast<double>(row.servers_up);
+    p.arrived = static_cast<double>(row.arrived), p.completed = static_cast<double>(row.completed);
+    p.rejected = static_cast<double>(row.rejected), p.cost = row.cost;
     if (row.gateway) {
       const models::GatewayIntervalCounts& g = *row.gateway;
-      IntervalPoint& p = batch.row;
       p.gateway = true;
       p.status_2xx = static_cast<double>(g.status_2xx), p.status_4xx = static_cast<double>(g.status_4xx);
       p.status_429 = static_cast<double>(g.status_429), p.status_5xx = static_cast<double>(g.status_5xx);
       p.cache_hit_ratio = g.cache_lookups ? static_cast<double>(g.cache_hits) / static_cast<double>(g.cache_lookups) : 0.0;
       p.preflights = static_cast<double>(g.preflights);
     }
+    // The same rows as servers.csv: one per server that exists, each with its name.
     for (const models::ServerIntervalRow& s : servers)
-      batch.servers.push_back({s.time_s, std::string_view(s.state) == "up", s.utilization, s.queue, static_cast<double>(s.completed)});
+      batch.servers.push_back({as_written(s.time_s), std::string_view(s.state) == "up", s.utilization, s.queue, static_cast<double>(s.completed)});
+    batch.server_names = names(server_names_, servers, &models::ServerIntervalRow::server);
     completed_ += static_cast<double>(row.completed);
     if (end_s_ > 0) worker_.progress_ = row.time_s / end_s_;
     else if (stop_requests_ > 0) worker_.progress_ = std::min(1.0, completed_ / stop_requests_);
@@ -52,19 +50,16 @@ public:
 
   void on_link_interval(std::span<const models::LinkIntervalRow> links) override
   {
-    if (link_names_.isEmpty()) {
-      for (const models::LinkIntervalRow& l : links) link_names_ << QString::fromStdString(*l.link);
-      std::lock_guard lock(worker_.mutex_);
-      worker_.link_names_ = link_names_;
-    }
-    if (held_)
-      for (const models::LinkIntervalRow& l : links) held_->link_utilization.push_back(l.utilization);
+    if (!held_) return;
+    for (const models::LinkIntervalRow& l : links) held_->link_utilization.push_back(l.utilization);
+    held_->link_names = names(link_names_, links, &models::LinkIntervalRow::link);
   }
 
   void on_service_interval(std::span<const models::ServiceIntervalRow> services) override
   {
-    if (held_)
-      for (const models::ServiceIntervalRow& s : services) held_->service_utilization.push_back(s.utilization);
+    if (!held_) return;
+    for (const models::ServiceIntervalRow& s : services) held_->service_utilization.push_back(s.utilization);
+    held_->service_names = names(service_names_, services, &models::ServiceIntervalRow::service);
   }
 
   bool stop_requested() override
@@ -84,6 +79,20 @@ public:
   }
 
 private:
+  // A time as the result files write it (whole nanoseconds) and read it back: the live charts are
+  // then the charts of the run's folder to the last digit.
+  static double as_written(double time_s) { return static_cast<double>(std::llround(time_s * 1e9)) / 1e9; }
+
+  // The names of `rows`, kept from one interval to the next (the list is shared, not copied):
+  // servers and links only ever join, at the end.
+  template <class Row>
+  static QStringList names(QStringList& kept, std::span<const Row> rows, const std::string* Row::*name)
+  {
+    if (static_cast<size_t>(kept.size()) > rows.size()) kept.clear();
+    for (size_t i = static_cast<size_t>(kept.size()); i < rows.size(); ++i) kept << QString::fromStdString(*(rows[i].*name));
+    return kept;
+  }
+
   void wait_while_paused()
   {
     std::unique_lock lock(worker_.mutex_);
@@ -93,7 +102,7 @@ private:
   SimWorker& worker_;
   double end_s_ = 0, stop_requests_ = 0, completed_ = 0;
   std::optional<IntervalBatch> held_;
-  QStringList link_names_;
+  QStringList server_names_, link_names_, service_names_;
 };
 
 SimWorker::SimWorker(QObject* parent) : QObject(parent) {}
@@ -112,14 +121,7 @@ RunData SimWorker::prepare(const models::SystemConfig& config)
   RunData run;
   run.label = QString::fromStdString(config.name);
   if (config.services.front().balancer) run.label += " (" + QString::fromStdString(config.services.front().balancer->algorithm) + ")";
-  // Every service's servers, in the order the run reports them.
-  for (const models::ServiceConfig& service : config.services) {
-    run.services << QString::fromStdString(service.name);
-    for (const models::ServerConfig& s : service.servers) {
-      run.servers << QString::fromStdString(s.name);
-      run.server_price_per_s.push_back(s.price_per_hour / 3600.0);
-    }
-  }
+  // The servers, links and services are named by the rows as they come (RunData::append).
   if (config.metrics.slo_p99) run.slo_p99_s = config.metrics.slo_p99->seconds();
   run.measure_start_s = config.warmup.seconds();
   return run;
@@ -139,7 +141,6 @@ void SimWorker::start(const models::SystemConfig& config, const QString& out_dir
   {
     std::lock_guard lock(mutex_);
     pending_.clear();
-    link_names_.clear();
     outcome_ = {};
   }
   thread_ = QThread::create([this, config, out_dir] { run(config, out_dir); });
@@ -154,7 +155,10 @@ void SimWorker::run(models::SystemConfig config, QString out_dir)
     const models::RunSummary s = scenarios::run_scenario(config, out_dir.toStdString(), &sink);
     sink.flush();  // the last, shorter interval is not followed by stop_requested()
     outcome.stopped = stop_;
-    for (const models::ServerSummary& server : s.servers) outcome.server_completed.push_back(static_cast<double>(server.completed));
+    for (const models::ServerSummary& server : s.servers) {
+      outcome.server_names << QString::fromStdString(server.name);
+      outcome.server_completed.push_back(static_cast<double>(server.completed));
+    }
     double p50 = 0, p99 = 0;
     for (const auto& [p, v] : s.latency_percentiles_s) {
       if (p == 50) p50 = v;
@@ -204,10 +208,9 @@ void SimWorker::stop()
   resume_.notify_all();
 }
 
-std::vector<IntervalBatch> SimWorker::take(QStringList* link_names)
+std::vector<IntervalBatch> SimWorker::take()
 {
   std::lock_guard lock(mutex_);
-  if (link_names) *link_names = link_names_;
   std::vector<IntervalBatch> rows;
   rows.swap(pending_);
   return rows;

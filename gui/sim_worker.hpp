@@ -25,6 +25,7 @@ struct RunOutcome {
   bool stopped = false;  // stopped by the user before its end
   QString error;         // the run failed (empty when it did not)
   QString summary_text;
+  QStringList server_names;  // the summary's servers, each with its completed requests
   std::vector<double> server_completed;
   double wall_seconds = 0;
   double events = 0;
@@ -37,7 +38,7 @@ public:
   explicit SimWorker(QObject* parent = nullptr);
   ~SimWorker() override;  // stops a run under way and waits for it
 
-  // A RunData with everything known before the run (label, servers, prices, SLO), to fill with take().
+  // A RunData with everything known before the run (label, SLO, warm-up), to fill with take().
   static RunData prepare(const models::SystemConfig& config);
 
   // Starts a run of `config`; result files go to out_dir unless it is empty. Not while running().
@@ -48,8 +49,8 @@ public:
   bool paused() const { return paused_; }
   double progress() const { return progress_; }  // 0..1 of the run's simulated time (or requests)
 
-  // The rows produced since the last call, and the link names once the network reported them.
-  std::vector<IntervalBatch> take(QStringList* link_names = nullptr);
+  // The rows produced since the last call.
+  std::vector<IntervalBatch> take();
   RunOutcome outcome() const;
 
 signals:
@@ -65,7 +66,6 @@ private:
   mutable std::mutex mutex_;
   std::condition_variable resume_;
   std::vector<IntervalBatch> pending_;
-  QStringList link_names_;
   RunOutcome outcome_;
 };
 

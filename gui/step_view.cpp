@@ -29,8 +29,10 @@ StepView::StepView(QWidget* parent)
   buttons->addWidget(step_ten_);
   buttons->addWidget(reset_);
   buttons->addStretch();
-  step_one_->setShortcut(QKeySequence(Qt::Key_F10));
+  // The keys are the Run menu's actions (F10, Shift+F10): a button with the same shortcut would
+  // make it ambiguous, and Qt would fire neither.
   step_one_->setToolTip(tr("Advance one request (F10)"));
+  step_ten_->setToolTip(tr("Advance ten requests (Shift+F10)"));
   rule_->setWordWrap(true);
   explanation_->setWordWrap(true);
   explanation_->setTextFormat(Qt::RichText);
@@ -82,6 +84,8 @@ void StepView::step(int requests)
 
 int StepView::trace_rows() const { return trace_->rowCount(); }
 
+QString StepView::explanation() const { return explanation_->text(); }
+
 void StepView::show_state()
 {
   const std::vector<StepRecord> records = worker_.records();
@@ -109,11 +113,13 @@ void StepView::show_state()
       pool_->setItem(static_cast<int>(i), c, item);
     }
   }
-  if (records.empty()) return;
-  if (records.size() == rows_before_step_) {
-    explanation_->setText(tr("No more requests: the scenario's traffic is over (Start over to replay it)."));
+  for (QPushButton* b : {step_one_, step_ten_}) b->setEnabled(!snap.run_over);
+  if (snap.run_over && records.size() == rows_before_step_) {
+    explanation_->setText(tr("The run is over at %1 s: the scenario sends no more requests (Start over to replay it).")
+                              .arg(snap.time_s));
     return;
   }
+  if (records.empty()) return;
   const StepRecord& last = records.back();
   explanation_->setText(QString("Request %1 at %2 s from %3 (%4 %5) → <b>%6</b> (%7). When it chose, the balancer saw %8. "
                                 "The pool below is the state now, at %9 s.")
@@ -121,7 +127,8 @@ void StepView::show_state()
                             .arg(last.time_s, last.client, last.method, last.path,
                                  last.server.isEmpty() ? QString("no server") : last.server, last.status,
                                  last.pool_before.isEmpty() ? QString("no pool (no balancer)") : last.pool_before,
-                                 snap.time_s));
+                                 snap.time_s) +
+                        (snap.run_over ? tr(" It was the last one: the run is over.") : QString()));
 }
 
 }  // namespace lbsim::gui

@@ -23,6 +23,7 @@ public:
   void load(const models::SystemConfig& config);  // starts over
   void step(int requests = 1);
   int trace_rows() const;
+  QString explanation() const;  // the sentence under the buttons
   StepWorker& worker() { return worker_; }
 
 private:

@@ -90,11 +90,15 @@ void StepWorker::step(int requests)
   QMetaObject::invokeMethod(context_, [this, requests] {
     if (!system_) return;
     try {
-      if (requests > 0) {
+      if (requests > 0 && !system_->run_over()) {
         target_ += static_cast<uint64_t>(requests);
-        system_->run_until_hops(target_);
+        if (!system_->run_until_hops(target_)) {
+          std::lock_guard lock(mutex_);
+          target_ = records_.size();  // the run ended short of the target: count from where it is
+        }
       }
       PoolSnapshot snap;
+      snap.run_over = system_->run_over();
       snap.time_s = QString::fromStdString(scenarios::format_seconds(system_->simulation().now().ns()));
       const models::LoadBalancer* first = system_->services().front()->balancer();
       if (first) snap.algorithm = QString::fromStdString(first->config().algorithm);

@@ -41,6 +41,7 @@ struct PoolSnapshot {
   };
   QString algorithm;  // empty without a balancer
   QString time_s;     // simulated clock
+  bool run_over = false;  // nothing more can happen (models::System::run_over): Step does nothing
   std::vector<Member> members;
 };
 

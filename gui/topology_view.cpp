@@ -285,6 +285,10 @@ void TopologyView::set_graph(TopologyGraph graph)
 {
   if (graph.positions.size() != static_cast<size_t>(graph.nodes.size())) gui::layout(graph);
   graph_ = std::move(graph);
+  // Another scenario (or a new run): the last run's colours would name its servers, not these.
+  server_utilization_.clear();
+  link_utilization_.clear();
+  service_utilization_.clear();
   update();
 }
 
@@ -295,6 +299,11 @@ void TopologyView::set_utilization(QMap<QString, double> servers, QMap<QString, 
   link_utilization_ = std::move(links);
   service_utilization_ = std::move(services);
   update();
+}
+
+QStringList TopologyView::coloured() const
+{
+  return server_utilization_.keys() + link_utilization_.keys() + service_utilization_.keys();
 }
 
 void TopologyView::paintEvent(QPaintEvent*)

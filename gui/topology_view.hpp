@@ -46,12 +46,14 @@ class TopologyView : public QWidget {
 public:
   explicit TopologyView(QWidget* parent = nullptr);
 
-  void set_graph(TopologyGraph graph);
+  void set_graph(TopologyGraph graph);  // also forgets the utilization shown
   const TopologyGraph& graph() const { return graph_; }
   // Utilization in [0, 1] by server name, by link name ("a->b"; either direction colours a link) and
   // by service name (only graphs of `services:` colour their services).
   void set_utilization(QMap<QString, double> servers, QMap<QString, double> links,
                        QMap<QString, double> services = {});
+  // What colours the nodes and links now: names with a utilization (empty before a run's rows).
+  QStringList coloured() const;
   QSize sizeHint() const override { return {600, 400}; }
 
 protected:

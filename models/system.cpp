@@ -237,18 +237,34 @@ void System::on_call_done() { stop_if_finished(); }
 void System::stop_if_finished()
 {
   if (config_.duration && stop_after_hops_ == 0) return;  // a run with a duration measures all of it
-  if (run_.requests.in_use() != 0) return;
-  for (const auto& client : clients_)
-    if (!client->exhausted()) return;
-  sim_.stop();
+  if (traffic_done()) sim_.stop();
 }
 
-void System::run_until_hops(uint64_t hops)
+bool System::traffic_done() const
+{
+  if (run_.requests.in_use() != 0) return false;
+  for (const auto& client : clients_)
+    if (!client->exhausted()) return false;
+  return true;
+}
+
+bool System::run_until_hops(uint64_t hops)
 {
   stop_after_hops_ = hops;
   run_.report_hops = true;
   start();
-  sim_.run();
+  // Past the end only the metrics ticks are left, and they re-arm: running would never return.
+  if (hops_ < hops && !run_over())
+    sim_.run_until(config_.duration ? config_.warmup + *config_.duration : SimTime::max());
+  return hops_ >= hops;
+}
+
+bool System::run_over() const
+{
+  if (stopped_early_) return true;
+  if (config_.duration && sim_.now() >= config_.warmup + *config_.duration) return true;
+  if (config_.stop_requests && metrics_.completed() >= *config_.stop_requests) return true;
+  return traffic_done();
 }
 
 RunSummary System::run()

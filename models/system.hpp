@@ -51,8 +51,13 @@ public:
 
   // Runs to the configured stop (duration after warm-up, or stop.requests completions).
   RunSummary run();
-  // Runs until `hops` hops have been reported (the teaching trace and the step view).
-  void run_until_hops(uint64_t hops);
+  // Runs until `hops` hops have been reported (the teaching trace and the step view), or until the
+  // run is over (run_over()); returns whether the hops were reached. Called again past the end, it
+  // returns false at once.
+  bool run_until_hops(uint64_t hops);
+  // Nothing more can happen in this run: its duration is reached, stop.requests completed, or every
+  // client group is scripted and done with nothing in flight.
+  bool run_over() const;
 
   const SystemConfig& config() const { return config_; }
   const std::vector<std::unique_ptr<Server>>& servers() const { return run_.servers; }
@@ -87,6 +92,7 @@ private:
   void build_network();
   void start();
   void stop_if_finished();
+  bool traffic_done() const;  // every group scripted and done, nothing in flight
   RunSummary summarize(double wall_seconds) const;
 
   SystemConfig config_;

@@ -47,6 +47,9 @@ void MetricsRecorder::handle(const engine::Event&)
     sim_.stop();  // stopped from outside (TimeSeriesSink::stop_requested): no further tick
     return;
   }
+  // With nothing else pending, nothing can happen any more: ticking on would only make a run
+  // without an end (or past its end) loop forever. Before a duration's end, the rows go on.
+  if (sim_.pending_events() == 0 && (run_end_ == SimTime::max() || sim_.now() >= run_end_)) return;
   sim_.schedule_in(config_.interval, handler_, 0, 0, kTickPriority);
 }
 

@@ -4,9 +4,11 @@
 // stop, and `lbsim plot`.
 #include "gui/chart_panel.hpp"
 #include "gui/decimate.hpp"
+#include "gui/help_viewer.hpp"
 #include "gui/main_window.hpp"
 #include "gui/results_reader.hpp"
 #include "gui/series_adapter.hpp"
+#include "gui/shipped_files.hpp"
 #include "gui/sim_worker.hpp"
 #include "gui/step_view.hpp"
 #include "gui/topology_view.hpp"
@@ -17,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include <QAbstractButton>
+#include <QPushButton>
 #include <QApplication>
 #include <QDir>
 #include <QDropEvent>
@@ -25,6 +28,8 @@
 #include <QSettings>
 #include <QUrl>
 #include <QElapsedTimer>
+#include <QFileDialog>
+#include <QScopeGuard>
 #include <QTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -197,11 +202,11 @@ private slots:
   void many_servers_are_summarized_as_min_mean_max()
   {
     RunData run;
-    for (int s = 0; s < 40; ++s) run.servers << QString("web-%1").arg(s), run.server_price_per_s.push_back(0);
     for (int i = 1; i <= 3; ++i) {
       IntervalBatch batch;
       batch.row.time_s = i;
-      for (int s = 0; s < 40; ++s) batch.servers.push_back({static_cast<double>(i), true, s / 40.0, 0, 1});
+      for (int s = 0; s < 40; ++s)
+        batch.servers.push_back({static_cast<double>(i), true, s / 40.0, 0, 1}), batch.server_names << QString("web-%1").arg(s);
       run.append(batch);
     }
     ChartWidget chart(run_charts()[3]);
@@ -320,9 +325,56 @@ private slots:
     MainWindow window;
     window.set_quiet(true);
     QVERIFY(window.open_results(dir.path()));
-    // Two lines and one bar per point.
+    // Two lines and one bar per point; p99 in ms, each line named by the other key and its value.
     QCOMPARE(window.study_chart()->series_count(), 2 + 4);
-    QVERIFY(window.study_chart()->csv().contains("round_robin,300,0.2"));
+    QVERIFY2(window.study_chart()->csv().contains("algorithm = round_robin,300,200"), qPrintable(window.study_chart()->csv()));
+  }
+
+  // The study chart used to put an algorithm at x = 0, 1, ... joined by a line with no names,
+  // log-spaced rates on a linear axis, and raw keys (latency_s.p99, a legend "4") as labels.
+  void study_chart_names_categories_and_uses_log_axes()
+  {
+    StudyData study;
+    study.varied = {"balancer.algorithm", "clients[0].arrivals.rate", "servers[0].count"};
+    study.metrics = {"latency_s.p99", "throughput_rps"};
+    const QStringList algorithms = {"round_robin", "least_connections", "power_of_two_choices"};
+    const QStringList rates = {"1/s", "10/s", "100/s", "1000/s", "10000/s", "100000/s"};
+    for (const QString& a : algorithms)
+      for (const QString& r : rates)
+        for (const QString& n : {QString("4"), QString("8")}) {
+          const double rate = study_axis_value(r, 0);
+          study.points.push_back({{a, r, n}, {0.001 * (1 + rate / 1000), rate}, {0.0001, 0.0}});
+        }
+    QCOMPARE(study_key_label(study.varied, 0), QString("algorithm"));
+    QCOMPARE(study_key_label(study.varied, 1), QString("rate"));
+    QCOMPARE(study_key_label(study.varied, 2), QString("count"));
+    QCOMPARE(study_metric_label("latency_s.p99").title, QString("p99 latency (ms)"));
+    QCOMPARE(study_metric_label("latency_s.mean").scale, 1000.0);
+    QCOMPARE(study_metric_label("throughput_rps").title, QString("throughput (req/s)"));
+    QCOMPARE(study_metric_label("servers[slow].utilization").title, QString("slow utilization (%)"));
+    QCOMPARE(study_metric_label("balance.jain_index").title, QString("balance jain index"));
+
+    ChartWidget chart(gui::study_chart());
+    // The algorithm on x: three named categories, markers without a line.
+    chart.show_study(study, 0, 0);
+    QCOMPARE(chart.axis(Qt::Horizontal).categories, algorithms);
+    QCOMPARE(chart.axis(Qt::Horizontal).title, QString("algorithm"));
+    QVERIFY(!chart.has_lines());
+    QCOMPARE(chart.axis(Qt::Vertical).title, QString("p99 latency (ms) (log scale)"));  // 1 .. 101 ms
+    QVERIFY(chart.legend().contains("rate = 1/s, count = 4"));
+    // The rate on x: 1 .. 100,000 on a log axis; p99 1 ms .. 101 ms spans two decades: log too.
+    chart.show_study(study, 1, 0);
+    QVERIFY(chart.axis(Qt::Horizontal).categories.isEmpty());
+    QVERIFY(chart.axis(Qt::Horizontal).log);
+    QVERIFY(chart.axis(Qt::Vertical).log);
+    QVERIFY(chart.has_lines());
+    QVERIFY(chart.legend().contains("algorithm = least_connections, count = 8"));
+    QVERIFY(chart.csv().contains("\"algorithm = round_robin, count = 4\",100000,"));
+    // The count on x (4 and 8): linear; a metric within one decade: linear.
+    chart.show_study(study, 2, 0);
+    QVERIFY(!chart.axis(Qt::Horizontal).log);
+    QVERIFY(chart.axis(Qt::Horizontal).categories.isEmpty());
+    QVERIFY(!chart.image(QSize(800, 500)).isNull());
   }
 
   void step_view_advances_one_request_at_a_time()
@@ -341,6 +393,54 @@ private slots:
     QVERIFY(records[0].server != records[1].server);  // round robin takes turns
     QVERIFY2(records[0].pool_before.contains(": 0 active"), qPrintable(records[0].pool_before));
     QCOMPARE(step->worker().snapshot().algorithm, QString("round_robin"));
+  }
+
+  // ip-hash.yaml scripts five requests. Stepping past them used to loop in the metrics ticks for
+  // ever on the step thread; now it says the run is over, and the view still answers.
+  void stepping_past_the_end_says_the_run_is_over()
+  {
+    MainWindow window;
+    window.set_quiet(true);
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/teaching/ip-hash.yaml")));
+    StepView* step = window.step_view();
+    step->step(10);  // Step 10 past the end
+    QTRY_COMPARE_WITH_TIMEOUT(step->trace_rows(), 5, 5000);
+    step->step(1);
+    step->step(1);
+    QTRY_VERIFY2_WITH_TIMEOUT(step->explanation().contains("the run is over"), qPrintable(step->explanation()), 5000);
+    QVERIFY(step->worker().snapshot().run_over);
+    step->step(10);
+    QTRY_VERIFY_WITH_TIMEOUT(step->explanation().startsWith("The run is over at 4.01"), 5000);
+    QCOMPARE(step->trace_rows(), 5);
+    // Start over replays the script from the first request.
+    step->load(*window.editor()->validate({}));
+    step->step(2);
+    QTRY_COMPARE_WITH_TIMEOUT(step->trace_rows(), 2, 5000);
+    QVERIFY(!step->worker().snapshot().run_over);
+  }
+
+  // F10 was both the menu's Step One Request and the Step button's shortcut: Qt then fires
+  // neither. Every shortcut of the window must belong to one action or button only.
+  void each_shortcut_belongs_to_one_action()
+  {
+    MainWindow window;
+    window.set_quiet(true);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QMap<QString, QStringList> owners;
+    for (QAction* a : window.findChildren<QAction*>())
+      for (const QKeySequence& k : a->shortcuts())
+        owners[k.toString()] << a->text();
+    for (QAbstractButton* b : window.findChildren<QAbstractButton*>())
+      if (!b->shortcut().isEmpty()) owners[b->shortcut().toString()] << b->text();
+    for (auto it = owners.cbegin(); it != owners.cend(); ++it)
+      QVERIFY2(it.value().size() == 1, qPrintable(it.key() + " is bound to " + it.value().join(", ")));
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/teaching/round-robin.yaml")));
+    window.views()->setCurrentWidget(window.step_view());
+    QTest::keyClick(&window, Qt::Key_F10);
+    QTRY_COMPARE_WITH_TIMEOUT(window.step_view()->trace_rows(), 1, 5000);
+    QTest::keyClick(&window, Qt::Key_F10, Qt::ShiftModifier);  // Step 10
+    QTRY_COMPARE_WITH_TIMEOUT(window.step_view()->trace_rows(), 1 + 10, 5000);
   }
 
   void topology_from_a_network_is_laid_out()
@@ -445,22 +545,98 @@ private slots:
     const RunData run = read_run_dir(dir.path());
     QCOMPARE(run.services, (QStringList{"frontend", "catalog", "users", "orders", "db"}));
     QCOMPARE(run.service_rows.size(), size_t{5});
-    for (const std::vector<double>& rows : run.service_rows) {
+    for (const std::vector<TimedValue>& rows : run.service_rows) {
       QCOMPARE(rows.size(), run.rows.size());
-      for (const double u : rows) QVERIFY(u > 0 && u <= 1);
+      for (const TimedValue& u : rows) QVERIFY(u.value > 0 && u.value <= 1);
     }
 
     // Live: every service's servers are named, and each interval has a point for each.
-    const RunData prepared = SimWorker::prepare(config);
-    QCOMPARE(prepared.servers, (QStringList{"web-1", "web-2", "catalog-1", "catalog-2", "users", "orders", "db"}));
-    QCOMPARE(prepared.services, run.services);
     SimWorker worker;
     worker.start(config);
     QTRY_VERIFY_WITH_TIMEOUT(!worker.running(), 60000);
     const std::vector<IntervalBatch> batches = worker.take();
     QCOMPARE(batches.size(), run.rows.size());
     QCOMPARE(batches.back().servers.size(), size_t{7});
+    QCOMPARE(batches.back().server_names, (QStringList{"web-1", "web-2", "catalog-1", "catalog-2", "users", "orders", "db"}));
     QCOMPARE(batches.back().service_utilization.size(), size_t{5});
+    QCOMPARE(batches.back().service_names, run.services);
+  }
+
+  // Servers join during examples/autoscaling.yaml (web-5 at 690 s, then more). The live charts used
+  // to name only the servers of the file (blank legends for the others), draw some from t = 0 and
+  // show a server that never ran as busy; `lbsim plot` of the run's folder was right. Both now file
+  // the rows by name (RunData::append): every chart of the live run is the chart of its folder.
+  void live_and_file_charts_agree_when_servers_join()
+  {
+    const auto config = scenarios::load_scenario_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/autoscaling.yaml").toStdString());
+    QTemporaryDir dir;
+    SimWorker worker;
+    RunData live = SimWorker::prepare(config);
+    worker.start(config, dir.path());
+    QTRY_VERIFY_WITH_TIMEOUT(!worker.running(), 120000);
+    for (const IntervalBatch& b : worker.take()) live.append(b);
+    const RunOutcome outcome = worker.outcome();
+    QVERIFY2(outcome.error.isEmpty(), qPrintable(outcome.error));
+    live.set_completed(outcome.server_names, outcome.server_completed);
+    live.finished = true;
+    const RunData file = read_run_dir(dir.path());
+
+    // Against the run's own logs: summary.json's servers, events.csv's additions.
+    QFile summary_file(QDir(dir.path()).filePath("summary.json"));
+    QVERIFY(summary_file.open(QIODevice::ReadOnly));
+    const auto summary = nlohmann::json::parse(summary_file.readAll().toStdString());
+    QStringList names;
+    double total = 0;
+    for (const auto& server : summary["servers"]) {
+      names << QString::fromStdString(server["name"].get<std::string>());
+      total += server["completed"].get<double>();
+    }
+    QVERIFY2(names.size() > 6, qPrintable(names.join(",")));  // servers joined
+    QCOMPARE(live.servers, names);
+    QCOMPARE(file.servers, names);
+    QMap<QString, double> added;
+    QFile events(QDir(dir.path()).filePath("events.csv"));
+    QVERIFY(events.open(QIODevice::ReadOnly | QIODevice::Text));
+    for (const QByteArray& line : events.readAll().split('\n')) {
+      const QStringList f = split_csv_line(QString::fromUtf8(line));
+      if (f.value(1) == "add") added[f.value(2)] = f.value(0).toDouble();
+    }
+    QVERIFY(added.contains("web-5"));
+    const std::vector<double> share = live.load_share();
+    for (qsizetype i = 0; i < names.size(); ++i) {
+      const std::vector<ServerPoint>& points = live.server_rows[static_cast<size_t>(i)];
+      QVERIFY(!points.empty());
+      // A server's series starts at the first interval end at or after it was added, not at 0.
+      if (added.contains(names[i])) {
+        QVERIFY2(points.front().time_s >= added[names[i]], qPrintable(names[i]));
+        QVERIFY2(points.front().time_s < added[names[i]] + 10.0 + 1e-9, qPrintable(names[i]));
+      }
+      // Not busy before it was up; and its share is its completed requests over all of them.
+      const double completed = summary["servers"][static_cast<size_t>(i)]["completed"].get<double>();
+      QVERIFY(std::abs(share[static_cast<size_t>(i)] - completed / total) < 1e-12);
+      double served = 0;
+      bool was_up = false;
+      for (const ServerPoint& p : points) {
+        was_up = was_up || p.up;
+        if (!was_up) QVERIFY2(p.utilization == 0 && p.completed == 0, qPrintable(names[i]));  // still provisioning
+        served += p.completed;
+      }
+      QCOMPARE(served, completed);
+    }
+
+    // One path: every chart of the live run is the chart of its folder, point for point.
+    live.label = file.label;  // the live label names the algorithm too
+    for (const ChartInfo& info : run_charts()) {
+      ChartWidget from_live(info), from_file(info);
+      from_live.show_runs({&live});
+      from_file.show_runs({&file});
+      if (from_live.csv() != from_file.csv()) {  // the first line that differs
+        const QStringList a = from_live.csv().split('\n'), b = from_file.csv().split('\n');
+        for (qsizetype i = 0; i < std::max(a.size(), b.size()); ++i)
+          QVERIFY2(a.value(i) == b.value(i), qPrintable(info.title + ": live " + a.value(i) + ", file " + b.value(i)));
+      }
+      QVERIFY2(!from_live.csv().contains("\n,"), qPrintable(info.title + ": a series without a name"));
+    }
   }
 
   // The gateway sits between the clients and the services, with an arrow per route to its service
@@ -646,6 +822,116 @@ private slots:
     QVERIFY(window.editor()->toPlainText().contains("# an edit"));
     answer(QMessageBox::Discard);
     QVERIFY(window.close());
+  }
+
+  // Enter in the unsaved-changes dialog used to Save, overwriting the shipped example. Now Enter
+  // is Cancel, and Save on a shipped example asks where to save a copy (Save As).
+  void a_shipped_example_is_never_overwritten()
+  {
+    const QString path = QDir(LBSIM_SOURCE_DIR).filePath("examples/mm1.yaml");
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray original = file.readAll();
+    file.close();
+    const auto restore = qScopeGuard([&] {  // should the test fail by writing it
+      QFile again(path);
+      if (again.open(QIODevice::ReadOnly) && again.readAll() != original) {
+        again.close();
+        again.open(QIODevice::WriteOnly);
+        again.write(original);
+      }
+    });
+    QVERIFY(is_shipped_example(path));
+    QVERIFY(is_shipped_example(QDir(LBSIM_SOURCE_DIR).filePath("examples/teaching/round-robin.yaml")));
+    QVERIFY(!is_shipped_example(QDir(LBSIM_SOURCE_DIR).filePath("README.md")));
+    QVERIFY(!is_shipped_example(QDir::temp().filePath("mm1.yaml")));
+
+    MainWindow window;
+    window.show();
+    QVERIFY(window.open_file(path));
+    window.editor()->appendPlainText("# an edit");
+    QString default_button, modal_kind;
+    QTimer::singleShot(100, [&] {
+      auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+      QVERIFY(box != nullptr);
+      default_button = box->defaultButton() ? box->defaultButton()->text() : QString();
+      QTest::keyClick(box, Qt::Key_Return);  // the reflex
+    });
+    QVERIFY(!window.close());
+    QCOMPARE(default_button, QString("Cancel"));
+    QVERIFY(window.editor()->toPlainText().contains("# an edit"));
+    // Save: a file dialog for a copy, not a write over the example.
+    QString suggested;
+    QTimer::singleShot(100, [&] {
+      auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+      QVERIFY(dialog != nullptr);
+      suggested = dialog->selectedFiles().value(0);
+      dialog->reject();
+    });
+    QAction* save = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+      if (a->shortcut() == QKeySequence(QKeySequence::Save)) save = a;
+    QVERIFY(save != nullptr);
+    save->trigger();
+    QVERIFY2(!suggested.isEmpty() && !is_shipped_example(suggested), qPrintable(suggested));
+    QVERIFY(suggested.endsWith("/mm1.yaml"));
+    QVERIFY(window.isWindowModified());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), original);
+    window.editor()->document()->setModified(false);
+  }
+
+  // F1 used to call the desktop launcher and do nothing when there was none (offscreen has none).
+  void help_is_shown_without_a_desktop_launcher()
+  {
+    MainWindow window;
+    window.show();
+    QAction* help = nullptr;
+    for (QAction* a : window.findChildren<QAction*>())
+      if (a->shortcuts().contains(QKeySequence(QKeySequence::HelpContents))) help = a;
+    QVERIFY(help != nullptr);
+    help->trigger();
+    auto* viewer = window.findChild<HelpViewer*>("HelpViewer");
+    QVERIFY(viewer != nullptr);
+    QVERIFY(viewer->isVisible());
+    QVERIFY(viewer->text().contains("lbsim-gui is the Qt 6 desktop app"));
+    QVERIFY(window.status_text().contains("docs/gui.md"));
+  }
+
+  // The topology kept the last run's colours when another scenario was opened.
+  void opening_another_scenario_forgets_the_topology_colours()
+  {
+    MainWindow window;
+    window.set_quiet(true);
+    window.set_overrides({"duration=2 s", "warmup=0 s"});
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/quickstart-network.yaml")));
+    QVERIFY(window.start_run());
+    QVERIFY(wait_for_run(window));
+    QVERIFY(!window.topology()->coloured().isEmpty());
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/teaching/round-robin.yaml")));
+    QCOMPARE(window.topology()->coloured(), QStringList());
+  }
+
+  // A run without a network hides the Link utilization tab; the next run with one must show it,
+  // whichever view is on top while it runs.
+  void the_links_tab_comes_back_for_a_network_run()
+  {
+    MainWindow window;
+    window.set_quiet(true);
+    window.show();
+    window.set_overrides({"duration=2 s", "warmup=0 s"});
+    for (QWidget* view : {static_cast<QWidget*>(window.charts()), static_cast<QWidget*>(window.topology()),
+                          static_cast<QWidget*>(window.step_view())}) {
+      window.views()->setCurrentWidget(view);
+      QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/mm1.yaml")));
+      QVERIFY(window.start_run());
+      QVERIFY(wait_for_run(window));
+      QVERIFY(!window.charts()->tab_shown(ChartKind::Links));
+      QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/quickstart-network.yaml")));
+      QVERIFY(window.start_run());
+      QVERIFY(wait_for_run(window));
+      QVERIFY(window.charts()->tab_shown(ChartKind::Links));
+    }
   }
 
   void dropping_a_scenario_and_a_results_folder_opens_them()
