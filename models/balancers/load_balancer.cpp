@@ -132,6 +132,9 @@ void LoadBalancer::on_frontend_refused(RequestId id)
       return server;
     }
   }
+  // HAProxy's assign_server(): while requests wait in the backend queue every server is full, so a
+  // new request joins the queue without asking the algorithm, whose turn would otherwise move on.
+  if (queue_ && !queue_->empty()) return std::nullopt;
   const ServerChoice choice = pool_.choose(address, run_.shape(r).path, run_.sim.now());
   if (connections_ && choice) connections_->open(address, *choice);
   return choice;
@@ -141,7 +144,7 @@ void LoadBalancer::on_frontend_refused(RequestId id)
 [[gnu::always_inline]] inline void LoadBalancer::forward(RequestId id, Request& r, ServerChoice choice)
 {
   if (!choice) {
-    if (max_conns_.any() && max_conns_.only_full()) {
+    if (max_conns_.any() && ((queue_ && !queue_->empty()) || max_conns_.only_full())) {
       wait_or_refuse(id, r);
       return;
     }
@@ -251,7 +254,9 @@ void LoadBalancer::refresh(uint32_t member)
   if (max_conns_.eligible(member)) serve_queue(member);
 }
 
-void LoadBalancer::track_slots(uint32_t member)
+// The max_conns paths stay out of line: on_reply() is flattened, and inlining the queue (which forwards
+// again) into it made the link-time optimiser run for many minutes.
+[[gnu::noinline]] void LoadBalancer::track_slots(uint32_t member)
 {
   if (!max_conns_.track(member, pool_.pool()[member].active)) return;
   if (pool_.algorithm_skips_full()) {
@@ -263,7 +268,7 @@ void LoadBalancer::track_slots(uint32_t member)
 
 // HAProxy's process_srv_queue(): a server with a free slot takes the oldest queued requests. The
 // outermost call does the serving, so a request answered at once does not deepen the stack.
-void LoadBalancer::serve_queue(uint32_t member)
+[[gnu::noinline]] void LoadBalancer::serve_queue(uint32_t member)
 {
   if (!queue_ || serving_queue_) return;
   serving_queue_ = true;
@@ -275,7 +280,7 @@ void LoadBalancer::serve_queue(uint32_t member)
   serving_queue_ = false;
 }
 
-void LoadBalancer::wait_or_refuse(RequestId id, Request& r)
+[[gnu::noinline]] void LoadBalancer::wait_or_refuse(RequestId id, Request& r)
 {
   if (!config_.queue) {
     ++refused_full_;
@@ -289,7 +294,7 @@ void LoadBalancer::wait_or_refuse(RequestId id, Request& r)
 void LoadBalancer::on_queue_timeout(RequestId id) { refuse(id, run_.requests[id], HopOutcome::queue_timeout); }
 
 // A 503 from the balancer's own limits: the request leaves without reaching a server.
-void LoadBalancer::refuse(RequestId id, Request& r, HopOutcome outcome)
+[[gnu::noinline]] void LoadBalancer::refuse(RequestId id, Request& r, HopOutcome outcome)
 {
   run_.report(r, service_.index(), kNoServer, outcome);
   if (breaker_ && r.attempts > 0) breaker_->retry_ended();

@@ -147,8 +147,8 @@ struct Flags {
 // scenario), the algorithm made as the balancer makes it (models/balancers/algorithms/
 // backup_split.hpp). With max_conns the replay does what the balancer station does
 // (models/balancers/load_balancer.cpp): a full member is out of rotation (models/balancers/
-// max_conns.hpp), a request with only full servers waits in a FIFO, and a member that frees a
-// slot takes the oldest waiting request.
+// max_conns.hpp), a request with only full servers, or arriving while others wait, waits in a
+// FIFO, and a member that frees a slot takes the oldest waiting request.
 inline std::pair<std::string, std::string> replay(const Fixture& f, const std::string& algorithm,
                                                   const BalancerOptions& options, const std::vector<int>& weights,
                                                   const Flags& flags)
@@ -206,6 +206,12 @@ inline std::pair<std::string, std::string> replay(const Fixture& f, const std::s
         held_at[oldest] = static_cast<int>(m);
         simulated[oldest] = static_cast<char>('a' + m);
       }
+      continue;
+    }
+    // While requests wait, a new one joins them without a pick (HAProxy's assign_server()).
+    if (!waiting.empty()) {
+      simulated += '?';
+      waiting.push_back(n);
       continue;
     }
     const ServerChoice chosen = driver.dispatch(step.client, step.path);

@@ -63,17 +63,18 @@ TEST_CASE("max_conns with queue: false refuses at once when every server is full
 TEST_CASE("balance first fills the servers in order, and a freed slot takes the oldest queued request",
           "[max_conns][balancer]")
 {
-  // a (1 slot) takes 0 s, b (2 slots) 0.1 and 0.2 s; the fourth waits until a frees at 1 s.
+  // a (1 slot) takes 0 s, b (2 slots, 1 core) 0.1 and 0.2 s: the third waits for b's core until
+  // 1.1 s; the fourth waits in the backend queue until a frees at 1 s.
   const std::string limited = "  - { name: a, max_conns: 1 }\n  - { name: b, max_conns: 2 }\n";
   const auto s = run(scenario("{ algorithm: first }", limited));
   CHECK(s.completed == 4);
   CHECK(s.servers.at(0).completed == 2);
   CHECK(s.servers.at(1).completed == 2);
-  CHECK(s.latency_mean_s == Approx((1.0 + 1.0 + 1.0 + 1.7) / 4));
+  CHECK(s.latency_mean_s == Approx((1.0 + 1.0 + 1.9 + 1.7) / 4));
   // A server without max_conns is never full: once reached, it takes what the others cannot.
   const auto open = run(scenario("{ algorithm: first }", limited + "  - { name: c }\n"));
   CHECK(open.servers.at(2).completed == 1);
-  CHECK(open.latency_mean_s == Approx(1.0));
+  CHECK(open.latency_mean_s == Approx((1.0 + 1.0 + 1.9 + 1.0) / 4));
 }
 
 TEST_CASE("max_conns and the queue keys are checked", "[max_conns][balancer]")
