@@ -160,6 +160,10 @@ struct ServerConfig {
   // `max_conns: N` (nginx max_conns, HAProxy maxconn): with N requests in flight from the
   // balancer the server takes no new ones; 0 = no limit.
   uint64_t max_conns = 0;
+  // `slow_start: 30 s` (HAProxy slowstart, nginx Plus slow_start): back in rotation after being
+  // out of it, the server's weight ramps to full over this time (models/balancers/slow_start.hpp);
+  // zero = none.
+  SimTime slow_start;
 };
 
 // `balancer.health_check`: HAProxy-style active checks with consecutive-result counters.

@@ -29,6 +29,13 @@ void BalancerPool::set_eligible(uint32_t server, bool eligible)
   algorithm_->on_pool_changed(pool_);
 }
 
+void BalancerPool::set_weight(uint32_t server, int weight)
+{
+  if (pool_[server].weight == weight) return;
+  pool_[server].weight = weight;
+  algorithm_->on_pool_changed(pool_);
+}
+
 void BalancerPool::add_member(int weight, bool backup, uint32_t max_conns, std::span<const std::string> names)
 {
   pool_.push_back(PoolMember{weight, 0, false, backup, max_conns});

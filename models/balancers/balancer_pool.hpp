@@ -43,6 +43,7 @@ public:
 
   // Pool changes, told to the algorithm through its hooks (models/balancers/algorithms/balancer.hpp).
   void set_eligible(uint32_t server, bool eligible);
+  void set_weight(uint32_t server, int weight);
   // A new server joins the pool (not eligible until set_eligible); `names` are every member's.
   void add_member(int weight, bool backup, uint32_t max_conns, std::span<const std::string> names);
   // Picks like choose() but never `excluded` (a retry goes to another server).

@@ -8,18 +8,29 @@
 namespace lbsim::models {
 
 namespace {
+bool has_slow_start(const ServiceConfig& service)
+{
+  return std::any_of(service.servers.begin(), service.servers.end(),
+                     [](const ServerConfig& s) { return s.slow_start > SimTime::zero(); });
+}
+
 BalancerOptions options_of(const BalancerConfig& b, const ServiceConfig& service)
 {
   BalancerOptions options = b.options;
   for (const ServerConfig& s : service.servers) options.server_names.push_back(s.name);
+  options.weights_in_sixteenths = has_slow_start(service);
   return options;
 }
+
+// With slow start the weights count sixteenths, so that a ramp can give a fraction of one.
+int pool_weight(const ServerConfig& s, bool sixteenths) { return sixteenths ? SlowStart::full_weight(s.weight) : s.weight; }
 
 std::vector<PoolMember> pool_of(const ServiceConfig& service)
 {
   std::vector<PoolMember> pool;
+  const bool sixteenths = has_slow_start(service);
   for (const ServerConfig& s : service.servers)
-    pool.push_back(PoolMember{s.weight, 0, !s.starts_down, s.backup, static_cast<uint32_t>(s.max_conns)});
+    pool.push_back(PoolMember{pool_weight(s, sixteenths), 0, !s.starts_down, s.backup, static_cast<uint32_t>(s.max_conns)});
   return pool;
 }
 
@@ -54,6 +65,10 @@ LoadBalancer::LoadBalancer(Service& service, const BalancerConfig& config, const
       disabled_(starts_down(service.config())), max_conns_(max_conns_of(service.config()))
 {
   for (uint32_t m = 0; m < disabled_.size(); ++m) max_conns_.set_usable(m, !disabled_[m]);  // as pool_of() starts them
+  if (has_slow_start(service.config())) {
+    slow_start_ = std::make_unique<SlowStart>(run.sim, static_cast<SlowStartListener&>(*this));
+    for (const ServerConfig& s : service.config().servers) slow_start_->add_member(s.weight, s.slow_start, !s.starts_down);
+  }
   if (config_.layer == 4) connections_ = std::make_unique<ConnectionTable>(config_.requests_per_connection);
   if (service.config().circuit_breaker) breaker_ = std::make_unique<CircuitBreaker>(*service.config().circuit_breaker);
   if (service.config().outlier_detection)
@@ -249,6 +264,7 @@ void LoadBalancer::refresh(uint32_t member)
   const bool usable = in_rotation && !disabled_[member] && health_[member].up() && !passive_[member].down() &&
                       !(outliers_ && outliers_->ejected(member));
   max_conns_.set_usable(member, usable);
+  if (slow_start_) slow_start_->set_in_rotation(member, usable);  // back in rotation: from a sixteenth
   // A full member stays eligible for an algorithm that passes over full members itself.
   pool_.set_eligible(member, pool_.algorithm_skips_full() ? usable : max_conns_.eligible(member));
   if (max_conns_.eligible(member)) serve_queue(member);
@@ -336,8 +352,14 @@ void LoadBalancer::add_member(const ServerConfig& server, std::span<const std::s
   passive_.emplace_back();
   disabled_.push_back(server.starts_down);
   max_conns_.add_member(server.max_conns);
-  pool_.add_member(server.weight, server.backup, static_cast<uint32_t>(server.max_conns), names);
+  // A new server ramps when it first enters rotation. It copies a group of the scenario, so a
+  // slow_start of its own means the pool counts sixteenths already.
+  if (slow_start_) slow_start_->add_member(server.weight, server.slow_start, false);
+  pool_.add_member(pool_weight(server, slow_start_ != nullptr), server.backup, static_cast<uint32_t>(server.max_conns),
+                   names);
 }
+
+void LoadBalancer::on_ramp_weight(uint32_t member, int weight) { pool_.set_weight(member, weight); }
 
 bool LoadBalancer::set_disabled(uint32_t member, bool disabled)
 {

@@ -16,6 +16,7 @@
 #include "models/balancers/max_conns.hpp"
 #include "models/balancers/outlier_detector.hpp"
 #include "models/balancers/passive_detector.hpp"
+#include "models/balancers/slow_start.hpp"
 #include "models/requests/run_context.hpp"
 #include "models/requests/station.hpp"
 
@@ -37,7 +38,7 @@ public:
   virtual void on_ejected(uint32_t server, SimTime length, int times) = 0;
 };
 
-class LoadBalancer final : public Station, private FrontendListener, private QueueListener {
+class LoadBalancer final : public Station, private FrontendListener, private QueueListener, private SlowStartListener {
 public:
   LoadBalancer(Service& service, const BalancerConfig& config, const BalancerRegistry& algorithms, RunContext& run,
                HealthListener& health);
@@ -101,6 +102,7 @@ private:
   void wait_or_refuse(RequestId id, Request& r);
   void on_queue_timeout(RequestId id) override;
   void refuse(RequestId id, Request& r, HopOutcome outcome);
+  void on_ramp_weight(uint32_t member, int weight) override;
 
   Service& service_;
   BalancerConfig config_;
@@ -116,6 +118,7 @@ private:
   bool serving_queue_ = false;
   std::unique_ptr<BackendQueue> queue_;  // built when a request first waits
   uint64_t refused_full_ = 0;
+  std::unique_ptr<SlowStart> slow_start_;  // only with a slow_start server
   std::unique_ptr<CircuitBreaker> breaker_;    // only with a circuit_breaker
   std::unique_ptr<OutlierDetector> outliers_;  // only with outlier_detection
   uint64_t retried_ = 0;

@@ -48,7 +48,7 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
     r_.require_map(s, ctx);
     r_.check_keys(s, ctx,
                   {"name", "count", "cores", "speed", "weight", "queue_limit", "discipline", "size", "price", "failures",
-                   "backup", "state", "max_conns"});
+                   "backup", "state", "max_conns", "slow_start"});
     r_.require_key(s, "name", ctx, "name: web");
     models::ServerConfig base;
     base.name = r_.string(s["name"], ctx + ".name");
@@ -67,6 +67,7 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
       base.queue_limit = static_cast<uint64_t>(r_.integer(s["queue_limit"], ctx + ".queue_limit", 0, INT64_MAX));
     if (s["max_conns"])
       base.max_conns = static_cast<uint64_t>(r_.integer(s["max_conns"], ctx + ".max_conns", 1, 1000000000));
+    if (s["slow_start"]) base.slow_start = SimTime::from_ns(r_.time_ns(s["slow_start"], ctx + ".slow_start", false));
     if (s["discipline"]) {
       const std::string d = r_.one_of(s["discipline"], ctx + ".discipline", {"fifo", "processor_sharing"});
       base.processor_sharing = d == "processor_sharing";
@@ -91,6 +92,7 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
       if (base.starts_down && !flag_node) flag_node = s["state"];
     }
     if (base.max_conns && !flag_node) flag_node = s["max_conns"];
+    if (base.slow_start > SimTime::zero() && !flag_node) flag_node = s["slow_start"];
     const int64_t count = s["count"] ? r_.integer(s["count"], ctx + ".count", 1, 100000) : 1;
     base.group = base.name;
     // A group's own name is taken too: servers[web] (in --set, a study, a plan, the timeline) must
@@ -130,17 +132,27 @@ void ScenarioLoader::read_servers(const YAML::Node& node, const std::string& lis
 void ScenarioLoader::check_server_flags(const models::ServiceConfig& service)
 {
   for (const models::ServerConfig& server : service.servers) {
-    if (!server.backup && !server.starts_down && !server.max_conns) continue;
+    const bool slow_start = server.slow_start > SimTime::zero();
+    if (!server.backup && !server.starts_down && !server.max_conns && !slow_start) continue;
     const YAML::Node& node = flag_nodes_.at(server.name);
-    const std::string flag = server.backup ? "backup: true" : server.starts_down ? "state: down" : "max_conns";
+    const std::string flag = server.backup       ? "backup: true"
+                             : server.starts_down ? "state: down"
+                             : server.max_conns   ? "max_conns"
+                                                  : "slow_start";
     if (!service.balancer)
       r_.fail(node, "server \"" + server.name + "\" has " + flag + ", which only a balancer reads; add a balancer "
                     "in front of the servers or remove the flag");
-    if (!server.backup) continue;
     models::BalancerRegistry registry;
     models::register_builtin_balancers(registry);
-    const models::BackupRule rule = models::backup_rule_of(*registry.find(service.balancer->algorithm),
-                                                           service.balancer->options);
+    const models::AlgorithmDeclaration& algorithm = *registry.find(service.balancer->algorithm);
+    if (slow_start && !(algorithm.ramps_weights && algorithm.ramps_weights(service.balancer->options)))
+      r_.fail(node, "server \"" + server.name + "\" has slow_start, which ramps a weight, and algorithm " +
+                        service.balancer->algorithm +
+                        (service.balancer->options.variant.empty() ? "" : " (variant " + service.balancer->options.variant + ")") +
+                        " does not change its weights while it runs; slow start works with weighted_round_robin "
+                        "(smooth, fwrr or edf), weighted_least_connections and least_request");
+    if (!server.backup) continue;
+    const models::BackupRule rule = models::backup_rule_of(algorithm, service.balancer->options);
     if (rule.use == models::BackupRule::Use::refused)
       r_.fail(node, "server \"" + server.name + "\" is a backup, and algorithm " + service.balancer->algorithm +
                         " takes no backup servers (nginx refuses backup with ip_hash, hash and random: a hash "

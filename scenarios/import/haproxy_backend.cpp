@@ -73,6 +73,7 @@ struct ServerSettings {
   std::string inter = "2000 ms";
   int rise = 2, fall = 3;
   uint64_t maxconn = 0;
+  std::string slowstart;  // an lbsim time, empty: none
 };
 
 void read_server_settings(const Line& line, std::size_t first, ServerSettings& s, ImportProblems& problems)
@@ -96,13 +97,12 @@ void read_server_settings(const Line& line, std::size_t first, ServerSettings& s
     } else if (p.text == "maxconn" && is_count(value)) {
       s.maxconn = std::stoull(value);  // 0: no limit, as in HAProxy
       ++k;
-    } else if (p.text == "slowstart") {
-      problems.add(line.number, p.column, "server flag \"slowstart\" is not modelled by lbsim yet (a weight ramp "
-                                          "after a server comes back); remove it to import the rest");
+    } else if (p.text == "slowstart" && !haproxy_time(value).empty()) {
+      s.slowstart = haproxy_time(value);
       ++k;
     } else {
       problems.add(line.number, p.column, "\"" + p.text + "\" is not a server keyword lbsim maps; expected weight N, "
-                                          "check, inter TIME, rise N, fall N, maxconn N, backup or disabled");
+                                          "check, inter TIME, rise N, fall N, maxconn N, slowstart TIME, backup or disabled");
     }
   }
 }
@@ -200,7 +200,7 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
       ServerSettings settings = defaults_for_servers;
       read_server_settings(line, 3, settings, problems);
       servers.push_back({settings, ImportedServer{line.words[1].text, settings.weight, settings.backup,
-                                                  settings.disabled, source, settings.maxconn}});
+                                                  settings.disabled, source, settings.maxconn, settings.slowstart}});
     } else if (head.text == "default-server") {
       read_server_settings(line, 1, defaults_for_servers, problems);
     } else if (head.text == "retries" && is_count(arg)) {
@@ -253,6 +253,18 @@ ImportedPool read_haproxy_backend(const std::string& text, const std::string& fi
       problems.add(server.source.line, 1, "inter/rise/fall differ from the first server's; lbsim's health checks "
                                           "are one setting for the whole pool");
     pool.servers.push_back(server);
+  }
+  // slowstart ramps the weight of HAProxy's dynamic algorithms (roundrobin, leastconn); with the
+  // others it ramps only maxconn, which lbsim does not model.
+  const bool ramps = pool.algorithm == "weighted_least_connections" ||
+                     (pool.algorithm == "weighted_round_robin" &&
+                      std::none_of(pool.options.begin(), pool.options.end(), [](const auto& o) { return o.value == "classic"; }));
+  for (ImportedServer& s : pool.servers) {
+    if (s.slow_start.empty() || ramps) continue;
+    s.slow_start.clear();
+    pool.ignored.push_back(s.source);
+    pool.ignored_why.push_back("slowstart: with this balance algorithm HAProxy ramps only the server's maxconn, which "
+                               "lbsim does not model");
   }
   if (checked > 0) {
     const ServerSettings& s = servers.front().first;

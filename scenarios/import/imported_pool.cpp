@@ -123,6 +123,7 @@ std::string to_scenario_yaml(const ImportedPool& pool)
     if (s.backup) y << ", backup: true";
     if (s.down) y << ", state: down";
     if (s.max_conns) y << ", max_conns: " << s.max_conns;
+    if (!s.slow_start.empty()) y << ", slow_start: " << s.slow_start;
     y << " }" << from(pool, s.source) << "\n";
   }
   return y.str();

@@ -25,6 +25,7 @@ struct ImportedServer {
   bool down = false;    // nginx `down`, HAProxy `disabled`: written as state: down
   ConfigSource source;
   uint64_t max_conns = 0;  // nginx max_conns=N, HAProxy maxconn N; 0: none
+  std::string slow_start;  // HAProxy slowstart TIME, as an lbsim time; empty: none
 };
 
 struct ImportedPool {

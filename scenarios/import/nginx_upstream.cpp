@@ -122,7 +122,7 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
         problems.add(head.line, head.column, "server needs an address");
         continue;
       }
-      ImportedServer server{st.words[1].text, 1, false, false, source};
+      ImportedServer server{st.words[1].text, 1, false, false, source, 0, {}};
       int max_fails = 1;
       std::string fail_timeout = "10 s";
       for (std::size_t k = 2; k < st.words.size(); ++k) {

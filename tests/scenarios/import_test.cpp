@@ -168,6 +168,19 @@ TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")
     CHECK_THAT(first, Contains("algorithm: first") && Contains("queue_timeout: 3 s  # ") &&
                           Contains("haproxy-first.cfg:2 timeout connect 3s") && Contains("max_conns: 20"));
     CHECK_NOTHROW(scenarios::load_scenario_text(first, "imported.yaml", "."));
+    // slowstart ramps the weight of roundrobin and leastconn; with static-rr only maxconn would ramp.
+    const std::string slow = scenarios::import_balancer_config(
+        scratch_file("haproxy-slow.cfg", "backend api\n    server s1 10.0.0.1:80 slowstart 30s\n    server s2 10.0.0.2:80\n"),
+        "");
+    CHECK_THAT(slow, Contains("{ name: \"s1\", slow_start: 30 s }"));
+    CHECK_NOTHROW(scenarios::load_scenario_text(slow, "imported.yaml", "."));
+    const std::string static_rr = scenarios::import_balancer_config(
+        scratch_file("haproxy-slow-static.cfg",
+                     "backend api\n    balance static-rr\n    server s1 10.0.0.1:80 slowstart 30s\n"),
+        "");
+    CHECK_THAT(static_rr, Contains("# not modelled: ") && Contains("ramps only the server's maxconn") &&
+                              !Contains("slow_start:"));
+    CHECK_NOTHROW(scenarios::load_scenario_text(static_rr, "imported.yaml", "."));
   }
   SECTION("times in each program's syntax")
   {

@@ -35,6 +35,8 @@ struct BalancerOptions {
   // consistent_hash, maglev: each member's identity, in pool order (the server names). A name
   // "host:port" is hashed as host and port, as nginx parses `server`.
   std::vector<std::string> server_names{};
+  // Slow start: the pool's weights count sixteenths (slow_start.hpp), as HAProxy's eweight does.
+  bool weights_in_sixteenths = false;
 };
 
 // How the queueing models (models/analytic/model_match.cpp) see an algorithm's routing.
@@ -96,6 +98,9 @@ struct AlgorithmDeclaration {
   std::function<AnalyticRouting(const BalancerOptions&)> routing_of = {};
   // How its real counterpart treats backup servers, for these options; empty: BackupRule{}.
   std::function<BackupRule(const BalancerOptions&)> backups = {};
+  // Whether its weights may change while it runs, so that a server back in rotation can ramp its
+  // weight (`slow_start`; HAProxy's dynamic algorithms, BE_LB_PROP_DYN). Empty: no.
+  std::function<bool(const BalancerOptions&)> ramps_weights = {};
 };
 
 }  // namespace lbsim::models

@@ -84,7 +84,10 @@ AlgorithmDeclaration least_request_declaration()
             return LeastRequestBalancer::parse_selection(o.selection_method) == LeastRequestBalancer::Selection::full_scan
                        ? AnalyticRouting::shortest_queue
                        : AnalyticRouting::power_of_d;
-          }};
+          },
+          {},
+          // Envoy's slow_start_config (lbsim ramps as HAProxy does: docs/algorithms.md).
+          [](const BalancerOptions&) { return true; }};
 }
 
 }  // namespace lbsim::models

@@ -10,11 +10,12 @@ constexpr uint64_t kWeightScale = 16;                   // HAProxy BE_WEIGHT_SCA
 constexpr uint64_t kEweightMax = 256 * kWeightScale;    // HAProxy SRV_EWGHT_MAX = 4096
 }  // namespace
 
-uint64_t WeightedLeastConnectionsBalancer::key(const PoolMember& member)
+uint64_t WeightedLeastConnectionsBalancer::key(const PoolMember& member, bool weights_in_sixteenths)
 {
   const uint64_t inflight = member.active;
   if (inflight == 0) return 0;
-  const uint64_t eweight = static_cast<uint64_t>(effective_weight(member)) * kWeightScale;
+  const uint64_t eweight =
+      static_cast<uint64_t>(effective_weight(member)) * (weights_in_sixteenths ? 1 : kWeightScale);
   return (inflight + 1) * kEweightMax / eweight;
 }
 
@@ -23,7 +24,7 @@ ServerChoice WeightedLeastConnectionsBalancer::pick(std::span<const PoolMember> 
   if (pool.size() != slots_.size()) resync(pool);  // before the first on_pool_changed(), or resized
   if (keys_.empty()) return std::nullopt;
   const uint32_t chosen = keys_.begin()->second.head;
-  if (!pool[chosen].eligible || key(pool[chosen]) != slots_[chosen].key)
+  if (!pool[chosen].eligible || key(pool[chosen], sixteenths_) != slots_[chosen].key)
     throw std::logic_error("weighted_least_connections: server " + std::to_string(chosen) +
                            " changed without on_active_changed()/on_pool_changed()");
   return chosen;
@@ -58,7 +59,7 @@ void WeightedLeastConnectionsBalancer::resync(std::span<const PoolMember> pool)
 void WeightedLeastConnectionsBalancer::reposition(uint32_t member, const PoolMember& state)
 {
   Slot& slot = slots_[member];
-  const uint64_t new_key = key(state);
+  const uint64_t new_key = key(state, sixteenths_);
   const int64_t new_weight = effective_weight(state);
   if (slot.queued) {
     if (state.eligible && slot.key == new_key && slot.weight == new_weight) return;
@@ -102,9 +103,10 @@ AlgorithmDeclaration weighted_least_connections_declaration()
           "sends to the server with the fewest active requests per unit of weight.",
           {},
           AnalyticRouting::shortest_queue,
-          [](const BalancerOptions&) { return std::make_unique<WeightedLeastConnectionsBalancer>(); }};
+          [](const BalancerOptions& o) { return std::make_unique<WeightedLeastConnectionsBalancer>(o.weights_in_sixteenths); }};
   // HAProxy's leastconn: the first backup only (without option allbackups), else its own tree.
   declaration.backups = [](const BalancerOptions&) { return BackupRule{BackupRule::Use::first}; };
+  declaration.ramps_weights = [](const BalancerOptions&) { return true; };  // HAProxy's leastconn, nginx Plus
   return declaration;
 }
 

@@ -31,8 +31,11 @@ namespace lbsim::models {
 
 class WeightedLeastConnectionsBalancer final : public Balancer {
 public:
+  // With slow start the pool's weights count sixteenths already (HAProxy's eweight).
+  explicit WeightedLeastConnectionsBalancer(bool weights_in_sixteenths = false) : sixteenths_(weights_in_sixteenths) {}
+
   // HAProxy's key for one server (0 if idle).
-  static uint64_t key(const PoolMember& member);
+  static uint64_t key(const PoolMember& member, bool weights_in_sixteenths = false);
 
   ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
@@ -40,6 +43,7 @@ public:
   PerRequestHooks per_request_hooks() const override { return {.active_changes = true}; }
 
 private:
+  bool sixteenths_ = false;
   static constexpr uint32_t kNone = UINT32_MAX;
   struct Slot {
     bool queued = false;

@@ -133,6 +133,8 @@ AlgorithmDeclaration weighted_round_robin_declaration()
     if (o.variant == "fwrr") return BackupRule{BackupRule::Use::first};
     return BackupRule{};
   };
+  // HAProxy's static-rr is static (its map is built once); roundrobin, nginx Plus and Envoy ramp.
+  declaration.ramps_weights = [](const BalancerOptions& o) { return o.variant != "classic"; };
   return declaration;
 }
 
