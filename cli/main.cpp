@@ -70,7 +70,8 @@ int main(int argc, char** argv)
 
   std::string import_name;
   CLI::App* import_app = app.add_subcommand(
-      "import", "Write the scenario of an nginx upstream block or a HAProxy backend (each line names its directive)");
+      "import", "Write the scenario of an nginx upstream block, an nginx server's locations (services behind a "
+                "gateway) or a HAProxy backend (each line names its directive)");
   import_app->add_option("FILE", file, "An nginx or HAProxy configuration file")->required();
   import_app->add_option("--name", import_name, "The upstream or backend to import when the file has several");
   import_app->add_option("--out", out_dir, "Write the scenario to this file (it must not exist) instead of stdout");

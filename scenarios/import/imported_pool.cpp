@@ -14,17 +14,6 @@ std::string join_lines(const std::vector<std::string>& lines)
   return out;
 }
 
-// A YAML double-quoted string: names such as 127.0.0.1:8080 stay one scalar.
-std::string quoted(const std::string& text)
-{
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string from(const ImportedPool& pool, const ConfigSource& source)
 {
   return "  # " + pool.file + ":" + std::to_string(source.line) + " " + source.text;
@@ -45,6 +34,17 @@ std::string lbsim_time(const std::string& text, const std::string& bare,
 }
 
 }  // namespace
+
+// A YAML double-quoted string: names such as 127.0.0.1:8080 stay one scalar.
+std::string yaml_quoted(const std::string& text)
+{
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
 
 ImportError::ImportError(std::vector<std::string> errors)
     : std::runtime_error(join_lines(errors)), errors_(std::move(errors))
@@ -82,43 +82,40 @@ std::string haproxy_time(const std::string& text)
   return lbsim_time(text, "ms", {{"us", "us"}, {"ms", "ms"}, {"s", "s"}, {"m", "min"}, {"h", "h"}, {"d", "d"}});
 }
 
-std::string to_scenario_yaml(const ImportedPool& pool)
+std::string not_modelled_yaml(const ImportedPool& pool)
+{
+  std::string out;
+  for (std::size_t i = 0; i < pool.ignored.size(); ++i)
+    out += "# not modelled: " + pool.file + ":" + std::to_string(pool.ignored[i].line) + " " + pool.ignored[i].text +
+           " (" + pool.ignored_why[i] + ")\n";
+  return out;
+}
+
+std::string pool_yaml(const ImportedPool& pool, const std::string& indent)
 {
   std::ostringstream y;
-  y << "# Written by `lbsim import " << pool.file << "` from the " << pool.kind << " \"" << pool.name << "\".\n"
-    << "# Each balancer and server line names the directive it came from. A balancer's configuration\n"
-    << "# holds no load: the clients and the duration below are lbsim's example, to replace with yours.\n";
-  for (std::size_t i = 0; i < pool.ignored.size(); ++i)
-    y << "# not modelled: " << pool.file << ":" << pool.ignored[i].line << " " << pool.ignored[i].text << " ("
-      << pool.ignored_why[i] << ")\n";
-  y << "name: " << quoted(pool.name) << "\n"
-    << "duration: 60 s\n"
-    << "clients:\n"
-    << "  - name: clients  # not from the config\n"
-    << "    arrivals: { process: poisson, rate: 100/s }\n"
-    << "    mix:\n"
-    << "      - { method: GET, path: /, work: 10 ms }\n"
-    << "balancer:\n"
-    << "  algorithm: " << pool.algorithm << from(pool, pool.algorithm_source) << "\n";
+  y << indent << "balancer:\n"
+    << indent << "  algorithm: " << pool.algorithm << from(pool, pool.algorithm_source) << "\n";
   for (const ImportedPool::Option& option : pool.options)
-    y << "  " << option.key << ": " << option.value << from(pool, option.source) << "\n";
+    y << indent << "  " << option.key << ": " << option.value << from(pool, option.source) << "\n";
   if (pool.health_check) {
     const auto& h = *pool.health_check;
-    y << "  health_check: { interval: " << h.interval << ", timeout: " << h.timeout << ", rise: " << h.rise
+    y << indent << "  health_check: { interval: " << h.interval << ", timeout: " << h.timeout << ", rise: " << h.rise
       << ", fall: " << h.fall << " }" << from(pool, h.source) << "\n";
   } else if (pool.passive) {
-    y << "  passive: { max_fails: " << pool.passive->max_fails << ", fail_timeout: " << pool.passive->fail_timeout
+    y << indent << "  passive: { max_fails: " << pool.passive->max_fails << ", fail_timeout: " << pool.passive->fail_timeout
       << " }" << from(pool, pool.passive->source) << "\n";
   } else if (pool.passive_off) {
-    y << "  passive: { max_fails: 0 }" << from(pool, pool.passive_off_source) << "\n";
+    y << indent << "  passive: { max_fails: 0 }" << from(pool, pool.passive_off_source) << "\n";
   }
-  if (pool.all_backups) y << "  backups: all" << from(pool, *pool.all_backups) << "\n";
-  if (pool.no_queue) y << "  queue: false" << from(pool, *pool.no_queue) << "\n";
-  if (pool.queue_timeout) y << "  queue_timeout: " << pool.queue_timeout->first << from(pool, pool.queue_timeout->second) << "\n";
-  if (pool.retries) y << "  retries: " << pool.retries->first << from(pool, pool.retries->second) << "\n";
-  y << "servers:\n";
+  if (pool.all_backups) y << indent << "  backups: all" << from(pool, *pool.all_backups) << "\n";
+  if (pool.no_queue) y << indent << "  queue: false" << from(pool, *pool.no_queue) << "\n";
+  if (pool.queue_timeout)
+    y << indent << "  queue_timeout: " << pool.queue_timeout->first << from(pool, pool.queue_timeout->second) << "\n";
+  if (pool.retries) y << indent << "  retries: " << pool.retries->first << from(pool, pool.retries->second) << "\n";
+  y << indent << "servers:\n";
   for (const ImportedServer& s : pool.servers) {
-    y << "  - { name: " << quoted(s.name);
+    y << indent << "  - { name: " << yaml_quoted(s.name);
     if (s.weight != 1) y << ", weight: " << s.weight;
     if (s.backup) y << ", backup: true";
     if (s.down) y << ", state: down";
@@ -126,6 +123,24 @@ std::string to_scenario_yaml(const ImportedPool& pool)
     if (!s.slow_start.empty()) y << ", slow_start: " << s.slow_start;
     y << " }" << from(pool, s.source) << "\n";
   }
+  return y.str();
+}
+
+std::string to_scenario_yaml(const ImportedPool& pool)
+{
+  std::ostringstream y;
+  y << "# Written by `lbsim import " << pool.file << "` from the " << pool.kind << " \"" << pool.name << "\".\n"
+    << "# Each balancer and server line names the directive it came from. A balancer's configuration\n"
+    << "# holds no load: the clients and the duration below are lbsim's example, to replace with yours.\n"
+    << not_modelled_yaml(pool)
+    << "name: " << yaml_quoted(pool.name) << "\n"
+    << "duration: 60 s\n"
+    << "clients:\n"
+    << "  - name: clients  # not from the config\n"
+    << "    arrivals: { process: poisson, rate: 100/s }\n"
+    << "    mix:\n"
+    << "      - { method: GET, path: /, work: 10 ms }\n"
+    << pool_yaml(pool, "");
   return y.str();
 }
 

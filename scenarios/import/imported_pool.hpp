@@ -96,6 +96,14 @@ void check_section_choice(const std::string& file, const std::string& kind, cons
 // load (clients, duration) that the config does not hold, marked as such.
 std::string to_scenario_yaml(const ImportedPool& pool);
 
+// Its parts, for a scenario with several pools: the "# not modelled:" lines, and the `balancer:`
+// and `servers:` keys with each line indented by `indent`.
+std::string not_modelled_yaml(const ImportedPool& pool);
+std::string pool_yaml(const ImportedPool& pool, const std::string& indent);
+
+// A YAML double-quoted string: names such as 127.0.0.1:8080 stay one scalar.
+std::string yaml_quoted(const std::string& text);
+
 // nginx's and HAProxy's time syntax to lbsim's ("30s" -> "30 s"; HAProxy's bare numbers are
 // milliseconds, nginx's seconds). Empty when the text is not a time.
 std::string nginx_time(const std::string& text);

@@ -1,6 +1,7 @@
 // An nginx `upstream` block as a pool (ngx_http_upstream_module and its balancing modules, nginx
 // 1.22): the balancing directive, the servers with their weights, and passive detection.
 #include "scenarios/import/imported_pool.hpp"
+#include "scenarios/import/nginx_syntax.hpp"
 
 #include <cctype>
 #include <string>
@@ -10,65 +11,18 @@ namespace lbsim::scenarios {
 
 namespace {
 
-struct Token {
-  std::string text;
-  int line = 0, column = 0;
-};
-
-// nginx's syntax: words (quotes allowed), ";", "{", "}", and "#" comments to the end of the line.
-std::vector<Token> tokenize(const std::string& text)
-{
-  std::vector<Token> tokens;
-  int line = 1, column = 1;
-  std::size_t i = 0;
-  auto advance = [&] {
-    if (text[i] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-    ++i;
-  };
-  while (i < text.size()) {
-    const char c = text[i];
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      advance();
-    } else if (c == '#') {
-      while (i < text.size() && text[i] != '\n') advance();
-    } else if (c == ';' || c == '{' || c == '}') {
-      tokens.push_back({std::string(1, c), line, column});
-      advance();
-    } else {
-      Token word{{}, line, column};
-      const char quote = (c == '"' || c == '\'') ? c : 0;
-      if (quote) advance();
-      while (i < text.size()) {
-        const char d = text[i];
-        if (quote ? d == quote : (std::isspace(static_cast<unsigned char>(d)) || d == ';' || d == '{' || d == '}'))
-          break;
-        word.text += d;
-        advance();
-      }
-      if (quote && i < text.size()) advance();
-      tokens.push_back(word);
-    }
-  }
-  return tokens;
-}
-
 struct Statement {
-  std::vector<Token> words;
+  std::vector<NginxToken> words;
   std::string text() const
   {
     std::string out;
-    for (const Token& w : words) out += (out.empty() ? "" : " ") + w.text;
+    for (const NginxToken& w : words) out += (out.empty() ? "" : " ") + w.text;
     return out + ";";
   }
 };
 
 // The statements of `upstream NAME { ... }` (NAME empty: the only upstream of the file).
-std::vector<Statement> upstream_block(const std::vector<Token>& tokens, const std::string& file,
+std::vector<Statement> upstream_block(const std::vector<NginxToken>& tokens, const std::string& file,
                                       const std::string& name, std::string& found_name)
 {
   std::vector<std::string> names;
@@ -104,12 +58,12 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
   pool.file = file;
   pool.kind = "nginx upstream";
   ImportProblems problems(file);
-  const std::vector<Statement> statements = upstream_block(tokenize(text), file, name, pool.name);
+  const std::vector<Statement> statements = upstream_block(tokenize_nginx(text), file, name, pool.name);
   bool algorithm_set = false;
-  std::optional<Token> backup_seen;  // the first server flag `backup`
+  std::optional<NginxToken> backup_seen;  // the first server flag `backup`
   std::optional<std::pair<int, std::string>> passive_seen;  // max_fails, fail_timeout of the first server
   for (const Statement& st : statements) {
-    const Token& head = st.words[0];
+    const NginxToken& head = st.words[0];
     const ConfigSource source{head.line, st.text()};
     auto algorithm = [&](const std::string& lbsim_name) {
       if (algorithm_set) problems.add(head.line, head.column, "a second balancing directive; nginx allows one");
@@ -126,7 +80,7 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
       int max_fails = 1;
       std::string fail_timeout = "10 s";
       for (std::size_t k = 2; k < st.words.size(); ++k) {
-        const Token& p = st.words[k];
+        const NginxToken& p = st.words[k];
         const auto eq = p.text.find('=');
         const std::string key = p.text.substr(0, eq), value = eq == std::string::npos ? "" : p.text.substr(eq + 1);
         if (key == "weight" && !value.empty() && value.find_first_not_of("0123456789") == std::string::npos &&
