@@ -3,6 +3,7 @@
 // nginx's immediate refusal (queue: false), and `balance first`.
 #include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
+#include "tests/support/load_error.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -79,14 +80,8 @@ TEST_CASE("balance first fills the servers in order, and a freed slot takes the 
 
 TEST_CASE("max_conns and the queue keys are checked", "[max_conns][balancer]")
 {
-  auto error = [](const std::string& text) {
-    try {
-      lbsim::scenarios::load_scenario_text(text, "x.yaml", ".");
-    } catch (const lbsim::scenarios::ScenarioError& e) {
-      return std::string(e.what());
-    }
-    return std::string("accepted");
-  };
+  using lbsim::test::load_error;
+  const auto error = [](const std::string& text) { return load_error(text); };
   CHECK_THAT(error(scenario("{}", "  - { name: a, max_conns: 0 }\n")), Contains("max_conns"));
   CHECK_THAT(error(scenario("{ queue: false, queue_timeout: 2 s }", "  - { name: a, max_conns: 1 }\n")),
              Contains("queue: false has none"));
