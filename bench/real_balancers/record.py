@@ -7,7 +7,11 @@ calls it; naming cases records only those)
 For each case below it writes OUTPUT_DIR/CASE.txt: the program and version, lbsim's algorithm and
 options for the same configuration, the servers (weights, down, backup), and one line per request: whether
 it was answered at once ("quick") or held open at its server until the case ends ("hold": a request
-in flight), the client address it was sent from, its path, and the server that got it.
+in flight), the client address it was sent from, its path, and the server that got it. A case with
+`workers` runs nginx with that many worker processes, no shared zone and `listen ... reuseport`
+(so that the kernel spreads the connections over the workers); each step then also names the
+worker that handled it (0, 1, ... in the order of their process ids), which nginx passes to the
+backend in a header.
 
 Safety: every socket is on 127.0.0.0/8; each case sends a bounded number of requests; the nginx
 and HAProxy processes are started here and stopped by their process ids when the recording ends,
@@ -80,6 +84,13 @@ CASES = [
          weights=[4, 3, 2, 1], steps=quick(20)),
     dict(name="nginx-weighted-5-1-1-b-down", program="nginx", directive="", algorithm="weighted_round_robin",
          weights=[5, 1, 1], down=[1], steps=quick(12)),
+    # Per-worker state (no zone): each worker keeps its own current weights and counts.
+    dict(name="nginx-weighted-5-1-1-two-workers", program="nginx", directive="", algorithm="weighted_round_robin",
+         weights=[5, 1, 1], workers=2, steps=quick(42)),
+    dict(name="nginx-round-robin-two-workers", program="nginx", directive="", algorithm="round_robin",
+         weights=[1, 1, 1], workers=2, steps=quick(24)),
+    dict(name="nginx-least-conn-two-workers", program="nginx", directive="least_conn;", algorithm="least_connections",
+         weights=[1, 1, 1], workers=2, steps=HOLD * 4 + quick(8) + HOLD * 3 + quick(8)),
     dict(name="nginx-least-conn-idle", program="nginx", directive="least_conn;", algorithm="least_connections",
          weights=[2, 1, 1], steps=quick(8)),
     dict(name="nginx-least-conn-in-flight", program="nginx", directive="least_conn;",
@@ -238,7 +249,7 @@ CASES = [
 
 class Backends:
     def __init__(self):
-        self.received = queue.Queue()  # (letter, path) of each held request, as it arrives
+        self.received = queue.Queue()  # (letter, path, worker pid) of each held request, as it arrives
         self.release = threading.Event()  # answers every held request
         self.released = set()  # paths of held requests answered before the end
         self.lock = threading.Lock()
@@ -255,14 +266,15 @@ class Backends:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
+                worker = self.headers.get("X-Lbsim-Worker", "")  # nginx's $pid
                 if self.path.startswith("/hold"):
-                    backends.received.put((letter, self.path))
+                    backends.received.put((letter, self.path, worker))
                     deadline = time.time() + 30
                     while not backends.release.wait(0.01) and time.time() < deadline:
                         with backends.lock:
                             if self.path in backends.released:
                                 break
-                body = letter.encode()
+                body = (letter + " " + worker).encode()
                 self.send_response(200)
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("Connection", "close")
@@ -321,7 +333,8 @@ def server_lines_haproxy(case):
 
 
 def nginx_config(cases, ports, scratch):
-    out = ["worker_processes 1;", "daemon off;", "pid %s/nginx.pid;" % scratch,
+    workers = cases[0].get("workers", 1)  # record() runs one nginx per worker count
+    out = ["worker_processes %d;" % workers, "daemon off;", "pid %s/nginx.pid;" % scratch,
            "error_log %s/error.log warn;" % scratch, "events { worker_connections 256; }", "http {",
            "  access_log off;"]
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -333,8 +346,9 @@ def nginx_config(cases, ports, scratch):
             out.append("    " + case["directive"])
         out += ["    " + line for line in server_lines_nginx(case)]
         out.append("  }")
-        out.append("  server { listen 127.0.0.1:%d; location / { proxy_pass http://%s; "
-                   "proxy_next_upstream off; proxy_read_timeout 60s; } }" % (port, upstream))
+        out.append("  server { listen 127.0.0.1:%d%s; location / { proxy_pass http://%s; "
+                   "proxy_next_upstream off; proxy_read_timeout 60s; proxy_set_header X-Lbsim-Worker $pid; } }" %
+                   (port, " reuseport" if workers > 1 else "", upstream))
     out.append("}")
     return "\n".join(out) + "\n"
 
@@ -406,6 +420,7 @@ def play(case, port, backends, scratch):
     """Sends the case's requests in order; returns the letter of the server each reached (or "-"
     for a step that changes a server)."""
     picks = []
+    pids = {}  # step -> the pid of the nginx worker that handled it
     waiting = []
     queued = []  # steps of the requests waiting in the backend queue, oldest first
     backends.release.clear()
@@ -417,7 +432,7 @@ def play(case, port, backends, scratch):
                 backends.released.add("/hold/%d" % client)
             picks.append("-")
             if queued:  # the freed slot takes the oldest queued request
-                letter, seen = backends.received.get(timeout=10)
+                letter, seen, _ = backends.received.get(timeout=10)
                 step = int(seen.rsplit("/", 1)[1])
                 if step not in queued:
                     raise RuntimeError("a request arrived from the queue as %s, expected one of %s" % (seen, queued))
@@ -434,7 +449,9 @@ def play(case, port, backends, scratch):
             picks.append("-")
             continue
         if kind == "quick":
-            picks.append(get(port, client, path))
+            letter, pid = get(port, client, path).split(" ")
+            picks.append(letter)
+            pids[number] = pid
             continue
         held_path = "%s/%d" % (path, number)
         thread = threading.Thread(target=get, args=(port, client, held_path), daemon=True)
@@ -447,19 +464,24 @@ def play(case, port, backends, scratch):
             queued.append(number)
             picks.append("?")
             continue
-        letter, seen = backends.received.get(timeout=10)  # the pick: where the held request arrived
+        letter, seen, pid = backends.received.get(timeout=10)  # the pick: where the held request arrived
         if seen != held_path:
             raise RuntimeError("held request %s arrived as %s" % (held_path, seen))
         picks.append(letter)
+        pids[number] = pid
     backends.release.set()
     for thread in waiting:
         thread.join(15)
-    return picks
+    # Worker k: the k-th smallest pid (nginx forks its workers in order).
+    order = sorted(set(pids.values()), key=lambda p: int(p) if p.isdigit() else 0)
+    workers = {step: order.index(pid) for step, pid in pids.items()}
+    return picks, workers
 
 
 def config_block(program, case):
     if program == "nginx":
-        lines = ["upstream %s {" % case["name"].replace("-", "_")]
+        lines = ["worker_processes %d;" % case["workers"]] * (case.get("workers", 1) > 1)
+        lines += ["upstream %s {" % case["name"].replace("-", "_")]
         lines += ["    " + case["directive"]] * bool(case["directive"])
         lines += ["    " + line for line in server_lines_nginx(case)] + ["}"]
     else:
@@ -468,13 +490,15 @@ def config_block(program, case):
     return "\n".join(lines) + "\n"
 
 
-def fixture(case, program_version, picks, config_lines):
+def fixture(case, program_version, picks, workers, config_lines):
     out = ["# Recorded from %s %s on loopback by bench/real_balancers/record.sh; do not edit." %
            (case["program"], program_version),
            "# The configuration:"]
     out += ["#   " + line for line in config_lines]
     out.append("program %s %s" % (case["program"], program_version))
     out.append("algorithm %s" % case["algorithm"])
+    if case.get("workers", 1) > 1:
+        out.append("workers %d" % case["workers"])
     for key, value in sorted(case.get("options", {}).items()):
         out.append("option %s %s" % (key, value))
     for i, w in enumerate(case["weights"]):
@@ -482,13 +506,14 @@ def fixture(case, program_version, picks, config_lines):
         backup = " backup" if i in case.get("backup", []) else ""
         limit = " max_conns %d" % max_conns(case, i) if max_conns(case, i) else ""
         out.append("server 127.0.0.1:%d weight %d%s%s%s" % (BACKEND_PORTS[i], w, down, backup, limit))
-    for (kind, client, path), letter in zip(case["steps"], picks):
+    for number, ((kind, client, path), letter) in enumerate(zip(case["steps"], picks)):
         if kind == "release":
             out.append("release %d" % client)  # the step whose held request was answered
         elif kind in ("state", "weight"):
             out.append("change %s %s %s" % (kind, client, path))  # server letter, new state or weight
         else:
-            out.append("step %s %s %s %s" % (kind, client, path, letter))
+            worker = " worker %d" % workers[number] if case.get("workers", 1) > 1 else ""
+            out.append("step %s %s %s %s%s" % (kind, client, path, letter, worker))
     return "\n".join(out) + "\n"
 
 
@@ -509,19 +534,20 @@ def record(program, cases, output, scratch, backends):
     try:
         wait_listening(ports, process)
         for case, port in zip(cases, ports):
-            picks = play(case, port, backends, scratch)
+            picks, workers = play(case, port, backends, scratch)
             if program == "nginx":
-                lines = ["upstream {"] + ["  " + case["directive"]] * bool(case["directive"]) + \
+                lines = ["worker_processes %d;" % case["workers"]] * (case.get("workers", 1) > 1) + ["upstream {"] + ["  " + case["directive"]] * bool(case["directive"]) + \
                         ["  " + line for line in server_lines_nginx(case)] + ["}"]
             else:
                 lines = ["backend"] + ["  " + d for d in case["directive"].split("\n")] + \
                         ["  " + line for line in server_lines_haproxy(case)]
             with open(os.path.join(output, case["name"] + ".txt"), "w") as f:
-                f.write(fixture(case, program_version, picks, lines))
+                f.write(fixture(case, program_version, picks, workers, lines))
             # The block alone, as `lbsim import` reads it (tests/scenarios/import_test.cpp).
             with open(os.path.join(output, "configs", case["name"] + ".conf"), "w") as f:
                 f.write(config_block(program, case))
-            print("%-36s %s" % (case["name"], "".join(picks)))
+            print("%-36s %s %s" % (case["name"], "".join(picks),
+                                   "".join(str(workers.get(n, "-")) for n in range(len(picks))) if case.get("workers", 1) > 1 else ""))
     finally:
         stop(process)
 
@@ -540,8 +566,9 @@ def main():
     try:
         for program in ("nginx", "haproxy"):
             cases = [c for c in CASES if c["program"] == program and (not chosen or c["name"] in chosen)]
-            if cases:
-                record(program, cases, output, scratch, backends)
+            # One run of the program per worker count.
+            for workers in sorted(set(c.get("workers", 1) for c in cases)):
+                record(program, [c for c in cases if c.get("workers", 1) == workers], output, scratch, backends)
     finally:
         backends.close()
         shutil.rmtree(scratch, ignore_errors=True)

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/balancers/algorithms/backup_split.hpp"
+#include "models/balancers/balancer_pool.hpp"
 #include "models/balancers/max_conns.hpp"
 #include "tests/models/balancer_driver.hpp"
 
@@ -29,6 +30,7 @@ struct Step {
   std::string path;
   char server = '?';  // the server that got the request, or the one changed
   int value = 0;      // the new state (1 up, 0 down) or weight; for a release, the step released
+  uint32_t worker = 0;  // the nginx worker process that handled the request (fixtures with `workers`)
 };
 
 struct Fixture {
@@ -42,6 +44,7 @@ struct Fixture {
   std::vector<uint64_t> max_conns;  // 0: none
   std::optional<models::BackupRule::Use> backups;  // HAProxy's option allbackups: all
   std::vector<Step> steps;
+  uint32_t workers = 1;  // nginx worker processes, each with its own state (no zone)
 };
 
 inline uint32_t parse_ipv4(const std::string& dotted)
@@ -73,6 +76,8 @@ inline Fixture read_fixture(const std::filesystem::path& file)
       std::getline(words >> std::ws, f.program);
     } else if (key == "algorithm") {
       words >> f.algorithm;
+    } else if (key == "workers") {
+      words >> f.workers;
     } else if (key == "option") {
       std::string option, value;
       words >> option >> value;
@@ -100,6 +105,10 @@ inline Fixture read_fixture(const std::filesystem::path& file)
       std::string kind, client;
       Step step;
       words >> kind >> client >> step.path >> step.server;
+      std::string worker_word;
+      if (words >> worker_word) {
+        if (worker_word != "worker" || !(words >> step.worker)) throw std::runtime_error(f.name + ": bad step: " + line);
+      }
       step.kind = kind == "hold" ? Step::Kind::hold : kind == "queue" ? Step::Kind::queue : Step::Kind::quick;
       step.client = parse_ipv4(client);
       f.steps.push_back(step);
@@ -139,7 +148,51 @@ struct Flags {
   std::vector<bool> down, backup;
   std::optional<models::BackupRule::Use> backups;
   std::vector<uint64_t> max_conns = {};  // empty: none
+  uint32_t workers = 1;  // worker processes with a state of their own (the balancer's worker_processes)
 };
+
+// A replay with per-worker state, through the balancer's own pool (models/balancers/balancer_pool.hpp):
+// each request goes to the worker that handled it in the real program. Fixtures with workers have
+// requests and server changes only (no max_conns).
+inline std::pair<std::string, std::string> replay_per_worker(const Fixture& f, const std::string& algorithm,
+                                                             const BalancerOptions& options,
+                                                             const std::vector<int>& weights, const Flags& flags)
+{
+  std::vector<PoolMember> members = pool_of(weights);
+  bool has_backups = false;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    members[i].eligible = !flags.down[i];
+    members[i].backup = flags.backup[i];
+    has_backups = has_backups || flags.backup[i];
+  }
+  models::BalancerRegistry registry;
+  models::register_builtin_balancers(registry);
+  const auto make = [&] { return models::create_for_pool(registry, algorithm, options, has_backups, flags.backups); };
+  std::vector<std::unique_ptr<Balancer>> more;
+  for (uint32_t w = 1; w < flags.workers; ++w) more.push_back(make());
+  models::BalancerPool pool(models::BalancerConfig{}, make(), members, 7, std::move(more));
+  std::string real, simulated;
+  for (const Step& step : f.steps) {
+    const auto server = static_cast<uint32_t>(step.server - 'a');
+    switch (step.kind) {
+      case Step::Kind::state: pool.set_eligible(server, step.value == 1); break;
+      case Step::Kind::weight: pool.set_weight(server, step.value); break;
+      case Step::Kind::quick:
+      case Step::Kind::hold: {
+        real += step.server;
+        const ServerChoice chosen = pool.choose(step.client, step.path, SimTime::zero(), step.worker);
+        simulated += chosen ? static_cast<char>('a' + *chosen) : '-';
+        if (chosen && step.kind == Step::Kind::quick) pool.release(*chosen, step.worker);
+        continue;
+      }
+      case Step::Kind::queue:
+      case Step::Kind::release: throw std::runtime_error(f.name + ": a replay with workers has no queue");
+    }
+    real += '-';
+    simulated += '-';
+  }
+  return {real, simulated};
+}
 
 // The real program's picks and lbsim's for the same requests, as strings of server letters ("-"
 // for a change or a release), through `algorithm` with `options` over a pool of `weights` with
@@ -153,6 +206,7 @@ inline std::pair<std::string, std::string> replay(const Fixture& f, const std::s
                                                   const BalancerOptions& options, const std::vector<int>& weights,
                                                   const Flags& flags)
 {
+  if (flags.workers > 1) return replay_per_worker(f, algorithm, options, weights, flags);
   std::vector<PoolMember> pool = pool_of(weights);
   bool has_backups = false;
   for (std::size_t i = 0; i < pool.size(); ++i) {
@@ -234,7 +288,7 @@ inline std::pair<std::string, std::string> replay(const Fixture& f, const std::s
 
 inline std::pair<std::string, std::string> replay(const Fixture& f)
 {
-  return replay(f, f.algorithm, f.options, f.weights, Flags{f.down, f.backup, f.backups, f.max_conns});
+  return replay(f, f.algorithm, f.options, f.weights, Flags{f.down, f.backup, f.backups, f.max_conns, f.workers});
 }
 
 }  // namespace lbsim::tests

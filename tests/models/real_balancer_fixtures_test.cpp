@@ -69,3 +69,27 @@ TEST_CASE("the fixtures exercise what they claim: weights, down and backup serve
   CHECK(with_max_conns >= 4);  // balance first, roundrobin and leastconn with maxconn, slots freed
   CHECK(with_queue >= 2);      // requests that waited in the backend queue
 }
+
+TEST_CASE("nginx without a zone: each worker's own state makes the picks, and one shared state would not",
+          "[balancer][real-programs][worker_processes]")
+{
+  // Recorded with worker_processes 2 and reuseport: the kernel spread the connections over both
+  // workers, and each step names the one that handled it.
+  int per_worker = 0;
+  for (const Fixture& f : all_fixtures()) {
+    if (f.workers == 1) continue;
+    INFO(f.name);
+    ++per_worker;
+    const auto handled_by = [&](uint32_t w) {
+      return std::count_if(f.steps.begin(), f.steps.end(), [&](const Step& s) { return s.worker == w; });
+    };
+    CHECK(handled_by(0) >= 5);
+    CHECK(handled_by(1) >= 5);
+    const auto [real, per_worker_picks] = replay(f);
+    CHECK(per_worker_picks == real);
+    Flags one_state{f.down, f.backup, f.backups, f.max_conns, 1};
+    const auto [same_real, shared_picks] = replay(f, f.algorithm, f.options, f.weights, one_state);
+    CHECK(shared_picks != real);
+  }
+  CHECK(per_worker >= 3);  // round robin, smooth weights 5,1,1, least_conn with requests in flight
+}
