@@ -188,6 +188,9 @@ struct BalancerConfig {
   int layer = 7;                                  // 7: a pick per request; 4: a pick per connection
   DistributionPtr processing;                     // time per request (L7) or per new connection (L4); null = none
   int workers = 1;                                // event-loop threads serving `processing`
+  // Copies of the algorithm's state, one per worker process, each request handled by one of them
+  // (nginx without a shared `zone`; models/balancers/balancer_pool.hpp). 1: one shared state.
+  int worker_processes = 1;
   std::optional<uint64_t> max_connections;        // requests in progress beyond which new ones wait
   std::optional<uint64_t> backlog;                // waiting beyond max_connections; default max_connections
   uint64_t requests_per_connection = 100;         // layer 4: requests a client sends on one connection

@@ -49,6 +49,15 @@ std::vector<uint64_t> max_conns_of(const ServiceConfig& service)
   return limits;
 }
 
+// worker_processes > 1: one more algorithm, with a state of its own, per further worker.
+std::vector<std::unique_ptr<Balancer>> worker_algorithms(const BalancerConfig& b, const ServiceConfig& service,
+                                                         const BalancerRegistry& algorithms)
+{
+  std::vector<std::unique_ptr<Balancer>> workers;
+  for (int w = 1; w < b.worker_processes; ++w) workers.push_back(algorithm_of(b, service, algorithms));
+  return workers;
+}
+
 std::vector<bool> starts_down(const ServiceConfig& service)
 {
   std::vector<bool> down;
@@ -60,9 +69,11 @@ std::vector<bool> starts_down(const ServiceConfig& service)
 LoadBalancer::LoadBalancer(Service& service, const BalancerConfig& config, const BalancerRegistry& algorithms,
                            RunContext& run, HealthListener& health)
     : service_(service), config_(config), run_(run), health_listener_(health),
-      pool_(config, algorithm_of(config, service.config(), algorithms), pool_of(service.config()), run.config.seed),
+      pool_(config, algorithm_of(config, service.config(), algorithms), pool_of(service.config()), run.config.seed,
+            worker_algorithms(config, service.config(), algorithms)),
       health_(service.config().servers.size()), passive_(service.config().servers.size()),
-      disabled_(starts_down(service.config())), max_conns_(max_conns_of(service.config()))
+      disabled_(starts_down(service.config())), max_conns_(max_conns_of(service.config())),
+      worker_seed_(engine::stable_hash("balancer:" + config.name + ":accept") ^ run.config.seed)
 {
   for (uint32_t m = 0; m < disabled_.size(); ++m) max_conns_.set_usable(m, !disabled_[m]);  // as pool_of() starts them
   if (has_slow_start(service.config())) {
@@ -143,14 +154,14 @@ void LoadBalancer::on_frontend_refused(RequestId id)
   const uint32_t address = run_.client_address(r);
   if (connections_) {
     if (const ServerChoice server = connections_->reuse(address, pool_.pool())) {
-      pool_.assign(*server);
+      pool_.assign(*server, worker_of(r));
       return server;
     }
   }
   // HAProxy's assign_server(): while requests wait in the backend queue every server is full, so a
   // new request joins the queue without asking the algorithm, whose turn would otherwise move on.
   if (queue_ && !queue_->empty()) return std::nullopt;
-  const ServerChoice choice = pool_.choose(address, run_.shape(r).path, run_.sim.now());
+  const ServerChoice choice = pool_.choose(address, run_.shape(r).path, run_.sim.now(), worker_of(r));
   if (connections_ && choice) connections_->open(address, *choice);
   return choice;
 }
@@ -206,14 +217,14 @@ void LoadBalancer::release_breaker()
                                 outliers_->times_ejected(member));
   }
   if (r.status == kBadGateway) {  // the server failed it (a crash, or it was not running)
-    pool_.release(member);
+    pool_.release(member, worker_of(r));
     if (max_conns_.any()) track_slots(member);
     passive_failure(member);
     retry_or_fail(id, member);
     return;
   }
-  if (r.status == kUnavailable) pool_.release(member);
-  else pool_.on_response(member, run_.sim.now() - r.dispatched, run_.sim.now());
+  if (r.status == kUnavailable) pool_.release(member, worker_of(r));
+  else pool_.on_response(member, run_.sim.now() - r.dispatched, run_.sim.now(), worker_of(r));
   if (max_conns_.any()) track_slots(member);
   answer(id, r, true);
 }
@@ -232,7 +243,8 @@ void LoadBalancer::retry_or_fail(RequestId id, uint32_t failed_member)
     ++retried_;
     r.status = kOk;
     r.cause = kCauseNone;
-    forward(id, r, pool_.choose_excluding(failed_member, run_.client_address(r), run_.shape(r).path, run_.sim.now()));
+    forward(id, r, pool_.choose_excluding(failed_member, run_.client_address(r), run_.shape(r).path, run_.sim.now(),
+                                          worker_of(r)));
     return;
   }
   // The request leaves the balancer failed (its slot under max_connections is free again).
@@ -290,7 +302,7 @@ void LoadBalancer::refresh(uint32_t member)
   serving_queue_ = true;
   while (!queue_->empty() && max_conns_.eligible(member)) {
     const RequestId id = queue_->pop();
-    pool_.assign(member);
+    pool_.assign(member, worker_of(run_.requests[id]));
     forward(id, run_.requests[id], member);
   }
   serving_queue_ = false;

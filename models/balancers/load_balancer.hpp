@@ -103,6 +103,16 @@ private:
   void on_queue_timeout(RequestId id) override;
   void refuse(RequestId id, Request& r, HopOutcome outcome);
   void on_ramp_weight(uint32_t member, int weight) override;
+  // worker_processes: the worker that handles `r`, drawn uniformly per request from its sequence
+  // number (so the reply finds it again without storing it), as SO_REUSEPORT's hash of each
+  // connection's addresses and ports spreads connections over nginx's workers.
+  uint32_t worker_of(const Request& r) const
+  {
+    const uint32_t workers = pool_.worker_count();
+    if (workers == 1) return 0;
+    uint64_t state = worker_seed_ ^ r.sequence;
+    return static_cast<uint32_t>(((engine::splitmix64(state) >> 32) * workers) >> 32);  // workers <= 1024
+  }
 
   Service& service_;
   BalancerConfig config_;
@@ -122,6 +132,7 @@ private:
   std::unique_ptr<CircuitBreaker> breaker_;    // only with a circuit_breaker
   std::unique_ptr<OutlierDetector> outliers_;  // only with outlier_detection
   uint64_t retried_ = 0;
+  uint64_t worker_seed_;
 };
 
 }  // namespace lbsim::models

@@ -20,7 +20,7 @@ const std::vector<std::string>& station_keys()
   static const std::vector<std::string> keys = {"name",           "algorithm", "layer",   "processing",
                                                 "workers",        "max_connections", "backlog", "requests_per_connection",
                                                 "health_check",   "passive",   "retries", "retry_non_idempotent",
-                                                "backups",        "queue",     "queue_timeout"};
+                                                "backups",        "queue",     "queue_timeout", "worker_processes"};
   return keys;
 }
 
@@ -169,6 +169,13 @@ models::BalancerConfig ScenarioLoader::read_balancer(const YAML::Node& b, const 
                              "layer: 7 (or hash_key: client)");
   }
   read_balancer_station(b, ctx, config);
+  if (const YAML::Node w = b["worker_processes"]) {
+    config.worker_processes = static_cast<int>(r_.integer(w, ctx + ".worker_processes", 1, 1024));
+    if (config.worker_processes > 1 && config.layer == 4)
+      r_.fail(w, ctx + ".worker_processes > 1 gives each worker its own balancer state, and at layer 4 a client's "
+                     "connection would have to stay with its worker, which is not modelled; use layer: 7 or "
+                     "worker_processes: 1");
+  }
   // Whatever else the algorithm checks in its options is reported here, at the balancer, rather
   // than as a failed run.
   try {

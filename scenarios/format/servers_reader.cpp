@@ -151,6 +151,11 @@ void ScenarioLoader::check_server_flags(const models::ServiceConfig& service)
                         (service.balancer->options.variant.empty() ? "" : " (variant " + service.balancer->options.variant + ")") +
                         " does not change its weights while it runs; slow start works with weighted_round_robin "
                         "(smooth, fwrr or edf), weighted_least_connections and least_request");
+    if (server.max_conns && service.balancer->worker_processes > 1)
+      r_.fail(node, "server \"" + server.name + "\" has max_conns, and its balancer has worker_processes: " +
+                        std::to_string(service.balancer->worker_processes) +
+                        "; nginx then counts max_conns in each worker apart, which is not modelled; remove max_conns "
+                        "or set worker_processes: 1 (one shared state, as with nginx's zone)");
     if (!server.backup) continue;
     const models::BackupRule rule = models::backup_rule_of(algorithm, service.balancer->options);
     if (rule.use == models::BackupRule::Use::refused)
