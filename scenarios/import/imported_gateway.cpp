@@ -1,5 +1,6 @@
 #include "scenarios/import/imported_gateway.hpp"
 
+#include <set>
 #include <sstream>
 
 namespace lbsim::scenarios {
@@ -34,10 +35,16 @@ std::string to_gateway_scenario_yaml(const ImportedGateway& gw)
   y << "# Written by `lbsim import " << gw.file << "` from its nginx locations and upstreams (" << upstreams << ").\n"
     << "# Each line names the directive it came from. A configuration holds no load: the clients and the\n"
     << "# duration below are lbsim's example (one request type per route), to replace with yours.\n";
-  for (const ImportedPool& s : gw.services) y << not_modelled_yaml(s);
-  for (std::size_t i = 0; i < gw.ignored.size(); ++i)
-    y << "# not modelled: " << gw.file << ":" << gw.ignored[i].line << " " << gw.ignored[i].text << " ("
-      << gw.ignored_why[i] << ")\n";
+  // A directive of the main context (worker_processes) is seen by every upstream and by the
+  // gateway: it is listed once, with what the first to see it says.
+  std::set<std::pair<int, std::string>> listed;
+  const auto note_once = [&](const ConfigSource& source, const std::string& why) {
+    if (listed.emplace(source.line, source.text).second)
+      y << "# not modelled: " << gw.file << ":" << source.line << " " << source.text << " (" << why << ")\n";
+  };
+  for (const ImportedPool& s : gw.services)
+    for (std::size_t i = 0; i < s.ignored.size(); ++i) note_once(s.ignored[i], s.ignored_why[i]);
+  for (std::size_t i = 0; i < gw.ignored.size(); ++i) note_once(gw.ignored[i], gw.ignored_why[i]);
   y << "name: " << yaml_quoted(gw.name) << "\n"
     << "duration: 60 s\n"
     << "clients:\n"

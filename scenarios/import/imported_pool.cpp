@@ -113,6 +113,9 @@ std::string pool_yaml(const ImportedPool& pool, const std::string& indent)
   if (pool.queue_timeout)
     y << indent << "  queue_timeout: " << pool.queue_timeout->first << from(pool, pool.queue_timeout->second) << "\n";
   if (pool.retries) y << indent << "  retries: " << pool.retries->first << from(pool, pool.retries->second) << "\n";
+  if (pool.worker_processes)
+    y << indent << "  worker_processes: " << pool.worker_processes->first << from(pool, pool.worker_processes->second)
+      << "\n";
   y << indent << "servers:\n";
   for (const ImportedServer& s : pool.servers) {
     y << indent << "  - { name: " << yaml_quoted(s.name);

@@ -59,6 +59,9 @@ struct ImportedPool {
   // nginx 1.22 has no queue (`queue` is nginx Plus's), written as queue: false.
   std::optional<std::pair<std::string, ConfigSource>> queue_timeout;
   std::optional<ConfigSource> no_queue;
+  // nginx's `worker_processes N` with N > 1 and no `zone` in the upstream: each worker keeps its
+  // own balancer state.
+  std::optional<std::pair<int, ConfigSource>> worker_processes;
   std::vector<ImportedServer> servers;
   std::vector<ConfigSource> ignored;  // directives with no effect on what lbsim models
   std::vector<std::string> ignored_why;

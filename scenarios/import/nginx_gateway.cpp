@@ -15,7 +15,8 @@ namespace nginx_gateway {
 const std::map<std::string, std::string>& not_modelled()
 {
   static const std::map<std::string, std::string> why = {
-      {"worker_processes", "nginx's own processes: the gateway's workers are lbsim's"},
+      {"worker_processes", "nginx's own processes: the gateway's workers are lbsim's (an upstream without a zone "
+                           "gets worker_processes in its service's balancer)"},
       {"events", "nginx's own connections"},
       {"user", "not a routing directive"},
       {"pid", "not a routing directive"},

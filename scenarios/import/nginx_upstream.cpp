@@ -50,6 +50,19 @@ std::vector<Statement> upstream_block(const std::vector<NginxToken>& tokens, con
   return chosen;
 }
 
+// `worker_processes N;` in the main context (outside every block), if the file has it.
+std::optional<Statement> main_worker_processes(const std::vector<NginxToken>& tokens)
+{
+  int depth = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].text == "{") ++depth;
+    else if (tokens[i].text == "}") --depth;
+    else if (depth == 0 && tokens[i].text == "worker_processes" && i + 2 < tokens.size() && tokens[i + 2].text == ";")
+      return Statement{{tokens[i], tokens[i + 1]}};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ImportedPool read_nginx_upstream(const std::string& text, const std::string& file, const std::string& name)
@@ -58,8 +71,10 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
   pool.file = file;
   pool.kind = "nginx upstream";
   ImportProblems problems(file);
-  const std::vector<Statement> statements = upstream_block(tokenize_nginx(text), file, name, pool.name);
+  const std::vector<NginxToken> tokens = tokenize_nginx(text);
+  const std::vector<Statement> statements = upstream_block(tokens, file, name, pool.name);
   bool algorithm_set = false;
+  bool shared_zone = false;
   std::optional<NginxToken> backup_seen;  // the first server flag `backup`
   std::optional<std::pair<int, std::string>> passive_seen;  // max_fails, fail_timeout of the first server
   for (const Statement& st : statements) {
@@ -144,11 +159,14 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
       problems.add(head.line, head.column, "nginx's random uses its own random numbers: lbsim's \"random\" picks "
                                            "with the same weights but never the same servers; write algorithm: random "
                                            "by hand if that is what you want");
-    } else if (head.text == "zone" || head.text == "keepalive" || head.text == "keepalive_requests" ||
+    } else if (head.text == "zone") {
+      shared_zone = true;
+      pool.ignored.push_back(source);
+      pool.ignored_why.push_back("the workers share one balancer state, as lbsim's default (worker_processes: 1) does");
+    } else if (head.text == "keepalive" || head.text == "keepalive_requests" ||
                head.text == "keepalive_timeout" || head.text == "keepalive_time") {
       pool.ignored.push_back(source);
-      pool.ignored_why.push_back(head.text == "zone" ? "lbsim keeps one balancer state, as a shared zone does"
-                                                     : "idle connections to the servers do not change the picks");
+      pool.ignored_why.push_back("idle connections to the servers do not change the picks");
     } else {
       problems.add(head.line, head.column, "\"" + head.text + "\" cannot be mapped to lbsim; it maps server, "
                                            "least_conn, ip_hash, hash $remote_addr|$request_uri consistent, zone, keepalive*");
@@ -159,6 +177,28 @@ ImportedPool read_nginx_upstream(const std::string& text, const std::string& fil
     problems.add(backup_seen->line, backup_seen->column, "nginx refuses \"backup\" with " + pool.algorithm_source.text +
                                                              " (a hash names one server per key); remove backup");
   if (pool.servers.empty()) problems.add(1, 1, "the upstream \"" + pool.name + "\" has no server");
+  // Without a zone each worker process balances on its own (ngx_http_upstream_zone_module).
+  if (const std::optional<Statement> wp = main_worker_processes(tokens); wp && !shared_zone) {
+    const NginxToken& count = wp->words[1];
+    const bool number = !count.text.empty() && count.text.size() < 5 &&
+                        count.text.find_first_not_of("0123456789") == std::string::npos;
+    if (!number) {
+      // `auto` (Debian's default): one worker per core of a machine this file does not describe.
+      pool.ignored.push_back(ConfigSource{wp->words[0].line, wp->text()});
+      pool.ignored_why.push_back("one worker per core of nginx's machine, unknown here: lbsim keeps one shared "
+                                 "state; without a zone each worker has its own, so set worker_processes: N on the "
+                                 "balancer for N cores");
+    } else if (const int n = std::stoi(count.text); n > 1 && n <= 1024) {
+      pool.worker_processes = {n, ConfigSource{wp->words[0].line, wp->text() + " (no zone in the upstream: each "
+                                                                               "worker balances on its own)"}};
+      for (const ImportedServer& server : pool.servers)
+        if (server.max_conns)
+          problems.add(server.source.line, 1, "max_conns with " + std::to_string(n) + " worker processes and no zone "
+                       "counts in each worker apart, which lbsim does not model; add a zone to the upstream");
+    } else if (n > 1024) {
+      problems.add(count.line, count.column, "worker_processes " + count.text + ": lbsim models at most 1024");
+    }
+  }
   if (!algorithm_set && !pool.servers.empty()) pool.algorithm_source = {pool.servers.front().source.line, "(nginx's default: weighted round robin)"};
   problems.throw_if_any();
   return pool;

@@ -58,6 +58,9 @@ TEST_CASE("imported nginx and HAProxy configurations pick what the real programs
     models::BalancerOptions options = service.balancer->options;
     std::vector<int> weights;
     tests::Flags flags{{}, {}, service.balancer->backups};
+    // worker_processes N without a zone: N states (the per-worker fixtures).
+    flags.workers = static_cast<uint32_t>(service.balancer->worker_processes);
+    CHECK(flags.workers == f.workers);
     for (const models::ServerConfig& server : service.servers) {
       options.server_names.push_back(server.name);
       weights.push_back(server.weight);
@@ -121,6 +124,27 @@ TEST_CASE("lbsim import maps directives and says where it cannot", "[import]")
     CHECK_THAT(import_errors("nginx-hash-backup.conf", "upstream app {\n    ip_hash;\n    server 10.0.0.1;\n"
                                                        "    server 10.0.0.2 backup;\n}\n"),
                Contains("nginx-hash-backup.conf:4:21: error: nginx refuses \"backup\" with ip_hash;"));
+    // worker_processes without a zone: each worker balances on its own; with a zone they share.
+    const std::string per_worker = scenarios::import_balancer_config(
+        scratch_file("nginx-workers.conf", "worker_processes 4;\nhttp {\n  upstream app {\n    server 10.0.0.1;\n"
+                                           "    server 10.0.0.2;\n  }\n}\n"),
+        "");
+    CHECK_THAT(per_worker, Contains("worker_processes: 4  # ") && Contains("nginx-workers.conf:1 worker_processes 4;"));
+    CHECK(scenarios::load_scenario_text(per_worker, "imported.yaml", ".").services.front().balancer->worker_processes == 4);
+    const std::string zoned = scenarios::import_balancer_config(
+        scratch_file("nginx-zone.conf", "worker_processes 4;\nhttp {\n  upstream app {\n    zone app 64k;\n"
+                                        "    server 10.0.0.1;\n  }\n}\n"),
+        "");
+    CHECK(scenarios::load_scenario_text(zoned, "imported.yaml", ".").services.front().balancer->worker_processes == 1);
+    // `auto` depends on nginx's machine: one shared state, and a note that says how to set it.
+    const std::string automatic = scenarios::import_balancer_config(
+        scratch_file("nginx-auto.conf", "worker_processes auto;\nupstream app {\n    server 10.0.0.1;\n}\n"), "");
+    CHECK_THAT(automatic, Contains("# not modelled: ") && Contains("nginx-auto.conf:1 worker_processes auto;") &&
+                              Contains("set worker_processes: N on the balancer for N cores"));
+    CHECK(scenarios::load_scenario_text(automatic, "imported.yaml", ".").services.front().balancer->worker_processes == 1);
+    CHECK_THAT(import_errors("nginx-workers-max-conns.conf",
+                             "worker_processes 2;\nupstream app {\n    server 10.0.0.1 max_conns=3;\n}\n"),
+               Contains("nginx-workers-max-conns.conf:3:1: error: max_conns with 2 worker processes and no zone"));
     // down and backup are written on the server's line, which names its directive.
     const std::string flagged = scenarios::import_balancer_config(
         scratch_file("nginx-flags.conf", "upstream app {\n    server 10.0.0.1 weight=2 down;\n"
