@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's second command (and CI's): install what is missing, build everything, run every test,
 # then the test suite again built with AddressSanitizer and UndefinedBehaviorSanitizer (build-asan/),
-# without the tests labelled slow or validation (docs/reliability.md, "Sanitizers", says why).
+# without the tests labelled validation (docs/reliability.md, "Sanitizers", says why).
 #   LBSIM_SANITIZERS=0 scripts/test.sh    skips the sanitizer half (the release build and tests only)
 #   LBSIM_TSAN=1 scripts/test.sh          adds the ThreadSanitizer run of the study tests (build-tsan/)
 set -euo pipefail
@@ -12,10 +12,10 @@ cmake --build build -j"$(nproc)"
 ctest --test-dir build --output-on-failure -j"$(nproc)"
 
 if [[ ${LBSIM_SANITIZERS:-1} != 0 ]]; then
-  # The sanitizer build: no GUI (Qt's own code is not what is under test) and the same tests but two
-  # labels, every UBSan finding fatal: slow (the doc outputs of studies and plans) and validation (long
-  # runs against queueing theory, which ASan makes the most of the time). Open MPI keeps memory until
-  # exit on purpose: tests/sanitizers/lsan.supp names its libraries, nothing else.
+  # The sanitizer build: no GUI (Qt's own code is not what is under test) and the same tests but the
+  # validation label (long runs against queueing theory: under ASan, 71% of the tests' time), every
+  # UBSan finding fatal. Open MPI keeps memory until exit on purpose: tests/sanitizers/lsan.supp names
+  # its libraries, nothing else.
   started=$SECONDS
   cmake --preset asan -DLBSIM_BUILD_GUI=OFF >/dev/null
   cmake --build build-asan -j"$(nproc)"
@@ -23,7 +23,7 @@ if [[ ${LBSIM_SANITIZERS:-1} != 0 ]]; then
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     export LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0
-    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE "slow|validation"
+    ctest --test-dir build-asan --output-on-failure -j"$(nproc)" -LE validation
   )
   echo "sanitizers: ASan+UBSan build and tests took $((SECONDS - started)) s"
 fi
