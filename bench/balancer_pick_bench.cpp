@@ -20,7 +20,7 @@
 // least_response_time (indexed) and least_request (full_scan) beside their defaults.
 //
 // --max-conns N gives every server max_conns N: a server with N requests in flight is out of
-// rotation (on_pool_changed) until one completes, as the balancer station does
+// rotation (on_member_changed) until one completes, as the balancer station does
 // (models/balancers/max_conns.hpp). `first` runs with max_conns 1 unless told otherwise: without a
 // limit it always picks the first server.
 //
@@ -143,7 +143,7 @@ private:
   {
     if (!slots_.any() || !slots_.track(server, pool_[server].active) || balancer_->skips_full_members()) return;
     pool_[server].eligible = slots_.eligible(server);
-    balancer_->on_pool_changed(pool_);
+    balancer_->on_member_changed(pool_, server);
   }
 
   engine::RngStream rng_;

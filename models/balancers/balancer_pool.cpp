@@ -43,37 +43,42 @@ void BalancerPool::count_in_worker(uint32_t worker, uint32_t server, int change)
   if (hooks_.active_changes) w.algorithm->on_active_changed(w.pool, server);
 }
 
-// Applies `change` to the totals and to every worker's view, and tells each algorithm.
-template <typename Change> void BalancerPool::change_everywhere(Change change)
+// Applies `change` to the totals and to every worker's view, and tells each algorithm: of the
+// one member that changed, or (kAllMembers) of a new pool.
+template <typename Change> void BalancerPool::change_everywhere(uint32_t member, Change change)
 {
+  const auto tell = [member](Balancer& algorithm, std::span<const PoolMember> pool) {
+    if (member == kAllMembers) algorithm.on_pool_changed(pool);
+    else algorithm.on_member_changed(pool, member);
+  };
   change(pool_);
   if (workers_.empty()) {
-    algorithm_->on_pool_changed(pool_);
+    tell(*algorithm_, pool_);
     return;
   }
   for (Worker& w : workers_) {
     change(w.pool);
-    w.algorithm->on_pool_changed(w.pool);
+    tell(*w.algorithm, w.pool);
   }
 }
 
 void BalancerPool::set_eligible(uint32_t server, bool eligible)
 {
   if (pool_[server].eligible == eligible) return;
-  change_everywhere([&](std::vector<PoolMember>& pool) { pool[server].eligible = eligible; });
+  change_everywhere(server, [&](std::vector<PoolMember>& pool) { pool[server].eligible = eligible; });
 }
 
 void BalancerPool::set_weight(uint32_t server, int weight)
 {
   if (pool_[server].weight == weight) return;
-  change_everywhere([&](std::vector<PoolMember>& pool) { pool[server].weight = weight; });
+  change_everywhere(server, [&](std::vector<PoolMember>& pool) { pool[server].weight = weight; });
 }
 
 void BalancerPool::add_member(int weight, bool backup, uint32_t max_conns, std::span<const std::string> names)
 {
   if (workers_.empty()) algorithm_->on_server_names(names);
   for (Worker& w : workers_) w.algorithm->on_server_names(names);
-  change_everywhere([&](std::vector<PoolMember>& pool) { pool.push_back(PoolMember{weight, 0, false, backup, max_conns}); });
+  change_everywhere(kAllMembers, [&](std::vector<PoolMember>& pool) { pool.push_back(PoolMember{weight, 0, false, backup, max_conns}); });
 }
 
 ServerChoice BalancerPool::choose_excluding(uint32_t excluded, uint32_t client_address, std::string_view path,

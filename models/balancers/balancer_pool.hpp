@@ -101,7 +101,8 @@ private:
   };
   ServerChoice choose_in_worker(uint32_t worker, uint32_t client_address, std::string_view path, SimTime now);
   void count_in_worker(uint32_t worker, uint32_t server, int change);
-  template <typename Change> void change_everywhere(Change change);
+  static constexpr uint32_t kAllMembers = UINT32_MAX;
+  template <typename Change> void change_everywhere(uint32_t member, Change change);
 
   BalancerConfig config_;
   std::unique_ptr<Balancer> algorithm_;

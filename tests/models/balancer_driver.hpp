@@ -31,8 +31,8 @@ inline std::vector<PoolMember> pool_of(const std::vector<int>& weights)
 }
 
 // Plays the part of the pool's owner (models/balancers/balancer_pool.*): it calls on_pool_changed()
-// before the first pick and after each eligibility or weight change, and on_active_changed() after
-// each change of an active count.
+// before the first pick, on_member_changed() after each eligibility or weight change, and
+// on_active_changed() after each change of an active count.
 struct Driver {
   Driver(std::unique_ptr<Balancer> b, std::vector<PoolMember> members, uint64_t seed = 7)
       : balancer(std::move(b)), pool(std::move(members)), rng(seed)
@@ -66,12 +66,12 @@ struct Driver {
   void set_eligible(uint32_t server, bool eligible)
   {
     pool[server].eligible = eligible;
-    balancer->on_pool_changed(pool);
+    balancer->on_member_changed(pool, server);
   }
   void set_weight(uint32_t server, int weight)
   {
     pool[server].weight = weight;
-    balancer->on_pool_changed(pool);
+    balancer->on_member_changed(pool, server);
   }
   void set_active(uint32_t server, uint32_t active)
   {

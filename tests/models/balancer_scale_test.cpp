@@ -53,21 +53,17 @@ struct ChangingPool {
   bool maybe_reshape(uint64_t one_in)
   {
     if (chaos.below(one_in) != 0) return false;
-    bool resized = false;
-    switch (chaos.below(6)) {
-      case 0:
-      case 1:
-      case 2: {
-        const uint32_t s = any();
-        pool[s].eligible = !pool[s].eligible;
-        break;
-      }
-      case 3: pool[any()].weight = random_weight(); break;
-      case 4: pool.push_back(PoolMember{random_weight(), 0, true}), resized = true; break;
-      default:
-        if (pool.size() > 2) pool.pop_back(), resized = true;
-        break;
+    const uint64_t change = chaos.below(6);
+    if (change <= 3) {  // one member: on_member_changed(), as the BalancerPool tells it
+      const uint32_t s = any();
+      if (change == 3) pool[s].weight = random_weight();
+      else pool[s].eligible = !pool[s].eligible;
+      balancer.on_member_changed(pool, s);
+      return false;
     }
+    bool resized = false;
+    if (change == 4) pool.push_back(PoolMember{random_weight(), 0, true}), resized = true;
+    else if (pool.size() > 2) pool.pop_back(), resized = true;
     balancer.on_pool_changed(pool);
     return resized;
   }

@@ -9,7 +9,9 @@
 // The contract, in the order a run produces the calls:
 //
 //   1. on_pool_changed(pool)            once before the first pick, then after every change of
-//                                       the pool's size, of a weight or of an eligibility;
+//                                       the pool's size;
+//      on_member_changed(pool, server)  after a change of pool[server]'s weight or eligibility
+//                                       (by default the same as on_pool_changed);
 //   2. pick(pool, context)              for each request;
 //   3. on_active_changed(pool, server)  after each change of pool[server].active: right after the
 //                                       increment that follows a pick, and after each decrement
@@ -23,7 +25,7 @@
 // algorithm's choices depend on an undeclared one).
 //
 // Algorithms trust the hooks: an owner that changes a weight or an eligibility without
-// on_pool_changed(), or an active count without on_active_changed(), gets stale choices (the
+// on_member_changed() or on_pool_changed(), or an active count without on_active_changed(), gets stale choices (the
 // indexed ones throw std::logic_error when they notice). In return each picks in its advertised
 // cost (O(1) for maglev, O(log n) for least_connections). A change of the pool's size alone is
 // noticed (a rebuild at the next pick).
@@ -70,6 +72,11 @@ public:
   // build a table, ring, map or heap from the pool rebuild it here (or mark it stale). The owner
   // calls it once before the first pick.
   virtual void on_pool_changed(std::span<const PoolMember> /*pool*/) {}
+
+  // Only pool[server]'s weight or eligibility changed. With max_conns a server leaves and rejoins
+  // rotation with nearly every request, so the algorithms that can move one server in their
+  // structure (O(log n)) do it here; the others rebuild as for any change of the pool.
+  virtual void on_member_changed(std::span<const PoolMember> pool, uint32_t /*server*/) { on_pool_changed(pool); }
 
   // pool[server].active has just changed by one (a dispatch after a pick, or a completion).
   // least_connections and weighted_least_connections reposition the server in their heap/tree.

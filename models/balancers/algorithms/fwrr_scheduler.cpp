@@ -210,14 +210,17 @@ void FwrrScheduler::update(std::span<const PoolMember> pool)
   }
   while (servers_.size() < pool.size()) servers_.push_back(Server{});  // new: down until they come up
   positions_.resize(servers_.size(), 0);
-  for (uint32_t i = 0; i < pool.size(); ++i) {
-    const Server& s = servers_[i];
-    const int64_t eweight = eweight_of(pool[i]);
-    if (s.usable && !pool[i].eligible) server_down(i);
-    else if (!s.usable && pool[i].eligible) server_up(i, eweight);
-    else if (s.usable && eweight != s.eweight) weight_changed(i, eweight);
-    else if (!s.usable) servers_[i].eweight = eweight;
-  }
+  for (uint32_t i = 0; i < pool.size(); ++i) update_member(pool, i);
+}
+
+void FwrrScheduler::update_member(std::span<const PoolMember> pool, uint32_t i)
+{
+  const Server& s = servers_[i];
+  const int64_t eweight = eweight_of(pool[i]);
+  if (s.usable && !pool[i].eligible) server_down(i);
+  else if (!s.usable && pool[i].eligible) server_up(i, eweight);
+  else if (s.usable && eweight != s.eweight) weight_changed(i, eweight);
+  else if (!s.usable) servers_[i].eweight = eweight;
 }
 
 }  // namespace lbsim::models

@@ -31,6 +31,8 @@ public:
   // server's state or weight change (fwrr_set_server_status_up/down, fwrr_update_server_weight).
   // The first call, and a pool smaller than before, rebuild; new members join as servers coming up.
   void update(std::span<const PoolMember> pool);
+  // The same for member `server` alone (the pool's size unchanged): O(log n).
+  void update_member(std::span<const PoolMember> pool, uint32_t server);
   // fwrr_get_next_server(): none when no member is eligible or every one is full. A full member
   // (PoolMember::full(), HAProxy's maxconn) is passed over and its turn consumed, as HAProxy's.
   ServerChoice next(std::span<const PoolMember> pool);

@@ -41,6 +41,18 @@ void LeastConnectionsBalancer::on_pool_changed(std::span<const PoolMember> pool)
   }
 }
 
+// One member came into rotation or left it: on tie sets it joins or leaves its group alone
+// (O(log n)); a weight change, and the other modes (at most 64 servers), start again.
+void LeastConnectionsBalancer::on_member_changed(std::span<const PoolMember> pool, uint32_t server)
+{
+  if (mode_ == Mode::tie_sets && pool.size() == tie_sets_.size() && server < pool.size() &&
+      effective_weight(pool[server]) == tie_sets_.weight(server)) {
+    tie_sets_.set_eligible(server, pool[server].eligible, pool[server].active);
+    return;
+  }
+  on_pool_changed(pool);
+}
+
 // The O(n) nginx algorithm, as ngx_http_upstream_get_least_conn_peer() runs it, in one pass that
 // also collects the tied servers (nginx's second pass visits exactly those, in the same order).
 ServerChoice LeastConnectionsBalancer::pick_by_scan(std::span<const PoolMember> pool)

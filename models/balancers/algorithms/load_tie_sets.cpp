@@ -36,6 +36,24 @@ void LoadTieSets::set_active(uint32_t server, uint32_t active)
   join(server, current);
 }
 
+void LoadTieSets::set_eligible(uint32_t server, bool eligible, uint32_t active)
+{
+  Member& m = members_[server];
+  if (m.eligible == eligible) {
+    set_active(server, active);
+    return;
+  }
+  if (eligible) {
+    m.eligible = true;
+    m.active = active;
+    join(server, m.parked);
+  } else {
+    m.parked = leave(server);
+    m.eligible = false;
+    m.active = active;
+  }
+}
+
 ServerChoice LoadTieSets::pick()
 {
   uint32_t group = kNoGroup;

@@ -28,6 +28,8 @@ public:
   void rebuild(std::span<const PoolMember> pool, std::span<const int64_t> current);
   // Server `server`'s active count is now `active`.
   void set_active(uint32_t server, uint32_t active);
+  // Server `server` came into rotation or left it (its current weight kept), with `active` requests.
+  void set_eligible(uint32_t server, bool eligible, uint32_t active);
   // nginx's least_conn choice, none when no server is eligible.
   ServerChoice pick();
   // Every server's current weight, eligible or not (out.size() becomes size()).

@@ -35,6 +35,17 @@ void WeightedLeastConnectionsBalancer::on_pool_changed(std::span<const PoolMembe
   resync(pool);
 }
 
+// One server's state or weight changed: HAProxy's fwlc_set_server_status_up/down() and
+// fwlc_update_server_weight() move that server alone.
+void WeightedLeastConnectionsBalancer::on_member_changed(std::span<const PoolMember> pool, uint32_t server)
+{
+  if (pool.size() != slots_.size() || server >= pool.size()) {
+    resync(pool);
+    return;
+  }
+  reposition(server, pool[server]);
+}
+
 void WeightedLeastConnectionsBalancer::on_active_changed(std::span<const PoolMember> pool, uint32_t server)
 {
   if (pool.size() != slots_.size() || server >= pool.size()) {

@@ -39,6 +39,7 @@ public:
 
   ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
+  void on_member_changed(std::span<const PoolMember> pool, uint32_t server) override;
   void on_active_changed(std::span<const PoolMember> pool, uint32_t server) override;
   PerRequestHooks per_request_hooks() const override { return {.active_changes = true}; }
 

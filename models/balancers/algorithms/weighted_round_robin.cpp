@@ -36,6 +36,25 @@ void WeightedRoundRobinBalancer::on_pool_changed(std::span<const PoolMember> poo
   if (variant_ == Variant::fwrr) fwrr_.update(pool);
 }
 
+// One member changed: smooth and fwrr move it alone (O(log n)), as nginx's loop and HAProxy's
+// fwrr_set_server_status_up/down() see one server change; classic and edf rebuild, as HAProxy's
+// map and Envoy's scheduler are rebuilt.
+void WeightedRoundRobinBalancer::on_member_changed(std::span<const PoolMember> pool, uint32_t server)
+{
+  if (variant_ == Variant::smooth && pool.size() == known_.size() && server < pool.size()) {
+    if (sync_smooth_member(pool, server)) {
+      in_turn_order_ = false;
+      picks_since_change_ = 0;
+    }
+    return;
+  }
+  if (variant_ == Variant::fwrr && pool.size() == fwrr_.size() && server < pool.size()) {
+    fwrr_.update_member(pool, server);
+    return;
+  }
+  on_pool_changed(pool);
+}
+
 ServerChoice WeightedRoundRobinBalancer::pick_fwrr(std::span<const PoolMember> pool)
 {
   if (pool.size() != fwrr_.size()) fwrr_.update(pool);  // resized without on_pool_changed()
@@ -60,6 +79,10 @@ ServerChoice WeightedRoundRobinBalancer::pick_smooth(std::span<const PoolMember>
 {
   if (pool.size() != known_.size()) sync_smooth(pool);  // before the first on_pool_changed(), or resized
   if (turns_.empty()) return std::nullopt;
+  if (!in_turn_order_ && ++picks_since_change_ >= known_.size()) {
+    turns_.arrange_in_turn_order(places_);
+    in_turn_order_ = true;
+  }
   const uint32_t chosen = turns_.take_turn(places_);
   if (!pool[chosen].eligible)
     throw std::logic_error("weighted_round_robin: server " + std::to_string(chosen) +
@@ -80,15 +103,9 @@ void WeightedRoundRobinBalancer::sync_smooth(std::span<const PoolMember> pool)
   const std::size_t n = pool.size();
   if (n == known_.size()) {
     bool changed = false;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (known_[i].eligible == pool[i].eligible && effective_weight(known_[i]) == effective_weight(pool[i])) continue;
-      changed = true;
-      const int64_t current = known_[i].eligible ? turns_.erase(i, places_) : parked_[i];
-      if (pool[i].eligible) turns_.insert(i, effective_weight(pool[i]), current, places_);
-      else parked_[i] = current;
-      known_[i] = pool[i];
-    }
+    for (uint32_t i = 0; i < n; ++i) changed = sync_smooth_member(pool, i) || changed;
     if (changed) turns_.arrange_in_turn_order(places_);
+    in_turn_order_ = in_turn_order_ || changed;
     return;
   }
   std::vector<int64_t> current(n, 0);
@@ -102,6 +119,19 @@ void WeightedRoundRobinBalancer::sync_smooth(std::span<const PoolMember> pool)
     else parked_[i] = current[i];
   }
   turns_.arrange_in_turn_order(places_);
+  in_turn_order_ = true;
+}
+
+// Member i leaves or joins the turns, or changes weight, keeping its current weight; true when
+// its eligibility or weight had changed.
+bool WeightedRoundRobinBalancer::sync_smooth_member(std::span<const PoolMember> pool, uint32_t i)
+{
+  if (known_[i].eligible == pool[i].eligible && effective_weight(known_[i]) == effective_weight(pool[i])) return false;
+  const int64_t current = known_[i].eligible ? turns_.erase(i, places_) : parked_[i];
+  if (pool[i].eligible) turns_.insert(i, effective_weight(pool[i]), current, places_);
+  else parked_[i] = current;
+  known_[i] = pool[i];
+  return true;
 }
 
 ServerChoice WeightedRoundRobinBalancer::pick_classic(std::span<const PoolMember> pool)

@@ -38,6 +38,7 @@ public:
 
   ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
+  void on_member_changed(std::span<const PoolMember> pool, uint32_t server) override;
   bool skips_full_members() const override { return variant_ == Variant::fwrr; }
 
   // The classic variant's current map (member index per slot), for tests and teaching.
@@ -49,6 +50,7 @@ private:
   ServerChoice pick_fwrr(std::span<const PoolMember> pool);
   ServerChoice pick_edf(std::span<const PoolMember> pool);
   void sync_smooth(std::span<const PoolMember> pool);
+  bool sync_smooth_member(std::span<const PoolMember> pool, uint32_t server);
   int64_t current_weight(uint32_t server) const;
 
   Variant variant_;
@@ -58,6 +60,10 @@ private:
   std::vector<SmoothWeightSet::Place> places_;
   std::vector<int64_t> parked_;
   std::vector<PoolMember> known_;
+  // After a change of one member the turns are heaps; they are put back in turn order (O(n log n))
+  // once as many picks as there are servers have passed without another change.
+  bool in_turn_order_ = true;
+  std::size_t picks_since_change_ = 0;
   PoolWatch watch_;
   std::vector<uint32_t> map_;
   std::size_t next_ = 0;  // HAProxy's rr_idx
