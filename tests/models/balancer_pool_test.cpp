@@ -14,6 +14,47 @@ using lbsim::engine::milliseconds;
 using lbsim::engine::RngStream;
 using lbsim::engine::SimTime;
 
+namespace {
+
+// A BalancerPool and a twin of its algorithm that the test tells of every hook itself, fed the
+// same requests and answers; every choice of the pool must be the twin's.
+struct PoolAndTwin {
+  BalancerPool& balancer;
+  Balancer& twin;
+  std::vector<PoolMember>& pool;
+  RngStream& twin_rng;
+  std::vector<uint32_t> in_flight = {};
+
+  // One request in flight is answered; servers i take `slower_per_class` ms more per i % 4.
+  void answer_one(RngStream& chaos, SimTime now, int64_t slower_per_class)
+  {
+    const auto k = static_cast<std::size_t>(chaos.below(in_flight.size()));
+    const uint32_t server = in_flight[k];
+    in_flight.erase(in_flight.begin() + static_cast<std::ptrdiff_t>(k));
+    const SimTime response_time =
+        milliseconds(static_cast<int64_t>(1 + chaos.below(200)) + slower_per_class * (server % 4));
+    balancer.on_response(server, response_time, now);
+    --pool[server].active;
+    twin.on_active_changed(pool, server);
+    twin.on_response(server, response_time, now);
+  }
+  // A request from a random client and path: the pool's choice must be the twin's.
+  void request(RngStream& chaos, SimTime now)
+  {
+    const auto client = static_cast<uint32_t>(0x0a000000u + chaos.below(1u << 16));
+    const std::string path = "/p" + std::to_string(chaos.below(50));
+    PickContext context{client, path, now, twin_rng};
+    const ServerChoice expected = twin.pick(pool, context);
+    REQUIRE(balancer.choose(client, path, now) == expected);
+    if (!expected) return;
+    ++pool[*expected].active;
+    twin.on_active_changed(pool, *expected);
+    in_flight.push_back(*expected);
+  }
+};
+
+}  // namespace
+
 TEST_CASE("skipping undeclared per-request hooks never changes a choice", "[balancer][load_balancer]")
 {
   BalancerRegistry registry;
@@ -38,30 +79,12 @@ TEST_CASE("skipping undeclared per-request hooks never changes a choice", "[bala
     RngStream twin_rng(seed, "balancer:" + config.name);
 
     RngStream chaos(5);
-    std::vector<uint32_t> in_flight;
+    PoolAndTwin both{balancer, *twin, pool, twin_rng};
     SimTime now = SimTime::zero();
     for (int step = 0; step < 5'000; ++step) {
       now += milliseconds(static_cast<int64_t>(1 + chaos.below(20)));
-      if (!in_flight.empty() && chaos.below(2) == 0) {
-        const auto k = static_cast<std::size_t>(chaos.below(in_flight.size()));
-        const uint32_t server = in_flight[k];
-        in_flight.erase(in_flight.begin() + static_cast<std::ptrdiff_t>(k));
-        const SimTime response_time = milliseconds(static_cast<int64_t>(1 + chaos.below(200) + 50 * (server % 4)));
-        balancer.on_response(server, response_time, now);
-        --pool[server].active;
-        twin->on_active_changed(pool, server);
-        twin->on_response(server, response_time, now);
-      }
-      const auto client = static_cast<uint32_t>(0x0a000000u + chaos.below(1u << 16));
-      const std::string path = "/p" + std::to_string(chaos.below(50));
-      PickContext context{client, path, now, twin_rng};
-      const ServerChoice expected = twin->pick(pool, context);
-      REQUIRE(balancer.choose(client, path, now) == expected);
-      if (expected) {
-        ++pool[*expected].active;
-        twin->on_active_changed(pool, *expected);
-        in_flight.push_back(*expected);
-      }
+      if (!both.in_flight.empty() && chaos.below(2) == 0) both.answer_one(chaos, now, 50);
+      both.request(chaos, now);
     }
     for (uint32_t i = 0; i < n; ++i) CHECK(balancer.pool()[i].active == pool[i].active);
   }
@@ -99,7 +122,7 @@ TEST_CASE("a change of one member, told through on_member_changed, picks as a re
     RngStream twin_rng(seed, "balancer:" + config.name);
 
     RngStream chaos(5);
-    std::vector<uint32_t> in_flight;
+    PoolAndTwin both{balancer, *twin, pool, twin_rng};
     SimTime now = SimTime::zero();
     int changes = 0;
     for (int step = 0; step < 5'000; ++step) {
@@ -118,26 +141,8 @@ TEST_CASE("a change of one member, told through on_member_changed, picks as a re
         twin->on_pool_changed(pool);
         ++changes;
       }
-      if (!in_flight.empty() && chaos.below(2) == 0) {
-        const auto k = static_cast<std::size_t>(chaos.below(in_flight.size()));
-        const uint32_t server = in_flight[k];
-        in_flight.erase(in_flight.begin() + static_cast<std::ptrdiff_t>(k));
-        const SimTime response_time = milliseconds(static_cast<int64_t>(1 + chaos.below(200)));
-        balancer.on_response(server, response_time, now);
-        --pool[server].active;
-        twin->on_active_changed(pool, server);
-        twin->on_response(server, response_time, now);
-      }
-      const auto client = static_cast<uint32_t>(0x0a000000u + chaos.below(1u << 16));
-      const std::string path = "/p" + std::to_string(chaos.below(50));
-      PickContext context{client, path, now, twin_rng};
-      const ServerChoice expected = twin->pick(pool, context);
-      REQUIRE(balancer.choose(client, path, now) == expected);
-      if (expected) {
-        ++pool[*expected].active;
-        twin->on_active_changed(pool, *expected);
-        in_flight.push_back(*expected);
-      }
+      if (!both.in_flight.empty() && chaos.below(2) == 0) both.answer_one(chaos, now, 0);
+      both.request(chaos, now);
     }
     CHECK(changes > 1'500);
   }
