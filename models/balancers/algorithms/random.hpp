@@ -8,13 +8,19 @@
 // times, then round robin) when it hits an unavailable one, lbsim draws over the eligible servers
 // only: the same distribution, one draw (RngStream::below) per pick.
 //
-// State: the eligible members and their cumulative weights, rebuilt when the pool changes.
-// O(log n) per pick.
+// State: the eligible members' weights as prefix sums (weight_prefix_sums.hpp), rebuilt when the
+// pool's size changes, updated for one member in O(log n) when its eligibility or weight does
+// (max_conns changes them with nearly every request). O(log n) per pick; O(1) with equal weights
+// from the list of eligible members, which is made again (O(n)) once as many picks as there are
+// members have passed without a change.
 #pragma once
 
 #include "models/balancers/algorithms/balancer.hpp"
 #include "models/balancers/algorithms/declaration.hpp"
 #include "models/balancers/algorithms/pool_watch.hpp"
+#include "models/balancers/algorithms/weight_prefix_sums.hpp"
+
+#include <map>
 
 #include <vector>
 
@@ -24,14 +30,20 @@ class RandomBalancer final : public Balancer {
 public:
   ServerChoice pick(std::span<const PoolMember> pool, PickContext& context) override;
   void on_pool_changed(std::span<const PoolMember> pool) override;
+  void on_member_changed(std::span<const PoolMember> pool, uint32_t server) override;
 
 private:
   void rebuild(std::span<const PoolMember> pool);
+  void set_member(uint32_t server, const PoolMember& member);
+  void list_eligible(std::span<const PoolMember> pool);
 
   PoolWatch watch_;
-  std::vector<uint32_t> eligible_;
-  std::vector<uint64_t> cumulative_;
-  bool uniform_ = true;
+  WeightPrefixSums sums_;
+  uint64_t eligible_ = 0;
+  std::map<uint64_t, uint64_t> weight_counts_;  // eligible members per weight: one entry means uniform
+  std::vector<uint32_t> listed_;                // the eligible members in pool order, when list_valid_
+  bool list_valid_ = false;
+  std::size_t picks_since_change_ = 0;
 };
 
 // random: its name, rule, options and routing (declaration.hpp).
