@@ -53,6 +53,22 @@ struct PoolAndTwin {
   }
 };
 
+// n servers named s1..sN (maglev's table kept small), and their pool of weights 1, 2, 3 in turn.
+BalancerOptions options_for(uint32_t n)
+{
+  BalancerOptions options;
+  for (uint32_t i = 0; i < n; ++i) options.server_names.push_back("s" + std::to_string(i + 1));
+  options.table_size = 251;
+  return options;
+}
+
+std::vector<PoolMember> weights_one_two_three(uint32_t n)
+{
+  std::vector<PoolMember> pool(n);
+  for (uint32_t i = 0; i < n; ++i) pool[i].weight = static_cast<int>(1 + i % 3);
+  return pool;
+}
+
 }  // namespace
 
 TEST_CASE("skipping undeclared per-request hooks never changes a choice", "[balancer][load_balancer]")
@@ -61,16 +77,13 @@ TEST_CASE("skipping undeclared per-request hooks never changes a choice", "[bala
   register_builtin_balancers(registry);
   // 40 servers: least_connections keeps its heap above 32, where a missed update would be seen.
   const uint32_t n = 40;
-  BalancerOptions options;
-  for (uint32_t i = 0; i < n; ++i) options.server_names.push_back("s" + std::to_string(i + 1));
-  options.table_size = 251;
+  const BalancerOptions options = options_for(n);
   for (const std::string& name : all_balancer_algorithm_names()) {
     INFO(name);
     const uint64_t seed = 9;
     BalancerConfig config;
     config.algorithm = name;
-    std::vector<PoolMember> pool(n);
-    for (uint32_t i = 0; i < n; ++i) pool[i].weight = static_cast<int>(1 + i % 3);
+    std::vector<PoolMember> pool = weights_one_two_three(n);
     BalancerPool balancer(config, registry.create(name, options), pool, seed);
 
     // The twin: the same algorithm, told of every active change and every response.
@@ -101,9 +114,7 @@ TEST_CASE("a change of one member, told through on_member_changed, picks as a re
   BalancerRegistry registry;
   register_builtin_balancers(registry);
   const uint32_t n = 40;
-  BalancerOptions options;
-  for (uint32_t i = 0; i < n; ++i) options.server_names.push_back("s" + std::to_string(i + 1));
-  options.table_size = 251;
+  const BalancerOptions options = options_for(n);
   std::vector<std::pair<std::string, std::string>> algorithms;  // name, weighted_round_robin variant
   for (const std::string& name : all_balancer_algorithm_names()) algorithms.emplace_back(name, "");
   for (const char* variant : {"classic", "fwrr", "edf"}) algorithms.emplace_back("weighted_round_robin", variant);
@@ -114,8 +125,7 @@ TEST_CASE("a change of one member, told through on_member_changed, picks as a re
     const uint64_t seed = 9;
     BalancerConfig config;
     config.algorithm = name;
-    std::vector<PoolMember> pool(n);
-    for (uint32_t i = 0; i < n; ++i) pool[i].weight = static_cast<int>(1 + i % 3);
+    std::vector<PoolMember> pool = weights_one_two_three(n);
     BalancerPool balancer(config, registry.create(name, o), pool, seed);
     const auto twin = registry.create(name, o);
     twin->on_pool_changed(pool);
