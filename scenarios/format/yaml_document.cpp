@@ -1,6 +1,7 @@
 #include "scenarios/format/yaml_document.hpp"
 
 #include "scenarios/format/text_file.hpp"
+#include "scenarios/format/yaml_syntax_error.hpp"
 
 #include <yaml-cpp/anchor.h>
 #include <yaml-cpp/eventhandler.h>
@@ -120,81 +121,6 @@ private:
   std::uint64_t aliased_ = 0;
 };
 
-// The innermost '{' or '[' still open at `pos` (outside quotes and comments), as "line L, column C".
-std::string unclosed_bracket(const std::string& text, size_t pos, char open)
-{
-  struct Opened {
-    char c;
-    int line, column;
-  };
-  std::vector<Opened> stack;
-  int line = 1, column = 1;
-  char quote = 0;
-  bool comment = false;
-  for (size_t i = 0; i < text.size() && i < pos; ++i) {
-    const char c = text[i];
-    if (c == '\n') {
-      ++line;
-      column = 1;
-      comment = false;
-      continue;
-    }
-    if (!comment) {
-      if (quote != 0) {
-        if (c == quote) quote = 0;
-      } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
-        comment = true;
-      } else if ((c == '"' || c == '\'') &&
-                 (i == 0 || std::string_view(" \t[{,:").find(text[i - 1]) != std::string_view::npos)) {
-        quote = c;
-      } else if (c == '{' || c == '[') {
-        stack.push_back({c, line, column});
-      } else if ((c == '}' || c == ']') && !stack.empty()) {
-        stack.pop_back();
-      }
-    }
-    ++column;
-  }
-  for (auto it = stack.rbegin(); it != stack.rend(); ++it)
-    if (it->c == open) return "line " + std::to_string(it->line) + ", column " + std::to_string(it->column);
-  return {};
-}
-
-// What to look for after a yaml-cpp syntax error (its messages say what it found, not why).
-std::string syntax_hint(const std::string& msg, const std::string& text, const YAML::Mark& mark)
-{
-  // The line of the error: tabs in its indentation are the usual cause of block errors.
-  size_t line_start = 0;
-  for (int l = 0; l < mark.line && line_start != std::string::npos; ++l) {
-    line_start = text.find('\n', line_start);
-    if (line_start != std::string::npos) ++line_start;
-  }
-  if (line_start != std::string::npos && line_start < text.size()) {
-    const size_t indent_end = text.find_first_not_of(" \t", line_start);
-    if (text.find('\t', line_start) < std::min(indent_end, text.size()))
-      return "indent with spaces; YAML does not allow tabs for indentation";
-  }
-  const size_t pos = mark.pos < 0 ? text.size() : static_cast<size_t>(mark.pos);
-  for (const auto& [kind, open, close] : {std::tuple<const char*, char, const char*>{"map flow", '{', "'}'"},
-                                          std::tuple<const char*, char, const char*>{"sequence flow", '[', "']'"}}) {
-    if (msg.find(kind) == std::string::npos) continue;
-    std::string hint = std::string("expected a ") + close + " closing the '" + open + "'";
-    const std::string opened = unclosed_bracket(text, pos, open);
-    if (!opened.empty()) hint += " opened at " + opened;
-    return hint;
-  }
-  if (msg.find("tab") != std::string::npos) return "indent with spaces; YAML does not allow tabs for indentation";
-  if (msg.find("illegal map value") != std::string::npos)
-    return "expected one \"key: value\" per line; quote text that contains \": \"";
-  if (msg.find("end of map not found") != std::string::npos ||
-      msg.find("end of sequence not found") != std::string::npos)
-    return "expected consistent indentation: the keys of one mapping, and the \"- \" of one list, line up";
-  if (msg.find("quote") != std::string::npos || msg.find("end of") != std::string::npos)
-    return "expected the closing quote or bracket of the text that starts here";
-  return "expected valid YAML: check the indentation, quotes and brackets here and on the line before";
-}
-
-
 std::string hex_byte(unsigned char c)
 {
   char buffer[8];
@@ -231,8 +157,8 @@ YAML::Node parse(const std::string& text, const std::string& file, DocumentCheck
     parser.HandleNextDocument(check);
     return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
-    SourceLocation loc{file, e.mark.line + 1, e.mark.column + 1, {}};
-    throw ScenarioError(loc, "YAML syntax error: " + e.msg + "; " + syntax_hint(e.msg, text, e.mark));
+    const YamlSyntaxError error = explain_syntax_error(text, e.msg, e.mark.pos, e.mark.line + 1, e.mark.column + 1);
+    throw ScenarioError(SourceLocation{file, error.line, error.column, {}}, error.message);
   } catch (const LimitBroken& e) {
     throw ScenarioError(SourceLocation{file, e.mark.line + 1, e.mark.column + 1, {}}, e.message);
   }

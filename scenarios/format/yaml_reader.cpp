@@ -3,6 +3,7 @@
 #include "scenarios/format/suggest.hpp"
 #include "scenarios/format/units.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -33,6 +34,21 @@ std::optional<double> parse_number(const std::string& s)
   const double v = std::strtod(s.c_str(), &end);
   if (*end != '\0' || !std::isfinite(v)) return std::nullopt;
   return v;
+}
+
+// "key:value" that YAML read as one text because the colon has no space after it: what to write.
+std::string missing_space_hint(const YAML::Node& node)
+{
+  if (!node.IsScalar()) return {};
+  const std::string& s = node.Scalar();
+  const size_t colon = s.find(':');
+  if (colon == 0 || colon == std::string::npos || colon + 1 >= s.size() || s[colon + 1] == ' ' || s[colon + 1] == ':' ||
+      s.compare(colon + 1, 2, "//") == 0 || !std::isalpha(static_cast<unsigned char>(s[0])))
+    return {};
+  for (size_t i = 0; i < colon; ++i)
+    if (!std::isalnum(static_cast<unsigned char>(s[i])) && s[i] != '_' && s[i] != '-' && s[i] != '.') return {};
+  return "; expected a space after the colon: write \"" + s.substr(0, colon) + ": " + s.substr(colon + 1) +
+         "\" (without it YAML reads \"" + s + "\" as one text, not as a key and its value)";
 }
 
 std::string format_g(double v)
@@ -89,7 +105,8 @@ void YamlReader::require_map(const YAML::Node& node, const std::string& context)
 {
   if (!node.IsMap())
     fail(node,
-         context + " must be a mapping of keys to values (\"key: value\" lines or {key: value}), got " + kind_of(node));
+         context + " must be a mapping of keys to values (\"key: value\" lines or {key: value}), got " + kind_of(node) +
+             missing_space_hint(node));
   std::set<std::string> seen;
   for (const auto& entry : node) {
     const YAML::Node& key = entry.first;

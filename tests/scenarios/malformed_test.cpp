@@ -52,6 +52,16 @@ const std::vector<Case>& cases()
       at("syntax-error.yaml", 7, 8,
          {"YAML syntax error: end of map flow not found", "expected a '}' closing the '{' opened at line 6, column 15"}),
       at("tab-indent.yaml", 5, 2, {"YAML syntax error", "indent with spaces; YAML does not allow tabs"}),
+      // No space after a colon: YAML notices lines later; the error points at the colon.
+      at("colon-no-space-block.yaml", 9, 12,
+         {"YAML syntax error: expected a space after the colon in \"rate:100/s\"; write \"rate: 100/s\"",
+          "finds the mistake only at line 11"}),
+      at("colon-no-space-continued.yaml", 8, 15,
+         {"expected a space after the colon in \"process:poisson\"; write \"process: poisson\"",
+          "finds the mistake only at line 10"}),
+      at("colon-no-space-value.yaml", 15, 3,
+         {"balancer must be a mapping of keys to values", "got \"algorithm:round_robin\"; expected a space after the "
+          "colon: write \"algorithm: round_robin\""}),
       at("empty-file.yaml", 1, 1,
          {"the scenario file is empty; expected a scenario with at least name, duration, clients and servers"}),
       at("unknown-key.yaml", 18, 1,
