@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -44,17 +45,32 @@ void ChartPanel::show_runs(const std::vector<const RunData*>& runs)
   bool links = false, gateway = false;
   for (const RunData* run : runs) links = links || !run->links.isEmpty(), gateway = gateway || run->gateway;
   // Links only with a network; the status and cache charts only with a gateway.
+  bool changed = false;
   for (size_t i = 0; i < charts_.size(); ++i) {
     const ChartKind kind = charts_[i]->info().kind;
-    if (kind == ChartKind::Links) tabs_->setTabVisible(static_cast<int>(i), links);
-    if (kind == ChartKind::Status || kind == ChartKind::CacheHit) tabs_->setTabVisible(static_cast<int>(i), gateway);
+    const int tab = static_cast<int>(i);
+    bool shown = tabs_->isTabVisible(tab);
+    if (kind == ChartKind::Links) shown = links;
+    if (kind == ChartKind::Status || kind == ChartKind::CacheHit) shown = gateway;
+    // Only on a change: QTabBar::setTabVisible clears the bar's "lay out again" flag when it
+    // changes nothing, which would leave a tab shown while the panel is hidden with no room.
+    if (shown == tabs_->isTabVisible(tab)) continue;
+    tabs_->setTabVisible(tab, shown);
+    changed = true;
+  }
+  // The bar lays itself out when asked for its size: ask now, whether or not the panel is visible.
+  if (changed) {
+    tabs_->tabBar()->updateGeometry();
+    (void)tabs_->tabBar()->sizeHint();
   }
 }
 
 bool ChartPanel::tab_shown(ChartKind kind) const
 {
   for (size_t i = 0; i < charts_.size(); ++i)
-    if (charts_[i]->info().kind == kind) return tabs_->isTabVisible(static_cast<int>(i));
+    if (charts_[i]->info().kind == kind)
+      // Visible and laid out: a tab marked visible with no room in the bar is not shown.
+      return tabs_->isTabVisible(static_cast<int>(i)) && !tabs_->tabBar()->tabRect(static_cast<int>(i)).isEmpty();
   return false;
 }
 

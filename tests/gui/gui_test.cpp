@@ -36,6 +36,7 @@
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTabBar>
 #include <QTest>
 
 #include <cmath>
@@ -287,6 +288,16 @@ private slots:
     QVERIFY(good.open(QIODevice::ReadOnly));
     window.editor()->setPlainText(QString::fromUtf8(good.readAll()));
     QTRY_VERIFY_WITH_TIMEOUT(window.editor()->error_line() == 0, 3000);
+  }
+
+  // "rate:100/s" (no space after the colon) was marked two lines below it, where YAML noticed.
+  void a_missing_space_after_a_colon_is_marked_at_its_line()
+  {
+    MainWindow window;
+    window.set_quiet(true);
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("tests/data/malformed/colon-no-space-block.yaml")));
+    QCOMPARE(window.editor()->error_line(), 9);
+    QVERIFY(window.editor()->error_message().contains("write \"rate: 100/s\""));
   }
 
   void results_and_comparison_overlay()
@@ -930,8 +941,34 @@ private slots:
       QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/quickstart-network.yaml")));
       QVERIFY(window.start_run());
       QVERIFY(wait_for_run(window));
+      // Then the user turns to the charts: the tab must have its place in the tab bar, not only be
+      // marked visible (Qt lays out a hidden tab widget's bar only when a later change asks).
+      window.views()->setCurrentWidget(window.charts());
+      QCoreApplication::processEvents();
       QVERIFY(window.charts()->tab_shown(ChartKind::Links));
+      window.views()->setCurrentWidget(view);
     }
+  }
+
+  // The same at the panel: its tab bar changed while the panel was hidden (another view on top).
+  // Qt's QTabBar::setTabVisible clears the bar's "lay out again" flag when a later call changes
+  // nothing, so a tab shown while hidden kept no room in the bar until something else moved.
+  void a_tab_shown_while_the_panel_is_hidden_has_its_place()
+  {
+    ChartPanel panel;
+    panel.resize(1200, 500);
+    panel.show();
+    RunData plain, network;
+    network.links << "edge->dc";
+    panel.show_runs({&plain});
+    QCoreApplication::processEvents();
+    QVERIFY(!panel.tab_shown(ChartKind::Links));
+    panel.hide();
+    panel.show_runs({&network});
+    panel.show();
+    QCoreApplication::processEvents();
+    QVERIFY(panel.tab_shown(ChartKind::Links));
+    QVERIFY(!panel.tab_shown(ChartKind::Status));
   }
 
   void dropping_a_scenario_and_a_results_folder_opens_them()
