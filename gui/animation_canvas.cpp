@@ -121,11 +121,13 @@ QPointF AnimationCanvas::point_of(const Dot& dot) const
 {
   const int a = node_of(dot.from), b = node_of(dot.to);
   if (a < 0 || b < 0) return {};
-  // Requests waiting at the same station spread around it rather than hide one another.
-  const double angle = static_cast<double>(dot.request % 24) * (2 * std::numbers::pi / 24);
-  const double radius = fontMetrics().height() * (dot.state == Dot::in_service ? 1.1 : 1.6);
+  // Requests at the same station spread around it rather than hide one another: in service below
+  // their server (its queue stands at its right), waiting above the gateway or balancer.
+  const double spread = static_cast<double>(dot.request % 12) / 11.0;
+  const double angle = std::numbers::pi * (0.3 + 0.4 * spread) * (dot.state == Dot::in_service ? 1 : -1);
+  const double radius = fontMetrics().height() * 1.3;
   if (dot.state != Dot::moving || a == b)
-    return centre_of(b) + QPointF(std::cos(angle) * radius * 1.6, std::sin(angle) * radius);
+    return centre_of(b) + QPointF(std::cos(angle) * radius * 1.8, std::sin(angle) * radius);
   const std::vector<int>& nodes = path(a, b);
   double total = 0;
   for (size_t i = 1; i < nodes.size(); ++i) {
@@ -175,6 +177,29 @@ void AnimationCanvas::paintEvent(QPaintEvent* event)
     p.drawText(QPointF(base.x() + cell * 2, base.y() - std::min(length, kMaxStack) * (cell + 1)),
                length > kMaxStack ? QString("%1 queued").arg(length) : QString::number(length));
   }
+  // The legend, bottom left.
+  const struct {
+    QColor colour;
+    const char* text;
+    bool ring;
+  } legend[] = {{QColor(40, 100, 220), "request", false},      {QColor(130, 90, 200), "call", false},
+                {QColor(30, 160, 60), "answer 200", false},    {QColor(0, 150, 170), "answered by the gateway", true},
+                {QColor(240, 140, 0), "4xx (429)", false},     {QColor(210, 30, 30), "5xx", false}};
+  QPointF key(fm.height(), height() - fm.height());
+  for (const auto& item : legend) {
+    p.setPen(item.ring ? QPen(Qt::black, 2) : QPen(Qt::white, 1));
+    p.setBrush(item.colour);
+    p.drawEllipse(key, 5, 5);
+    p.setPen(palette().color(QPalette::Text));
+    p.drawText(key + QPointF(9, fm.ascent() / 2.0 - 1), tr(item.text));
+    key.rx() += 9 + fm.horizontalAdvance(tr(item.text)) + fm.height();
+  }
+  p.setPen(QPen(QColor(90, 60, 20), 1));
+  p.setBrush(QColor(250, 200, 90));
+  p.drawRect(QRectF(key.x() - cell * 0.8, key.y() - cell / 2, cell * 1.6, cell));
+  p.setPen(palette().color(QPalette::Text));
+  p.drawText(key + QPointF(cell + 4, fm.ascent() / 2.0 - 1), tr("queued at a server"));
+
   for (const Dot& dot : dots_) {
     if (drawn_ >= kMaxDots) break;
     if (dot.state == Dot::queued) continue;  // in its server's stack

@@ -20,8 +20,10 @@ public:
     choice.request = hop.request.sequence;
     choice.server = hop.server;
     choice.record = step_record(system, hop);
-    if (const models::LoadBalancer* lb = system.services()[hop.service]->balancer())
+    if (const models::LoadBalancer* lb = system.services()[hop.service]->balancer()) {
       choice.algorithm = QString::fromStdString(lb->config().algorithm);
+      choice.balancer = QString::fromStdString(lb->config().name);
+    }
     std::lock_guard lock(worker_.mutex_);
     choice.record.number = hop.request.sequence;
     worker_.choices_.push_back(std::move(choice));

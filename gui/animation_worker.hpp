@@ -29,6 +29,7 @@ struct Choice {
   uint32_t server = UINT32_MAX;  // System::servers() index; UINT32_MAX when it found none
   StepRecord record;             // as the step view shows it
   QString algorithm;             // empty without a balancer
+  QString balancer;              // its name (empty without one)
 };
 
 // Where the run stopped: the servers (those that joined during the run too) and their state then.
