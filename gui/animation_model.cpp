@@ -110,26 +110,24 @@ std::optional<Dot> AnimationModel::locate(uint64_t request, const Track& track, 
   return dot;
 }
 
-std::vector<Dot> AnimationModel::dots_at(int64_t t) const
+AnimationModel::Frame AnimationModel::frame_at(int64_t t) const
 {
-  std::vector<Dot> dots;
-  for (const auto& [request, track] : tracks_)
-    if (auto dot = locate(request, track, t)) dots.push_back(*dot);
-  return dots;
+  Frame frame;
+  for (const auto& [request, track] : tracks_) {
+    // The run goes on ahead of the clock: the requests sent after t come last, and are skipped.
+    if (track.events.front().time > t) break;
+    if (auto dot = locate(request, track, t)) {
+      if (dot->queued_at) ++frame.queues[dot->queued_at->index];
+      frame.dots.push_back(*dot);
+    }
+  }
+  return frame;
 }
 
 std::optional<Dot> AnimationModel::dot_of(uint64_t request, int64_t t) const
 {
   const auto it = tracks_.find(request);
   return it == tracks_.end() ? std::nullopt : locate(request, it->second, t);
-}
-
-std::map<uint32_t, int> AnimationModel::queues_at(int64_t t) const
-{
-  std::map<uint32_t, int> queues;
-  for (const auto& [request, track] : tracks_)
-    if (auto dot = locate(request, track, t); dot && dot->queued_at) ++queues[dot->queued_at->index];
-  return queues;
 }
 
 void AnimationModel::forget_before(int64_t t)

@@ -51,9 +51,14 @@ public:
   int64_t flight() const { return flight_; }
   void clear() { tracks_.clear(); }
 
-  std::vector<Dot> dots_at(int64_t t) const;              // every request visible at t
+  struct Frame {
+    std::vector<Dot> dots;            // every request visible at t
+    std::map<uint32_t, int> queues;   // server -> requests waiting in its queue
+  };
+  Frame frame_at(int64_t t) const;
+  std::vector<Dot> dots_at(int64_t t) const { return frame_at(t).dots; }
+  std::map<uint32_t, int> queues_at(int64_t t) const { return frame_at(t).queues; }
   std::optional<Dot> dot_of(uint64_t request, int64_t t) const;
-  std::map<uint32_t, int> queues_at(int64_t t) const;   // server -> requests waiting in its queue
   // Forgets the requests whose last move ended before t (memory follows what is in flight).
   void forget_before(int64_t t);
   size_t tracked() const { return tracks_.size(); }
@@ -66,7 +71,8 @@ private:
   };
   std::optional<Dot> locate(uint64_t request, const Track& track, int64_t t) const;
 
-  std::map<uint64_t, Track> tracks_;  // by Request::sequence, in the order they were sent
+  // By Request::sequence: in the order they were sent, since a request is numbered as it leaves.
+  std::map<uint64_t, Track> tracks_;
   int64_t flight_ = 1'000'000;
 };
 

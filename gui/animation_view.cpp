@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 namespace lbsim::gui {
 
@@ -123,6 +124,13 @@ void AnimationView::play()
 
 void AnimationView::pause() { set_playing(false); }
 
+// Another tab, or the window minimized: the animation stops, and with it its run.
+void AnimationView::hideEvent(QHideEvent* event)
+{
+  pause();
+  QWidget::hideEvent(event);
+}
+
 void AnimationView::faster()
 {
   speed_index_ = std::min(speed_index_ + 1, kSpeeds.size() - 1);
@@ -206,7 +214,7 @@ void AnimationView::tick()
     if (run_over_ && clock_ >= reached_) set_playing(false);
   }
   ask_ahead(0);
-  model_.forget_before(clock_);
+  model_.forget_before(clock_);  // while playing; a step or show_at keeps what it has seen
   show();
 }
 
@@ -240,7 +248,8 @@ void AnimationView::show()
   const std::optional<Choice> choice = shown_choice();
   std::optional<uint32_t> chosen;
   if (choice && choice->server != UINT32_MAX) chosen = choice->server;
-  canvas_->show_frame(model_.dots_at(clock_), model_.queues_at(clock_), chosen);
+  AnimationModel::Frame frame = model_.frame_at(clock_);
+  canvas_->show_frame(std::move(frame.dots), std::move(frame.queues), chosen);
   if (run_over()) {
     explanation_->setText(tr("The run is over at %1 s (Start over to replay it).").arg(seconds(reached_)));
     return;

@@ -50,6 +50,9 @@ public:
   QString speed_text() const;
   QString clock_text() const;
 
+protected:
+  void hideEvent(QHideEvent* event) override;
+
 private:
   void tick();
   void take_from_worker();

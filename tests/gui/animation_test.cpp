@@ -226,13 +226,15 @@ private slots:
     };
     view.play();
     QTRY_VERIFY_WITH_TIMEOUT(view.clock() > 0, 5000);
+    // The clock runs at the speed (a frame of 33 ms either side of the measure: 1500 ms +- 5%),
+    // or slower while it waits for the run to get there.
     const double slow = rate(1500);
-    QVERIFY2(slow > 0.05 && slow <= 0.101, qPrintable(QString::number(slow)));
+    QVERIFY2(slow > 0.05 && slow < 0.105, qPrintable(QString::number(slow)));
     view.faster();
     QCOMPARE(view.speed(), 0.2);
     QVERIFY(view.speed_text().contains("0.2x"));
     const double fast = rate(1500);
-    QVERIFY2(fast > 0.12 && fast <= 0.201, qPrintable(QString::number(fast)));
+    QVERIFY2(fast > 0.12 && fast < 0.21, qPrintable(QString::number(fast)));
     view.slower();
     view.slower();
     QCOMPARE(view.speed(), 0.05);
