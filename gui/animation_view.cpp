@@ -97,6 +97,7 @@ void AnimationView::load(const models::SystemConfig& config)
   canvas_->set_scenario(config);
   model_.set_flight(static_cast<int64_t>(kFlightRealSeconds * speed() * 1e9));
   for (QPushButton* b : {play_, step_, slower_, faster_, restart_}) b->setEnabled(true);
+  rule_->clear();  // the last scenario's algorithm
   explanation_->setText(tr("Press Play to watch the requests, or Step to go from one balancer choice to the next."));
   show();
 }

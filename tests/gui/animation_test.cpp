@@ -288,16 +288,20 @@ private slots:
     }
   }
 
-  // Every teaching scenario loads, runs ten simulated seconds and shows dots.
+  // Every teaching scenario, and the shared services and gateway examples, load, run ten
+  // simulated seconds and show dots.
   void every_teaching_scenario_animates()
   {
     const QDir dir(teaching_dir());
-    const QStringList files = dir.entryList({"*.yaml"}, QDir::Files, QDir::Name);
+    QStringList files;
+    for (const QString& name : dir.entryList({"*.yaml"}, QDir::Files, QDir::Name)) files << dir.filePath(name);
     QVERIFY(files.size() >= 40);
+    for (const char* shared : {"examples/microservices.yaml", "examples/api-gateway.yaml"})
+      files << QDir(LBSIM_SOURCE_DIR).filePath(shared);
     for (const QString& name : files) {
       AnimationView view;
       view.resize(900, 600);
-      view.load(scenarios::load_scenario_file(dir.filePath(name).toStdString()));
+      view.load(scenarios::load_scenario_file(name.toStdString()));
       view.show_at(10 * kS);  // closed users think 5 s before their first request
       QTRY_VERIFY2_WITH_TIMEOUT(view.clock() == 10 * kS || view.run_over(), qPrintable(name), 60000);
       QVERIFY2(view.model().tracked() > 0, qPrintable(name));
