@@ -151,9 +151,9 @@ void AnimationView::step()
   if (!loaded_) return;
   set_playing(false);
   for (const Choice& c : choices_) {
-    if (c.time <= clock_) continue;
-    // Just after the choice, once the dot has landed at its server.
+    // Just after the choice, once the dot has landed at its server (a choice at 0 counts too).
     const int64_t target = c.time + model_.flight();
+    if (target <= clock_) continue;
     if (target > reached_) break;  // the run must go further first
     clock_ = target;
     show();

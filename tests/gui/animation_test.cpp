@@ -3,6 +3,7 @@
 // queue stacks are the servers' queues, the controls change the clock's rate, a gateway's 429 and
 // its cache hits turn back at the gateway, and every teaching scenario animates.
 #include "gui/animation_view.hpp"
+#include "gui/main_window.hpp"
 #include "gui/shipped_files.hpp"
 #include "models/system.hpp"
 #include "scenarios/format/loader.hpp"
@@ -10,6 +11,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QTabWidget>
 #include <QStandardPaths>
 #include <QTest>
 
@@ -286,6 +288,50 @@ private slots:
       QVERIFY(dot->turned_back);
       QVERIFY(!dot->upward);
     }
+  }
+
+  // least-connections.yaml scripts its first request at 0 s: Step shows it first (to A), then the
+  // one of 0.1 s (to B), as the scenario's description says.
+  void step_goes_from_choice_to_choice_from_the_first()
+  {
+    AnimationView view;
+    view.load(scenario("examples/teaching/least-connections.yaml"));
+    QStringList servers;
+    for (int i = 0; i < 3; ++i) {
+      const int64_t before = view.clock();
+      view.step();
+      QTRY_VERIFY_WITH_TIMEOUT(view.clock() > before, 5000);
+      QVERIFY(view.shown_choice());
+      servers << view.shown_choice()->record.server;
+    }
+    QCOMPARE(servers, QStringList({"A", "B", "C"}));
+    QCOMPARE(view.shown_choice()->time, 200 * kMs);
+  }
+
+  // web-api.yaml sends 600 requests a second: after the animation forgets what was home before
+  // 19 s, it follows only the last second's requests and those in flight (Little: about 8), not
+  // the 12,000 of the run.
+  void memory_follows_what_is_in_flight()
+  {
+    Recording rec(scenario("examples/web-api.yaml", {"warmup=0 s"}), 1 * kMs);
+    QVERIFY(rec.run_to(20 * kS));
+    QVERIFY(rec.model.tracked() > 11000);
+    rec.model.forget_before(19 * kS);
+    QVERIFY2(rec.model.tracked() < 800, qPrintable(QString::number(rec.model.tracked())));
+    QVERIFY(rec.model.tracked() > 500);
+  }
+
+  // The window has the tab, and opening a scenario loads it there (paused at 0: it runs nothing).
+  void the_window_has_an_animation_tab()
+  {
+    MainWindow window;
+    window.set_quiet(true);
+    QVERIFY(window.views()->indexOf(window.animation()) >= 0);
+    QCOMPARE(window.views()->tabText(window.views()->indexOf(window.animation())), QString("Animation"));
+    QVERIFY(window.open_file(QDir(LBSIM_SOURCE_DIR).filePath("examples/teaching/round-robin.yaml")));
+    QVERIFY(window.animation()->loaded());
+    QVERIFY(!window.animation()->playing());
+    QCOMPARE(window.animation()->clock(), int64_t{0});
   }
 
   // Every teaching scenario, and the shared services and gateway examples, load, run ten
