@@ -4,8 +4,8 @@
 // So a reply always retraces the request's way, and no station needs to know who sent it.
 #pragma once
 
-#include "models/requests/hop_observer.hpp"
 #include "models/requests/request.hpp"
+#include "models/requests/stage_place.hpp"
 #include "models/requests/station.hpp"
 #include "models/requests/transport.hpp"
 
