@@ -11,36 +11,41 @@
 
 namespace lbsim::gui {
 
+StepRecord step_record(const models::System& system, const models::Hop& hop)
+{
+  const models::Request& r = hop.request;
+  const models::RequestShape& shape = system.shape(r);
+  StepRecord record;
+  record.time_s = QString::fromStdString(scenarios::format_seconds(r.sent.ns()));
+  record.client = QString::fromStdString(scenarios::format_ipv4(system.client_address(r)));
+  record.method = QString::fromStdString(shape.method);
+  record.path = QString::fromStdString(shape.path);
+  record.server =
+      hop.server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[hop.server]->name());
+  record.status = models::to_string(hop.outcome);
+  const models::Service& service = *system.services()[hop.service];
+  if (const models::LoadBalancer* lb = service.balancer()) {
+    // The chosen server already counts this request as active (models/balancers/balancer_pool.hpp).
+    const auto pool = lb->pool().pool();
+    for (uint32_t i = 0; i < pool.size(); ++i) {
+      const uint32_t server = service.members()[i];
+      const unsigned active = pool[i].active - (server == hop.server ? 1U : 0U);
+      record.pool_before += QString("%1%2: %3 active%4")
+                                .arg(record.pool_before.isEmpty() ? "" : ", ",
+                                     QString::fromStdString(system.servers()[server]->name()))
+                                .arg(active)
+                                .arg(pool[i].eligible ? "" : " (not eligible)");
+    }
+  }
+  return record;
+}
+
 class StepWorker::Recorder final : public models::HopObserver {
 public:
   explicit Recorder(StepWorker& worker) : worker_(worker) {}
   void on_hop(const models::Hop& hop) override
   {
-    const models::System& system = *worker_.system_;
-    const models::Request& r = hop.request;
-    const models::RequestShape& shape = system.shape(r);
-    StepRecord record;
-    record.time_s = QString::fromStdString(scenarios::format_seconds(r.sent.ns()));
-    record.client = QString::fromStdString(scenarios::format_ipv4(system.client_address(r)));
-    record.method = QString::fromStdString(shape.method);
-    record.path = QString::fromStdString(shape.path);
-    record.server =
-        hop.server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[hop.server]->name());
-    record.status = models::to_string(hop.outcome);
-    const models::Service& service = *system.services()[hop.service];
-    if (const models::LoadBalancer* lb = service.balancer()) {
-      // The chosen server already counts this request as active (models/balancers/balancer_pool.hpp).
-      const auto pool = lb->pool().pool();
-      for (uint32_t i = 0; i < pool.size(); ++i) {
-        const uint32_t server = service.members()[i];
-        const unsigned active = pool[i].active - (server == hop.server ? 1U : 0U);
-        record.pool_before += QString("%1%2: %3 active%4")
-                                  .arg(record.pool_before.isEmpty() ? "" : ", ",
-                                       QString::fromStdString(system.servers()[server]->name()))
-                                  .arg(active)
-                                  .arg(pool[i].eligible ? "" : " (not eligible)");
-      }
-    }
+    StepRecord record = step_record(*worker_.system_, hop);
     std::lock_guard lock(worker_.mutex_);
     record.number = worker_.records_.size() + 1;
     worker_.records_.push_back(record);

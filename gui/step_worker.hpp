@@ -16,6 +16,7 @@
 
 namespace lbsim::models {
 class System;
+struct Hop;
 }
 
 namespace lbsim::gui {
@@ -73,6 +74,9 @@ private:
   class Recorder;
   std::unique_ptr<Recorder> recorder_;
 };
+
+// The trace's row for a hop (its number left 0), with the balancer's view as it chose.
+StepRecord step_record(const models::System& system, const models::Hop& hop);
 
 // One sentence on how `algorithm` picks a server, for the step view.
 QString algorithm_rule(const QString& algorithm);
