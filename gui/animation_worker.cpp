@@ -40,25 +40,18 @@ private:
   AnimationWorker& worker_;
 };
 
-AnimationWorker::AnimationWorker(QObject* parent) : QObject(parent), context_(new QObject)
-{
-  context_->moveToThread(&thread_);
-  thread_.start();
-}
+AnimationWorker::AnimationWorker(QObject* parent) : QObject(parent) {}
 
 AnimationWorker::~AnimationWorker()
 {
   // Whatever was queued runs first; the system is destroyed on its own thread, then the thread ends.
-  QMetaObject::invokeMethod(context_, [this] { system_.reset(); recorder_.reset(); }, Qt::BlockingQueuedConnection);
-  thread_.quit();
-  thread_.wait();
-  delete context_;
+  thread_.finish([this] { system_.reset(); recorder_.reset(); });
 }
 
 uint64_t AnimationWorker::load(const models::SystemConfig& config)
 {
   const uint64_t generation = ++loads_;
-  QMetaObject::invokeMethod(context_, [this, config, generation] {
+  thread_.post([this, config, generation] {
     try {
       system_.reset();
       {
@@ -76,13 +69,13 @@ uint64_t AnimationWorker::load(const models::SystemConfig& config)
       system_.reset();
       emit failed(QString::fromStdString(e.what()));
     }
-  }, Qt::QueuedConnection);
+  });
   return generation;
 }
 
 void AnimationWorker::advance_to(int64_t time_ns)
 {
-  QMetaObject::invokeMethod(context_, [this, time_ns] {
+  thread_.post([this, time_ns] {
     if (!system_) return;
     try {
       system_->run_until_time(models::SimTime::from_ns(time_ns));
@@ -90,7 +83,7 @@ void AnimationWorker::advance_to(int64_t time_ns)
     } catch (const std::exception& e) {
       emit failed(QString::fromStdString(e.what()));
     }
-  }, Qt::QueuedConnection);
+  });
 }
 
 void AnimationWorker::publish_progress()

@@ -6,11 +6,11 @@
 
 #include "gui/animation_model.hpp"
 #include "gui/step_worker.hpp"
+#include "gui/work_thread.hpp"
 #include "models/system_config.hpp"
 
 #include <QObject>
 #include <QString>
-#include <QThread>
 
 #include <memory>
 #include <mutex>
@@ -74,8 +74,7 @@ private:
   class Recorder;
   void publish_progress();
 
-  QThread thread_;
-  QObject* context_;  // lives on thread_: the queue of work
+  WorkThread thread_;
   std::unique_ptr<models::System> system_;  // touched on thread_ only
   std::unique_ptr<Recorder> recorder_;
   mutable std::mutex mutex_;

@@ -55,24 +55,17 @@ private:
   StepWorker& worker_;
 };
 
-StepWorker::StepWorker(QObject* parent) : QObject(parent), context_(new QObject)
-{
-  context_->moveToThread(&thread_);
-  thread_.start();
-}
+StepWorker::StepWorker(QObject* parent) : QObject(parent) {}
 
 StepWorker::~StepWorker()
 {
   // Whatever was queued runs first; the system is destroyed on its own thread, then the thread ends.
-  QMetaObject::invokeMethod(context_, [this] { system_.reset(); recorder_.reset(); }, Qt::BlockingQueuedConnection);
-  thread_.quit();
-  thread_.wait();
-  delete context_;
+  thread_.finish([this] { system_.reset(); recorder_.reset(); });
 }
 
 void StepWorker::load(const models::SystemConfig& config)
 {
-  QMetaObject::invokeMethod(context_, [this, config] {
+  thread_.post([this, config] {
     try {
       system_ = scenarios::build_system(config);
       recorder_ = std::make_unique<Recorder>(*this);
@@ -87,12 +80,12 @@ void StepWorker::load(const models::SystemConfig& config)
       system_.reset();
       emit failed(QString::fromStdString(e.what()));
     }
-  }, Qt::QueuedConnection);
+  });
 }
 
 void StepWorker::step(int requests)
 {
-  QMetaObject::invokeMethod(context_, [this, requests] {
+  thread_.post([this, requests] {
     if (!system_) return;
     try {
       if (requests > 0 && !system_->run_over()) {
@@ -131,7 +124,7 @@ void StepWorker::step(int requests)
     } catch (const std::exception& e) {
       emit failed(QString::fromStdString(e.what()));
     }
-  }, Qt::QueuedConnection);
+  });
 }
 
 std::vector<StepRecord> StepWorker::records() const

@@ -4,11 +4,11 @@
 // servers' state after it.
 #pragma once
 
+#include "gui/work_thread.hpp"
 #include "models/system_config.hpp"
 
 #include <QObject>
 #include <QString>
-#include <QThread>
 
 #include <memory>
 #include <mutex>
@@ -64,8 +64,7 @@ signals:
   void failed(const QString& message);
 
 private:
-  QThread thread_;
-  QObject* context_;  // lives on thread_: the queue of work
+  WorkThread thread_;
   std::unique_ptr<models::System> system_;  // touched on thread_ only
   uint64_t target_ = 0;
   mutable std::mutex mutex_;
