@@ -1,8 +1,10 @@
 #include "gui/main_window.hpp"
 
 #include "gui/chart_panel.hpp"
+#include "gui/compare_view.hpp"
 #include "gui/help_viewer.hpp"
 #include "gui/results_reader.hpp"
+#include "gui/run_naming.hpp"
 #include "gui/series_adapter.hpp"
 #include "gui/shipped_files.hpp"
 #include "gui/sim_worker.hpp"
@@ -52,7 +54,7 @@ constexpr int kRefreshMs = 100;  // live charts redraw at most 10 times a second
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), editor_(new YamlEditor), error_label_(new QLabel), splitter_(new QSplitter(Qt::Horizontal)),
       views_(new QTabWidget), charts_(new ChartPanel), topology_(new TopologyView), step_view_(new StepView),
-      study_page_(new QWidget), study_chart_(new ChartWidget(gui::study_chart())), study_x_(new QComboBox),
+      study_page_(new QWidget), study_chart_(new ChartWidget(gui::study_chart())), compare_(new CompareView), study_x_(new QComboBox),
       study_metric_(new QComboBox), run_list_(new QListWidget), progress_(new QProgressBar), timer_(new QTimer(this)),
       worker_(std::make_unique<SimWorker>())
 {
@@ -77,6 +79,7 @@ MainWindow::MainWindow(QWidget* parent)
   views_->addTab(topology_, tr("Topology"));
   views_->addTab(step_view_, tr("Step"));
   views_->addTab(study_page_, tr("Study"));
+  views_->addTab(compare_, tr("Compare"));
   splitter_->addWidget(left);
   splitter_->addWidget(views_);
   splitter_->setStretchFactor(0, 2);
@@ -318,6 +321,7 @@ bool MainWindow::start_run()
     return false;
   }
   auto run = std::make_unique<RunData>(SimWorker::prepare(*config));
+  add_overrides(run->settings, overrides_);
   int same = 1;
   for (const auto& r : runs_) same += r->label.startsWith(run->label) ? 1 : 0;
   if (same > 1) run->label += QString(" #%1").arg(same);
@@ -361,6 +365,14 @@ void MainWindow::run_finished()
     run.finished = true;
     run.set_completed(outcome.server_names, outcome.server_completed);
     run.summary_text = outcome.error.isEmpty() ? outcome.summary_text : outcome.error;
+    if (!outcome.summary_json.isEmpty()) {
+      try {
+        run.figures = figures_from_summary_json(outcome.summary_json);
+      } catch (const std::exception&) {
+        run.figures = {};  // the comparison then says the run has no figures
+      }
+      run.events = events_from_csv(outcome.events_csv);
+    }
     const QSignalBlocker block(run_list_);
     run_list_->item(static_cast<int>(*live_))->setText(run.label + (outcome.stopped ? tr(" (stopped)") : QString()));
     run_list_->item(static_cast<int>(*live_))->setToolTip(run.summary_text);
@@ -397,6 +409,7 @@ void MainWindow::show_checked_runs()
   for (int i = 0; i < run_list_->count(); ++i)
     if (run_list_->item(i)->checkState() == Qt::Checked) shown.push_back(runs_[static_cast<size_t>(i)].get());
   charts_->show_runs(shown);
+  compare_->show_runs(shown);
   // The topology shows the last rows of the first ticked run.
   if (shown.empty() || shown.front()->rows.empty()) return;
   const RunData& run = *shown.front();

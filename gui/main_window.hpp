@@ -27,6 +27,7 @@ namespace lbsim::gui {
 
 class ChartPanel;
 class ChartWidget;
+class CompareView;
 class SimWorker;
 class StepView;
 class TopologyView;
@@ -52,6 +53,7 @@ public:
   YamlEditor* editor() const { return editor_; }
   ChartPanel* charts() const { return charts_; }
   ChartWidget* study_chart() const { return study_chart_; }
+  CompareView* comparison() const { return compare_; }
   TopologyView* topology() const { return topology_; }
   StepView* step_view() const { return step_view_; }
   SimWorker& worker() const { return *worker_; }
@@ -96,6 +98,7 @@ private:
   StepView* step_view_;
   QWidget* study_page_;
   ChartWidget* study_chart_;
+  CompareView* compare_;
   QComboBox* study_x_;
   QComboBox* study_metric_;
   QListWidget* run_list_;
