@@ -3,6 +3,7 @@
 #include "gui/run_naming.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
 #include <set>
@@ -131,9 +132,10 @@ bool is_timeline(ChartKind kind) { return kind != ChartKind::LoadShare && kind !
 // its scaling, failure and health events as vertical lines, the first of each class in the legend.
 void timeline_marks(std::vector<Line>& lines, const std::vector<const RunData*>& runs, const QStringList& names)
 {
+  // In whole milliseconds: a folder's warm-up (end_time_s - simulated_s) carries rounding.
   std::set<double> warmups;
   for (const RunData* run : runs)
-    if (run->measure_start_s > 0 && !run->rows.empty()) warmups.insert(run->measure_start_s);
+    if (run->measure_start_s > 0 && !run->rows.empty()) warmups.insert(std::round(run->measure_start_s * 1e3) / 1e3);
   for (double w : warmups) {
     Line shade{warmups.size() > 1 ? QString("warm-up (%1 s, not measured)").arg(w) : QString("warm-up (not measured)"),
                {0, w}, {0, 0}};
@@ -191,6 +193,7 @@ ChartLines run_lines(ChartKind kind, const std::vector<const RunData*>& runs)
             Line mark = level(prefixed(name, QString("p%1 of the whole run").arg(p), n), t, *v * 1e3);
             mark.colour = colour;
             mark.style = Qt::DashDotLine;
+            mark.in_legend = false;  // as its interval line, dash-dotted: the readout names it
             lines.push_back(mark);
           }
         if (run->slo_p99_s && !slo_drawn) {
@@ -263,10 +266,11 @@ ChartLines run_lines(ChartKind kind, const std::vector<const RunData*>& runs)
       case ChartKind::LatencyCdf:
         // Runs keep no latency distribution in their files: the summary's percentiles are the
         // finest honest source, drawn as the steps they are.
-        out.x_title = "response time (ms)";
-        y_title = "requests at or below (%), steps at the summary's percentiles";
+        out.x_title = "response time (ms), in steps at the summary's percentiles";
+        y_title = "requests at or below (%)";
+        out.y_range = std::make_pair(0.0, 100.0);
         if (run->figures.known && !run->figures.latency_percentiles_s.empty()) {
-          lines.push_back(percentile_cdf(prefixed(name, "CDF (summary percentiles)", n), run->figures));
+          lines.push_back(percentile_cdf(n > 1 ? name : QString("CDF (summary percentiles)"), run->figures));
           lines.back().colour = base;
         }
         break;

@@ -9,6 +9,8 @@
 #include <QColor>
 #include <QString>
 
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace lbsim::gui {
@@ -38,6 +40,7 @@ struct Line {
 struct ChartLines {
   std::vector<Line> lines;
   QString x_title, y_title, y2_title;
+  std::optional<std::pair<double, double>> y_range;  // a fixed range (a CDF's 0 .. 100 %), else fitted
 };
 
 // The colours of the runs' series, in order; none of them is slo_colour() nor a mark's colour.

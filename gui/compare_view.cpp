@@ -123,6 +123,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent), table_(new QTableWi
   layout->addWidget(table_, 1);
   table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  // A long cell (why no analytic model applies) is cut in the table, whole in its tooltip and the CSV.
+  table_->horizontalHeader()->setMaximumSectionSize(300);
 }
 
 void CompareView::show_runs(const std::vector<const RunData*>& runs)
@@ -137,6 +139,7 @@ void CompareView::show_runs(const std::vector<const RunData*>& runs)
     for (qsizetype c = 0; c < comparison_.cells[r].size(); ++c) {
       auto* item = new QTableWidgetItem(comparison_.cells[r][c]);
       item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+      item->setToolTip(comparison_.cells[r][c]);
       table_->setItem(static_cast<int>(r), static_cast<int>(c), item);
     }
 }

@@ -322,6 +322,7 @@ bool MainWindow::start_run()
   }
   auto run = std::make_unique<RunData>(SimWorker::prepare(*config));
   add_overrides(run->settings, overrides_);
+  run->overrides_known = true;
   int same = 1;
   for (const auto& r : runs_) same += r->label.startsWith(run->label) ? 1 : 0;
   if (same > 1) run->label += QString(" #%1").arg(same);
@@ -521,6 +522,24 @@ QStringList MainWindow::save_screenshots(const QString& dir)
   save(topology_->grab(), "topology.png");
   views_->setCurrentWidget(step_view_);
   save(step_view_->grab(), "step.png");
+  // With several runs open (docs/gui.md, "Comparing runs"): all ticked, the Compare tab, and the
+  // latency chart and distribution overlaid.
+  if (runs_.size() > 1) {
+    for (size_t r = 0; r < runs_.size(); ++r) set_run_checked(r, true);
+    QCoreApplication::processEvents();  // the charts lay themselves out again for the new runs
+    views_->setCurrentWidget(compare_);
+    save(compare_->grab(), "compare.png");
+    charts_->refresh_all();
+    QPixmap pair(cell.width() * 2, cell.height());
+    pair.fill(Qt::white);
+    QPainter both(&pair);
+    int at = 0;
+    for (ChartWidget* chart : charts_->charts())
+      if (chart->info().kind == ChartKind::Latency || chart->info().kind == ChartKind::LatencyCdf)
+        both.drawPixmap((at++) * cell.width(), 0, chart->image(cell));
+    both.end();
+    save(pair, "compare-charts.png");
+  }
   views_->setCurrentWidget(charts_);
   return written;
 }

@@ -66,6 +66,7 @@ struct RunData {
   // What made the run, as (key, value): scenario, seed, each balancer's algorithm, and a live run's
   // --set overrides ("clients[0].arrivals.rate", "300/s"). run_naming tells runs apart by them.
   QList<QPair<QString, QString>> settings;
+  bool overrides_known = false;  // a live run's: a key it lacks is the scenario's own value; a folder's: unknown
   QStringList servers;  // in order of appearance in the rows
   QStringList links;
   QStringList services;

@@ -2,15 +2,20 @@
 
 #include "gui/study_data.hpp"
 
+#include <optional>
+
 namespace lbsim::gui {
 
 namespace {
 
-QString value_of(const RunData& run, const QString& key)
+// A run's value of `key`: "(default)" for a key a live run was not given, nullopt when unknown
+// (a results folder does not record the overrides it was made with).
+std::optional<QString> value_of(const RunData& run, const QString& key)
 {
   for (const auto& [k, v] : run.settings)
     if (k == key) return v;
-  return QString();
+  if (run.overrides_known) return QString("(default)");
+  return std::nullopt;
 }
 
 }  // namespace
@@ -24,21 +29,27 @@ QStringList distinguishing_names(const std::vector<const RunData*>& runs)
   for (const RunData* run : runs)
     for (const auto& [k, v] : run->settings)
       if (!keys.contains(k)) keys << k;
+  // A key differs when two runs that know their value of it have different ones.
   QStringList differing;
   for (const QString& key : keys) {
-    const QString first = value_of(*runs.front(), key);
-    for (const RunData* run : runs)
-      if (value_of(*run, key) != first) {
+    std::optional<QString> first;
+    for (const RunData* run : runs) {
+      const std::optional<QString> value = value_of(*run, key);
+      if (!value) continue;
+      if (!first) first = value;
+      else if (*value != *first) {
         differing << key;
         break;
       }
+    }
   }
   for (const RunData* run : runs) {
     QStringList parts;
     for (qsizetype i = 0; i < differing.size(); ++i) {
-      const QString value = value_of(*run, differing[i]);
-      if (differing[i].endsWith("algorithm") && !value.isEmpty()) parts << value;
-      else parts << study_key_label(differing, static_cast<int>(i)) + " = " + (value.isEmpty() ? QString("(unset)") : value);
+      const std::optional<QString> value = value_of(*run, differing[i]);
+      if (!value) continue;
+      if (differing[i].endsWith("algorithm")) parts << *value;
+      else parts << study_key_label(differing, static_cast<int>(i)) + " = " + *value;
     }
     names << (parts.isEmpty() ? run->label : parts.join(", "));
   }

@@ -13,8 +13,10 @@ namespace lbsim::gui {
 
 // One name per run, in order. One run: its label. Several: the settings whose values differ
 // between them (RunData::settings), an algorithm by its value alone ("least_connections"), any
-// other key by its shortest unambiguous end and its value ("rate = 300/s"); runs that differ in no
-// setting keep their labels (the folder's name, or "#2"), numbered when those are the same too.
+// other key by its shortest unambiguous end and its value ("rate = 300/s"; "(default)" for a live
+// run not given that key; a results folder, which does not record its overrides, is left out of
+// that key); runs that differ in no setting keep their labels (the folder's name, or "#2"),
+// numbered when those are the same too.
 QStringList distinguishing_names(const std::vector<const RunData*>& runs);
 
 // --set overrides ("KEY=VALUE") into a run's settings: a key it has takes the new value.

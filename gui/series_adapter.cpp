@@ -18,6 +18,7 @@
 #include <QtCharts/QValueAxis>
 
 #include <QCheckBox>
+#include <QCoreApplication>
 #include <QFile>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -376,6 +377,12 @@ void ChartWidget::show_runs(const std::vector<const RunData*>& runs, int max_poi
   impl_->show_lines(std::move(chart.lines), max_points, chart.x_title,
                     chart.y_title + (impl_->log_y ? " (log scale)" : ""), chart.y2_title);
   impl_->y_style = {};
+  if (auto* fixed = qobject_cast<QValueAxis*>(impl_->y); fixed && chart.y_range && !impl_->chart->isZoomed()) {
+    fixed->setRange(chart.y_range->first, chart.y_range->second);
+    fixed->setTickCount(5);
+  }
+  // Several runs: the legend at the right, one entry a line, so no name is cut short to fit a row.
+  impl_->chart->legend()->setAlignment(runs.size() > 1 ? Qt::AlignRight : Qt::AlignBottom);
 }
 
 void ChartWidget::show_study(const StudyData& study, int x_key, int metric)
@@ -608,6 +615,9 @@ QString ChartWidget::csv() const
 // (hidden tabs, lbsim-plot), where a widget grab would draw the chart at its unlaid-out size.
 void ChartWidget::render(QPainter& painter, QSize size) const
 {
+  // Axes replaced since the last event loop leave their drawings to a deferred delete: do it now,
+  // or an export made right after a change (lbsim-plot, the screenshots) draws both axes.
+  QCoreApplication::sendPostedEvents(nullptr, QEvent::DeferredDelete);
   const QRectF old = impl_->chart->geometry();
   impl_->chart->setGeometry(QRectF(QPointF(0, 0), size));
   impl_->chart->scene()->render(&painter, QRectF(QPointF(0, 0), size), QRectF(QPointF(0, 0), size));

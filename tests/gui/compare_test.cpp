@@ -164,6 +164,14 @@ private slots:
     QCOMPARE(distinguishing_names({&x, &y}), (QStringList{"rate = 100/s", "rate = 200/s"}));
     RunData z = x;
     QCOMPARE(distinguishing_names({&x, &z}), (QStringList{"quickstart #1", "quickstart #2"}));
+    // A live run not given the key has the scenario's own value; a folder's overrides are unknown.
+    RunData plain = x;
+    plain.settings = {{"scenario", "quickstart"}, {"balancer.algorithm", "round_robin"}};
+    x.overrides_known = plain.overrides_known = true;
+    QCOMPARE(distinguishing_names({&x, &plain}), (QStringList{"rate = 100/s", "rate = (default)"}));
+    plain.overrides_known = false;
+    plain.label = "quickstart [results]";
+    QCOMPARE(distinguishing_names({&x, &plain}), (QStringList{"quickstart", "quickstart [results]"}));
     QCOMPARE(distinguishing_names({&x}), QStringList{"quickstart"});
   }
 
@@ -304,7 +312,7 @@ private slots:
     const nlohmann::json s = summary_of(dir.path());
     ChartWidget cdf(info_of(ChartKind::LatencyCdf));
     cdf.show_runs({&run});
-    QVERIFY(cdf.axis(Qt::Vertical).title.contains("summary's percentiles"));
+    QVERIFY(cdf.axis(Qt::Horizontal).title.contains("summary's percentiles"));  // it says where its steps come from
     const auto points = points_of(cdf, "CDF (summary percentiles)");
     QVERIFY(points.size() >= 8);
     for (size_t i = 1; i < points.size(); ++i) QVERIFY(points[i].first >= points[i - 1].first && points[i].second >= points[i - 1].second);
