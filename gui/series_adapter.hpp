@@ -1,8 +1,8 @@
-// ChartWidget: one chart of runs or of a study. This pair of files is the only place that includes
-// Qt Charts (docs/gui.md): everything else sees a QWidget that shows RunData or StudyData, exports
-// itself as PNG, SVG or CSV, and says how much data it holds. What a run chart draws is decided in
-// chart_lines, without Qt Charts; here it is drawn, with a log-scale toggle, rubber-band zoom, pan
-// and a readout of the point under the cursor.
+// ChartWidget: one chart of runs or of a study. This file and its series_* implementation files
+// are the only ones that include Qt Charts (docs/gui.md): everything else sees a QWidget that
+// shows RunData or StudyData, exports itself as PNG, SVG or CSV, and says how much data it holds.
+// What a run chart draws is decided in chart_lines, without Qt Charts; here it is drawn, with a
+// log-scale toggle, rubber-band zoom, pan and a readout of the point under the cursor.
 #pragma once
 
 #include "gui/chart_lines.hpp"
