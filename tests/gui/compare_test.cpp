@@ -213,7 +213,16 @@ private slots:
     const double third = (x1 - x0) / 3;
     const auto [y0, y1] = chart.y_range();
     const QPointF a = chart.position_of(QPointF(x0 + third, y1 * 0.9)), b = chart.position_of(QPointF(x0 + 2 * third, y0 + 0.1 * (y1 - y0)));
-    chart.zoom_to(QRectF(a, b));
+    // Dragging the rectangle with the mouse (Qt Charts' rubber band) zooms into it.
+    QTest::mousePress(viewport, Qt::LeftButton, Qt::NoModifier, a.toPoint());
+    QTest::mouseMove(viewport, ((a + b) / 2).toPoint());
+    QTest::mouseMove(viewport, b.toPoint());
+    QTest::mouseRelease(viewport, Qt::LeftButton, Qt::NoModifier, b.toPoint());
+    QVERIFY(chart.zoomed());
+    QVERIFY2(std::abs(chart.x_range().first - (x0 + third)) < 0.02 * (x1 - x0), qPrintable(QString::number(chart.x_range().first)));
+    chart.reset_zoom();
+    QVERIFY(!chart.zoomed());
+    chart.zoom_to(QRectF(a, b));  // the same, as a call
     QVERIFY(chart.zoomed());
     QVERIFY2(std::abs(chart.x_range().first - (x0 + third)) < 0.02 * (x1 - x0), qPrintable(QString::number(chart.x_range().first)));
     QVERIFY(std::abs(chart.x_range().second - (x0 + 2 * third)) < 0.02 * (x1 - x0));
