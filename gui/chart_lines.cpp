@@ -98,6 +98,9 @@ void server_lines(std::vector<Line>& lines, const RunData& run, const QString& r
   lines.push_back(lo), lines.push_back(mean), lines.push_back(hi);
 }
 
+// Each class of events gets at most this many lines on a chart: every one is a series to draw.
+constexpr size_t kMaxEventLines = 200;
+
 // A horizontal line at `y` over the run's measured span.
 Line level(const QString& name, const std::vector<double>& t, double y)
 {
@@ -143,11 +146,14 @@ void timeline_marks(std::vector<Line>& lines, const std::vector<const RunData*>&
     shade.fixed_colour = warmup_colour();
     lines.push_back(shade);
   }
-  std::set<EventClass> named;
+  // Per class, at most kMaxEventLines lines (each is a series to draw); the legend says when more.
+  std::map<EventClass, size_t> total, drawn;
+  for (const RunData* run : runs)
+    for (const RunEvent& e : run->events) ++total[event_class(e.kind)];
   for (size_t r = 0; r < runs.size(); ++r)
     for (const RunEvent& e : runs[r]->events) {
       const EventClass c = event_class(e.kind);
-      if (c == EventClass::None) continue;
+      if (c == EventClass::None || drawn[c] == kMaxEventLines) continue;
       QString what = e.kind + " " + e.server;
       if (!e.detail.isEmpty()) what += " (" + e.detail + ")";
       Line mark{prefixed(names.value(static_cast<qsizetype>(r)), what, runs.size()), {e.time_s, e.time_s}, {0, 0}};
@@ -155,9 +161,12 @@ void timeline_marks(std::vector<Line>& lines, const std::vector<const RunData*>&
       mark.fixed_colour = event_colour(c);
       mark.style = Qt::DotLine;
       // The legend names the class once (its first event's line); the hover readout names each event.
-      mark.in_legend = named.insert(c).second;
-      if (mark.in_legend)
+      mark.in_legend = drawn[c]++ == 0;
+      if (mark.in_legend) {
+        mark.readout_name = mark.name;
         mark.name = c == EventClass::Scaling ? "scaling events" : c == EventClass::Failure ? "failure events" : "health events";
+        if (total[c] > kMaxEventLines) mark.name += QString(" (the first %1 of %2)").arg(kMaxEventLines).arg(total[c]);
+      }
       lines.push_back(mark);
     }
 }

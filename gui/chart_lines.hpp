@@ -35,6 +35,7 @@ struct Line {
   int stack_on = -1;     // stacked: an area from the line of this index (same x) up; -2: from 0; -1: a line
   bool points_only = false;  // markers without a line (categories on x: a line between them means nothing)
   LineRole role = LineRole::Data;
+  QString readout_name = QString();  // when not empty, what the readout calls it (a legend entry that names a class)
 };
 
 struct ChartLines {

@@ -72,7 +72,7 @@ QString ChartWidget::readout_at(const QPointF& at) const
       const double px = impl_->chart->mapToPosition(QPointF(line.x.front(), 0), s).x();
       if (std::abs(px - pos.x()) <= kEventPixels && std::abs(px - pos.x()) < best) {
         best = std::abs(px - pos.x());
-        text = QString("%1 at %2 s").arg(line.name).arg(line.x.front(), 0, 'g', 6);
+        text = QString("%1 at %2 s").arg(line.readout_name.isEmpty() ? line.name : line.readout_name).arg(line.x.front(), 0, 'g', 6);
       }
       continue;
     }

@@ -282,6 +282,32 @@ private slots:
     }
   }
 
+  // The readout over an event's line names the event; a class with more events than a chart
+  // draws says so in the legend.
+  void events_are_read_out_and_capped()
+  {
+    RunData run;
+    run.label = "synthetic";
+    for (int i = 1; i <= 100; ++i) {
+      IntervalBatch b;
+      b.row.time_s = i;
+      b.row.latency_p50_s = 0.01, b.row.latency_p99_s = 0.02;
+      run.append(b);
+    }
+    run.events.push_back({20, "fail", "web-1", "timeline; 3 requests dropped"});
+    for (int i = 0; i < 250; ++i) run.events.push_back({60 + i * 0.1, "health_down", "web-2", "2 checks failed"});
+    ChartWidget chart(info_of(ChartKind::Latency));
+    chart.resize(1000, 600);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.show_runs({&run});
+    QCOMPARE(chart.marks().size(), 1 + 200);
+    QVERIFY2(chart.legend().contains("health events (the first 200 of 250)"), qPrintable(chart.legend().join(" | ")));
+    QVERIFY(chart.legend().contains("failure events"));
+    const QPointF at = chart.position_of(QPointF(20, 5));  // on the fail's line, away from the series
+    QCOMPARE(chart.readout_at(at), QString("fail web-1 (timeline; 3 requests dropped) at 20 s"));
+  }
+
   // The SLO's colour is no run's: with eight runs overlaid (sixteen percentile lines) only the SLO
   // line has it, and no mark has a run's colour.
   void no_series_takes_the_slo_colour()
