@@ -54,7 +54,7 @@ constexpr int kRefreshMs = 100;  // live charts redraw at most 10 times a second
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), editor_(new YamlEditor), error_label_(new QLabel), splitter_(new QSplitter(Qt::Horizontal)),
       views_(new QTabWidget), charts_(new ChartPanel), topology_(new TopologyView), step_view_(new StepView),
-      study_page_(new QWidget), study_chart_(new ChartWidget(gui::study_chart())), compare_(new CompareView), study_x_(new QComboBox),
+      study_page_(new QWidget), study_chart_(new ChartWidget(gui::study_chart())), study_x_(new QComboBox),
       study_metric_(new QComboBox), run_list_(new QListWidget), progress_(new QProgressBar), timer_(new QTimer(this)),
       worker_(std::make_unique<SimWorker>())
 {
@@ -79,7 +79,6 @@ MainWindow::MainWindow(QWidget* parent)
   views_->addTab(topology_, tr("Topology"));
   views_->addTab(step_view_, tr("Step"));
   views_->addTab(study_page_, tr("Study"));
-  views_->addTab(compare_, tr("Compare"));
   splitter_->addWidget(left);
   splitter_->addWidget(views_);
   splitter_->setStretchFactor(0, 2);
@@ -91,6 +90,9 @@ MainWindow::MainWindow(QWidget* parent)
   dock->setWidget(run_list_);
   run_list_->setToolTip(tr("Tick the runs to overlay on the charts"));
   addDockWidget(Qt::BottomDockWidgetArea, dock);
+  // The ticked runs side by side (docs/gui.md, "Comparing runs").
+  compare_ = new CompareView;
+  views_->addTab(compare_, tr("Compare"));
 
   progress_->setRange(0, 1000);
   progress_->setMaximumWidth(220);
@@ -518,13 +520,11 @@ QStringList MainWindow::save_screenshots(const QString& dir)
   }
   painter.end();
   save(grid, "charts.png");
-  views_->setCurrentWidget(topology_);
-  save(topology_->grab(), "topology.png");
-  views_->setCurrentWidget(step_view_);
-  save(step_view_->grab(), "step.png");
   // With several runs open (docs/gui.md, "Comparing runs"): all ticked, the Compare tab, and the
-  // latency chart and distribution overlaid.
+  // latency chart and distribution overlaid; then the ticks as they were.
   if (runs_.size() > 1) {
+    std::vector<bool> ticked;
+    for (int r = 0; r < run_list_->count(); ++r) ticked.push_back(run_list_->item(r)->checkState() == Qt::Checked);
     for (size_t r = 0; r < runs_.size(); ++r) set_run_checked(r, true);
     QCoreApplication::processEvents();  // the charts lay themselves out again for the new runs
     views_->setCurrentWidget(compare_);
@@ -539,7 +539,12 @@ QStringList MainWindow::save_screenshots(const QString& dir)
         both.drawPixmap((at++) * cell.width(), 0, chart->image(cell));
     both.end();
     save(pair, "compare-charts.png");
+    for (size_t r = 0; r < ticked.size(); ++r) set_run_checked(r, ticked[r]);
   }
+  views_->setCurrentWidget(topology_);
+  save(topology_->grab(), "topology.png");
+  views_->setCurrentWidget(step_view_);
+  save(step_view_->grab(), "step.png");
   views_->setCurrentWidget(charts_);
   return written;
 }

@@ -98,7 +98,6 @@ private:
   StepView* step_view_;
   QWidget* study_page_;
   ChartWidget* study_chart_;
-  CompareView* compare_;
   QComboBox* study_x_;
   QComboBox* study_metric_;
   QListWidget* run_list_;
@@ -113,6 +112,7 @@ private:
   std::vector<std::unique_ptr<RunData>> runs_;
   std::optional<size_t> live_;  // the run under way
   std::optional<StudyData> study_;
+  CompareView* compare_ = nullptr;
 };
 
 }  // namespace lbsim::gui
