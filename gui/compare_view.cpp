@@ -68,7 +68,8 @@ Comparison compare_runs(const std::vector<const RunData*>& runs)
   }
   auto row = [&](const QString& metric, auto value) {
     QStringList cells;
-    for (const RunData* run : runs) cells << (run->figures.known ? value(run->figures) : QString("running"));
+    for (const RunData* run : runs)
+      cells << (run->figures.known ? value(run->figures) : run->finished ? QString("no summary") : QString("running"));
     c.metrics << metric;
     c.cells.push_back(cells);
   };

@@ -28,7 +28,8 @@ struct Comparison {
 // Rows: p50, p99, p99.9 and mean latency, throughput, completed; errors by status with a gateway
 // (every status other than 200 any run got), else rejected (503) and failed (500, 502); cost; the
 // SLO and its verdict; the analytic model, its predictions and the p99's relative error. A run
-// still under way has "running" in every cell.
+// still under way has "running" in every cell; one that ended without a summary (it failed),
+// "no summary".
 Comparison compare_runs(const std::vector<const RunData*>& runs);
 
 class CompareView : public QWidget {

@@ -106,6 +106,14 @@ private slots:
     QCOMPARE(c.cell("predicted p99 (ms)", 2), ms(std::log(100.0) / (kMu - kLambda)));
     QVERIFY2(c.cell("analytic model", 0).startsWith("none: "), qPrintable(c.cell("analytic model", 0)));
 
+    // A run under way has no figures yet; one that failed has none at all.
+    RunData running = m, failed = m;
+    running.figures = failed.figures = {};
+    running.finished = false, failed.finished = true;
+    const Comparison pending = compare_runs({&running, &failed});
+    QCOMPARE(pending.cell("p99 latency (ms)", 0), QString("running"));
+    QCOMPARE(pending.cell("p99 latency (ms)", 1), QString("no summary"));
+
     // The CSV: a header of the runs, a row per metric, every cell as shown.
     CompareView view;
     view.show_runs({&a, &b, &m});
