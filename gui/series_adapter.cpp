@@ -135,7 +135,7 @@ void ChartWidget::show_runs(const std::vector<const RunData*>& runs, int max_poi
     double hi = 0;
     for (const Line& l : impl_->lines)
       for (double v : l.y) hi = std::max(hi, v);
-    fit(impl_->y, 0, hi, true);
+    fit_axis(impl_->y, 0, hi, true);
     return;
   }
   ChartLines chart = run_lines(info_.kind, runs);

@@ -16,7 +16,7 @@
 
 namespace lbsim::gui {
 
-void fit(QAbstractAxis* axis, double lo, double hi, bool from_zero)
+void fit_axis(QAbstractAxis* axis, double lo, double hi, bool from_zero)
 {
   if (auto* log = qobject_cast<QLogValueAxis*>(axis)) {
     if (lo > 0 && hi >= lo) log->setRange(lo / 1.5, hi * 1.5);  // a margin of about a sixth of a decade
@@ -182,9 +182,9 @@ void ChartWidget::Impl::show_lines(std::vector<Line> next, int max_points, const
     }
   }
   if (!keep_view) {
-    fit(x, x_lo, x_hi, false);
-    fit(y, y_lo, y_hi, true);
-    if (y2) fit(y2, r_lo, r_hi, true);
+    fit_axis(x, x_lo, x_hi, false);
+    fit_axis(y, y_lo, y_hi, true);
+    if (y2) fit_axis(y2, r_lo, r_hi, true);
   }
   // The marks span the height the axis shows.
   const auto [bottom, top] = range(y);

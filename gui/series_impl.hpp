@@ -44,7 +44,7 @@ constexpr double kReadoutPixels = 12, kEventPixels = 4;
 inline bool is_mark(const Line& line) { return line.role == LineRole::Warmup || line.role == LineRole::Event; }
 
 // Sets an axis's range to lo .. hi (from 0 when from_zero), with a margin and nice numbers.
-void fit(QAbstractAxis* axis, double lo, double hi, bool from_zero);
+void fit_axis(QAbstractAxis* axis, double lo, double hi, bool from_zero);
 QAbstractAxis* make_axis(const QString& title, const AxisStyle& style);
 // True when every value is above zero and they span kLogAxisRatio or more.
 bool spans_decades(const std::vector<double>& values);
