@@ -1,4 +1,5 @@
 // lbsim-gui [FILE] [--set KEY=VALUE]...: the desktop app (docs/gui.md).
+#include "gui/animation_view.hpp"
 #include "gui/main_window.hpp"
 #include "gui/sim_worker.hpp"
 #include "gui/step_view.hpp"
@@ -31,7 +32,10 @@ int main(int argc, char** argv)
   parser.addOption(set);
   parser.addOption(run);
   parser.addOption(screenshots);
+  const QCommandLineOption animate_at("animate-at", "Pause the animation at simulated second S first (with --screenshots)",
+                                      "S", "0");
   parser.addOption(steps);
+  parser.addOption(animate_at);
   parser.process(app);
 
   lbsim::gui::MainWindow window;
@@ -46,12 +50,19 @@ int main(int argc, char** argv)
     window.resize(1500, 900);
     const int n = parser.value(steps).toInt();
     if (n > 0) window.step_view()->step(n);
-    QObject::connect(&window.worker(), &lbsim::gui::SimWorker::finished, &app, [&] {
-      // Let the last redraws and the step view's rows arrive first.
-      QTimer::singleShot(500, &app, [&] {
+    const auto animate_ns = static_cast<int64_t>(parser.value(animate_at).toDouble() * 1e9);
+    lbsim::gui::AnimationView* animation = window.animation();
+    if (animate_ns > 0) animation->show_at(animate_ns);
+    QObject::connect(&window.worker(), &lbsim::gui::SimWorker::finished, &app, [&, animate_ns, animation] {
+      // Let the last redraws, the step view's rows and the animation's clock arrive first.
+      auto* poll = new QTimer(&app);
+      QObject::connect(poll, &QTimer::timeout, &app, [&, poll, animate_ns, animation] {
+        if (animate_ns > 0 && animation->clock() < animate_ns && !animation->run_over()) return;
+        poll->stop();
         for (const QString& path : window.save_screenshots(parser.value(screenshots))) std::printf("%s\n", qPrintable(path));
         QApplication::quit();
       });
+      poll->start(500);
     }, Qt::QueuedConnection);
     if (!window.start_run()) return 1;
   } else if (parser.isSet(run)) {

@@ -8,6 +8,7 @@
 #include "gui/series_adapter.hpp"
 #include "gui/shipped_files.hpp"
 #include "gui/sim_worker.hpp"
+#include "gui/animation_view.hpp"
 #include "gui/step_view.hpp"
 #include "gui/topology_view.hpp"
 #include "gui/yaml_editor.hpp"
@@ -54,6 +55,7 @@ constexpr int kRefreshMs = 100;  // live charts redraw at most 10 times a second
 MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), editor_(new YamlEditor), error_label_(new QLabel), splitter_(new QSplitter(Qt::Horizontal)),
       views_(new QTabWidget), charts_(new ChartPanel), topology_(new TopologyView), step_view_(new StepView),
+      animation_(new AnimationView),
       study_page_(new QWidget), study_chart_(new ChartWidget(gui::study_chart())), study_x_(new QComboBox),
       study_metric_(new QComboBox), run_list_(new QListWidget), progress_(new QProgressBar), timer_(new QTimer(this)),
       worker_(std::make_unique<SimWorker>())
@@ -78,6 +80,7 @@ MainWindow::MainWindow(QWidget* parent)
   views_->addTab(charts_, tr("Charts"));
   views_->addTab(topology_, tr("Topology"));
   views_->addTab(step_view_, tr("Step"));
+  views_->addTab(animation_, tr("Animation"));
   views_->addTab(study_page_, tr("Study"));
   splitter_->addWidget(left);
   splitter_->addWidget(views_);
@@ -113,6 +116,8 @@ MainWindow::MainWindow(QWidget* parent)
   connect(views_, &QTabWidget::currentChanged, this, [this] {
     if (views_->currentWidget() == step_view_ && step_view_->trace_rows() == 0)
       if (auto config = editor_->validate(override_list())) step_view_->load(*config);
+    if (views_->currentWidget() == animation_ && !animation_->loaded())
+      if (auto config = editor_->validate(override_list())) animation_->load(*config);
   });
 
   QSettings settings;
@@ -223,6 +228,7 @@ bool MainWindow::open_file(const QString& path)
   if (const auto config = editor_->validate(override_list())) {
     topology_->set_graph(topology_of(*config));
     step_view_->load(*config);  // the step view starts over with the new scenario
+    animation_->load(*config);  // so does the animation (paused: it runs nothing until played)
   }
   return true;
 }
@@ -545,6 +551,8 @@ QStringList MainWindow::save_screenshots(const QString& dir)
   save(topology_->grab(), "topology.png");
   views_->setCurrentWidget(step_view_);
   save(step_view_->grab(), "step.png");
+  views_->setCurrentWidget(animation_);
+  save(animation_->grab(), "animation.png");
   views_->setCurrentWidget(charts_);
   return written;
 }

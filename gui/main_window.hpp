@@ -25,6 +25,7 @@ class QTimer;
 
 namespace lbsim::gui {
 
+class AnimationView;
 class ChartPanel;
 class ChartWidget;
 class CompareView;
@@ -56,13 +57,15 @@ public:
   CompareView* comparison() const { return compare_; }
   TopologyView* topology() const { return topology_; }
   StepView* step_view() const { return step_view_; }
+  AnimationView* animation() const { return animation_; }
   SimWorker& worker() const { return *worker_; }
   QTabWidget* views() const { return views_; }
   size_t run_count() const { return runs_.size(); }
   const RunData& run(size_t i) const { return *runs_[i]; }
   void set_run_checked(size_t i, bool checked);
   QString status_text() const;
-  // For the docs: main-window.png (the window), charts.png (four charts), topology.png, step.png.
+  // For the docs: main-window.png (the window), charts.png (four charts), topology.png, step.png,
+  // animation.png.
   QStringList save_screenshots(const QString& dir);
 
 protected:
@@ -96,6 +99,7 @@ private:
   ChartPanel* charts_;
   TopologyView* topology_;
   StepView* step_view_;
+  AnimationView* animation_;
   QWidget* study_page_;
   ChartWidget* study_chart_;
   QComboBox* study_x_;

@@ -11,36 +11,41 @@
 
 namespace lbsim::gui {
 
+StepRecord step_record(const models::System& system, const models::Hop& hop)
+{
+  const models::Request& r = hop.request;
+  const models::RequestShape& shape = system.shape(r);
+  StepRecord record;
+  record.time_s = QString::fromStdString(scenarios::format_seconds(r.sent.ns()));
+  record.client = QString::fromStdString(scenarios::format_ipv4(system.client_address(r)));
+  record.method = QString::fromStdString(shape.method);
+  record.path = QString::fromStdString(shape.path);
+  record.server =
+      hop.server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[hop.server]->name());
+  record.status = models::to_string(hop.outcome);
+  const models::Service& service = *system.services()[hop.service];
+  if (const models::LoadBalancer* lb = service.balancer()) {
+    // The chosen server already counts this request as active (models/balancers/balancer_pool.hpp).
+    const auto pool = lb->pool().pool();
+    for (uint32_t i = 0; i < pool.size(); ++i) {
+      const uint32_t server = service.members()[i];
+      const unsigned active = pool[i].active - (server == hop.server ? 1U : 0U);
+      record.pool_before += QString("%1%2: %3 active%4")
+                                .arg(record.pool_before.isEmpty() ? "" : ", ",
+                                     QString::fromStdString(system.servers()[server]->name()))
+                                .arg(active)
+                                .arg(pool[i].eligible ? "" : " (not eligible)");
+    }
+  }
+  return record;
+}
+
 class StepWorker::Recorder final : public models::HopObserver {
 public:
   explicit Recorder(StepWorker& worker) : worker_(worker) {}
   void on_hop(const models::Hop& hop) override
   {
-    const models::System& system = *worker_.system_;
-    const models::Request& r = hop.request;
-    const models::RequestShape& shape = system.shape(r);
-    StepRecord record;
-    record.time_s = QString::fromStdString(scenarios::format_seconds(r.sent.ns()));
-    record.client = QString::fromStdString(scenarios::format_ipv4(system.client_address(r)));
-    record.method = QString::fromStdString(shape.method);
-    record.path = QString::fromStdString(shape.path);
-    record.server =
-        hop.server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[hop.server]->name());
-    record.status = models::to_string(hop.outcome);
-    const models::Service& service = *system.services()[hop.service];
-    if (const models::LoadBalancer* lb = service.balancer()) {
-      // The chosen server already counts this request as active (models/balancers/balancer_pool.hpp).
-      const auto pool = lb->pool().pool();
-      for (uint32_t i = 0; i < pool.size(); ++i) {
-        const uint32_t server = service.members()[i];
-        const unsigned active = pool[i].active - (server == hop.server ? 1U : 0U);
-        record.pool_before += QString("%1%2: %3 active%4")
-                                  .arg(record.pool_before.isEmpty() ? "" : ", ",
-                                       QString::fromStdString(system.servers()[server]->name()))
-                                  .arg(active)
-                                  .arg(pool[i].eligible ? "" : " (not eligible)");
-      }
-    }
+    StepRecord record = step_record(*worker_.system_, hop);
     std::lock_guard lock(worker_.mutex_);
     record.number = worker_.records_.size() + 1;
     worker_.records_.push_back(record);
@@ -50,24 +55,17 @@ private:
   StepWorker& worker_;
 };
 
-StepWorker::StepWorker(QObject* parent) : QObject(parent), context_(new QObject)
-{
-  context_->moveToThread(&thread_);
-  thread_.start();
-}
+StepWorker::StepWorker(QObject* parent) : QObject(parent) {}
 
 StepWorker::~StepWorker()
 {
   // Whatever was queued runs first; the system is destroyed on its own thread, then the thread ends.
-  QMetaObject::invokeMethod(context_, [this] { system_.reset(); recorder_.reset(); }, Qt::BlockingQueuedConnection);
-  thread_.quit();
-  thread_.wait();
-  delete context_;
+  thread_.finish([this] { system_.reset(); recorder_.reset(); });
 }
 
 void StepWorker::load(const models::SystemConfig& config)
 {
-  QMetaObject::invokeMethod(context_, [this, config] {
+  thread_.post([this, config] {
     try {
       system_ = scenarios::build_system(config);
       recorder_ = std::make_unique<Recorder>(*this);
@@ -82,12 +80,12 @@ void StepWorker::load(const models::SystemConfig& config)
       system_.reset();
       emit failed(QString::fromStdString(e.what()));
     }
-  }, Qt::QueuedConnection);
+  });
 }
 
 void StepWorker::step(int requests)
 {
-  QMetaObject::invokeMethod(context_, [this, requests] {
+  thread_.post([this, requests] {
     if (!system_) return;
     try {
       if (requests > 0 && !system_->run_over()) {
@@ -126,7 +124,7 @@ void StepWorker::step(int requests)
     } catch (const std::exception& e) {
       emit failed(QString::fromStdString(e.what()));
     }
-  }, Qt::QueuedConnection);
+  });
 }
 
 std::vector<StepRecord> StepWorker::records() const

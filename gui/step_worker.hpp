@@ -4,11 +4,11 @@
 // servers' state after it.
 #pragma once
 
+#include "gui/work_thread.hpp"
 #include "models/system_config.hpp"
 
 #include <QObject>
 #include <QString>
-#include <QThread>
 
 #include <memory>
 #include <mutex>
@@ -16,6 +16,7 @@
 
 namespace lbsim::models {
 class System;
+struct Hop;
 }
 
 namespace lbsim::gui {
@@ -63,8 +64,7 @@ signals:
   void failed(const QString& message);
 
 private:
-  QThread thread_;
-  QObject* context_;  // lives on thread_: the queue of work
+  WorkThread thread_;
   std::unique_ptr<models::System> system_;  // touched on thread_ only
   uint64_t target_ = 0;
   mutable std::mutex mutex_;
@@ -73,6 +73,9 @@ private:
   class Recorder;
   std::unique_ptr<Recorder> recorder_;
 };
+
+// The trace's row for a hop (its number left 0), with the balancer's view as it chose.
+StepRecord step_record(const models::System& system, const models::Hop& hop);
 
 // One sentence on how `algorithm` picks a server, for the step view.
 QString algorithm_rule(const QString& algorithm);

@@ -306,6 +306,14 @@ QStringList TopologyView::coloured() const
   return server_utilization_.keys() + link_utilization_.keys() + service_utilization_.keys();
 }
 
+QPointF TopologyView::centre_of(int node) const
+{
+  const double margin = fontMetrics().height() * 4;
+  const QRectF area = QRectF(rect()).adjusted(margin * 1.5, margin, -margin * 1.5, -margin);
+  const QPointF& q = graph_.positions[static_cast<size_t>(node)];
+  return QPointF(area.left() + q.x() * area.width(), area.top() + q.y() * area.height());
+}
+
 void TopologyView::paintEvent(QPaintEvent*)
 {
   QPainter p(this);
@@ -316,12 +324,7 @@ void TopologyView::paintEvent(QPaintEvent*)
     return;
   }
   const QFontMetrics fm = p.fontMetrics();
-  const double margin = fm.height() * 4;
-  const QRectF area = QRectF(rect()).adjusted(margin * 1.5, margin, -margin * 1.5, -margin);
-  auto at = [&](int i) {
-    const QPointF& q = graph_.positions[static_cast<size_t>(i)];
-    return QPointF(area.left() + q.x() * area.width(), area.top() + q.y() * area.height());
-  };
+  auto at = [&](int i) { return centre_of(i); };
   // Labels, colours and boxes first: a call's arrow ends at the called service's box.
   const auto n = static_cast<size_t>(graph_.nodes.size());
   std::vector<QString> labels(n);

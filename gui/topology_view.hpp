@@ -55,6 +55,8 @@ public:
   // What colours the nodes and links now: names with a utilization (empty before a run's rows).
   QStringList coloured() const;
   QSize sizeHint() const override { return {600, 400}; }
+  // Where node i is drawn in the widget now (the centre of its box).
+  QPointF centre_of(int node) const;
 
 protected:
   void paintEvent(QPaintEvent* event) override;

@@ -224,6 +224,23 @@ void System::on_hop(const Hop& hop)
   if (stop_after_hops_ && hops_ >= stop_after_hops_) sim_.stop();
 }
 
+// Only with an observer that wants the stages (set_hop_observer): a station is known by its address.
+void System::on_move(const Request& r, StageKind kind, const Frame& from, const Frame& to)
+{
+  hop_observer_->on_stage(Stage{r, kind, place_of(from), place_of(to), r.upward});
+}
+
+Place System::place_of(const Frame& frame) const
+{
+  if (frame.station == &client_end_) return {Place::client, frame.slot};
+  if (gateway_ && frame.station == gateway_.get()) return {Place::gateway, 0};
+  for (const auto& service : services_) {
+    if (frame.station == service->balancer()) return {Place::balancer, service->index()};
+    if (frame.station == &service->station()) return {Place::server, frame.slot};
+  }
+  return {Place::client, 0};  // not reached: every station is one of these
+}
+
 void System::on_request_done(bool completed)
 {
   stop_if_finished();
@@ -257,6 +274,14 @@ bool System::run_until_hops(uint64_t hops)
   if (hops_ < hops && !run_over())
     sim_.run_until(config_.duration ? config_.warmup + *config_.duration : SimTime::max());
   return hops_ >= hops;
+}
+
+bool System::run_until_time(SimTime until)
+{
+  start();
+  if (config_.duration) until = std::min(until, config_.warmup + *config_.duration);
+  if (!run_over() && until > sim_.now()) sim_.run_until(until);
+  return run_over();
 }
 
 bool System::run_over() const

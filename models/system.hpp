@@ -34,7 +34,7 @@ namespace lbsim::models {
 class BalancerRegistry;
 
 class System final : private RequestSink, private HopObserver, private RunControl, private WarmupListener,
-                     private AttemptSender {
+                     private AttemptSender, private MoveListener {
 public:
   System(SystemConfig config, const BalancerRegistry& balancers);
   ~System() override;
@@ -42,10 +42,12 @@ public:
   System& operator=(const System&) = delete;
 
   void set_time_series_sink(TimeSeriesSink* sink) { metrics_.set_sink(sink); }
+  // An observer that wants_stages() also hears of every move between hops (the GUI's animation).
   void set_hop_observer(HopObserver* observer)
   {
     hop_observer_ = observer;
     run_.report_hops = hop_observer_ || stop_after_hops_;
+    run_.router.set_move_listener(observer && observer->wants_stages() ? this : nullptr);
   }
   void add_observer(engine::SimObserver& observer) { sim_.add_observer(observer); }
 
@@ -55,6 +57,9 @@ public:
   // run is over (run_over()); returns whether the hops were reached. Called again past the end, it
   // returns false at once.
   bool run_until_hops(uint64_t hops);
+  // Runs every event up to simulated time `until` (clamped to the configured end), so that an
+  // observer sees everything that happens by then (the GUI's animation); returns run_over().
+  bool run_until_time(SimTime until);
   // Nothing more can happen in this run: its duration is reached, stop.requests completed, or every
   // client group is scripted and done with nothing in flight.
   bool run_over() const;
@@ -85,6 +90,8 @@ private:
   void send_attempt(RequestId id) override;
   void dispatch(RequestId id, Request& r, SimTime now);
   void on_hop(const Hop& hop) override;
+  void on_move(const Request& r, StageKind kind, const Frame& from, const Frame& to) override;
+  Place place_of(const Frame& frame) const;
   void on_request_done(bool completed) override;
   void on_call_done() override;
   void on_warmup_end() override;

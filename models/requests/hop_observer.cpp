@@ -17,4 +17,14 @@ const char* to_string(HopOutcome outcome)
   return "?";
 }
 
+const char* to_string(StageKind kind)
+{
+  switch (kind) {
+    case StageKind::departed: return "departed";
+    case StageKind::arrived: return "arrived";
+    case StageKind::service_started: return "service_started";
+  }
+  return "?";
+}
+
 }  // namespace lbsim::models

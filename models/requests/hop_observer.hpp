@@ -4,6 +4,7 @@
 #pragma once
 
 #include "models/requests/request.hpp"
+#include "models/requests/stage_place.hpp"
 
 namespace lbsim::models {
 
@@ -26,12 +27,23 @@ struct Hop {
   HopOutcome outcome = HopOutcome::dispatched;
 };
 
+struct Stage {
+  const Request& request;  // Request::sequence tells requests apart (ids are recycled)
+  StageKind kind = StageKind::departed;
+  Place from, to;
+  bool upward = true;  // a request on its way up, or false: a reply coming back
+};
+
 class HopObserver {
 public:
   virtual ~HopObserver() = default;
   // Without a network this is when the request is sent; with one, when it reaches its server (or
   // the balancer finds none), so requests of different regions may come in another order.
   virtual void on_hop(const Hop& hop) = 0;
+  // Only when wants_stages(), asked once as the observer is set: ordinary runs and the trace
+  // pay nothing for the stages but a pointer test.
+  virtual bool wants_stages() const { return false; }
+  virtual void on_stage(const Stage&) {}
 };
 
 }  // namespace lbsim::models

@@ -5,12 +5,21 @@
 #pragma once
 
 #include "models/requests/request.hpp"
+#include "models/requests/stage_place.hpp"
 #include "models/requests/station.hpp"
 #include "models/requests/transport.hpp"
 
 #include <cassert>
 
 namespace lbsim::models {
+
+// Told of every move the Router makes, when someone listens (the System, for the GUI's
+// animation): frames, not places, since only the System knows which station is which.
+class MoveListener {
+public:
+  virtual ~MoveListener() = default;
+  virtual void on_move(const Request& r, StageKind kind, const Frame& from, const Frame& to) = 0;
+};
 
 class Router final : public TransportListener {
 public:
@@ -25,6 +34,9 @@ public:
     transport_ = &transport;
     direct_ = direct;
   }
+  // Null (the default) on every run but the animated one: one pointer test per move.
+  void set_move_listener(MoveListener* listener) { moves_ = listener; }
+  MoveListener* move_listener() const { return moves_; }
 
   // The request's first frame: where it starts and where its reply ends (the client's end, or the
   // server that made the call).
@@ -48,6 +60,7 @@ public:
     if (direct_) {
       r.frames[r.depth++] = Frame{&station, slot, 0, since};
       r.upward = true;
+      if (moves_) [[unlikely]] report(r, true);
       station.on_request(id, r);
       return;
     }
@@ -55,6 +68,7 @@ public:
     const NodeId from = r.top().node;
     r.frames[r.depth++] = Frame{&station, slot, to.node, since};
     r.upward = true;
+    if (moves_) [[unlikely]] report(r, false);
     transport_->carry(id, from, to.node, to.bytes);
   }
   // The station on top is done: the reply (its bytes, asked of `bytes()` only with a network, and
@@ -66,9 +80,11 @@ public:
     --r.depth;
     r.upward = false;
     if (direct_) {
+      if (moves_) [[unlikely]] report(r, true);
       r.top().station->on_reply(id, r);
       return;
     }
+    if (moves_) [[unlikely]] report(r, false);
     transport_->carry(id, r.frames[r.depth].node, r.top().node, bytes());
   }
   // A reply without a body (a refusal, a failure).
@@ -80,13 +96,24 @@ public:
   void on_carried(RequestId id) override
   {
     Request& r = requests_[id];
+    if (moves_) [[unlikely]] moves_->on_move(r, StageKind::arrived, leg_start(r), r.top());
     if (r.upward) r.top().station->on_request(id, r);
     else r.top().station->on_reply(id, r);
   }
 
 private:
+  // Where the move under way started: the frame below the top going up, the popped one coming down.
+  static const Frame& leg_start(const Request& r) { return r.upward ? r.frames[r.depth - 2] : r.frames[r.depth]; }
+  // The request has left its station (and, without a network, arrived at once).
+  [[gnu::noinline]] void report(const Request& r, bool arrived) const
+  {
+    moves_->on_move(r, StageKind::departed, leg_start(r), r.top());
+    if (arrived) moves_->on_move(r, StageKind::arrived, leg_start(r), r.top());
+  }
+
   RequestPool& requests_;
   Transport* transport_ = nullptr;
+  MoveListener* moves_ = nullptr;
   bool direct_ = false;
 };
 

@@ -89,6 +89,7 @@ void Server::start_service(RequestId request)
   r.server = index_;
   r.in_service = true;
   busy_time_.set(sim_.now(), busy_);
+  station_.report_service_start(r);
   // At speed 1.0 the drawn demand is used as is, so no rounding enters the common case.
   const SimTime service = config_.speed == 1.0 ? r.work : SimTime::from_seconds(r.work.seconds() / config_.speed);
   r.service_event = sim_.schedule_in(service, handler_, 0, request);

@@ -28,6 +28,7 @@ void Server::start_shared(RequestId request)
   r.server = index_;
   r.in_service = true;
   r.holds_core = false;
+  station_.report_service_start(r);
   shared_->add(request, r.work.seconds(), sim_.now());
   busy_ = shared_->busy_cores();
   busy_time_.set(sim_.now(), busy_);

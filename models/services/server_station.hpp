@@ -46,6 +46,12 @@ public:
   // Its client gave up and the request is to be dropped (cancel_on_timeout): if its server can
   // (waiting or in service), it goes back at once as a 499 nobody reads.
   void abandon(RequestId id);
+  // A core of its server takes `r` (the server's frame on top): told to the animation only.
+  void report_service_start(const Request& r) const
+  {
+    if (MoveListener* moves = run_.router.move_listener()) [[unlikely]]
+      moves->on_move(r, StageKind::service_started, r.top(), r.top());
+  }
 
 private:
   enum Phase : uint8_t { kWork = 0, kCalls = 1, kWorkAfter = 2 };

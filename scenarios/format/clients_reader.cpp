@@ -238,7 +238,7 @@ void ScenarioLoader::read_arrivals(const YAML::Node& a, const std::string& ctx, 
     r_.check_keys(a, ctx, {"process", "file"});
     r_.require_key(a, "file", ctx, "file: requests.csv");
     out.process = models::ArrivalConfig::Process::trace;
-    trace_rows_ = read_trace_file(a["file"], ctx + ".file", base_dir_, r_);
+    trace_ = read_trace_file(a["file"], ctx + ".file", base_dir_, r_);
     trace_ctx_ = ctx;
     trace_referrer_ = trace_referrer(a["file"], ctx + ".file", r_);
     return;
@@ -263,26 +263,36 @@ void ScenarioLoader::resolve_trace(models::ClientGroupConfig& group)
   if (listed)
     for (uint32_t k = 0; k < group.addresses.size(); ++k) index_of[group.addresses[k]] = k;
   std::vector<uint32_t> seen_addresses;
-  group.arrivals.script.reserve(trace_rows_.size());
-  for (const TraceRow& row : trace_rows_) {
+  // Each of the trace's request types is matched against the mix once: -1 drawn from the mix.
+  constexpr int32_t kUnmatched = -2;
+  std::vector<int32_t> mix_type(trace_.types.size(), kUnmatched);
+  group.arrivals.script.reserve(trace_.rows.size());
+  for (const TraceRow& row : trace_.rows) {
     models::ScriptedArrival arrival;
     arrival.at = row.at;
     auto it = index_of.find(row.address);
     if (it == index_of.end()) {
       if (listed)
-        throw ScenarioError(row.type_at, "this client is not among " + group_ctx + ".addresses; add it there or "
-                                         "leave addresses out (the trace sets them)" + trace_referrer_);
+        throw ScenarioError(trace_.type_at(row), "this client is not among " + group_ctx + ".addresses; add it there or "
+                                                 "leave addresses out (the trace sets them)" + trace_referrer_);
       it = index_of.emplace(row.address, static_cast<uint32_t>(seen_addresses.size())).first;
       seen_addresses.push_back(row.address);
     }
     arrival.client = it->second;
-    if (!row.method.empty()) {
-      for (size_t t = 0; t < group.mix.size() && arrival.type < 0; ++t)
-        if (group.mix[t].method == row.method && group.mix[t].path == row.path) arrival.type = static_cast<int32_t>(t);
-      if (arrival.type < 0)
-        throw ScenarioError(row.type_at, "the request " + row.method + " " + row.path + " matches no request type of " +
-                                             group_ctx + ".mix (same method and path); add it to the mix" + trace_referrer_);
+    int32_t& type = mix_type[row.type];
+    if (type == kUnmatched) {
+      const TraceType& named = trace_.types[row.type];
+      type = -1;
+      if (!named.method.empty()) {
+        for (size_t t = 0; t < group.mix.size() && type < 0; ++t)
+          if (group.mix[t].method == named.method && group.mix[t].path == named.path) type = static_cast<int32_t>(t);
+        if (type < 0)
+          throw ScenarioError(trace_.type_at(row), "the request " + named.method + " " + named.path +
+                                                       " matches no request type of " + group_ctx +
+                                                       ".mix (same method and path); add it to the mix" + trace_referrer_);
+      }
     }
+    arrival.type = type;
     group.arrivals.script.push_back(arrival);
   }
   if (!listed) {
@@ -292,7 +302,7 @@ void ScenarioLoader::resolve_trace(models::ClientGroupConfig& group)
                                       " distinct clients; leave population out (the trace sets it) or make them agree");
     group.addresses = std::move(seen_addresses);
   }
-  trace_rows_.clear();
+  trace_ = {};
 }
 
 void ScenarioLoader::read_script(const YAML::Node& list, const std::string& ctx, models::ClientGroupConfig& group)

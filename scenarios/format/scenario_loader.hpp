@@ -146,7 +146,7 @@ private:
   YamlReader& r_;
   std::string base_dir_;
   std::vector<std::string> warnings_;
-  std::vector<TraceRow> trace_rows_;  // of the client group being read, until its mix is known
+  Trace trace_;  // of the client group being read, until its mix is known
   std::string trace_ctx_, trace_referrer_;
   std::map<std::string, SizeEntry> sizes_;
   std::vector<std::string> size_names_;

@@ -1,5 +1,7 @@
 #include "scenarios/format/trace_reader.hpp"
 
+#include <unordered_map>
+
 #include "scenarios/format/client_addresses.hpp"
 #include "scenarios/format/line_reader.hpp"
 #include "scenarios/format/text_file.hpp"
@@ -46,7 +48,7 @@ std::string trace_referrer(const YAML::Node& node, const std::string& what, cons
   return " (the trace of " + what + ", " + reader.where(node).to_string() + ")";
 }
 
-std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string& what, const std::string& base_dir,
+Trace read_trace_file(const YAML::Node& node, const std::string& what, const std::string& base_dir,
                                       const YamlReader& reader)
 {
   const std::string shown = reader.string(node, what);
@@ -64,7 +66,11 @@ std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string&
 
   // Errors inside the file say which key read it.
   const std::string referrer = trace_referrer(node, what, reader);
-  std::vector<TraceRow> rows;
+  Trace trace;
+  trace.path = path;
+  std::vector<TraceRow>& rows = trace.rows;
+  std::unordered_map<std::string, uint32_t> type_of;  // method '\0' path -> index into trace.types
+  std::string type_key;
   std::string line;
   int line_number = 0;
   bool first_content = true;
@@ -120,16 +126,22 @@ std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string&
                                                  "\" is not an IPv4 address; expected four numbers 0-255 such as 192.168.1.2");
     row.address = *address;
 
-    row.method = fields[2].text;
-    row.path = fields[3].text;
-    row.type_at = at(fields[2].column);
-    if (row.method.empty() != row.path.empty())
-      bad(row.method.empty() ? fields[2].column : fields[3].column,
+    const std::string& method = fields[2].text;
+    const std::string& request_path = fields[3].text;
+    if (method.empty() != request_path.empty())
+      bad(method.empty() ? fields[2].column : fields[3].column,
                           "give both method and path (a request type of the mix) or neither (drawn from the mix)");
-    rows.push_back(std::move(row));
+    type_key.assign(method).push_back('\0');  // a trace line holds no NUL byte (line_reader.hpp)
+    type_key += request_path;
+    const auto [type, added] = type_of.try_emplace(type_key, static_cast<uint32_t>(trace.types.size()));
+    if (added) trace.types.push_back(TraceType{method, request_path});
+    row.type = type->second;
+    row.line = static_cast<uint32_t>(line_number);
+    row.type_column = static_cast<uint32_t>(fields[2].column);
+    rows.push_back(row);
   }
   if (rows.empty()) reader.fail(node, "the trace file \"" + shown + "\" holds no requests; " + kExpected);
-  return rows;
+  return trace;
 }
 
 }  // namespace lbsim::scenarios

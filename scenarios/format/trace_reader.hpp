@@ -27,18 +27,37 @@ namespace lbsim::scenarios {
 inline constexpr std::uintmax_t kMaxTraceBytes = 512u << 20;
 inline constexpr std::size_t kMaxTraceRows = 5'000'000;
 
+// A request type as the trace writes it (method and path; both empty: drawn from the mix), kept
+// once however many rows name it.
+struct TraceType {
+  std::string method, path;
+};
+
+// One request: 24 bytes, so the most a trace may hold (kMaxTraceRows) stays near 120 MB.
 struct TraceRow {
   models::SimTime at;
   uint32_t address = 0;
-  std::string method, path;  // both empty: draw from the mix
-  SourceLocation type_at;    // where method starts, for "matches no request type" errors
+  uint32_t type = 0;         // index into Trace::types
+  uint32_t line = 0;         // the row's line in the file, for errors about its client or type
+  uint32_t type_column = 0;  // where its method starts
+};
+
+struct Trace {
+  std::string path;  // the file as opened, which errors name
+  std::vector<TraceType> types;
+  std::vector<TraceRow> rows;
+
+  SourceLocation type_at(const TraceRow& row) const
+  {
+    return SourceLocation{path, static_cast<int>(row.line), static_cast<int>(row.type_column), {}};
+  }
 };
 
 // " (the trace of clients[0].arrivals.file, scenario.yaml:5:39)": appended to errors inside a trace.
 std::string trace_referrer(const YAML::Node& node, const std::string& what, const YamlReader& reader);
 
 // `node` is the `file` key (for "cannot open" errors); `base_dir` resolves a relative path.
-std::vector<TraceRow> read_trace_file(const YAML::Node& node, const std::string& what, const std::string& base_dir,
+Trace read_trace_file(const YAML::Node& node, const std::string& what, const std::string& base_dir,
                                       const YamlReader& reader);
 
 }  // namespace lbsim::scenarios

@@ -8,6 +8,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <cstdio>
+#include <fstream>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -172,6 +174,22 @@ const std::map<std::string, std::function<Outcome()>>& cases()
       {"trace-long-line", [] {
          file("long.csv", "0.1,10.0.0.1,GET,/" + std::string(5000, 'x') + "\n");
          return run_lbsim({"check", trace_scenario("trace-long", "long.csv")});
+       }},
+      {"trace-10-million-lines", [] {
+         // 270 MB: read line by line up to the limit on requests, then refused at that line.
+         const fs::path csv = dir() / "ten-million.csv";
+         {
+           std::ofstream out(csv);
+           char row[64];
+           for (int i = 0; i < 10'000'000; ++i) {
+             const int n = std::snprintf(row, sizeof row, "%d.%04d,10.0.%d.%d,GET,/\n", i / 10000, i % 10000,
+                                         (i >> 8) & 255, i & 255);
+             out.write(row, n);
+           }
+         }
+         Outcome outcome = run_lbsim({"check", trace_scenario("trace-ten-million", csv.string())});
+         fs::remove(csv);
+         return outcome;
        }},
       {"empirical-dev-zero", [] { return run_lbsim({"check", empirical_scenario("emp-zero", "/dev/zero")}); }},
       {"empirical-folder", [] { return run_lbsim({"check", empirical_scenario("emp-folder", dir().string())}); }},

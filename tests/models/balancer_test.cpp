@@ -497,6 +497,56 @@ TEST_CASE("power_of_two_choices with d = 1 is uniform random", "[balancer][p2c]"
   for (int s = 0; s < 3; ++s) CHECK(std::abs(count[s] - n / 3.0) < five_sigma(n, 1.0 / 3));
 }
 
+TEST_CASE("power_of_two_choices picks as a list rebuilt in pool order at every change does", "[balancer][p2c]")
+{
+  // The rule, written plainly: after any change of the pool the list of eligible members starts
+  // again in pool order, and each pick moves its d sampled places to the front (partial
+  // Fisher-Yates). The balancer keeps that list lazily (a tree and the swapped places) so a change
+  // costs O(log n); its choices must be these. Churn as with max_conns, and quiet stretches long
+  // enough for the list to be written out.
+  for (const uint32_t n : {5U, 40U, 300U}) {
+    for (const int d : {1, 2, 3}) {
+      INFO("n = " << n << ", d = " << d);
+      PowerOfTwoChoicesBalancer balancer(d);
+      std::vector<PoolMember> pool(n);
+      RngStream chaos(17 + n);
+      for (PoolMember& m : pool) m.active = static_cast<unsigned>(chaos.below(4));
+      balancer.on_pool_changed(pool);
+      std::vector<uint32_t> list;
+      const auto restart = [&] {
+        list.clear();
+        for (uint32_t i = 0; i < n; ++i)
+          if (pool[i].eligible) list.push_back(i);
+      };
+      restart();
+      RngStream rng(3), reference_rng(3);
+      int quiet = 0;
+      for (int step = 0; step < 20'000; ++step) {
+        if (quiet > 0) {
+          --quiet;
+        } else if (chaos.below(50) == 0) {
+          quiet = static_cast<int>(chaos.below(2 * n));
+        } else if (chaos.below(2) == 0) {
+          const auto server = static_cast<uint32_t>(chaos.below(n));
+          pool[server].eligible = !pool[server].eligible;
+          balancer.on_member_changed(pool, server);
+          restart();
+        }
+        PickContext context{0, {}, SimTime::zero(), rng};
+        const ServerChoice got = balancer.pick(pool, context);
+        ServerChoice want;
+        const std::size_t m = list.size();
+        for (std::size_t k = 0; k < std::min<std::size_t>(static_cast<std::size_t>(d), m); ++k) {
+          std::swap(list[k], list[k + reference_rng.below(m - k)]);
+          if (!want || pool[list[k]].active < pool[*want].active) want = list[k];
+        }
+        REQUIRE(got == want);
+        if (got) pool[*got].active = static_cast<unsigned>(chaos.below(4));
+      }
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // consistent_hash (ketama)
 
