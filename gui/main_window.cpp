@@ -1,8 +1,10 @@
 #include "gui/main_window.hpp"
 
 #include "gui/chart_panel.hpp"
+#include "gui/compare_view.hpp"
 #include "gui/help_viewer.hpp"
 #include "gui/results_reader.hpp"
+#include "gui/run_naming.hpp"
 #include "gui/series_adapter.hpp"
 #include "gui/shipped_files.hpp"
 #include "gui/sim_worker.hpp"
@@ -91,6 +93,9 @@ MainWindow::MainWindow(QWidget* parent)
   dock->setWidget(run_list_);
   run_list_->setToolTip(tr("Tick the runs to overlay on the charts"));
   addDockWidget(Qt::BottomDockWidgetArea, dock);
+  // The ticked runs side by side (docs/gui.md, "Comparing runs").
+  compare_ = new CompareView;
+  views_->addTab(compare_, tr("Compare"));
 
   progress_->setRange(0, 1000);
   progress_->setMaximumWidth(220);
@@ -324,6 +329,8 @@ bool MainWindow::start_run()
     return false;
   }
   auto run = std::make_unique<RunData>(SimWorker::prepare(*config));
+  add_overrides(run->settings, overrides_);
+  run->overrides_known = true;
   int same = 1;
   for (const auto& r : runs_) same += r->label.startsWith(run->label) ? 1 : 0;
   if (same > 1) run->label += QString(" #%1").arg(same);
@@ -367,6 +374,14 @@ void MainWindow::run_finished()
     run.finished = true;
     run.set_completed(outcome.server_names, outcome.server_completed);
     run.summary_text = outcome.error.isEmpty() ? outcome.summary_text : outcome.error;
+    if (!outcome.summary_json.isEmpty()) {
+      try {
+        run.figures = figures_from_summary_json(outcome.summary_json);
+      } catch (const std::exception&) {
+        run.figures = {};  // the comparison then says the run has no figures
+      }
+      run.events = events_from_csv(outcome.events_csv);
+    }
     const QSignalBlocker block(run_list_);
     run_list_->item(static_cast<int>(*live_))->setText(run.label + (outcome.stopped ? tr(" (stopped)") : QString()));
     run_list_->item(static_cast<int>(*live_))->setToolTip(run.summary_text);
@@ -403,6 +418,7 @@ void MainWindow::show_checked_runs()
   for (int i = 0; i < run_list_->count(); ++i)
     if (run_list_->item(i)->checkState() == Qt::Checked) shown.push_back(runs_[static_cast<size_t>(i)].get());
   charts_->show_runs(shown);
+  compare_->show_runs(shown);
   // The topology shows the last rows of the first ticked run.
   if (shown.empty() || shown.front()->rows.empty()) return;
   const RunData& run = *shown.front();
@@ -510,6 +526,27 @@ QStringList MainWindow::save_screenshots(const QString& dir)
   }
   painter.end();
   save(grid, "charts.png");
+  // With several runs open (docs/gui.md, "Comparing runs"): all ticked, the Compare tab, and the
+  // latency chart and distribution overlaid; then the ticks as they were.
+  if (runs_.size() > 1) {
+    std::vector<bool> ticked;
+    for (int r = 0; r < run_list_->count(); ++r) ticked.push_back(run_list_->item(r)->checkState() == Qt::Checked);
+    for (size_t r = 0; r < runs_.size(); ++r) set_run_checked(r, true);
+    QCoreApplication::processEvents();  // the charts lay themselves out again for the new runs
+    views_->setCurrentWidget(compare_);
+    save(compare_->grab(), "compare.png");
+    charts_->refresh_all();
+    QPixmap pair(cell.width() * 2, cell.height());
+    pair.fill(Qt::white);
+    QPainter both(&pair);
+    int at = 0;
+    for (ChartWidget* chart : charts_->charts())
+      if (chart->info().kind == ChartKind::Latency || chart->info().kind == ChartKind::LatencyCdf)
+        both.drawPixmap((at++) * cell.width(), 0, chart->image(cell));
+    both.end();
+    save(pair, "compare-charts.png");
+    for (size_t r = 0; r < ticked.size(); ++r) set_run_checked(r, ticked[r]);
+  }
   views_->setCurrentWidget(topology_);
   save(topology_->grab(), "topology.png");
   views_->setCurrentWidget(step_view_);

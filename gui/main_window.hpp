@@ -28,6 +28,7 @@ namespace lbsim::gui {
 class AnimationView;
 class ChartPanel;
 class ChartWidget;
+class CompareView;
 class SimWorker;
 class StepView;
 class TopologyView;
@@ -53,6 +54,7 @@ public:
   YamlEditor* editor() const { return editor_; }
   ChartPanel* charts() const { return charts_; }
   ChartWidget* study_chart() const { return study_chart_; }
+  CompareView* comparison() const { return compare_; }
   TopologyView* topology() const { return topology_; }
   StepView* step_view() const { return step_view_; }
   AnimationView* animation() const { return animation_; }
@@ -114,6 +116,7 @@ private:
   std::vector<std::unique_ptr<RunData>> runs_;
   std::optional<size_t> live_;  // the run under way
   std::optional<StudyData> study_;
+  CompareView* compare_ = nullptr;
 };
 
 }  // namespace lbsim::gui

@@ -1,5 +1,7 @@
 #include "gui/results_reader.hpp"
 
+#include "gui/run_figures.hpp"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -90,11 +92,16 @@ RunData read_run_dir(const QString& dir)
   QFile summary_file(d.filePath("summary.json"));
   if (!summary_file.open(QIODevice::ReadOnly))
     throw std::runtime_error(d.filePath("summary.json").toStdString() + ": cannot be read");
-  const nlohmann::json summary = nlohmann::json::parse(summary_file.readAll().toStdString(), nullptr, false);
+  const QByteArray summary_text = summary_file.readAll();
+  const nlohmann::json summary = nlohmann::json::parse(summary_text.toStdString(), nullptr, false);
   if (summary.is_discarded() || !summary.is_object())
     throw std::runtime_error(d.filePath("summary.json").toStdString() + ": not valid JSON");
 
   run.label = QString::fromStdString(summary.value("scenario", std::string("run")));
+  run.figures = figures_from_summary_json(summary_text);
+  run.settings = settings_from_summary_json(summary_text);
+  if (QFile events_file(d.filePath("events.csv")); events_file.open(QIODevice::ReadOnly | QIODevice::Text))
+    run.events = events_from_csv(QString::fromUtf8(events_file.readAll()));  // absent in older results
   const double simulated = summary.value("simulated_s", 0.0);
   run.measure_start_s = summary.value("end_time_s", 0.0) - simulated;
   if (summary.contains("slo") && summary["slo"].contains("p99_s")) run.slo_p99_s = summary["slo"]["p99_s"].get<double>();

@@ -8,6 +8,8 @@
 // `lbsim plot` of the run's folder.
 #pragma once
 
+#include "gui/run_figures.hpp"
+
 #include <QHash>
 #include <QString>
 #include <QStringList>
@@ -61,6 +63,10 @@ struct IntervalBatch {
 
 struct RunData {
   QString label;  // shown in legends: "quickstart (least_connections)"
+  // What made the run, as (key, value): scenario, seed, each balancer's algorithm, and a live run's
+  // --set overrides ("clients[0].arrivals.rate", "300/s"). run_naming tells runs apart by them.
+  QList<QPair<QString, QString>> settings;
+  bool overrides_known = false;  // a live run's: a key it lacks is the scenario's own value; a folder's: unknown
   QStringList servers;  // in order of appearance in the rows
   QStringList links;
   QStringList services;
@@ -78,6 +84,8 @@ struct RunData {
   std::vector<double> server_completed;
   QString summary_text;
   bool finished = false;
+  RunFigures figures;            // the whole-run figures, once finished
+  std::vector<RunEvent> events;  // events.csv's rows, once finished
 
   void append(const IntervalBatch& batch);
   // The summary's completed requests by server name (servers the rows never named are added).

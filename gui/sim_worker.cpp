@@ -2,11 +2,15 @@
 
 #include "scenarios/runner.hpp"
 
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include <cmath>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 
 namespace lbsim::gui {
 
@@ -121,6 +125,15 @@ RunData SimWorker::prepare(const models::SystemConfig& config)
   RunData run;
   run.label = QString::fromStdString(config.name);
   if (config.services.front().balancer) run.label += " (" + QString::fromStdString(config.services.front().balancer->algorithm) + ")";
+  // As settings_from_summary_json names them, so a live run and a results folder compare alike.
+  run.settings.append({"scenario", QString::fromStdString(config.name)});
+  run.settings.append({"seed", QString::number(config.seed)});
+  for (const models::ServiceConfig& service : config.services) {
+    if (!service.balancer) continue;
+    const QString key = config.services.size() == 1 ? QString("balancer.algorithm")
+                                                    : "services[" + QString::fromStdString(service.name) + "].balancer.algorithm";
+    run.settings.append({key, QString::fromStdString(service.balancer->algorithm)});
+  }
   // The servers, links and services are named by the rows as they come (RunData::append).
   if (config.metrics.slo_p99) run.slo_p99_s = config.metrics.slo_p99->seconds();
   run.measure_start_s = config.warmup.seconds();
@@ -152,8 +165,18 @@ void SimWorker::run(models::SystemConfig config, QString out_dir)
   RunOutcome outcome;
   try {
     Sink sink(*this, config);
+    // The result files are the one source of a run's whole-run figures and events (results_reader).
+    std::optional<QTemporaryDir> scratch;
+    if (out_dir.isEmpty()) {
+      scratch.emplace();
+      if (!scratch->isValid()) throw std::runtime_error("cannot create a temporary folder for the run's results");
+      out_dir = scratch->path();
+    }
     const models::RunSummary s = scenarios::run_scenario(config, out_dir.toStdString(), &sink);
     sink.flush();  // the last, shorter interval is not followed by stop_requested()
+    if (QFile f(QDir(out_dir).filePath("summary.json")); f.open(QIODevice::ReadOnly)) outcome.summary_json = f.readAll();
+    if (QFile f(QDir(out_dir).filePath("events.csv")); f.open(QIODevice::ReadOnly | QIODevice::Text))
+      outcome.events_csv = QString::fromUtf8(f.readAll());
     outcome.stopped = stop_;
     for (const models::ServerSummary& server : s.servers) {
       outcome.server_names << QString::fromStdString(server.name);

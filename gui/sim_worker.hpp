@@ -30,6 +30,10 @@ struct RunOutcome {
   double wall_seconds = 0;
   double events = 0;
   double requests = 0;  // arrived
+  // The run's summary.json and events.csv, as `lbsim run --out` writes them (empty on an error):
+  // the GUI reads a live run's whole-run figures and events as it reads a results folder's.
+  QByteArray summary_json;
+  QString events_csv;
 };
 
 class SimWorker : public QObject {
@@ -41,7 +45,8 @@ public:
   // A RunData with everything known before the run (label, SLO, warm-up), to fill with take().
   static RunData prepare(const models::SystemConfig& config);
 
-  // Starts a run of `config`; result files go to out_dir unless it is empty. Not while running().
+  // Starts a run of `config`; result files go to out_dir, or when it is empty to a temporary folder
+  // removed after the run (RunOutcome keeps its summary and events). Not while running().
   void start(const models::SystemConfig& config, const QString& out_dir = QString());
   void set_paused(bool paused);
   void stop();

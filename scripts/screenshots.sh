@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # Regenerates the GUI screenshots in docs/images/ without a display (Qt's offscreen platform):
 # runs quickstart-network.yaml in lbsim-gui for a minute of simulated time, steps six requests in
-# the step view, and saves the window, four charts, the topology and the step view; then the
-# animation of least-connections.yaml paused at 5.3 s (a queue at C, the last choice outlined).
+# the step view, and saves the window, four charts, the topology and the step view; with two
+# results folders of the same scenario under other algorithms, the Compare tab and two overlaid
+# charts; then the animation of least-connections.yaml paused at 5.3 s (a queue at C, the last
+# choice outlined).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
 settings="$(mktemp -d)"
 shots="$(mktemp -d)"
 trap 'rm -rf "$settings" "$shots"' EXIT
+# Two results folders of the same scenario with other algorithms, for compare.png and compare-charts.png.
+for algorithm in round_robin power_of_two_choices; do
+  "$build/cli/lbsim" run examples/quickstart-network.yaml --set "duration=60 s" \
+    --set "balancer.algorithm=$algorithm" --out "$settings/$algorithm" > /dev/null
+done
 QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$settings" "$build/gui/lbsim-gui" \
-  examples/quickstart-network.yaml --set "duration=60 s" --steps 6 --screenshots docs/images
+  examples/quickstart-network.yaml "$settings/round_robin" "$settings/power_of_two_choices" \
+  --set "duration=60 s" --steps 6 --screenshots docs/images
 QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$settings" "$build/gui/lbsim-gui" \
   examples/teaching/least-connections.yaml --animate-at 5.3 --screenshots "$shots" >/dev/null
 cp "$shots/animation.png" docs/images/animation.png

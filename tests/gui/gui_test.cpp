@@ -261,8 +261,8 @@ private slots:
     QVERIFY(wait_for_run(window));
     QTemporaryDir out;
     const QStringList files = window.charts()->export_all(out.path());
-    // Eight charts (links too: this scenario has a network), three files each.
-    QCOMPARE(files.size(), 24);
+    // Nine charts (links too: this scenario has a network; the latency CDF), three files each.
+    QCOMPARE(files.size(), 27);
     for (const QString& f : files) QVERIFY2(QFileInfo(f).size() > 30, qPrintable(f));
     QFile csv(QDir(out.path()).filePath("latency.csv"));
     QVERIFY(csv.open(QIODevice::ReadOnly));
@@ -318,8 +318,8 @@ private slots:
     QVERIFY(window.open_results(lc.path()));
     QCOMPARE(window.run_count(), size_t{2});
     window.charts()->refresh_all();
-    // p50 and p99 of each run, and the SLO line.
-    QCOMPARE(chart(window, ChartKind::Latency)->series_count(), 5);
+    // p50 and p99 of each run, per interval and of the whole run, and the SLO line.
+    QCOMPARE(chart(window, ChartKind::Latency)->series_count(), 9);
     QCOMPARE(chart(window, ChartKind::Throughput)->series_count(), 2);
     QVERIFY(!window.open_results(QDir(LBSIM_SOURCE_DIR).filePath("tests"), true));
   }
@@ -637,6 +637,8 @@ private slots:
 
     // One path: every chart of the live run is the chart of its folder, point for point.
     live.label = file.label;  // the live label names the algorithm too
+    live.figures = figures_from_summary_json(outcome.summary_json);
+    live.events = events_from_csv(outcome.events_csv);
     for (const ChartInfo& info : run_charts()) {
       ChartWidget from_live(info), from_file(info);
       from_live.show_runs({&live});
