@@ -71,11 +71,11 @@ def plot(series, rows, out_dir, metric, column, ylabel):
         return None
     png = os.path.join(out_dir, 'curves-%s-%s.png' % (series, metric))
     script = '\n'.join([
-        'set terminal pngcairo size 800,500 font ",10"',
+        'set terminal pngcairo size 960,480 font ",10"',
         'set output "%s"' % png,
         'set logscale xy',
         'set grid',
-        'set key top left',
+        'set key outside right top',
         'set format x "10^{%L}"',
         'set xlabel "%s"' % x,
         'set ylabel "%s"' % ylabel,

@@ -1,5 +1,6 @@
 // `lbsim bench --workload W3`: scale in everything (docs/benchmarks.md). Separates W3's memory into
-// a part per server and a part per client address, then times W3 beside W1 per event.
+// a part per server and a part per client address, then times W3 beside W1 per event, each W3 run
+// in a child process with its own peak RSS.
 #include "cli/bench_run.hpp"
 #include "cli/bench_workloads.hpp"
 #include "cli/commands.hpp"
@@ -10,33 +11,70 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 
 namespace lbsim::cli {
 
 namespace {
 
-// One step of the memory ladder: its peak RSS, run in a child process so that no step inherits
+// W3's runs each run in a child process, so that each peak RSS is the run's own: no run inherits
 // another's high-water mark or the memory malloc kept from it. The child starts from this process's
-// pages, the same for every step, so differences between steps are the steps' own.
+// pages, the same for every run, so differences between runs are the runs' own.
+struct ChildFigures {  // what the child sends back through a pipe
+  uint64_t completed = 0, events = 0, in_flight = 0;
+  double wall_s = 0, mean_s = 0, p99_s = 0, busiest_utilization = 0;
+  bool ok = false;
+};
+struct ChildRun {
+  ChildFigures figures;
+  double peak_mib = 0;
+};
+
+ChildRun run_in_child(const std::string& text, const std::string& out_dir)
+{
+  std::fflush(stdout);
+  int fds[2];
+  if (::pipe(fds) != 0) return {};
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return {};
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    ChildFigures f;
+    try {
+      const models::RunSummary s = run_bench_scenario(text, "W3", out_dir);
+      f.completed = s.completed;
+      f.events = s.events;
+      f.in_flight = s.in_flight_at_end;
+      f.wall_s = s.wall_seconds;
+      f.mean_s = s.latency_mean_s;
+      f.p99_s = p99_seconds(s);
+      for (const auto& server : s.servers) f.busiest_utilization = std::max(f.busiest_utilization, server.utilization);
+      f.ok = true;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "lbsim bench: %s\n", e.what());
+    }
+    const ssize_t written = ::write(fds[1], &f, sizeof f);
+    ::_exit(f.ok && written == static_cast<ssize_t>(sizeof f) ? 0 : 1);
+  }
+  ::close(fds[1]);
+  ChildRun run;
+  if (::read(fds[0], &run.figures, sizeof run.figures) != static_cast<ssize_t>(sizeof run.figures)) run.figures.ok = false;
+  ::close(fds[0]);
+  int status = 0;
+  rusage usage{};
+  if (::wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) run.figures.ok = false;
+  run.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+  return run;
+}
+
 struct MemoryStep {
   W3Size size;
   double peak_mib = 0;
 };
-
-double peak_rss_mib_of_child(const std::string& text, const std::string& out_dir)
-{
-  std::fflush(stdout);
-  const pid_t pid = ::fork();
-  if (pid < 0) return 0;
-  if (pid == 0) {
-    run_bench_scenario(text, "W3", out_dir);
-    ::_exit(0);
-  }
-  int status = 0;
-  rusage usage{};
-  if (::wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return 0;
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
-}
 
 void print_memory_ladder(const BenchOptions& options, const W3Size& full, const std::string& out_root)
 {
@@ -51,8 +89,8 @@ void print_memory_ladder(const BenchOptions& options, const W3Size& full, const 
   const uint64_t requests = std::min<uint64_t>(options.requests, 1'000'000);
   int index = 0;
   for (MemoryStep& step : steps)
-    step.peak_mib = peak_rss_mib_of_child(w3_scenario(algorithm, step.size, requests),
-                                          out_root + "/memory-" + std::to_string(index++));
+    step.peak_mib = run_in_child(w3_scenario(algorithm, step.size, requests), out_root + "/memory-" + std::to_string(index++))
+                        .peak_mib;
   const auto bytes_per = [](double from_mib, double to_mib, double count) {
     return count > 0 ? (to_mib - from_mib) * 1048576.0 / count : 0.0;
   };
@@ -68,11 +106,20 @@ void print_memory_ladder(const BenchOptions& options, const W3Size& full, const 
               static_cast<double>(table) * 4 / full.servers);
 }
 
-double busiest_utilization(const models::RunSummary& summary)
+void print_w3_row(const std::string& algorithm, const ChildRun& run, double w1_ns_per_event)
 {
-  double busiest = 0;
-  for (const auto& server : summary.servers) busiest = std::max(busiest, server.utilization);
-  return busiest;
+  const ChildFigures& f = run.figures;
+  if (!f.ok) {
+    std::printf("W3   %-26s failed\n", algorithm.c_str());
+    return;
+  }
+  const double ns_per_event = 1e9 * f.wall_s / static_cast<double>(f.events);
+  std::printf("%-4s %-26s %10llu %10.3f %10llu %12.4g %10.1f %12.1f %10.4f %10.3f %10.1f\n", "W3", algorithm.c_str(),
+              static_cast<unsigned long long>(f.completed), f.wall_s, static_cast<unsigned long long>(f.events),
+              static_cast<double>(f.events) / f.wall_s, ns_per_event, 1e9 * f.wall_s / static_cast<double>(f.completed),
+              f.mean_s, f.p99_s, run.peak_mib);
+  std::printf("     W3 / W1 time per event %.2f; busiest server's utilization %.3f; %llu requests in flight at the end\n",
+              ns_per_event / w1_ns_per_event, f.busiest_utilization, static_cast<unsigned long long>(f.in_flight));
 }
 
 }  // namespace
@@ -94,23 +141,18 @@ int bench_w3(const BenchOptions& options, const std::vector<std::string>& algori
   print_bench_row("W1", "round_robin", w1);
   const double w1_ns_per_event = 1e9 * w1.wall_seconds / static_cast<double>(w1.events);
 
+  double last_peak_mib = 0;
   for (const std::string& algorithm : algorithms) {
-    const auto s = run_bench_scenario(w3_scenario(algorithm, size, options.requests), "W3", out_root + "/W3-" + algorithm);
-    print_bench_row("W3", algorithm, s);
-    std::printf("     W3 / W1 time per event %.2f; busiest server's utilization %.3f; %llu requests in flight at the end\n",
-                1e9 * s.wall_seconds / static_cast<double>(s.events) / w1_ns_per_event, busiest_utilization(s),
-                static_cast<unsigned long long>(s.in_flight_at_end));
+    const ChildRun run = run_in_child(w3_scenario(algorithm, size, options.requests), out_root + "/W3-" + algorithm);
+    print_w3_row(algorithm, run, w1_ns_per_event);
+    last_peak_mib = run.peak_mib;
   }
   if (options.memory_requests > 0) {
-    const double before = peak_rss_mib();
-    const auto s = run_bench_scenario(w3_scenario(algorithms.back(), size, options.memory_requests), "W3",
-                                      out_root + "/memory-W3");
-    const double after = peak_rss_mib();
-    std::printf("memory W3 %s: peak RSS %.1f MiB after %llu requests, %.1f MiB after %llu requests (%+.1f%%), %.3f s, "
-                "%.1f ns per event, %llu requests in flight at the end\n",
-                algorithms.back().c_str(), before, static_cast<unsigned long long>(options.requests), after,
-                static_cast<unsigned long long>(s.completed), 100.0 * (after - before) / before, s.wall_seconds,
-                1e9 * s.wall_seconds / static_cast<double>(s.events), static_cast<unsigned long long>(s.in_flight_at_end));
+    const ChildRun run = run_in_child(w3_scenario(algorithms.back(), size, options.memory_requests), out_root + "/memory-W3");
+    print_w3_row(algorithms.back(), run, w1_ns_per_event);
+    std::printf("memory W3 %s: peak RSS %.1f MiB after %llu requests, %.1f MiB after %llu requests (%+.1f%%)\n",
+                algorithms.back().c_str(), last_peak_mib, static_cast<unsigned long long>(options.requests), run.peak_mib,
+                static_cast<unsigned long long>(run.figures.completed), 100.0 * (run.peak_mib - last_peak_mib) / last_peak_mib);
   }
   return 0;
 }
