@@ -28,6 +28,7 @@ struct ChildFigures {  // what the child sends back through a pipe
 struct ChildRun {
   ChildFigures figures;
   double peak_mib = 0;
+  double cpu_s = 0;  // user + system, the whole child: loading, the run, the files
 };
 
 ChildRun run_in_child(const std::string& text, const std::string& out_dir)
@@ -45,7 +46,7 @@ ChildRun run_in_child(const std::string& text, const std::string& out_dir)
     ::close(fds[0]);
     ChildFigures f;
     try {
-      const models::RunSummary s = run_bench_scenario(text, "W3", out_dir);
+      const models::RunSummary s = run_bench_scenario(text, "bench", out_dir);
       f.completed = s.completed;
       f.events = s.events;
       f.in_flight = s.in_flight_at_end;
@@ -68,6 +69,8 @@ ChildRun run_in_child(const std::string& text, const std::string& out_dir)
   rusage usage{};
   if (::wait4(pid, &status, 0, &usage) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) run.figures.ok = false;
   run.peak_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+  run.cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+              1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   return run;
 }
 
@@ -106,20 +109,30 @@ void print_memory_ladder(const BenchOptions& options, const W3Size& full, const 
               static_cast<double>(table) * 4 / full.servers);
 }
 
-void print_w3_row(const std::string& algorithm, const ChildRun& run, double w1_ns_per_event)
+// Prints the run's row and returns its time per event (0 if it failed).
+double print_row(const std::string& workload, const std::string& algorithm, const ChildRun& run)
 {
   const ChildFigures& f = run.figures;
   if (!f.ok) {
-    std::printf("W3   %-26s failed\n", algorithm.c_str());
-    return;
+    std::printf("%-4s %-26s failed\n", workload.c_str(), algorithm.c_str());
+    return 0;
   }
   const double ns_per_event = 1e9 * f.wall_s / static_cast<double>(f.events);
-  std::printf("%-4s %-26s %10llu %10.3f %10llu %12.4g %10.1f %12.1f %10.4f %10.3f %10.1f\n", "W3", algorithm.c_str(),
+  std::printf("%-4s %-26s %10llu %10.3f %10llu %12.4g %10.1f %12.1f %10.4f %10.3f %10.1f\n", workload.c_str(), algorithm.c_str(),
               static_cast<unsigned long long>(f.completed), f.wall_s, static_cast<unsigned long long>(f.events),
               static_cast<double>(f.events) / f.wall_s, ns_per_event, 1e9 * f.wall_s / static_cast<double>(f.completed),
               f.mean_s, f.p99_s, run.peak_mib);
-  std::printf("     W3 / W1 time per event %.2f; busiest server's utilization %.3f; %llu requests in flight at the end\n",
-              ns_per_event / w1_ns_per_event, f.busiest_utilization, static_cast<unsigned long long>(f.in_flight));
+  return ns_per_event;
+}
+
+void print_w3_row(const std::string& algorithm, const ChildRun& run, const ChildRun& w1)
+{
+  const double ns_per_event = print_row("W3", algorithm, run);
+  const double w1_ns_per_event = 1e9 * w1.figures.wall_s / static_cast<double>(w1.figures.events);
+  if (ns_per_event == 0) return;
+  std::printf("     W3 / W1 time per event %.2f; process CPU %.2f s (W1 %.2f s); busiest server's utilization %.3f; "
+              "%llu requests in flight at the end\n", ns_per_event / w1_ns_per_event, run.cpu_s, w1.cpu_s,
+              run.figures.busiest_utilization, static_cast<unsigned long long>(run.figures.in_flight));
 }
 
 }  // namespace
@@ -136,20 +149,19 @@ int bench_w3(const BenchOptions& options, const std::vector<std::string>& algori
   print_memory_ladder(options, size, out_root);
   print_bench_header();
   // W1 first: its time per event is the yardstick.
-  const auto w1 = run_bench_scenario(w1_scenario("round_robin", options.servers, options.requests, options.load), "W1",
-                                     out_root + "/W1");
-  print_bench_row("W1", "round_robin", w1);
-  const double w1_ns_per_event = 1e9 * w1.wall_seconds / static_cast<double>(w1.events);
+  const ChildRun w1 =
+      run_in_child(w1_scenario("round_robin", options.servers, options.requests, options.load), out_root + "/W1");
+  if (print_row("W1", "round_robin", w1) == 0) return 1;
 
   double last_peak_mib = 0;
   for (const std::string& algorithm : algorithms) {
     const ChildRun run = run_in_child(w3_scenario(algorithm, size, options.requests), out_root + "/W3-" + algorithm);
-    print_w3_row(algorithm, run, w1_ns_per_event);
+    print_w3_row(algorithm, run, w1);
     last_peak_mib = run.peak_mib;
   }
   if (options.memory_requests > 0) {
     const ChildRun run = run_in_child(w3_scenario(algorithms.back(), size, options.memory_requests), out_root + "/memory-W3");
-    print_w3_row(algorithms.back(), run, w1_ns_per_event);
+    print_w3_row(algorithms.back(), run, w1);
     std::printf("memory W3 %s: peak RSS %.1f MiB after %llu requests, %.1f MiB after %llu requests (%+.1f%%)\n",
                 algorithms.back().c_str(), last_peak_mib, static_cast<unsigned long long>(options.requests), run.peak_mib,
                 static_cast<unsigned long long>(run.figures.completed), 100.0 * (run.peak_mib - last_peak_mib) / last_peak_mib);
