@@ -89,6 +89,7 @@ point() {  # series simulator policy requests servers links(0|1)
   rm -rf "$work/run"
   local status=ok
   # The CPU cap, and a generous wall cap in case the machine is starved.
+  # shellcheck disable=SC2016  # the inner shell expands them
   nice -n 19 /usr/bin/time -f '%e %U %S %M' -o "$work/time" timeout $((cap * 40)) \
     bash -c 'ulimit -t "$0" && exec "$@"' "$cap" "${cmd[@]}" > "$work/stdout" 2>"$work/stderr" || status=failed
   if grep -q 'status 124\|signal 24\|signal 9' "$work/time"; then status=timeout; fi
@@ -144,12 +145,10 @@ for policy in $policies; do
     for sim in $simulators; do
       # The slow simulators cost minutes a curve: only the policies of SLOW_POLICIES (rr) for them.
       [[ ($sim == simgrid || $sim == simpy) && " $slow_policies " != *" $policy "* ]] && continue
+      # shellcheck disable=SC2086  # the sizes are words
       case $s in
-        # shellcheck disable=SC2086  # the sizes are words
         requests) sweep requests "$sim" "$policy" requests 0 $requests_sizes ;;
-        # shellcheck disable=SC2086
         servers) sweep servers "$sim" "$policy" servers 0 $servers_sizes ;;
-        # shellcheck disable=SC2086
         links) if [[ $sim == lbsim ]]; then sweep links lbsim "$policy" servers 1 $links_servers; fi ;;
       esac
     done
