@@ -1,17 +1,15 @@
 #include "cli/commands.hpp"
 
+#include "cli/bench_run.hpp"
+#include "cli/bench_workloads.hpp"
 #include "models/balancers/algorithms/registry.hpp"
 #include "models/gateway/cache/response_cache.hpp"
 #include "models/gateway/limiters/rate_limiter.hpp"
-#include "scenarios/format/loader.hpp"
 #include "scenarios/format/suggest.hpp"
-#include "scenarios/runner.hpp"
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -20,104 +18,6 @@
 namespace lbsim::cli {
 
 namespace {
-
-// The W1 workload of ../shared/bench/README.md, written as an ordinary scenario so the benchmark
-// measures the whole path: YAML in, statistics and result files out.
-std::string w1_scenario(const std::string& algorithm, int servers, uint64_t requests, double load)
-{
-  const double rate = load * servers;  // W1: load 0.9 with a mean service time of 1 s
-  return "name: w1-" + algorithm + "\nseed: 1\nstop: { requests: " + std::to_string(requests) +
-         " }\nclients:\n  - name: load\n    population: 100000\n    arrivals: { process: poisson, rate: " + std::to_string(rate) +
-         "/s }\n    mix:\n      - { method: GET, path: /, work: { distribution: exponential, mean: 1 s } }\n"
-         "balancer: { algorithm: " + algorithm + " }\nservers:\n  - { name: s, count: " + std::to_string(servers) +
-         ", cores: 1 }\nmetrics: { interval: 100 s }\n";
-}
-
-// W1C (docs/benchmarks.md): W1's pool driven by closed-loop users instead of Poisson arrivals:
-// N users with exponential think time Z = 9 s (so that think + service = 10 s), N = load x servers
-// x 10 s, which would offer W1's load if nobody waited (queueing makes it a little less).
-constexpr double kW1cThinkS = 9.0;
-int w1c_users(int servers, double load) { return static_cast<int>(std::lround(load * servers * (kW1cThinkS + 1.0))); }
-
-std::string w1c_scenario(const std::string& algorithm, int servers, uint64_t requests, double load)
-{
-  return "name: w1c-" + algorithm + "\nseed: 1\nstop: { requests: " + std::to_string(requests) +
-         " }\nclients:\n  - name: load\n    arrivals: { process: closed, users: " +
-         std::to_string(w1c_users(servers, load)) + ", think_time: { distribution: exponential, mean: " +
-         std::to_string(kW1cThinkS) + " s } }\n    mix:\n      - { method: GET, path: /, work: { distribution: "
-         "exponential, mean: 1 s } }\nbalancer: { algorithm: " + algorithm + " }\nservers:\n  - { name: s, count: " +
-         std::to_string(servers) + ", cores: 1 }\nmetrics: { interval: 100 s }\n";
-}
-
-// PS and PSF (docs/benchmarks.md): W1's pool with about 100 requests in service at each server:
-// 100 x servers closed-loop users who think 1 ms (so nearly all of them wait at a server), over
-// processor-sharing servers (PS) and, to compare, the same load on FIFO servers (PSF).
-constexpr int kPsPerServer = 100;
-std::string ps_scenario(const std::string& algorithm, int servers, uint64_t requests, bool shared)
-{
-  return std::string("name: ps-") + algorithm + "\nseed: 1\nstop: { requests: " + std::to_string(requests) +
-         " }\nclients:\n  - name: load\n    arrivals: { process: closed, users: " +
-         std::to_string(kPsPerServer * servers) + ", think_time: { distribution: exponential, mean: 1 ms } }\n"
-         "    mix:\n      - { method: GET, path: /, work: { distribution: exponential, mean: 1 s } }\n"
-         "balancer: { algorithm: " + algorithm + " }\nservers:\n  - { name: s, count: " + std::to_string(servers) +
-         ", cores: 1" + (shared ? ", discipline: processor_sharing" : "") + " }\nmetrics: { interval: 100 s }\n";
-}
-
-// W2 (docs/benchmarks.md): W1's clients and load through a chain of three services, each with
-// `servers` one-core servers behind the same algorithm: service a works (exponential, mean 1 s),
-// then calls b, which works and calls c. Every service is at the load W1's pool is at.
-std::string w2_scenario(const std::string& algorithm, int servers, uint64_t requests, double load)
-{
-  const double rate = load * servers;
-  std::string text = "name: w2-" + algorithm + "\nseed: 1\nstop: { requests: " + std::to_string(requests) +
-                     " }\nclients:\n  - name: load\n    population: 100000\n    service: a\n"
-                     "    arrivals: { process: poisson, rate: " + std::to_string(rate) +
-                     "/s }\n    mix:\n      - { method: GET, path: / }\nservices:\n";
-  const char* names[] = {"a", "b", "c"};
-  for (int k = 0; k < 3; ++k) {
-    text += std::string("  - name: ") + names[k] + "\n    balancer: { algorithm: " + algorithm + " }\n    servers: [ { name: " +
-            names[k] + "-s, count: " + std::to_string(servers) + ", cores: 1 } ]\n    endpoints:\n      - { path: /, work: "
-            "{ distribution: exponential, mean: 1 s }" + (k < 2 ? std::string(", calls: [ { service: ") + names[k + 1] + ", path: / } ]" : "") +
-            " }\n";
-  }
-  return text + "metrics: { interval: 100 s }\n";
-}
-
-// GW (docs/benchmarks.md): the contract's shop behind a gateway (examples/api-gateway.yaml) at ten
-// times its traffic, with ten times its clients, ids, servers and cache: JWT auth, CORS preflights,
-// a per-IP limit, a cached route under Zipf ids, an aggregated route and a POST that calls a service.
-std::string gateway_scenario(uint64_t requests)
-{
-  return "name: gw-bench\nseed: 7\nstop: { requests: " + std::to_string(requests) +
-         " }\nclients:\n  - name: web\n    population: 200000\n    arrivals: { process: poisson, rate: 30000/s }\n"
-         "    cross_origin: 100%\n    browser: chromium\n    mix:\n"
-         "      - { method: GET, path: \"/api/products/{id}\", share: 0.7, response_size: 4 KB,\n"
-         "          ids: { count: 500000, popularity: { distribution: zipf, s: 0.9 } }, headers: [authorization] }\n"
-         "      - { method: GET, path: /api/home, share: 0.2, response_size: 12 KB, headers: [authorization] }\n"
-         "      - { method: POST, path: /api/orders, share: 0.1, request_size: 2 KB, response_size: 1 KB,\n"
-         "          headers: [authorization, content-type: application/json] }\n"
-         "services:\n"
-         "  - name: catalog\n    balancer: { algorithm: round_robin }\n"
-         "    servers: [ { name: catalog, count: 80, cores: 2 } ]\n"
-         "    endpoints:\n      - { method: GET, prefix: /products/, work: { distribution: exponential, mean: 6 ms } }\n"
-         "  - name: orders\n    balancer: { algorithm: least_connections }\n"
-         "    servers: [ { name: orders, count: 30, cores: 4 } ]\n"
-         "    endpoints:\n"
-         "      - { method: POST, path: /orders, work: 15 ms, calls: [ { service: catalog, method: GET, path: /products/ } ] }\n"
-         "      - { method: GET, path: /orders/recent, work: 8 ms }\n"
-         "gateway:\n  name: gw\n  workers: 8\n  processing: 30 us\n  auth: { kind: jwt, alg: RS256 }\n"
-         "  cors: { max_age: 10 min }\n  rate_limits:\n"
-         "    - { name: per-ip, algorithm: leaky_bucket, key: ip, rate: 20/s, burst: 40, delay: nodelay, status: 429 }\n"
-         "  routes:\n"
-         "    - { name: products, match: { methods: [GET], prefix: /api/products }, service: catalog,\n"
-         "        rewrite: { strip_prefix: /api }, cache: { ttl: 60 s, capacity: 200000, lock: true } }\n"
-         "    - name: home\n      match: { methods: [GET], path: /api/home }\n"
-         "      aggregate: { timeout: 300 ms, partial: true,\n"
-         "                   backends: [ { service: catalog, path: /products/ }, { service: orders, path: /orders/recent } ] }\n"
-         "    - { name: orders, match: { methods: [POST], prefix: /api/orders }, service: orders,\n"
-         "        rewrite: { strip_prefix: /api }, timeout: 2 s }\n"
-         "metrics: { interval: 10 s }\n";
-}
 
 // The gateway's state at 10^6 keys: a full response cache and each limiter with that many keys,
 // in bytes per entry (the structures' own accounting, which the tests hold to what malloc hands out).
@@ -152,13 +52,6 @@ void print_state_per_key()
   std::printf("\n");
 }
 
-double peak_rss_mib()
-{
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
-}
-
 models::RunSummary run_workload(const std::string& workload, const std::string& algorithm, int servers,
                                 uint64_t requests, double load, const std::string& out_dir)
 {
@@ -168,8 +61,7 @@ models::RunSummary run_workload(const std::string& workload, const std::string& 
                            : workload == "PS"  ? ps_scenario(algorithm, servers, requests, true)
                            : workload == "PSF" ? ps_scenario(algorithm, servers, requests, false)
                                                : gateway_scenario(requests);
-  const models::SystemConfig config = scenarios::load_scenario_text(text, "<" + workload + ">", ".");
-  return scenarios::run_scenario(config, out_dir);
+  return run_bench_scenario(text, workload, out_dir);
 }
 
 }  // namespace
@@ -194,6 +86,12 @@ int bench_command(const BenchOptions& options)
     }
     algorithms = {options.algorithms};
   }
+  if (options.workloads == "W3") {
+    if (options.algorithms == "both") algorithms = {"ip_hash", "maglev", "power_of_two_choices"};  // W3's own three
+    const int status = bench_w3(options, algorithms, out_root);
+    if (temporary) std::filesystem::remove_all(out_root);
+    return status;
+  }
 
   std::vector<std::string> workloads;
   const bool all = options.workloads == "all";
@@ -215,24 +113,17 @@ int bench_command(const BenchOptions& options)
   if (std::find(workloads.begin(), workloads.end(), "W2") != workloads.end())
     std::printf("W2: the same clients through a chain of three services of %d servers each (a calls b, b calls c), "
                 "each at load %.2f\n", options.servers, options.load);
-  std::printf("%-4s %-26s %10s %10s %10s %12s %10s %12s %10s %10s %10s\n", "", "algorithm", "requests", "wall_s",
-              "events", "events_per_s", "ns_per_ev", "ns_per_req", "mean_rt_s", "p99_rt_s", "peak_MiB");
+  print_bench_header();
   std::map<std::string, double> ns_per_event;    // "W1 round_robin" -> ns
   std::map<std::string, double> ns_per_request;  // W1's, by algorithm
   for (const std::string& workload : workloads) {
     for (const std::string& algorithm : algorithms) {
       const auto s = run_workload(workload, algorithm, options.servers, options.requests, options.load,
                                   out_root + "/" + workload + "-" + algorithm);
-      double p99 = 0;
-      for (const auto& [p, v] : s.latency_percentiles_s)
-        if (p == 99.0) p99 = v;
       const double per_event = 1e9 * s.wall_seconds / static_cast<double>(s.events);
       ns_per_event[workload + " " + algorithm] = per_event;
       if (workload == "W1") ns_per_request[algorithm] = 1e9 * s.wall_seconds / static_cast<double>(s.completed);
-      std::printf("%-4s %-26s %10llu %10.3f %10llu %12.4g %10.1f %12.1f %10.4f %10.3f %10.1f\n", workload.c_str(),
-                  algorithm.c_str(), static_cast<unsigned long long>(s.completed), s.wall_seconds,
-                  static_cast<unsigned long long>(s.events), static_cast<double>(s.events) / s.wall_seconds, per_event,
-                  1e9 * s.wall_seconds / static_cast<double>(s.completed), s.latency_mean_s, p99, peak_rss_mib());
+      print_bench_row(workload, algorithm, s);
     }
   }
   if (workloads.size() == 2)
@@ -244,15 +135,12 @@ int bench_command(const BenchOptions& options)
     // The gateway workload does not depend on the algorithm: one run, its time per request beside
     // W1's, and the gateway's state per cache entry and per limiter key.
     const auto s = run_workload("GW", "", 0, options.requests, 0, out_root + "/GW");
-    double p99 = 0;
-    for (const auto& [p, v] : s.latency_percentiles_s)
-      if (p == 99.0) p99 = v;
     std::printf("GW: the shop of examples/api-gateway.yaml at 30,000 requests/s (ten times its traffic, clients, ids, "
                 "servers and cache)\n");
     std::printf("%-4s %-26s %10llu %10.3f %10llu %12.4g %10.1f %12.1f %10.4f %10.3f %10.1f\n", "GW", "shop x10",
                 static_cast<unsigned long long>(s.arrived), s.wall_seconds, static_cast<unsigned long long>(s.events),
                 static_cast<double>(s.events) / s.wall_seconds, 1e9 * s.wall_seconds / static_cast<double>(s.events),
-                1e9 * s.wall_seconds / static_cast<double>(s.arrived), s.latency_mean_s, p99, peak_rss_mib());
+                1e9 * s.wall_seconds / static_cast<double>(s.arrived), s.latency_mean_s, p99_seconds(s), peak_rss_mib());
     if (!workloads.empty() && s.arrived > 0) {
       const auto w1 = ns_per_event.find("W1 " + algorithms.front());
       const auto w1_request = ns_per_request.find(algorithms.front());

@@ -22,8 +22,12 @@ struct BenchOptions {
   std::string algorithms = "both";  // an algorithm name, both (W1's pair) or all
   std::string workloads = "both";   // W1, W2, both, GW (the gateway shop) or all
   std::string out_dir;              // where the runs write their files (a temporary folder by default)
+  int w3_servers = 100'000;          // W3's scale, lowered to test it quickly
+  uint32_t w3_addresses = 1'000'000;
 };
 int bench_command(const BenchOptions& options);
+// W3, scale in everything (cli/bench_w3.cpp), for bench_command.
+int bench_w3(const BenchOptions& options, const std::vector<std::string>& algorithms, const std::string& out_root);
 
 // Renders a results folder's charts to PNG by running lbsim-plot (a Qt program; lbsim has no Qt).
 int plot_command(const std::string& results_dir, const std::string& out_dir, int width, int height);

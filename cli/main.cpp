@@ -46,7 +46,7 @@ int main(int argc, char** argv)
   add_set(trace);
 
   CLI::App* bench_app = app.add_subcommand(
-      "bench", "Run the speed workloads (W1: one pool; W2: a chain of three services; GW: a shop behind a gateway) and print wall time, events/s, "
+      "bench", "Run the speed workloads (W1: one pool; W2: a chain of three services; GW: a shop behind a gateway; W3: scale) and print wall time, events/s, "
                "peak memory");
   bench_app->add_option("--requests", bench.requests, "Requests per timed run")->check(CLI::PositiveNumber);
   bench_app->add_option("--memory-requests", bench.memory_requests,
@@ -57,8 +57,13 @@ int main(int argc, char** argv)
                         "An algorithm name, 'both' (round_robin and least_connections, the W1 pair) or 'all'");
   bench_app->add_option("--workload", bench.workloads,
                         "W1, W2, both (W1 and W2), GW, all, W1C (W1 and W1's pool under closed-loop users), or PS "
-                        "(about 100 requests in service per server: processor sharing against FIFO)")
-      ->check(CLI::IsMember({"W1", "W2", "both", "GW", "all", "W1C", "PS"}));
+                        "(about 100 requests in service per server: processor sharing against FIFO), or W3 (scale in everything: "
+                        "100,000 servers, 10^6 client addresses; ip_hash, maglev and power_of_two_choices unless --algorithm)")
+      ->check(CLI::IsMember({"W1", "W2", "both", "GW", "all", "W1C", "PS", "W3"}));
+  bench_app->add_option("--w3-servers", bench.w3_servers, "W3's servers (100,000, in up to 1,000 groups)")
+      ->check(CLI::PositiveNumber);
+  bench_app->add_option("--w3-addresses", bench.w3_addresses, "W3's client addresses (1,000,000)")
+      ->check(CLI::PositiveNumber);
   bench_app->add_option("--out", bench.out_dir, "Keep the runs' result files in this folder");
 
   lbsim::cli::RemapCommandOptions remap;

@@ -2,8 +2,10 @@
 
 #include "engine/rng.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
-#include <set>
+#include <vector>
 
 namespace lbsim::scenarios {
 
@@ -46,10 +48,37 @@ std::optional<std::pair<uint32_t, int>> parse_cidr(std::string_view text)
   return std::make_pair(*base & mask, prefix);
 }
 
+namespace {
+
+// The addresses drawn so far, in an open-addressing table at most half full: 10^6 of them cost 8 MB
+// and a probe or two each, where a std::set cost 40 MB and a fifth of a 10^6-address run's time
+// (docs/benchmarks.md, W3). 0 marks an empty slot: a drawn address never has first octet 0.
+class AddressSet {
+public:
+  explicit AddressSet(uint32_t count) : slots_(std::bit_ceil(std::max<uint64_t>(16, 2 * uint64_t{count})), 0) {}
+
+  bool insert(uint32_t address)
+  {
+    const uint64_t mask = slots_.size() - 1;
+    for (uint64_t i = ((address * 0x9E3779B97F4A7C15ull) >> 32) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == address) return false;
+      if (slots_[i] == 0) {
+        slots_[i] = address;
+        return true;
+      }
+    }
+  }
+
+private:
+  std::vector<uint32_t> slots_;
+};
+
+}  // namespace
+
 std::vector<uint32_t> generate_addresses(const std::string& group_name, uint64_t seed, uint32_t count)
 {
   engine::RngStream rng(seed, "addresses:" + group_name);
-  std::set<uint32_t> used;
+  AddressSet used(count);
   std::vector<uint32_t> out;
   out.reserve(count);
   while (out.size() < count) {
@@ -58,7 +87,7 @@ std::vector<uint32_t> generate_addresses(const std::string& group_name, uint64_t
     if (first == 127) continue;
     const uint32_t a = (first << 24) | static_cast<uint32_t>(rng.below(1u << 24));
     if ((a & 255) == 0 || (a & 255) == 255) continue;
-    if (used.insert(a).second) out.push_back(a);
+    if (used.insert(a)) out.push_back(a);
   }
   return out;
 }

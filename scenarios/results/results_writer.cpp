@@ -8,6 +8,8 @@
 #include <cmath>
 #include <filesystem>
 #include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace lbsim::scenarios {
@@ -89,6 +91,27 @@ nlohmann::ordered_json services_json(const std::vector<models::ServiceSummary>& 
                    {"ejections", s.ejections},
                    {"zero_capacity_s", s.zero_capacity_s},
                    {"endpoints", endpoints}});
+  }
+  return out;
+}
+
+// {"server name": cost} in the servers' order, a name seen twice keeping its first place and its
+// last value, as ordered_json's operator[] would; but that searches the keys one by one, so 100,000
+// servers took 14 s (docs/benchmarks.md, W3): entries are appended and found by a hash map instead.
+nlohmann::ordered_json per_server_costs(const std::vector<models::ServerSummary>& servers)
+{
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  auto& entries = out.get_ref<nlohmann::ordered_json::object_t&>();
+  using Entries = nlohmann::ordered_json::object_t::Container;
+  entries.reserve(servers.size());
+  std::unordered_map<std::string_view, std::size_t> place;
+  place.reserve(servers.size());
+  for (const auto& server : servers) {
+    const auto [at, fresh] = place.try_emplace(server.name, entries.size());
+    if (fresh)
+      entries.Entries::emplace_back(server.name, server.cost);
+    else
+      (entries.begin() + static_cast<std::ptrdiff_t>(at->second))->second = server.cost;
   }
   return out;
 }
@@ -316,11 +339,9 @@ std::string summary_json(const models::RunSummary& s)
     j["gateway"] = gateway_json(*s.gateway);
     j["routes"] = routes_json(s.routes);
   }
-  ordered_json per_server = ordered_json::object();
-  for (const auto& server : s.servers) per_server[server.name] = server.cost;
   j["cost"] = {{"total", s.cost_total},
                {"per_million_requests", s.completed ? s.cost_total * 1e6 / static_cast<double>(s.completed) : 0.0},
-               {"per_server", per_server}};
+               {"per_server", per_server_costs(s.servers)}};
   j["availability"] = {{"served_share", s.availability.served_share},
                        {"zero_capacity_s", s.availability.zero_capacity_s},
                        {"failed", s.availability.failed},

@@ -1,5 +1,6 @@
 // The scenario loader on valid input: the shared examples, every default, server groups and sizes,
 // request mixes, client addresses, scripted arrivals and every distribution form.
+#include "engine/rng.hpp"
 #include "scenarios/format/client_addresses.hpp"
 #include "scenarios/format/loader.hpp"
 
@@ -445,6 +446,29 @@ TEST_CASE("client addresses: an explicit list, a CIDR block, a generated populat
     const models::SystemConfig seeded = load("seed: 2\n" + text);
     CHECK(seeded.clients[0].addresses == generate_addresses("a", 2, 1000));
   }
+}
+
+TEST_CASE("generated addresses are the draws of the client stream with repeats left out", "[loader][addresses]")
+{
+  // The rule written out with a std::set, at a count where the 2^32 space gives repeats (about
+  // 300,000^2 / 2^33, a dozen): the generator's own table must keep and drop the same draws.
+  constexpr uint32_t kCount = 300'000;
+  engine::RngStream rng(5, "addresses:big");
+  std::set<uint32_t> used;
+  std::vector<uint32_t> expected;
+  uint64_t repeats = 0;
+  while (expected.size() < kCount) {
+    const uint32_t first = 1 + static_cast<uint32_t>(rng.below(223));
+    if (first == 127) continue;
+    const uint32_t a = (first << 24) | static_cast<uint32_t>(rng.below(1u << 24));
+    if ((a & 255) == 0 || (a & 255) == 255) continue;
+    if (used.insert(a).second)
+      expected.push_back(a);
+    else
+      ++repeats;
+  }
+  CHECK(repeats > 0);  // the case exercises the repeat rule
+  CHECK(generate_addresses("big", 5, kCount) == expected);
 }
 
 TEST_CASE("scripted arrivals keep their times and clients", "[loader][script]")

@@ -1,6 +1,7 @@
 // Result files of one run (summary.json, timeseries.csv, servers.csv) as the contract lists them,
 // and `lbsim trace` on a shared example.
 #include "scenarios/format/loader.hpp"
+#include "scenarios/results/results_writer.hpp"
 #include "scenarios/runner.hpp"
 
 #include "tests/support/run_command.hpp"
@@ -324,5 +325,30 @@ TEST_CASE("lbsim trace on the shared sticky example as written: a returning clie
     const std::vector<std::string> f = fields_of(lines[k + 1]);
     REQUIRE(f.size() >= 5);
     CHECK(f[0] + "," + f[1] + "," + f[2] + "," + f[3] + "," + f[4] == expected[k]);
+  }
+}
+
+TEST_CASE("summary.json's cost per server names every server once and in order at any count", "[results]")
+{
+  // 3,000 servers, each with a cost of its own; then a name given twice (as a summary holding a
+  // stopped server and a later one of the same name would): first place, last value.
+  models::RunSummary summary;
+  for (int i = 0; i < 3000; ++i) {
+    models::ServerSummary server;
+    server.name = "s-" + std::to_string(i);
+    server.cost = 0.5 * i;
+    summary.servers.push_back(server);
+  }
+  models::ServerSummary again;
+  again.name = "s-7";
+  again.cost = 99.0;
+  summary.servers.push_back(again);
+  const auto per_server = nlohmann::ordered_json::parse(scenarios::summary_json(summary))["cost"]["per_server"];
+  REQUIRE(per_server.size() == 3000);
+  int i = 0;
+  for (const auto& [name, cost] : per_server.items()) {
+    CHECK(name == "s-" + std::to_string(i));
+    CHECK(cost.get<double>() == (i == 7 ? 99.0 : 0.5 * i));
+    ++i;
   }
 }
