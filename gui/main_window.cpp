@@ -6,6 +6,7 @@
 #include "gui/series_adapter.hpp"
 #include "gui/shipped_files.hpp"
 #include "gui/sim_worker.hpp"
+#include "gui/animation_canvas.hpp"
 #include "gui/animation_view.hpp"
 #include "gui/step_view.hpp"
 #include "gui/topology_view.hpp"
@@ -122,9 +123,35 @@ MainWindow::MainWindow(QWidget* parent)
   if (!settings.contains("window/geometry")) resize(1400, 850);
   set_current_file(QString());
   update_run_actions();
+  set_presentation(settings.value("window/presentation", false).toBool());
 }
 
-MainWindow::~MainWindow() = default;
+// The application's font is the whole process's: another window (a test's) must not inherit ours.
+MainWindow::~MainWindow()
+{
+  if (presentation_) QApplication::setFont(normal_font_);
+}
+
+void MainWindow::set_presentation(bool on)
+{
+  presentation_action_->setChecked(on);
+  if (on == presentation_) return;
+  presentation_ = on;
+  if (on) {
+    normal_font_ = QApplication::font();
+    normal_splitter_ = splitter_->saveState();
+    QFont large = normal_font_;
+    if (large.pointSizeF() > 0) large.setPointSizeF(large.pointSizeF() * 1.5);
+    else large.setPixelSize(large.pixelSize() * 3 / 2);
+    QApplication::setFont(large);
+    splitter_->setSizes({0, std::max(1, splitter_->width())});
+  } else {
+    QApplication::setFont(normal_font_);
+    splitter_->restoreState(normal_splitter_);
+  }
+  topology_->set_presentation(on);
+  animation_->canvas()->set_presentation(on);
+}
 
 void MainWindow::build_actions()
 {
@@ -181,6 +208,13 @@ void MainWindow::build_actions()
     views_->setCurrentWidget(step_view_);
     step_view_->step(10);
   });
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  presentation_action_ = add(view, tr("&Presentation Mode"), QKeySequence(Qt::Key_F11), [this] {
+    set_presentation(presentation_action_->isChecked());
+  });
+  presentation_action_->setCheckable(true);
+  presentation_action_->setToolTip(tr("Larger fonts, thicker lines, the editor collapsed: for a projector"));
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   add(help, tr("&Documentation"), QKeySequence::HelpContents, [this] { show_documentation(); });
@@ -512,6 +546,7 @@ QStringList MainWindow::save_screenshots(const QString& dir)
   save(grid, "charts.png");
   views_->setCurrentWidget(topology_);
   save(topology_->grab(), "topology.png");
+  if (presentation_) save(grab(), "presentation.png");  // the window, on its topology
   views_->setCurrentWidget(step_view_);
   save(step_view_->grab(), "step.png");
   views_->setCurrentWidget(animation_);
@@ -532,7 +567,9 @@ void MainWindow::closeEvent(QCloseEvent* event)
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
   settings.setValue("window/state", saveState());
-  settings.setValue("window/splitter", splitter_->saveState());
+  // The editor's width outside presentation mode; the mode itself is remembered apart.
+  settings.setValue("window/splitter", presentation_ ? normal_splitter_ : splitter_->saveState());
+  settings.setValue("window/presentation", presentation_);
   event->accept();
 }
 
