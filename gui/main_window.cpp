@@ -143,12 +143,18 @@ void MainWindow::set_presentation(bool on)
     QFont large = normal_font_;
     if (large.pointSizeF() > 0) large.setPointSizeF(large.pointSizeF() * 1.5);
     else large.setPixelSize(large.pixelSize() * 3 / 2);
+    normal_state_ = saveState();
     QApplication::setFont(large);
     splitter_->setSizes({0, std::max(1, splitter_->width())});
+    // The runs list keeps a few lines: the views get the height.
+    if (auto* runs = findChild<QDockWidget*>("RunsDock")) resizeDocks({runs}, {fontMetrics().height() * 4}, Qt::Vertical);
   } else {
     QApplication::setFont(normal_font_);
     splitter_->restoreState(normal_splitter_);
+    restoreState(normal_state_);
   }
+  for (ChartWidget* chart : charts_->charts()) chart->set_presentation(on);
+  study_chart_->set_presentation(on);
   topology_->set_presentation(on);
   animation_->canvas()->set_presentation(on);
 }
@@ -566,7 +572,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
   worker_->stop();
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
-  settings.setValue("window/state", saveState());
+  settings.setValue("window/state", presentation_ ? normal_state_ : saveState());
   // The editor's width outside presentation mode; the mode itself is remembered apart.
   settings.setValue("window/splitter", presentation_ ? normal_splitter_ : splitter_->saveState());
   settings.setValue("window/presentation", presentation_);

@@ -52,7 +52,8 @@ public:
   void set_overrides(const QStringList& overrides) { overrides_ = overrides; }
   void set_quiet(bool quiet) { quiet_ = quiet; }  // no message boxes (tests)
   // Presentation mode (View menu, F11), for a projector: the application's font 1.5 times as large,
-  // thicker strokes, the editor collapsed (its width comes back on leaving). Remembered on close.
+  // the charts' and the topology's lines and fonts too, the editor collapsed and the runs list
+  // small (their sizes come back on leaving). Remembered on close.
   void set_presentation(bool on);
   bool presentation() const { return presentation_; }
 
@@ -123,6 +124,7 @@ private:
   bool presentation_ = false;
   QFont normal_font_;          // the application's font outside presentation mode
   QByteArray normal_splitter_;  // the editor's width outside presentation mode
+  QByteArray normal_state_;     // and the docks' sizes
 };
 
 }  // namespace lbsim::gui

@@ -297,6 +297,33 @@ struct ChartWidget::Impl {
   AxisStyle x_style, y_style;  // for the next build of the axes (a study's chart)
   std::vector<Line> lines;  // what is shown, undecimated
   std::vector<QXYSeries*> series;
+  double scale = 1;  // presentation mode: new axes and lines are drawn this many times as large
+
+  static QFont scaled(QFont font, double by)
+  {
+    if (font.pointSizeF() > 0) font.setPointSizeF(font.pointSizeF() * by);
+    return font;
+  }
+  static void widen(QAbstractSeries* s, double by)
+  {
+    auto widen_pen = [by](QPen pen) {
+      pen.setWidthF(pen.widthF() * by);
+      return pen;
+    };
+    if (auto* xy = qobject_cast<QXYSeries*>(s)) xy->setPen(widen_pen(xy->pen()));
+    if (auto* area = qobject_cast<QAreaSeries*>(s)) area->setPen(widen_pen(area->pen()));
+  }
+  // What is drawn now, `by` times as large.
+  void rescale(double by)
+  {
+    chart->setTitleFont(scaled(chart->titleFont(), by));
+    chart->legend()->setFont(scaled(chart->legend()->font(), by));
+    for (QAbstractAxis* axis : chart->axes()) {
+      axis->setLabelsFont(scaled(axis->labelsFont(), by));
+      axis->setTitleFont(scaled(axis->titleFont(), by));
+    }
+    for (QAbstractSeries* s : chart->series()) widen(s, by);
+  }
 
   void clear()
   {
@@ -320,6 +347,10 @@ struct ChartWidget::Impl {
       y2->setTitleText(y2_title);
       chart->addAxis(y2, Qt::AlignRight);
     }
+    for (QAbstractAxis* axis : chart->axes()) {  // the theme gave them its fonts
+      axis->setLabelsFont(scaled(axis->labelsFont(), scale));
+      axis->setTitleFont(scaled(axis->titleFont(), scale));
+    }
   }
 
   // Shows `next`: replaces the points of the series in place when the lines are the same ones
@@ -338,7 +369,7 @@ struct ChartWidget::Impl {
         s->setName(line.name);
         const QColor colour = series_colours()[(line.colour >= 0 ? line.colour : next_colour++) % series_colours().size()];
         QPen pen(colour);
-        pen.setWidthF(1.6);
+        pen.setWidthF(1.6 * scale);
         if (line.dashed) pen.setStyle(Qt::DashLine);
         s->setPen(pen);
         if (auto* scatter = qobject_cast<QScatterSeries*>(s)) {
@@ -500,6 +531,15 @@ ChartWidget::Axis ChartWidget::axis(Qt::Orientation orientation) const
   if (auto* categories = qobject_cast<QCategoryAxis*>(a)) out.categories = categories->categoriesLabels();
   return out;
 }
+
+void ChartWidget::set_presentation(bool on)
+{
+  const double next = on ? 1.5 : 1.0;
+  impl_->rescale(next / impl_->scale);
+  impl_->scale = next;
+}
+
+QFont ChartWidget::title_font() const { return impl_->chart->titleFont(); }
 
 QStringList ChartWidget::legend() const
 {

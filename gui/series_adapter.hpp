@@ -6,6 +6,7 @@
 #include "gui/run_data.hpp"
 #include "gui/study_data.hpp"
 
+#include <QFont>
 #include <QPixmap>
 #include <QSize>
 #include <QString>
@@ -50,6 +51,10 @@ public:
   Axis axis(Qt::Orientation orientation) const;
   QStringList legend() const;  // the names in the legend
   bool has_lines() const;      // some series is drawn as a line through more than two points
+
+  // Presentation mode: lines and fonts 1.5 times as large (for a projector).
+  void set_presentation(bool on);
+  QFont title_font() const;
 
   int series_count() const;
   qsizetype point_count() const;  // points drawn, over every series

@@ -1,6 +1,8 @@
 // The GUI for a room (a projector at 1024x768): every scenario's topology is a flow from left to
 // right with its links labelled, and presentation mode makes the window readable from afar.
+#include "gui/chart_panel.hpp"
 #include "gui/main_window.hpp"
+#include "gui/series_adapter.hpp"
 #include "gui/shipped_files.hpp"
 #include "gui/topology_view.hpp"
 #include "scenarios/format/loader.hpp"
@@ -178,6 +180,8 @@ private slots:
     const QList<int> editor_sizes = splitter->sizes();
     const int normal_height = window.topology()->fontMetrics().height();
     const QFont normal_font = QApplication::font();
+    ChartWidget* latency = window.charts()->charts().front();
+    const int normal_title = QFontMetrics(latency->title_font()).height();
 
     QAction* mode = action(window, "&Presentation Mode");
     QVERIFY(mode && mode->isCheckable());
@@ -191,6 +195,11 @@ private slots:
     QVERIFY2(height >= normal_height * 1.4 && height >= kReadablePx,
              qPrintable(QString("%1 px, was %2 px").arg(height).arg(normal_height)));
     QVERIFY(window.topology()->presentation());
+    for (ChartWidget* chart : window.charts()->charts()) {
+      const int title = QFontMetrics(chart->title_font()).height();
+      QVERIFY2(title >= normal_title * 1.4 && title >= kReadablePx, qPrintable(chart->info().title));
+    }
+    QVERIFY(QFontMetrics(window.study_chart()->title_font()).height() >= normal_title * 1.4);
     const TopologyView& view = *window.topology();
     QVERIFY(view.width() >= 900);  // the editor's width went to the views
     for (int i = 0; i < view.graph().nodes.size(); ++i) QVERIFY(view.box_of(i).height() >= kReadablePx);
@@ -203,6 +212,7 @@ private slots:
     QTRY_COMPARE(window.topology()->fontMetrics().height(), normal_height);  // the font change is an event
     QVERIFY(!window.topology()->presentation());
     QCOMPARE(splitter->sizes(), editor_sizes);
+    QCOMPARE(QFontMetrics(latency->title_font()).height(), normal_title);
   }
 
   // Like the window's layout: a window closed in presentation mode opens in it, with the editor's
