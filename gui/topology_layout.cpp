@@ -7,7 +7,6 @@
 #include <boost/graph/topological_sort.hpp>
 
 #include <algorithm>
-#include <cmath>
 #include <deque>
 #include <iterator>
 

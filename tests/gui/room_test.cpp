@@ -134,12 +134,21 @@ private slots:
       layout(again);
       QVERIFY2(again.positions == graph.positions, name);
 
+      // At the window's usual size, and as presentation mode leaves it at 1024x768: fonts half as
+      // large again, about 1010 x 500 px for the topology.
       TopologyView view;
       view.resize(1000, 600);
       view.set_graph(graph);
-      const QStringList misplaced = misplaced_boxes(view);
+      QStringList misplaced = misplaced_boxes(view);
       QVERIFY2(misplaced.isEmpty(), qPrintable(QString(name) + ": " + misplaced.join("; ")));
       QVERIFY(!view.grab().isNull());
+      QFont large = view.font();
+      large.setPointSizeF(large.pointSizeF() * 1.5);
+      view.setFont(large);
+      view.set_presentation(true);
+      view.resize(1010, 500);
+      misplaced = misplaced_boxes(view);
+      QVERIFY2(misplaced.isEmpty(), qPrintable(QString(name) + " (presentation): " + misplaced.join("; ")));
     }
     QVERIFY(networks >= 10);
   }
