@@ -81,7 +81,8 @@ private slots:
     QVERIFY(scenarios.size() >= 50);
     int networks = 0;
     for (const auto& [file, config] : scenarios) {
-      const char* name = qPrintable(QFileInfo(file).fileName());
+      const QByteArray file_name = QFileInfo(file).fileName().toUtf8();
+      const char* name = file_name.constData();
       TopologyGraph graph = topology_of(config);
       layout(graph);
       const auto n = static_cast<size_t>(graph.nodes.size());
