@@ -145,11 +145,17 @@ void MainWindow::set_presentation(bool on)
     else large.setPixelSize(large.pixelSize() * 3 / 2);
     normal_state_ = saveState();
     QApplication::setFont(large);
+    QFont code = editor_->font();  // the editor's own (fixed-width) font, should it be opened
+    if (code.pointSizeF() > 0) code.setPointSizeF(code.pointSizeF() * 1.5);
+    editor_->setFont(code);
     splitter_->setSizes({0, std::max(1, splitter_->width())});
     // The runs list keeps a few lines: the views get the height.
     if (auto* runs = findChild<QDockWidget*>("RunsDock")) resizeDocks({runs}, {fontMetrics().height() * 4}, Qt::Vertical);
   } else {
     QApplication::setFont(normal_font_);
+    QFont code = editor_->font();
+    if (code.pointSizeF() > 0) code.setPointSizeF(code.pointSizeF() / 1.5);
+    editor_->setFont(code);
     splitter_->restoreState(normal_splitter_);
     restoreState(normal_state_);
   }

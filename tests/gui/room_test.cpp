@@ -5,6 +5,7 @@
 #include "gui/series_adapter.hpp"
 #include "gui/shipped_files.hpp"
 #include "gui/topology_view.hpp"
+#include "gui/yaml_editor.hpp"
 #include "scenarios/format/loader.hpp"
 #include "scenarios/format/units.hpp"
 
@@ -190,6 +191,7 @@ private slots:
     const QList<int> editor_sizes = splitter->sizes();
     const int normal_height = window.topology()->fontMetrics().height();
     const QFont normal_font = QApplication::font();
+    const double editor_points = window.editor()->font().pointSizeF();
     ChartWidget* latency = window.charts()->charts().front();
     const int normal_title = QFontMetrics(latency->title_font()).height();
 
@@ -201,6 +203,7 @@ private slots:
     window.views()->setCurrentWidget(window.topology());
     QTest::qWait(50);
     QCOMPARE(splitter->sizes().value(0), 0);  // the editor collapsed
+    QCOMPARE(window.editor()->font().pointSizeF(), editor_points * 1.5);  // and large, should it be opened
     const int height = window.topology()->fontMetrics().height();
     QVERIFY2(height >= normal_height * 1.4 && height >= kReadablePx,
              qPrintable(QString("%1 px, was %2 px").arg(height).arg(normal_height)));
@@ -223,6 +226,7 @@ private slots:
     QVERIFY(!window.topology()->presentation());
     QCOMPARE(splitter->sizes(), editor_sizes);
     QCOMPARE(QFontMetrics(latency->title_font()).height(), normal_title);
+    QCOMPARE(window.editor()->font().pointSizeF(), editor_points);
   }
 
   // Like the window's layout: a window closed in presentation mode opens in it, with the editor's
