@@ -312,9 +312,10 @@ void TopologyView::paintEvent(QPaintEvent*)
       p.drawLine(at(a), at(b));
     } else {
       // The label past the middle: where a balancer's links fan out, their labels stand apart.
-      middle = arrow(a, b, pen, 0.6);
+      middle = arrow(a, b, pen, 0.65);
     }
-    QString label = graph_.edge_labels.value(static_cast<qsizetype>(k));
+    // Latency over bandwidth: narrow enough for the gap between two columns.
+    QString label = graph_.edge_labels.value(static_cast<qsizetype>(k)).replace(", ", "\n");
     if (known) label += (label.isEmpty() ? "" : "\n") + QString("%1%").arg(u * 100, 0, 'f', 0);
     if (!label.isEmpty()) edge_tags.emplace_back(middle, label);
   }
