@@ -6,7 +6,6 @@
 #include "gui/series_adapter.hpp"
 #include "gui/shipped_files.hpp"
 #include "gui/sim_worker.hpp"
-#include "gui/animation_canvas.hpp"
 #include "gui/animation_view.hpp"
 #include "gui/step_view.hpp"
 #include "gui/topology_view.hpp"
@@ -130,39 +129,6 @@ MainWindow::MainWindow(QWidget* parent)
 MainWindow::~MainWindow()
 {
   if (presentation_) QApplication::setFont(normal_font_);
-}
-
-void MainWindow::set_presentation(bool on)
-{
-  presentation_action_->setChecked(on);
-  if (on == presentation_) return;
-  presentation_ = on;
-  if (on) {
-    normal_font_ = QApplication::font();
-    normal_splitter_ = splitter_->saveState();
-    QFont large = normal_font_;
-    if (large.pointSizeF() > 0) large.setPointSizeF(large.pointSizeF() * 1.5);
-    else large.setPixelSize(large.pixelSize() * 3 / 2);
-    normal_state_ = saveState();
-    QApplication::setFont(large);
-    QFont code = editor_->font();  // the editor's own (fixed-width) font, should it be opened
-    if (code.pointSizeF() > 0) code.setPointSizeF(code.pointSizeF() * 1.5);
-    editor_->setFont(code);
-    splitter_->setSizes({0, std::max(1, splitter_->width())});
-    // The runs list keeps a few lines: the views get the height.
-    if (auto* runs = findChild<QDockWidget*>("RunsDock")) resizeDocks({runs}, {fontMetrics().height() * 4}, Qt::Vertical);
-  } else {
-    QApplication::setFont(normal_font_);
-    QFont code = editor_->font();
-    if (code.pointSizeF() > 0) code.setPointSizeF(code.pointSizeF() / 1.5);
-    editor_->setFont(code);
-    splitter_->restoreState(normal_splitter_);
-    restoreState(normal_state_);
-  }
-  for (ChartWidget* chart : charts_->charts()) chart->set_presentation(on);
-  study_chart_->set_presentation(on);
-  topology_->set_presentation(on);
-  animation_->canvas()->set_presentation(on);
 }
 
 void MainWindow::build_actions()
