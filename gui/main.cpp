@@ -34,8 +34,10 @@ int main(int argc, char** argv)
   parser.addOption(screenshots);
   const QCommandLineOption animate_at("animate-at", "Pause the animation at simulated second S first (with --screenshots)",
                                       "S", "0");
+  const QCommandLineOption presentation("presentation", "Presentation mode at 1024x768 (with --screenshots: also presentation.png)");
   parser.addOption(steps);
   parser.addOption(animate_at);
+  parser.addOption(presentation);
   parser.process(app);
 
   lbsim::gui::MainWindow window;
@@ -48,6 +50,10 @@ int main(int argc, char** argv)
   if (parser.isSet(screenshots)) {
     window.set_quiet(true);
     window.resize(1500, 900);
+    if (parser.isSet(presentation)) {
+      window.set_presentation(true);
+      window.resize(1024, 768);
+    }
     const int n = parser.value(steps).toInt();
     if (n > 0) window.step_view()->step(n);
     const auto animate_ns = static_cast<int64_t>(parser.value(animate_at).toDouble() * 1e9);

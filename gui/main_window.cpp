@@ -127,9 +127,14 @@ MainWindow::MainWindow(QWidget* parent)
   if (!settings.contains("window/geometry")) resize(1400, 850);
   set_current_file(QString());
   update_run_actions();
+  set_presentation(settings.value("window/presentation", false).toBool());
 }
 
-MainWindow::~MainWindow() = default;
+// The application's font is the whole process's: another window (a test's) must not inherit ours.
+MainWindow::~MainWindow()
+{
+  if (presentation_) QApplication::setFont(normal_font_);
+}
 
 void MainWindow::build_actions()
 {
@@ -186,6 +191,13 @@ void MainWindow::build_actions()
     views_->setCurrentWidget(step_view_);
     step_view_->step(10);
   });
+
+  QMenu* view = menuBar()->addMenu(tr("&View"));
+  presentation_action_ = add(view, tr("&Presentation Mode"), QKeySequence(Qt::Key_F11), [this] {
+    set_presentation(presentation_action_->isChecked());
+  });
+  presentation_action_->setCheckable(true);
+  presentation_action_->setToolTip(tr("Larger fonts, thicker lines, the editor collapsed: for a projector"));
 
   QMenu* help = menuBar()->addMenu(tr("&Help"));
   add(help, tr("&Documentation"), QKeySequence::HelpContents, [this] { show_documentation(); });
@@ -549,6 +561,7 @@ QStringList MainWindow::save_screenshots(const QString& dir)
   }
   views_->setCurrentWidget(topology_);
   save(topology_->grab(), "topology.png");
+  if (presentation_) save(grab(), "presentation.png");  // the window, on its topology
   views_->setCurrentWidget(step_view_);
   save(step_view_->grab(), "step.png");
   views_->setCurrentWidget(animation_);
@@ -568,8 +581,10 @@ void MainWindow::closeEvent(QCloseEvent* event)
   worker_->stop();
   QSettings settings;
   settings.setValue("window/geometry", saveGeometry());
-  settings.setValue("window/state", saveState());
-  settings.setValue("window/splitter", splitter_->saveState());
+  settings.setValue("window/state", presentation_ ? normal_state_ : saveState());
+  // The editor's width outside presentation mode; the mode itself is remembered apart.
+  settings.setValue("window/splitter", presentation_ ? normal_splitter_ : splitter_->saveState());
+  settings.setValue("window/presentation", presentation_);
   event->accept();
 }
 

@@ -6,6 +6,8 @@
 #include "gui/run_data.hpp"
 #include "gui/study_data.hpp"
 
+#include <QByteArray>
+#include <QFont>
 #include <QMainWindow>
 #include <QStringList>
 
@@ -50,6 +52,11 @@ public:
   // --set overrides applied to every run and step (as on the command line).
   void set_overrides(const QStringList& overrides) { overrides_ = overrides; }
   void set_quiet(bool quiet) { quiet_ = quiet; }  // no message boxes (tests)
+  // Presentation mode (View menu, F11), for a projector: the application's font 1.5 times as large,
+  // the charts' and the topology's lines and fonts too, the editor collapsed and the runs list
+  // small (their sizes come back on leaving). Remembered on close.
+  void set_presentation(bool on);
+  bool presentation() const { return presentation_; }
 
   YamlEditor* editor() const { return editor_; }
   ChartPanel* charts() const { return charts_; }
@@ -65,7 +72,7 @@ public:
   void set_run_checked(size_t i, bool checked);
   QString status_text() const;
   // For the docs: main-window.png (the window), charts.png (four charts), topology.png, step.png,
-  // animation.png.
+  // animation.png; in presentation mode also presentation.png (the window on its topology).
   QStringList save_screenshots(const QString& dir);
 
 protected:
@@ -109,7 +116,7 @@ private:
   QTimer* timer_;
   std::unique_ptr<SimWorker> worker_;
 
-  QAction *run_action_, *pause_action_, *stop_action_, *save_action_;
+  QAction *run_action_, *pause_action_, *stop_action_, *save_action_, *presentation_action_;
   QMenu* recent_menu_;
   QStringList overrides_;
   bool quiet_ = false;
@@ -117,6 +124,10 @@ private:
   std::optional<size_t> live_;  // the run under way
   std::optional<StudyData> study_;
   CompareView* compare_ = nullptr;
+  bool presentation_ = false;
+  QFont normal_font_;          // the application's font outside presentation mode
+  QByteArray normal_splitter_;  // the editor's width outside presentation mode
+  QByteArray normal_state_;     // and the docks' sizes
 };
 
 }  // namespace lbsim::gui

@@ -131,6 +131,7 @@ void ChartWidget::show_runs(const std::vector<const RunData*>& runs, int max_poi
     impl_->y = new QValueAxis;
     impl_->y->setTitleText("share of completed requests (%)");
     impl_->chart->addAxis(impl_->y, Qt::AlignLeft);
+    impl_->scale_axis_fonts();
     bars->attachAxis(impl_->y);
     double hi = 0;
     for (const Line& l : impl_->lines)
@@ -200,6 +201,15 @@ ChartWidget::Axis ChartWidget::axis(Qt::Orientation orientation) const
   if (auto* categories = qobject_cast<QCategoryAxis*>(a)) out.categories = categories->categoriesLabels();
   return out;
 }
+
+void ChartWidget::set_presentation(bool on)
+{
+  const double next = on ? 1.5 : 1.0;
+  impl_->rescale(next / impl_->scale);
+  impl_->scale = next;
+}
+
+QFont ChartWidget::title_font() const { return impl_->chart->titleFont(); }
 
 QStringList ChartWidget::legend() const
 {

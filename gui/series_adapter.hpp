@@ -9,6 +9,7 @@
 #include "gui/run_data.hpp"
 #include "gui/study_data.hpp"
 
+#include <QFont>
 #include <QPixmap>
 #include <QSize>
 #include <QString>
@@ -71,6 +72,10 @@ public:
   QPointF position_of(const QPointF& value) const;
   QString readout_at(const QPointF& at) const;
   QString readout() const;  // the label's text
+
+  // Presentation mode: lines and fonts 1.5 times as large (for a projector).
+  void set_presentation(bool on);
+  QFont title_font() const;
 
   int series_count() const;       // the series of data and levels (SLO, whole-run percentiles)
   QStringList marks() const;      // the warm-up's shading and the events' lines, by name

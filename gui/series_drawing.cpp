@@ -90,6 +90,44 @@ void ChartWidget::Impl::make_axes(const QString& x_title, const QString& y_title
     y2->setTitleText(y2_title);
     chart->addAxis(y2, Qt::AlignRight);
   }
+  scale_axis_fonts();
+}
+
+namespace {
+QFont scaled(QFont font, double by)
+{
+  if (font.pointSizeF() > 0) font.setPointSizeF(font.pointSizeF() * by);
+  return font;
+}
+
+void widen(QAbstractSeries* s, double by)
+{
+  const auto widen_pen = [by](QPen pen) {
+    pen.setWidthF(pen.widthF() * by);
+    return pen;
+  };
+  if (auto* xy = qobject_cast<QXYSeries*>(s)) xy->setPen(widen_pen(xy->pen()));
+  if (auto* area = qobject_cast<QAreaSeries*>(s)) area->setPen(widen_pen(area->pen()));
+}
+}  // namespace
+
+void ChartWidget::Impl::scale_axis_fonts()
+{
+  for (QAbstractAxis* axis : chart->axes()) {  // the theme gave them its fonts
+    axis->setLabelsFont(scaled(axis->labelsFont(), scale));
+    axis->setTitleFont(scaled(axis->titleFont(), scale));
+  }
+}
+
+void ChartWidget::Impl::rescale(double by)
+{
+  chart->setTitleFont(scaled(chart->titleFont(), by));
+  chart->legend()->setFont(scaled(chart->legend()->font(), by));
+  for (QAbstractAxis* axis : chart->axes()) {
+    axis->setLabelsFont(scaled(axis->labelsFont(), by));
+    axis->setTitleFont(scaled(axis->titleFont(), by));
+  }
+  for (QAbstractSeries* s : chart->series()) widen(s, by);
 }
 
 QColor ChartWidget::Impl::colour_of(const Line& line, int& next_colour) const
@@ -108,7 +146,7 @@ void ChartWidget::Impl::build(const std::vector<Line>& next, const QString& x_ti
     s->setName(line.name);
     const QColor colour = colour_of(line, next_colour);
     QPen pen(colour);
-    pen.setWidthF(line.role == LineRole::Event ? 1.2 : 1.6);
+    pen.setWidthF((line.role == LineRole::Event ? 1.2 : 1.6) * scale);
     pen.setStyle(line.style);
     s->setPen(pen);
     if (auto* scatter = qobject_cast<QScatterSeries*>(s)) {

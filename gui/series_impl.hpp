@@ -63,6 +63,7 @@ struct ChartWidget::Impl {
   std::vector<QXYSeries*> series;
   std::vector<QLineSeries*> lower;  // the lower edge of a warm-up's shading (else null)
   std::optional<QPoint> pan_from;   // a pan under way (middle button, or Shift and the left button)
+  double scale = 1;  // presentation mode: new axes and lines are drawn this many times as large
 
   void clear();
   void make_axes(const QString& x_title, const QString& y_title, const QString& y2_title);
@@ -73,6 +74,9 @@ struct ChartWidget::Impl {
   void show_lines(std::vector<Line> next, int max_points, const QString& x_title, const QString& y_title,
                   const QString& y2_title);
   static std::pair<double, double> range(const QAbstractAxis* axis);  // what the axis shows now
+  // What is drawn now, `by` times as large (fonts and pens); the axes' fonts at `scale`.
+  void rescale(double by);
+  void scale_axis_fonts();
 };
 
 }  // namespace lbsim::gui

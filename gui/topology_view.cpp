@@ -1,18 +1,14 @@
 #include "gui/topology_view.hpp"
 
-#include <boost/graph/adjacency_list.hpp>
-#include <boost/graph/circle_layout.hpp>
-#include <boost/graph/fruchterman_reingold.hpp>
-#include <boost/graph/topological_sort.hpp>
-#include <boost/graph/topology.hpp>
+#include "scenarios/format/units.hpp"
 
+#include <QEvent>
 #include <QPainter>
 #include <QPainterPath>
 #include <QPolygonF>
 
 #include <algorithm>
 #include <cmath>
-#include <iterator>
 #include <set>
 
 namespace lbsim::gui {
@@ -21,6 +17,7 @@ TopologyGraph topology_of(const models::SystemConfig& config)
 {
   TopologyGraph g;
   g.services = config.services_section;
+  g.network = config.network.has_value();
   // A node is a name and a kind: without a network, service "users" may have a server "users".
   auto node = [&g](const QString& name, TopologyGraph::Kind kind) {
     for (int i = 0; i < g.nodes.size(); ++i)
@@ -50,6 +47,7 @@ TopologyGraph topology_of(const models::SystemConfig& config)
     for (const auto& l : config.network->links) {
       const QString a = text(l.a), b = text(l.b);
       g.edges.emplace_back(node(a, kind_of(a)), node(b, kind_of(b)));
+      g.edge_labels << text(scenarios::format_time(l.latency.ns()) + ", " + scenarios::format_bandwidth(l.bandwidth_bps));
     }
   } else {
     for (const auto& service : config.services)
@@ -109,6 +107,7 @@ TopologyGraph topology_of(const models::SystemConfig& config)
           if (reached.insert(j).second) g.routes.push_back({gateway_node, j, text(route.name)});
       }
     }
+  while (g.edge_labels.size() < static_cast<qsizetype>(g.edges.size())) g.edge_labels << QString();
   // The call graph: one edge per calling and called service, whatever the endpoints.
   std::set<std::pair<int, int>> seen;
   for (size_t s = 0; s < config.services.size(); ++s)
@@ -119,150 +118,6 @@ TopologyGraph topology_of(const models::SystemConfig& config)
         if (a >= 0 && b >= 0 && a != b && seen.insert({a, b}).second) g.calls.emplace_back(a, b);
       }
   return g;
-}
-
-namespace {
-
-// Linked nodes attract, all nodes repel: a balancer sits between its clients and its servers.
-void force_layout(TopologyGraph& graph)
-{
-  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
-  using Topology = boost::square_topology<>;
-  using Point = Topology::point_type;
-  const auto n = static_cast<size_t>(graph.nodes.size());
-  Graph g(n);
-  std::set<std::pair<int, int>> seen;  // one edge per pair of nodes (links are full duplex)
-  std::vector<std::pair<int, int>> pairs = graph.edges;
-  for (const TopologyGraph::Route& r : graph.routes) pairs.emplace_back(r.from, r.to);
-  for (auto [a, b] : pairs)
-    if (a != b && seen.insert({std::min(a, b), std::max(a, b)}).second)
-      boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), g);
-  std::vector<Point> points(n);
-  auto position = boost::make_iterator_property_map(points.begin(), boost::get(boost::vertex_index, g));
-  // A circle to start from (deterministic: no random placement), then forces.
-  boost::circle_graph_layout(g, position, 40.0);
-  boost::fruchterman_reingold_force_directed_layout(g, position, Topology(100.0));
-  double x0 = points[0][0], x1 = x0, y0 = points[0][1], y1 = y0;
-  for (const Point& p : points) x0 = std::min(x0, p[0]), x1 = std::max(x1, p[0]), y0 = std::min(y0, p[1]), y1 = std::max(y1, p[1]);
-  for (size_t i = 0; i < n; ++i)
-    graph.positions[i] = QPointF(x1 > x0 ? (points[i][0] - x0) / (x1 - x0) : 0.5, y1 > y0 ? (points[i][1] - y0) / (y1 - y0) : 0.5);
-}
-
-// Columns, left to right: client regions; then, call depth by call depth, the services and beside
-// each its servers. A service's depth is its longest chain of callers, so a called service is always
-// right of its caller. In a column, services sit in the order of their callers' heights (fewer
-// crossings), each with a band as tall as its servers; transit nodes sit amid their neighbours.
-void flow_layout(TopologyGraph& graph)
-{
-  const auto n = static_cast<size_t>(graph.nodes.size());
-  auto kind = [&](size_t i) { return graph.kinds[i]; };
-  std::vector<double> x(n, -1.0), y(n, 0.5);  // x in columns; -1 until placed
-  // A column holds services and the gateway, which is at depth 0: its routes lead on like calls.
-  auto in_column = [&](size_t i) { return kind(i) == TopologyGraph::Balancer || kind(i) == TopologyGraph::Gateway; };
-  std::vector<std::pair<int, int>> arrows = graph.calls;
-  for (const TopologyGraph::Route& r : graph.routes)
-    if (in_column(static_cast<size_t>(r.to))) arrows.emplace_back(r.from, r.to);
-
-  // Call depth along a topological order (callers first). The loader refuses cycles; a cycle here
-  // would only leave every depth at 0.
-  using Dag = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
-  Dag dag(n);
-  for (auto [a, b] : arrows) boost::add_edge(static_cast<size_t>(a), static_cast<size_t>(b), dag);
-  std::vector<size_t> reversed;
-  try {
-    boost::topological_sort(dag, std::back_inserter(reversed));
-  } catch (const boost::not_a_dag&) {
-    reversed.clear();
-  }
-  std::vector<int> depth(n, 0);
-  for (auto it = reversed.rbegin(); it != reversed.rend(); ++it)
-    for (auto [e, end] = boost::out_edges(*it, dag); e != end; ++e)
-      depth[boost::target(*e, dag)] = std::max(depth[boost::target(*e, dag)], depth[*it] + 1);
-
-  std::vector<std::vector<size_t>> servers_of(n);
-  std::vector<size_t> unowned;  // servers of a service without a balancer: beside the first column
-  int deepest = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (kind(i) == TopologyGraph::Server) {
-      const int s = graph.service[i];
-      (s >= 0 ? servers_of[static_cast<size_t>(s)] : unowned).push_back(i);
-    }
-    if (in_column(i)) deepest = std::max(deepest, depth[i]);
-  }
-  for (int d = 0; d <= deepest; ++d) {
-    std::vector<std::pair<double, size_t>> column;  // (callers' mean height, service)
-    for (size_t i = 0; i < n; ++i) {
-      if (!in_column(i) || depth[i] != d) continue;
-      double sum = 0;
-      int callers = 0;
-      for (auto [a, b] : arrows)
-        if (static_cast<size_t>(b) == i && x[static_cast<size_t>(a)] >= 0) sum += y[static_cast<size_t>(a)], ++callers;
-      column.emplace_back(callers ? sum / callers : 0.0, i);
-    }
-    std::stable_sort(column.begin(), column.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    auto band = [&](size_t i) { return std::max<size_t>(1, servers_of[i].size()); };
-    double total = d == 0 ? static_cast<double>(unowned.size()) : 0.0, at = 0;
-    for (const auto& c : column) total += static_cast<double>(band(c.second));
-    for (const auto& c : column) {
-      const size_t i = c.second;
-      x[i] = 1 + 2 * d;
-      y[i] = (at + static_cast<double>(band(i)) / 2) / total;
-      for (size_t k = 0; k < servers_of[i].size(); ++k)
-        x[servers_of[i][k]] = 2 + 2 * d, y[servers_of[i][k]] = (at + static_cast<double>(k) + 0.5) / total;
-      at += static_cast<double>(band(i));
-    }
-    if (d == 0)
-      for (size_t k = 0; k < unowned.size(); ++k)
-        x[unowned[k]] = 2, y[unowned[k]] = (at + static_cast<double>(k) + 0.5) / total;
-  }
-
-  std::vector<std::vector<size_t>> neighbours(n);
-  for (auto [a, b] : graph.edges) {
-    neighbours[static_cast<size_t>(a)].push_back(static_cast<size_t>(b));
-    neighbours[static_cast<size_t>(b)].push_back(static_cast<size_t>(a));
-  }
-  // Client regions at the left, in the order of the services they reach.
-  std::vector<std::pair<double, size_t>> clients;
-  for (size_t i = 0; i < n; ++i) {
-    if (kind(i) != TopologyGraph::Clients) continue;
-    double sum = 0;
-    int known = 0;
-    for (const size_t j : neighbours[i])
-      if (x[j] >= 0) sum += y[j], ++known;
-    clients.emplace_back(known ? sum / known : 0.5, i);
-  }
-  std::stable_sort(clients.begin(), clients.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (size_t k = 0; k < clients.size(); ++k) {
-    x[clients[k].second] = 0;
-    y[clients[k].second] = (static_cast<double>(k) + 0.5) / static_cast<double>(clients.size());
-  }
-
-  // Transit nodes: each at the mean of its neighbours, repeated until it settles (a few rounds do),
-  // then between two columns, where no other node is.
-  const double last = 2.0 * deepest + 2;
-  for (size_t i = 0; i < n; ++i)
-    if (kind(i) == TopologyGraph::Transit) x[i] = last / 2;
-  for (int round = 0; round < 100; ++round)
-    for (size_t i = 0; i < n; ++i) {
-      if (kind(i) != TopologyGraph::Transit || neighbours[i].empty()) continue;
-      double sx = 0, sy = 0;
-      for (const size_t j : neighbours[i]) sx += x[j], sy += y[j];
-      x[i] = sx / static_cast<double>(neighbours[i].size()), y[i] = sy / static_cast<double>(neighbours[i].size());
-    }
-  for (size_t i = 0; i < n; ++i)
-    if (kind(i) == TopologyGraph::Transit) x[i] = std::clamp(std::floor(x[i]) + 0.5, 0.5, last - 0.5);
-  for (size_t i = 0; i < n; ++i) graph.positions[i] = QPointF(x[i] / last, y[i]);
-}
-
-}  // namespace
-
-void layout(TopologyGraph& graph)
-{
-  const auto n = static_cast<size_t>(graph.nodes.size());
-  graph.positions.assign(n, QPointF(0.5, 0.5));
-  if (n < 2) return;
-  if (graph.services) flow_layout(graph);
-  else force_layout(graph);
 }
 
 namespace {
@@ -289,6 +144,7 @@ void TopologyView::set_graph(TopologyGraph graph)
   server_utilization_.clear();
   link_utilization_.clear();
   service_utilization_.clear();
+  measure_boxes();
   update();
 }
 
@@ -306,12 +162,53 @@ QStringList TopologyView::coloured() const
   return server_utilization_.keys() + link_utilization_.keys() + service_utilization_.keys();
 }
 
+void TopologyView::set_presentation(bool on)
+{
+  stroke_ = on ? 2.0 : 1.0;
+  update();
+}
+
+void TopologyView::changeEvent(QEvent* event)
+{
+  // Presentation mode changes the application's font: the boxes grow, and so must the margins.
+  if (event->type() == QEvent::FontChange) measure_boxes();
+  QWidget::changeEvent(event);
+}
+
+// The largest box a node can have (its name, and a line for its utilization): every box stays
+// inside the widget whatever the run colours.
+void TopologyView::measure_boxes()
+{
+  const QFontMetrics fm = fontMetrics();
+  largest_box_ = QSizeF(fm.horizontalAdvance("100%"), 0);
+  for (const QString& name : graph_.nodes) largest_box_.setWidth(std::max<double>(largest_box_.width(), fm.horizontalAdvance(name)));
+  largest_box_ += QSizeF(16 + 12, 2 * fm.height() + 10 + 6);  // padding, and a client's ellipse
+}
+
 QPointF TopologyView::centre_of(int node) const
 {
-  const double margin = fontMetrics().height() * 4;
-  const QRectF area = QRectF(rect()).adjusted(margin * 1.5, margin, -margin * 1.5, -margin);
+  const double mx = largest_box_.width() / 2 + 6, my = largest_box_.height() / 2 + 6;
+  const QRectF area = QRectF(rect()).adjusted(mx, my, -mx, -my);
   const QPointF& q = graph_.positions[static_cast<size_t>(node)];
   return QPointF(area.left() + q.x() * area.width(), area.top() + q.y() * area.height());
+}
+
+QString TopologyView::label_of(size_t node) const
+{
+  const QString& name = graph_.nodes[static_cast<qsizetype>(node)];
+  const auto kind = graph_.kinds[node];
+  const QMap<QString, double>* measured = kind == TopologyGraph::Server ? &server_utilization_
+                                          : kind == TopologyGraph::Balancer && graph_.services ? &service_utilization_
+                                                                                                : nullptr;
+  if (!measured || !measured->contains(name)) return name;
+  return name + QString("\n%1%").arg(measured->value(name) * 100, 0, 'f', 0);
+}
+
+QRectF TopologyView::box_of(int node) const
+{
+  const QRectF box = QRectF(fontMetrics().boundingRect(QRect(0, 0, 400, 100), Qt::AlignCenter, label_of(static_cast<size_t>(node))))
+                         .adjusted(-8, -5, 8, 5);
+  return QRectF(centre_of(node) - QPointF(box.width() / 2, box.height() / 2), box.size());
 }
 
 void TopologyView::paintEvent(QPaintEvent*)
@@ -325,7 +222,7 @@ void TopologyView::paintEvent(QPaintEvent*)
   }
   const QFontMetrics fm = p.fontMetrics();
   auto at = [&](int i) { return centre_of(i); };
-  // Labels, colours and boxes first: a call's arrow ends at the called service's box.
+  // Labels, colours and boxes first: an arrow ends at the border of the box it points to.
   const auto n = static_cast<size_t>(graph_.nodes.size());
   std::vector<QString> labels(n);
   std::vector<QColor> fills(n, QColor(200, 200, 210));
@@ -334,33 +231,16 @@ void TopologyView::paintEvent(QPaintEvent*)
   for (size_t i = 0; i < n; ++i) {
     const QString& name = graph_.nodes[static_cast<qsizetype>(i)];
     const auto kind = graph_.kinds[i];
-    labels[i] = name;
+    labels[i] = label_of(i);
     if (kind == TopologyGraph::Clients) fills[i] = QColor(170, 200, 240);
     if (kind == TopologyGraph::Balancer) fills[i] = QColor(200, 170, 230);
     if (kind == TopologyGraph::Gateway) fills[i] = QColor(250, 205, 130);
-    const QMap<QString, double>* measured = kind == TopologyGraph::Server ? &server_utilization_
-                                            : kind == TopologyGraph::Balancer && graph_.services ? &service_utilization_
-                                                                                                  : nullptr;
-    if (measured && measured->contains(name)) {
-      const double u = measured->value(name);
-      fills[i] = heat(u);
-      labels[i] += QString("\n%1%").arg(u * 100, 0, 'f', 0);
-      measured_service[i] = kind == TopologyGraph::Balancer;
+    if (labels[i] != name) {  // measured
+      const bool service = kind == TopologyGraph::Balancer;
+      fills[i] = heat((service ? service_utilization_ : server_utilization_).value(name));
+      measured_service[i] = service;
     }
-    const QRectF box = fm.boundingRect(QRect(0, 0, 400, 100), Qt::AlignCenter, labels[i]).adjusted(-8, -5, 8, 5);
-    boxes[i] = QRectF(at(static_cast<int>(i)) - QPointF(box.width() / 2, box.height() / 2), box.size());
-  }
-  for (auto [a, b] : graph_.edges) {
-    const QString ab = graph_.nodes[a] + "->" + graph_.nodes[b], ba = graph_.nodes[b] + "->" + graph_.nodes[a];
-    const bool known = link_utilization_.contains(ab) || link_utilization_.contains(ba);
-    const double u = std::max(link_utilization_.value(ab, 0.0), link_utilization_.value(ba, 0.0));
-    QPen pen(known ? heat(u) : palette().color(QPalette::Mid), known ? 2.0 + 6.0 * std::clamp(u, 0.0, 1.0) : 2.0);
-    p.setPen(pen);
-    p.drawLine(at(a), at(b));
-    if (known) {
-      p.setPen(palette().color(QPalette::Text));
-      p.drawText((at(a) + at(b)) / 2 + QPointF(4, -4), QString("%1%").arg(u * 100, 0, 'f', 0));
-    }
+    boxes[i] = box_of(static_cast<int>(i));
   }
   // Whether the curve from p0 through control c to p1 crosses a box other than a's and b's.
   auto blocked = [&](const QPointF& p0, const QPointF& c, const QPointF& p1, int a, int b) {
@@ -373,8 +253,8 @@ void TopologyView::paintEvent(QPaintEvent*)
     return false;
   };
   // An arrow from a node's centre to an arrow head at the border of another's box: straight, or
-  // bent around the boxes in its way. Returns the middle of the arrow, for a label.
-  auto arrow = [&](int a, int b, const QPen& pen) -> QPointF {
+  // bent around the boxes in its way. Returns the point at `along` of its length, for a label.
+  auto arrow = [&](int a, int b, const QPen& pen, double along = 0.5) -> QPointF {
     const QPointF from = at(a), centre = at(b);
     QPointF control = (from + centre) / 2;
     if (blocked(from, control, centre, a, b)) {
@@ -391,10 +271,11 @@ void TopologyView::paintEvent(QPaintEvent*)
     const double sy = d.y() != 0 ? box.height() / 2 / std::abs(d.y()) : 1.0;
     const QPointF to = centre + d * std::min({sx, sy, 1.0});
     const double length = std::hypot(to.x() - control.x(), to.y() - control.y());
-    const QPointF middle = 0.25 * from + 0.5 * control + 0.25 * to;
-    if (length < 1) return middle;
+    const double t = along;
+    const QPointF label_at = (1 - t) * (1 - t) * from + 2 * (1 - t) * t * control + t * t * to;
+    if (length < 1) return label_at;
     const QPointF u = (to - control) / length, v(-u.y(), u.x());
-    const double head = fm.height() * 0.6;
+    const double head = fm.height() * 0.6 * std::sqrt(stroke_);
     QPainterPath path(from);
     path.quadTo(control, to - u * head * 0.8);
     p.setPen(pen);
@@ -403,11 +284,44 @@ void TopologyView::paintEvent(QPaintEvent*)
     p.setPen(Qt::NoPen);
     p.setBrush(pen.color());
     p.drawPolygon(QPolygonF({to, to - u * head + v * head / 2, to - u * head - v * head / 2}));
-    return middle;
+    return label_at;
   };
+  // A label on a white ground, centred on a point of an arrow.
+  auto tag = [&](const QPointF& centre, const QString& text, const QColor& colour) {
+    QRectF text_box = fm.boundingRect(QRect(0, 0, 600, 100), Qt::AlignCenter, text);
+    text_box.moveCenter(centre);
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(255, 255, 255, 215));
+    p.drawRect(text_box.adjusted(-2, 0, 2, 0));
+    p.setPen(colour);
+    p.drawText(text_box, Qt::AlignCenter, text);
+  };
+  // Edges point the way requests go: left to right (a network's level links have no head).
+  std::vector<std::pair<QPointF, QString>> edge_tags;
+  for (size_t k = 0; k < graph_.edges.size(); ++k) {
+    auto [a, b] = graph_.edges[k];
+    const QString ab = graph_.nodes[a] + "->" + graph_.nodes[b], ba = graph_.nodes[b] + "->" + graph_.nodes[a];
+    const bool known = link_utilization_.contains(ab) || link_utilization_.contains(ba);
+    const double u = std::max(link_utilization_.value(ab, 0.0), link_utilization_.value(ba, 0.0));
+    const QPen pen(known ? heat(u) : palette().color(QPalette::Mid),
+                   stroke_ * (known ? 2.0 + 6.0 * std::clamp(u, 0.0, 1.0) : 2.0));
+    if (at(a).x() > at(b).x()) std::swap(a, b);
+    QPointF middle = (at(a) + at(b)) / 2;
+    if (std::abs(at(a).x() - at(b).x()) < 1) {
+      p.setPen(pen);
+      p.drawLine(at(a), at(b));
+    } else {
+      // The label past the middle: where a balancer's links fan out, their labels stand apart.
+      middle = arrow(a, b, pen, 0.65);
+    }
+    // Latency over bandwidth: narrow enough for the gap between two columns.
+    QString label = graph_.edge_labels.value(static_cast<qsizetype>(k)).replace(", ", "\n");
+    if (known) label += (label.isEmpty() ? "" : "\n") + QString("%1%").arg(u * 100, 0, 'f', 0);
+    if (!label.isEmpty()) edge_tags.emplace_back(middle, label);
+  }
   // Calls: dashed, from the caller to the called service.
   const QColor call_colour(110, 70, 160);
-  for (auto [a, b] : graph_.calls) arrow(a, b, QPen(call_colour, 1.6, Qt::DashLine));
+  for (auto [a, b] : graph_.calls) arrow(a, b, QPen(call_colour, 1.6 * stroke_, Qt::DashLine));
   // Routes: solid, from the gateway to each service, labelled with the names of the routes to it.
   std::vector<std::pair<std::pair<int, int>, QStringList>> routes;
   for (const TopologyGraph::Route& r : graph_.routes) {
@@ -416,20 +330,12 @@ void TopologyView::paintEvent(QPaintEvent*)
     else it->second << r.name;
   }
   const QColor route_colour(200, 120, 20);
-  for (const auto& [ends, names] : routes) {
-    const QPointF mid = arrow(ends.first, ends.second, QPen(route_colour, 1.8));
-    const QString label = names.join(", ");
-    QRectF text_box = fm.boundingRect(label);
-    text_box.moveCenter(mid);
-    p.setPen(Qt::NoPen);
-    p.setBrush(QColor(255, 255, 255, 210));
-    p.drawRect(text_box.adjusted(-2, 0, 2, 0));
-    p.setPen(route_colour.darker(150));
-    p.drawText(text_box, Qt::AlignCenter, label);
-  }
+  for (const auto& [ends, names] : routes)
+    tag(arrow(ends.first, ends.second, QPen(route_colour, 1.8 * stroke_)), names.join(", "), route_colour.darker(150));
+  for (const auto& [centre, label] : edge_tags) tag(centre, label, palette().color(QPalette::Text));
   for (size_t i = 0; i < n; ++i) {
     // A service coloured by its utilization keeps a thick purple border, so it still reads as a service.
-    p.setPen(measured_service[i] ? QPen(QColor(150, 110, 200), 2.5) : QPen(palette().color(QPalette::Dark), 1.2));
+    p.setPen(measured_service[i] ? QPen(QColor(150, 110, 200), 2.5 * stroke_) : QPen(palette().color(QPalette::Dark), 1.2 * stroke_));
     p.setBrush(fills[i]);
     if (graph_.kinds[i] == TopologyGraph::Clients) p.drawEllipse(boxes[i].adjusted(-6, -3, 6, 3));
     else p.drawRoundedRect(boxes[i], 6, 6);

@@ -1,12 +1,15 @@
 // TopologyView: the system as a graph: client regions, transit nodes, links, the gateway and its
-// routes, the balancer (or each service) and the servers, with the calls between services; placed by a layout (Boost.Graph stays
-// inside topology_view.cpp) and coloured by utilization, live during a run.
+// routes, the balancer (or each service) and the servers, with the calls between services; laid
+// out as a flow from left to right (topology_layout.cpp, where Boost.Graph stays) and coloured by
+// utilization, live during a run.
 #pragma once
 
 #include "models/system_config.hpp"
 
 #include <QMap>
 #include <QPointF>
+#include <QRectF>
+#include <QSizeF>
 #include <QStringList>
 #include <QWidget>
 
@@ -25,9 +28,11 @@ struct TopologyGraph {
   std::vector<Kind> kinds;
   std::vector<int> service;  // per node: a server's service (its Balancer node), else -1
   std::vector<std::pair<int, int>> edges;  // the network's links, else clients -> balancer -> servers
+  QStringList edge_labels;  // per edge: a network link's latency and bandwidth ("40 ms, 100 Mbps"), else ""
   std::vector<std::pair<int, int>> calls;  // caller -> callee, between Balancer nodes; drawn dashed
   std::vector<Route> routes;  // with a gateway: drawn as arrows labelled with the route's name
   bool services = false;  // written as `services:`: each Balancer node stands for its whole service
+  bool network = false;   // the nodes and edges are the `network:` section's
   std::vector<QPointF> positions;  // in [0, 1] x [0, 1], from layout()
 };
 
@@ -35,10 +40,11 @@ struct TopologyGraph {
 // sends to -> its servers (with a gateway: clients -> the gateway); the call graph between services
 // and the gateway's routes.
 TopologyGraph topology_of(const models::SystemConfig& config);
-// Places the nodes. Services (`services:`) are laid out as a flow, left to right: clients, the
-// gateway, the services they send to with their servers beside them, then the services those
-// call, by call depth (Boost.Graph's topological sort). A top-level balancer and servers keep the force layout
-// (Boost.Graph: circle_graph_layout, then fruchterman_reingold_force_directed_layout).
+// Places the nodes as a flow, left to right, deterministically (topology_layout.cpp). Without a
+// network: clients, the gateway, the balancer or the services they send to with their servers
+// beside them, then the services those call, by call depth. A network: columns by the direction
+// requests take, clients in the first, the nodes they reach in the next ones by hop distance,
+// a service right of its caller and a server right of its balancer.
 void layout(TopologyGraph& graph);
 
 class TopologyView : public QWidget {
@@ -55,14 +61,24 @@ public:
   // What colours the nodes and links now: names with a utilization (empty before a run's rows).
   QStringList coloured() const;
   QSize sizeHint() const override { return {600, 400}; }
-  // Where node i is drawn in the widget now (the centre of its box).
+  // Where node i is drawn in the widget now (the centre of its box), and its box.
   QPointF centre_of(int node) const;
+  QRectF box_of(int node) const;
+  // Presentation mode: strokes twice as thick (the fonts follow the application's).
+  void set_presentation(bool on);
+  bool presentation() const { return stroke_ > 1; }
 
 protected:
   void paintEvent(QPaintEvent* event) override;
+  void changeEvent(QEvent* event) override;
 
 private:
+  QString label_of(size_t node) const;  // its name, and its utilization once measured
+  void measure_boxes();                 // the margins: room for the largest box at every border
+
   TopologyGraph graph_;
+  double stroke_ = 1;  // multiplies every pen's width
+  QSizeF largest_box_;
   QMap<QString, double> server_utilization_, link_utilization_, service_utilization_;
 };
 

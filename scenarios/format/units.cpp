@@ -568,4 +568,15 @@ std::string format_rate(double per_s)
   return three_decimals(per_s * kPers[chosen].seconds) + std::string(kPers[chosen].name);
 }
 
+std::string format_bandwidth(double bps)
+{
+  if (!std::isfinite(bps) || bps == 0.0) return three_decimals(bps) + " bps";
+  constexpr std::array kUnits{std::pair{1e12, "Tbps"}, std::pair{1e9, "Gbps"}, std::pair{1e6, "Mbps"},
+                              std::pair{1e3, "kbps"}};
+  // Compare after rounding to the shown precision, so 999,999.9999 bps prints as "1 Mbps".
+  for (const auto& [scale, name] : kUnits)
+    if (std::round(std::fabs(bps) / scale * 1000) >= 1000) return three_decimals(bps / scale) + " " + name;
+  return three_decimals(bps) + " bps";
+}
+
 }  // namespace lbsim::scenarios

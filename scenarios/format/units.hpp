@@ -54,4 +54,8 @@ std::string format_time(int64_t ns);
 // least 1), up to three decimals.
 std::string format_rate(double per_s);
 
+// A readable bandwidth, as the parser reads it back: "100 Mbps", "1.5 Gbps", "800 kbps" (the
+// largest of bps, kbps, Mbps, Gbps, Tbps giving at least 1), up to three decimals.
+std::string format_bandwidth(double bps);
+
 }  // namespace lbsim::scenarios

@@ -256,6 +256,22 @@ TEST_CASE("format_rate picks the first unit that gives at least 1", "[scenarios]
   CHECK(*parse_rate_per_s(format_rate(0.5)).value == Approx(0.5));
 }
 
+// The topology labels each link with it: what is written must read back as the same bandwidth.
+TEST_CASE("format_bandwidth picks the largest unit that gives at least 1 and reads back", "[scenarios][units]")
+{
+  CHECK(format_bandwidth(100e6) == "100 Mbps");
+  CHECK(format_bandwidth(1.5e9) == "1.5 Gbps");
+  CHECK(format_bandwidth(800e3) == "800 kbps");
+  CHECK(format_bandwidth(999.0) == "999 bps");
+  CHECK(format_bandwidth(2e12) == "2 Tbps");
+  CHECK(format_bandwidth(999999.9999) == "1 Mbps");
+  CHECK(format_bandwidth(0.0) == "0 bps");
+  for (const char* text : {"100 Mbps", "1 Gbps", "10 MB/s", "56 kbps", "2.5 Gbps"}) {
+    const double bps = *parse_bandwidth_bps(text).value;
+    CHECK(*parse_bandwidth_bps(format_bandwidth(bps)).value == Approx(bps));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------- size
 
 TEST_CASE("size: every unit, decimal and binary", "[scenarios][units]")
