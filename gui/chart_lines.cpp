@@ -19,6 +19,8 @@ const QList<QColor>& run_colours()
   return colours;
 }
 
+QColor down_colour() { return QColor(40, 40, 40); }
+
 QColor slo_colour() { return QColor(214, 39, 40); }
 
 QColor event_colour(EventClass kind)
@@ -69,11 +71,23 @@ void server_lines(std::vector<Line>& lines, const RunData& run, const QString& r
 {
   const size_t n = run.server_rows.size();
   if (n <= kMaxServerLines) {
+    std::vector<Line> down_lines;
     for (size_t s = 0; s < n; ++s) {
-      Line line{prefixed(run_name, prefix + run.servers.value(static_cast<qsizetype>(s)), runs), {}, {}};
-      for (const ServerPoint& p : run.server_rows[s]) line.x.push_back(p.time_s), line.y.push_back(value(p));
+      const QString server = prefixed(run_name, prefix + run.servers.value(static_cast<qsizetype>(s)), runs);
+      Line line{server, {}, {}};
+      // A server that is not up (failed, restarting, provisioning, stopped) is marked at each of
+      // its rows: idle and down both read 0 on the line, and only the marks tell them apart.
+      Line down{server + " (not up)", {}, {}};
+      down.points_only = true;
+      down.fixed_colour = down_colour();
+      for (const ServerPoint& p : run.server_rows[s]) {
+        line.x.push_back(p.time_s), line.y.push_back(value(p));
+        if (!p.up) down.x.push_back(p.time_s), down.y.push_back(value(p));
+      }
       lines.push_back(std::move(line));
+      if (!down.x.empty()) down_lines.push_back(std::move(down));
     }
+    for (Line& down : down_lines) lines.push_back(std::move(down));
     return;
   }
   struct Spread {

@@ -47,6 +47,7 @@ struct ChartLines {
 // The colours of the runs' series, in order; none of them is slo_colour() nor a mark's colour.
 const QList<QColor>& run_colours();
 QColor slo_colour();
+QColor down_colour();  // the marks of a server that is not up (not one of run_colours())
 QColor event_colour(EventClass kind);
 QColor warmup_colour();  // translucent
 

@@ -3,6 +3,7 @@
 // readout, the whole-run percentiles, warm-up and events on the timelines, the colours, and the
 // latency CDF. Figures are checked against the run's own summary.json read here, and the M/M/1
 // ones against queueing theory.
+#include "gui/chart_lines.hpp"
 #include "gui/chart_panel.hpp"
 #include "gui/compare_view.hpp"
 #include "gui/main_window.hpp"
@@ -380,6 +381,39 @@ private slots:
 
   // A run of the window gets its whole-run figures and events as its results folder does: the
   // table's column of the live run is the column of the same run written to a folder.
+  // A server that is not up reads 0 % like an idle one: its rows while down get marks of their
+  // own, and an idle server none.
+  void down_servers_are_marked_apart_from_idle_ones()
+  {
+    RunData run;
+    run.label = "r";
+    run.servers << "a" << "idle";
+    for (double t : {1.0, 2.0, 3.0, 4.0}) {
+      IntervalPoint p;
+      p.time_s = t;
+      run.rows.push_back(p);
+    }
+    run.server_rows = {{{1, true, 0.5, 0, 10}, {2, false, 0, 0, 0}, {3, false, 0, 0, 0}, {4, true, 0.4, 0, 8}},
+                       {{1, true, 0, 0, 0}, {2, true, 0, 0, 0}, {3, true, 0, 0, 0}, {4, true, 0, 0, 0}}};
+    for (ChartKind kind : {ChartKind::Utilization, ChartKind::InFlight}) {
+      const ChartLines chart = run_lines(kind, {&run});
+      QStringList names;
+      for (const Line& line : chart.lines) names << line.name;
+      const QString a_down = kind == ChartKind::Utilization ? "a (not up)" : "queue a (not up)";
+      QVERIFY2(names.contains(a_down), qPrintable(names.join(", ")));
+      QVERIFY(!names.filter("idle (not up)").size());
+      for (const Line& line : chart.lines) {
+        if (line.name != a_down) continue;
+        QCOMPARE(line.x, (std::vector<double>{2.0, 3.0}));
+        QVERIFY(line.points_only);
+        QCOMPARE(line.fixed_colour, down_colour());
+      }
+    }
+    ChartWidget chart(run_charts()[3]);
+    chart.show_runs({&run});
+    QVERIFY(chart.legend().contains("a (not up)"));
+  }
+
   void a_live_run_compares_as_its_results_folder()
   {
     const QString path = QDir(LBSIM_SOURCE_DIR).filePath("examples/backup-servers.yaml");
