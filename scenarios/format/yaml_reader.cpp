@@ -2,8 +2,8 @@
 
 #include "scenarios/format/suggest.hpp"
 #include "scenarios/format/units.hpp"
+#include "scenarios/format/yaml_syntax_error.hpp"
 
-#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -40,15 +40,10 @@ std::optional<double> parse_number(const std::string& s)
 std::string missing_space_hint(const YAML::Node& node)
 {
   if (!node.IsScalar()) return {};
-  const std::string& s = node.Scalar();
-  const size_t colon = s.find(':');
-  if (colon == 0 || colon == std::string::npos || colon + 1 >= s.size() || s[colon + 1] == ' ' || s[colon + 1] == ':' ||
-      s.compare(colon + 1, 2, "//") == 0 || !std::isalpha(static_cast<unsigned char>(s[0])))
-    return {};
-  for (size_t i = 0; i < colon; ++i)
-    if (!std::isalnum(static_cast<unsigned char>(s[i])) && s[i] != '_' && s[i] != '-' && s[i] != '.') return {};
-  return "; expected a space after the colon: write \"" + s.substr(0, colon) + ": " + s.substr(colon + 1) +
-         "\" (without it YAML reads \"" + s + "\" as one text, not as a key and its value)";
+  const auto found = key_without_space(node.Scalar());
+  if (!found) return {};
+  return "; expected a space after the colon: write \"" + found->key + ": " + found->value +
+         "\" (without it YAML reads \"" + node.Scalar() + "\" as one text, not as a key and its value)";
 }
 
 std::string format_g(double v)

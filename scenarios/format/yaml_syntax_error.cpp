@@ -95,23 +95,16 @@ struct ColonWithoutSpace {
 
 std::optional<ColonWithoutSpace> colon_without_space(std::string_view line_text, int line)
 {
-  size_t i = line_text.find_first_not_of(' ');
-  if (i == std::string_view::npos) return std::nullopt;
-  if (line_text.compare(i, 2, "- ") == 0) i = line_text.find_first_not_of(' ', i + 2);
-  if (i == std::string_view::npos) return std::nullopt;
-  const size_t key_start = i;
-  const auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
-  if (!std::isalpha(static_cast<unsigned char>(line_text[i])) && line_text[i] != '_') return std::nullopt;
-  while (i < line_text.size() && name_char(line_text[i])) ++i;
-  if (i + 1 >= line_text.size() || line_text[i] != ':') return std::nullopt;
-  const char after = line_text[i + 1];
-  if (after == ' ' || after == '\t' || after == '\r' || after == ':' || line_text.compare(i + 1, 2, "//") == 0)
-    return std::nullopt;  // "key: value", "a::b" or "http://..."
-  size_t value_end = line_text.find(" #", i + 1);
-  if (value_end == std::string_view::npos) value_end = line_text.size();
-  while (value_end > i + 1 && (line_text[value_end - 1] == ' ' || line_text[value_end - 1] == '\r')) --value_end;
-  return ColonWithoutSpace{line, static_cast<int>(i) + 2, std::string(line_text.substr(key_start, i - key_start)),
-                           std::string(line_text.substr(i + 1, value_end - i - 1))};
+  size_t start = line_text.find_first_not_of(' ');
+  if (start == std::string_view::npos) return std::nullopt;
+  if (line_text.compare(start, 2, "- ") == 0) start = line_text.find_first_not_of(' ', start + 2);
+  if (start == std::string_view::npos) return std::nullopt;
+  std::string_view rest = line_text.substr(start);
+  rest = rest.substr(0, rest.find(" #"));  // a comment after the value
+  while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\r')) rest.remove_suffix(1);
+  const auto found = key_without_space(rest);
+  if (!found) return std::nullopt;
+  return ColonWithoutSpace{line, static_cast<int>(start + found->colon) + 2, found->key, found->value};
 }
 
 // The first "key:value" line of the text that runs into the error at `error_line`: walking up from
@@ -143,6 +136,18 @@ std::optional<ColonWithoutSpace> colon_before(const std::string& text, int error
 }
 
 }  // namespace
+
+std::optional<KeyWithoutSpace> key_without_space(std::string_view text)
+{
+  const auto name_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; };
+  if (text.empty() || (!std::isalpha(static_cast<unsigned char>(text[0])) && text[0] != '_')) return std::nullopt;
+  size_t colon = 0;
+  while (colon < text.size() && name_char(text[colon])) ++colon;
+  if (colon + 1 >= text.size() || text[colon] != ':') return std::nullopt;
+  const char after = text[colon + 1];
+  if (after == ' ' || after == '\t' || after == ':' || text.compare(colon + 1, 2, "//") == 0) return std::nullopt;
+  return KeyWithoutSpace{std::string(text.substr(0, colon)), std::string(text.substr(colon + 1)), colon};
+}
 
 YamlSyntaxError explain_syntax_error(const std::string& text, const std::string& parser_message, int pos, int line,
                                      int column)
