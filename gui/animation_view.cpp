@@ -266,8 +266,8 @@ void AnimationView::show()
   else if (r.status == "unavailable") what = QString("sent %1 to <b>%2</b>, which was not running: 502").arg(request, r.server);
   else what = QString("found no server for %1 (%2): 503").arg(request, r.status);
   const QString who = choice->balancer.isEmpty() ? QString("the service") : "the balancer " + choice->balancer;
-  explanation_->setText(QString("At %1 s %2 %3. When it chose, it saw %4.")
-                            .arg(seconds(choice->time), who, what,
+  explanation_->setText(QString("At %1 s %2 %3. %4When it chose, it saw %5.")
+                            .arg(seconds(choice->time), who, what, why_sentence(r),
                                  r.pool_before.isEmpty() ? QString("no pool (no balancer)") : r.pool_before));
 }
 

@@ -19,7 +19,7 @@ public:
     choice.time = system.simulation().now().ns();
     choice.request = hop.request.sequence;
     choice.server = hop.server;
-    choice.record = step_record(system, hop);
+    choice.record = step_record(system, hop, worker_.explainers_);
     if (const models::LoadBalancer* lb = system.services()[hop.service]->balancer()) {
       choice.algorithm = QString::fromStdString(lb->config().algorithm);
       choice.balancer = QString::fromStdString(lb->config().name);
@@ -62,6 +62,7 @@ uint64_t AnimationWorker::load(const models::SystemConfig& config)
         progress_.generation = generation;
       }
       system_ = scenarios::build_system(config);
+      explainers_ = watch_balancers(*system_);
       recorder_ = std::make_unique<Recorder>(*this);
       system_->set_hop_observer(recorder_.get());
       publish_progress();

@@ -77,6 +77,7 @@ private:
   WorkThread thread_;
   std::unique_ptr<models::System> system_;  // touched on thread_ only
   std::unique_ptr<Recorder> recorder_;
+  PickExplainers explainers_;  // thread_ only
   mutable std::mutex mutex_;
   std::vector<StageEvent> stages_;
   std::vector<Choice> choices_;

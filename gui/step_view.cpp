@@ -121,12 +121,13 @@ void StepView::show_state()
   }
   if (records.empty()) return;
   const StepRecord& last = records.back();
-  explanation_->setText(QString("Request %1 at %2 s from %3 (%4 %5) → <b>%6</b> (%7). When it chose, the balancer saw %8. "
-                                "The pool below is the state now, at %9 s.")
+  explanation_->setText(QString("Request %1 at %2 s from %3 (%4 %5) → <b>%6</b> (%7). ")
                             .arg(last.number)
                             .arg(last.time_s, last.client, last.method, last.path,
-                                 last.server.isEmpty() ? QString("no server") : last.server, last.status,
-                                 last.pool_before.isEmpty() ? QString("no pool (no balancer)") : last.pool_before,
+                                 last.server.isEmpty() ? QString("no server") : last.server, last.status) +
+                        why_sentence(last) +
+                        QString("When it chose, the balancer saw %1. The pool below is the state now, at %2 s.")
+                            .arg(last.pool_before.isEmpty() ? QString("no pool (no balancer)") : last.pool_before,
                                  snap.time_s) +
                         (snap.run_over ? tr(" It was the last one: the run is over.") : QString()));
 }

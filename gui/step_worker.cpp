@@ -11,7 +11,7 @@
 
 namespace lbsim::gui {
 
-StepRecord step_record(const models::System& system, const models::Hop& hop)
+StepRecord step_record(const models::System& system, const models::Hop& hop, PickExplainers& explainers)
 {
   const models::Request& r = hop.request;
   const models::RequestShape& shape = system.shape(r);
@@ -24,20 +24,40 @@ StepRecord step_record(const models::System& system, const models::Hop& hop)
       hop.server == models::kNoServer ? QString() : QString::fromStdString(system.servers()[hop.server]->name());
   record.status = models::to_string(hop.outcome);
   const models::Service& service = *system.services()[hop.service];
-  if (const models::LoadBalancer* lb = service.balancer()) {
-    // The chosen server already counts this request as active (models/balancers/balancer_pool.hpp).
-    const auto pool = lb->pool().pool();
-    for (uint32_t i = 0; i < pool.size(); ++i) {
-      const uint32_t server = service.members()[i];
-      const unsigned active = pool[i].active - (server == hop.server ? 1U : 0U);
-      record.pool_before += QString("%1%2: %3 active%4")
-                                .arg(record.pool_before.isEmpty() ? "" : ", ",
-                                     QString::fromStdString(system.servers()[server]->name()))
-                                .arg(active)
-                                .arg(pool[i].eligible ? "" : " (not eligible)");
+  const models::LoadBalancer* lb = service.balancer();
+  if (!lb) return record;
+  // The chosen server already counts this request as active (models/balancers/balancer_pool.hpp).
+  const auto pool = lb->pool().pool();
+  std::vector<models::PoolMember> before(pool.begin(), pool.end());
+  std::vector<std::string> names;
+  models::ServerChoice chosen;
+  for (uint32_t i = 0; i < pool.size(); ++i) {
+    const uint32_t server = service.members()[i];
+    if (server == hop.server && before[i].active > 0) {
+      --before[i].active;
+      chosen = i;
     }
+    names.push_back(system.servers()[server]->name());
+    record.pool_before += QString("%1%2: %3 active%4")
+                              .arg(record.pool_before.isEmpty() ? "" : ", ", QString::fromStdString(names.back()))
+                              .arg(before[i].active)
+                              .arg(before[i].eligible ? "" : " (not eligible)");
+  }
+  // Only a pick explains itself: a refusal before any pick (a full balancer, a circuit breaker) does not.
+  if (hop.server != models::kNoServer || hop.outcome == models::HopOutcome::no_server) {
+    const models::PickFacts facts{lb->config(), before, names, lb->pool().algorithm(), system.client_address(r),
+                                  shape.path, system.simulation().now(), chosen, &lb->pool().rng()};
+    record.why = QString::fromStdString(explainers[hop.service].explain(facts));
   }
   return record;
+}
+
+PickExplainers watch_balancers(const models::System& system)
+{
+  PickExplainers explainers;
+  for (uint32_t i = 0; i < system.services().size(); ++i)
+    if (const models::LoadBalancer* lb = system.services()[i]->balancer()) explainers[i].watch(lb->pool().rng());
+  return explainers;
 }
 
 class StepWorker::Recorder final : public models::HopObserver {
@@ -45,7 +65,7 @@ public:
   explicit Recorder(StepWorker& worker) : worker_(worker) {}
   void on_hop(const models::Hop& hop) override
   {
-    StepRecord record = step_record(*worker_.system_, hop);
+    StepRecord record = step_record(*worker_.system_, hop, worker_.explainers_);
     std::lock_guard lock(worker_.mutex_);
     record.number = worker_.records_.size() + 1;
     worker_.records_.push_back(record);
@@ -70,6 +90,7 @@ void StepWorker::load(const models::SystemConfig& config)
       system_ = scenarios::build_system(config);
       recorder_ = std::make_unique<Recorder>(*this);
       system_->set_hop_observer(recorder_.get());
+      explainers_ = watch_balancers(*system_);
       target_ = 0;
       {
         std::lock_guard lock(mutex_);
@@ -137,6 +158,12 @@ PoolSnapshot StepWorker::snapshot() const
 {
   std::lock_guard lock(mutex_);
   return snapshot_;
+}
+
+QString why_sentence(const StepRecord& record)
+{
+  if (record.why.isEmpty()) return {};
+  return "<b>Why:</b> " + record.why.toHtmlEscaped() + ". ";
 }
 
 QString algorithm_rule(const QString& algorithm)

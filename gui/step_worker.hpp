@@ -5,11 +5,13 @@
 #pragma once
 
 #include "gui/work_thread.hpp"
+#include "models/balancers/explain/pick_explanation.hpp"
 #include "models/system_config.hpp"
 
 #include <QObject>
 #include <QString>
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -27,7 +29,13 @@ struct StepRecord {
   QString time_s, client, method, path, server, status;
   // The balancer's view when it chose, before counting this request: "big: 0 active, small-1: 1 active".
   QString pool_before;
+  // Why the balancer chose that server, one sentence (models/balancers/explain/pick_explanation.hpp);
+  // empty without a balancer.
+  QString why;
 };
+
+// One explainer per service with a balancer, by service index: each remembers its balancer's picks.
+using PickExplainers = std::map<uint32_t, models::PickExplainer>;
 
 // The balancer's view and the servers after a step.
 struct PoolSnapshot {
@@ -72,10 +80,18 @@ private:
   PoolSnapshot snapshot_;
   class Recorder;
   std::unique_ptr<Recorder> recorder_;
+  PickExplainers explainers_;  // thread_ only
 };
 
-// The trace's row for a hop (its number left 0), with the balancer's view as it chose.
-StepRecord step_record(const models::System& system, const models::Hop& hop);
+// An explainer for each balancer of a system that has not run yet (PickExplainer::watch).
+PickExplainers watch_balancers(const models::System& system);
+
+// The trace's row for a hop (its number left 0), with the balancer's view as it chose and why it
+// chose that server. Call it for every hop, in order: the explainers remember the picks.
+StepRecord step_record(const models::System& system, const models::Hop& hop, PickExplainers& explainers);
+
+// "<b>Why:</b> <record.why>. " in rich text, or "" when there is no reason to give.
+QString why_sentence(const StepRecord& record);
 
 // One sentence on how `algorithm` picks a server, for the step view.
 QString algorithm_rule(const QString& algorithm);

@@ -88,6 +88,10 @@ public:
   {
     return workers_.empty() ? std::span<const PoolMember>(pool_) : std::span<const PoolMember>(workers_[worker].pool);
   }
+  // The algorithm's state, read-only (worker 0's with a state per worker): the GUI explains picks with it.
+  const Balancer& algorithm() const { return workers_.empty() ? *algorithm_ : *workers_.front().algorithm; }
+  // Its random stream as the picks left it (worker 0's likewise): the GUI replays least_request's draws.
+  const engine::RngStream& rng() const { return workers_.empty() ? rng_ : workers_.front().rng; }
   // The algorithm passes over full members itself (Balancer::skips_full_members()).
   bool algorithm_skips_full() const { return skips_full_; }
   const BalancerConfig& config() const { return config_; }

@@ -485,6 +485,31 @@ TEST_CASE("power_of_two_choices samples distinct servers and takes the least act
   CHECK_THROWS_AS(make("power_of_two_choices", bad), std::invalid_argument);
 }
 
+// last_sample() (for the GUI's explanation of a pick): the d distinct servers drawn, in the order
+// drawn, each unordered pair of 4 equally likely (1/6), and the pick the least active of them, the
+// first drawn on a tie.
+TEST_CASE("power_of_two_choices's last sample is the distinct pair it drew", "[balancer][p2c]")
+{
+  Driver d(make("power_of_two_choices"), pool_of({1, 1, 1, 1}), 11);
+  const auto* p2c = dynamic_cast<const PowerOfTwoChoicesBalancer*>(d.balancer.get());
+  REQUIRE(p2c);
+  const std::vector<uint32_t> active = {2, 1, 0, 0};
+  for (uint32_t s = 0; s < 4; ++s) d.set_active(s, active[s]);
+  std::map<std::pair<uint32_t, uint32_t>, int> pairs;
+  const int n = 60'000;
+  for (int i = 0; i < n; ++i) {
+    const uint32_t chosen = *d.request_and_answer();
+    const std::vector<uint32_t> sample = p2c->last_sample();
+    REQUIRE(sample.size() == 2);
+    REQUIRE(sample[0] != sample[1]);
+    const uint32_t least = active[sample[1]] < active[sample[0]] ? sample[1] : sample[0];
+    REQUIRE(chosen == least);
+    ++pairs[{std::min(sample[0], sample[1]), std::max(sample[0], sample[1])}];
+  }
+  CHECK(pairs.size() == 6);
+  for (const auto& [pair, count] : pairs) CHECK(std::abs(count - n / 6.0) < five_sigma(n, 1.0 / 6));
+}
+
 TEST_CASE("power_of_two_choices with d = 1 is uniform random", "[balancer][p2c]")
 {
   BalancerOptions one;

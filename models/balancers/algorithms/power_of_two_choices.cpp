@@ -71,6 +71,14 @@ void PowerOfTwoChoicesBalancer::write_list_out(std::span<const PoolMember> pool)
   written_ = true;
 }
 
+std::vector<uint32_t> PowerOfTwoChoicesBalancer::last_sample() const
+{
+  std::vector<uint32_t> sample;
+  const std::size_t d = std::min<std::size_t>(choices_, eligible_.total());
+  for (std::size_t k = 0; k < d; ++k) sample.push_back(at(static_cast<uint32_t>(k)));
+  return sample;
+}
+
 ServerChoice PowerOfTwoChoicesBalancer::pick(std::span<const PoolMember> pool, PickContext& context)
 {
   if (pool.size() != eligible_.size()) on_pool_changed(pool);

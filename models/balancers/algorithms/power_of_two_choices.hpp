@@ -36,6 +36,11 @@ public:
   void on_pool_changed(std::span<const PoolMember> pool) override;
   void on_member_changed(std::span<const PoolMember> pool, uint32_t server) override;
 
+  // The members the last pick sampled, in the order drawn, until the pool changes: the first d
+  // places of the list, where the shuffle put them, so keeping them costs the pick nothing.
+  // (The GUI's explanation of a pick, models/balancers/explain/pick_explanation.hpp.)
+  std::vector<uint32_t> last_sample() const;
+
 private:
   void start_list_again();  // pool order, read through eligible_
   uint32_t at(uint32_t place) const;
