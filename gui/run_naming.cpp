@@ -2,6 +2,7 @@
 
 #include "gui/study_data.hpp"
 
+#include <algorithm>
 #include <optional>
 
 namespace lbsim::gui {
@@ -16,6 +17,35 @@ std::optional<QString> value_of(const RunData& run, const QString& key)
     if (k == key) return v;
   if (run.overrides_known) return QString("(default)");
   return std::nullopt;
+}
+
+// Labels that share a long beginning and end (two study points' folders that differ only in the
+// algorithm, deep in a long key): each label's differing part, from the key before it to the end
+// of its value, with "…" for what they all share, so that a legend that elides the end of a long
+// name never cuts it off. Labels that are short, or that are all alike, are kept.
+QStringList differing_parts(const QStringList& labels)
+{
+  constexpr qsizetype kLong = 40;  // shorter labels fit a legend whole
+  qsizetype shortest = labels.front().size();
+  for (const QString& l : labels) shortest = std::min(shortest, l.size());
+  if (shortest < kLong) return labels;
+  qsizetype prefix = 0, suffix = 0;
+  const auto same_at = [&](auto index) {
+    for (const QString& l : labels)
+      if (l[index(l)] != labels.front()[index(labels.front())]) return false;
+    return true;
+  };
+  while (prefix < shortest && same_at([&](const QString&) { return prefix; })) ++prefix;
+  if (prefix == shortest) return labels;
+  while (suffix < shortest - prefix && same_at([&](const QString& l) { return l.size() - 1 - suffix; })) ++suffix;
+  // Whole words: back to the separator before the differing word's key, on to the one after its value.
+  const QString separators = "/ ,;.";
+  while (prefix > 0 && !separators.contains(labels.front()[prefix - 1])) --prefix;
+  while (suffix > 0 && !separators.contains(labels.front()[labels.front().size() - suffix])) --suffix;
+  QStringList parts;
+  for (const QString& l : labels)
+    parts << (prefix > 0 ? "…" : "") + l.mid(prefix, l.size() - prefix - suffix) + (suffix > 0 ? "…" : "");
+  return parts;
 }
 
 }  // namespace
@@ -53,6 +83,7 @@ QStringList distinguishing_names(const std::vector<const RunData*>& runs)
     }
     names << (parts.isEmpty() ? run->label : parts.join(", "));
   }
+  if (differing.isEmpty()) names = differing_parts(names);
   // Still the same (identical settings and labels): number them in order.
   for (qsizetype i = 0; i < names.size(); ++i) {
     int same = 0;

@@ -17,6 +17,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QGraphicsTextItem>
 #include <QGraphicsView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -182,6 +183,43 @@ private slots:
     plain.label = "quickstart [results]";
     QCOMPARE(distinguishing_names({&x, &plain}), (QStringList{"quickstart", "quickstart [results]"}));
     QCOMPARE(distinguishing_names({&x}), QStringList{"quickstart"});
+  }
+
+  // Runs whose names share a long beginning and end (two study points whose folders differ only in
+  // the algorithm, deep in a long key): the legend, as drawn in a window of ordinary size, shows
+  // the part that differs in full, whatever it cuts elsewhere.
+  void legends_keep_the_part_that_differs()
+  {
+    QTemporaryDir rr, lc;
+    write_results(rr.path(), "quickstart-network.yaml", {"duration=5 s", "warmup=1 s", "balancer.algorithm=round_robin"});
+    write_results(lc.path(), "quickstart-network.yaml", {"duration=5 s", "warmup=1 s", "balancer.algorithm=least_connections"});
+    RunData a = read_run_dir(rr.path()), b = read_run_dir(lc.path());
+    const QString head = "capacity-plan-2026/study-of-the-checkout-service/points/services[checkout-frontend].balancer.algorithm=";
+    const QString tail = ",clients[tokyo-mobile-users].arrivals.rate=5000/s,servers[web].count=12/replication-0003";
+    a.label = head + "round_robin" + tail, b.label = head + "least_connections" + tail;
+    a.settings.clear(), b.settings.clear();  // folders whose overrides are not known: named by their labels
+    a.overrides_known = b.overrides_known = false;
+    const QStringList names = distinguishing_names({&a, &b});
+    QVERIFY2(names[0].contains("round_robin") && names[1].contains("least_connections"), qPrintable(names.join(" | ")));
+    QVERIFY2(names[0] != names[1], qPrintable(names.join(" | ")));
+    ChartWidget latency(info_of(ChartKind::Latency));
+    latency.resize(900, 500);
+    latency.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&latency));
+    latency.show_runs({&a, &b});
+    QCoreApplication::processEvents();
+    // The legend's labels as drawn (Qt elides a label that does not fit).
+    auto* view = latency.findChild<QGraphicsView*>();
+    QVERIFY(view && view->scene());
+    QStringList drawn;
+    for (const QGraphicsItem* item : view->scene()->items())
+      if (const auto* text = qgraphicsitem_cast<const QGraphicsTextItem*>(item); text && item->isVisible())
+        drawn << text->toPlainText();
+    for (const QString& part : {QString("algorithm=round_robin"), QString("algorithm=least_connections")}) {
+      bool shown = false;
+      for (const QString& label : drawn) shown = shown || (label.contains(part) && label.contains("p99"));
+      QVERIFY2(shown, qPrintable(part + " not in the legend as drawn: " + drawn.join(" | ")));
+    }
   }
 
   // The y axis goes logarithmic and back; a rectangle zooms, a Shift+drag pans, Reset zoom
