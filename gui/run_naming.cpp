@@ -26,6 +26,7 @@ std::optional<QString> value_of(const RunData& run, const QString& key)
 QStringList differing_parts(const QStringList& labels)
 {
   constexpr qsizetype kLong = 40;  // shorter labels fit a legend whole
+  if (labels.size() < 2) return labels;
   qsizetype shortest = labels.front().size();
   for (const QString& l : labels) shortest = std::min(shortest, l.size());
   if (shortest < kLong) return labels;

@@ -16,7 +16,8 @@ namespace lbsim::gui {
 // other key by its shortest unambiguous end and its value ("rate = 300/s"; "(default)" for a live
 // run not given that key; a results folder, which does not record its overrides, is left out of
 // that key); runs that differ in no setting keep their labels (the folder's name, or "#2"),
-// numbered when those are the same too.
+// numbered when those are the same too, or, for long labels that share a beginning and an end,
+// the part that differs ("…algorithm=round_robin…").
 QStringList distinguishing_names(const std::vector<const RunData*>& runs);
 
 // --set overrides ("KEY=VALUE") into a run's settings: a key it has takes the new value.

@@ -199,6 +199,7 @@ private slots:
     a.label = head + "round_robin" + tail, b.label = head + "least_connections" + tail;
     a.settings.clear(), b.settings.clear();  // folders whose overrides are not known: named by their labels
     a.overrides_known = b.overrides_known = false;
+    QCOMPARE(distinguishing_names({}), QStringList{});  // no run ticked
     const QStringList names = distinguishing_names({&a, &b});
     QVERIFY2(names[0].contains("round_robin") && names[1].contains("least_connections"), qPrintable(names.join(" | ")));
     QVERIFY2(names[0] != names[1], qPrintable(names.join(" | ")));
