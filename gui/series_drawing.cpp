@@ -32,6 +32,12 @@ void fit_axis(QAbstractAxis* axis, double lo, double hi, bool from_zero)
   linear->applyNiceNumbers();
 }
 
+namespace {
+// Letters of category names (the longest times their number) that fit side by side on a chart of
+// ordinary width (800 px and more at the default font); beyond, they are slanted.
+constexpr qsizetype kSideBySideLetters = 80;
+}  // namespace
+
 QAbstractAxis* make_axis(const QString& title, const AxisStyle& style)
 {
   QAbstractAxis* axis = nullptr;
@@ -42,6 +48,14 @@ QAbstractAxis* make_axis(const QString& title, const AxisStyle& style)
     categories->setStartValue(-0.5);
     categories->setRange(-0.5, static_cast<double>(style.categories.size()) - 0.5);
     categories->setLabelsPosition(QCategoryAxis::AxisLabelsPositionCenter);
+    // Names too long to stand side by side are slanted, whole: Qt elides a label wider than its
+    // category ("weighted..." would name two algorithms), slanted or not, unless told not to.
+    qsizetype longest = 0;
+    for (const QString& c : style.categories) longest = std::max(longest, c.size());
+    if (longest * style.categories.size() > kSideBySideLetters) {
+      categories->setLabelsAngle(-40);
+      categories->setTruncateLabels(false);
+    }
     axis = categories;
   } else if (style.log) {
     auto* log = new QLogValueAxis;

@@ -10,6 +10,7 @@
 #include "gui/results_reader.hpp"
 #include "gui/run_naming.hpp"
 #include "gui/series_adapter.hpp"
+#include "gui/study_data.hpp"
 #include "scenarios/format/loader.hpp"
 #include "scenarios/runner.hpp"
 
@@ -221,6 +222,33 @@ private slots:
       for (const QString& label : drawn) shown = shown || (label.contains(part) && label.contains("p99"));
       QVERIFY2(shown, qPrintable(part + " not in the legend as drawn: " + drawn.join(" | ")));
     }
+  }
+
+  // A study of eleven algorithms: each category's name is drawn whole on the axis, at the width of
+  // lbsim plot's images (it was "weighted...", which names two algorithms, before they were slanted).
+  void study_categories_are_drawn_whole()
+  {
+    StudyData study;
+    study.varied = {"balancer.algorithm"};
+    study.metrics = {"latency_s.p99"};
+    const QStringList algorithms = {"round_robin", "weighted_round_robin", "least_connections",
+                                    "weighted_least_connections", "ip_hash", "least_response_time",
+                                    "sticky_round_robin", "random", "power_of_two_choices", "consistent_hash", "maglev"};
+    for (const QString& a : algorithms) study.points.push_back({{a}, {0.1}, {0.01}});
+    ChartWidget chart(gui::study_chart());
+    chart.resize(1000, 600);
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    chart.show_study(study, 0, 0);
+    QCOMPARE(chart.axis(Qt::Horizontal).categories, algorithms);
+    QCoreApplication::processEvents();
+    auto* view = chart.findChild<QGraphicsView*>();
+    QVERIFY(view && view->scene());
+    QStringList drawn;
+    for (const QGraphicsItem* item : view->scene()->items())
+      if (const auto* text = qgraphicsitem_cast<const QGraphicsTextItem*>(item); text && item->isVisible())
+        drawn << text->toPlainText();
+    for (const QString& a : algorithms) QVERIFY2(drawn.contains(a), qPrintable(a + " not drawn whole: " + drawn.join(" | ")));
   }
 
   // The y axis goes logarithmic and back; a rectangle zooms, a Shift+drag pans, Reset zoom
