@@ -4,8 +4,8 @@
 # the step view, and saves the window, four charts, the topology and the step view; with two
 # results folders of the same scenario under other algorithms, the Compare tab and two overlaid
 # charts; then the animation of least-connections.yaml paused at 5.3 s (a queue at C, the last
-# choice outlined); then api-gateway.yaml in presentation mode at 1024x768, the window on its
-# topology.
+# choice outlined); then the study chart of examples/studies/algorithm-table.yaml (lbsim study, lbsim
+# plot); then api-gateway.yaml in presentation mode at 1024x768, the window on its topology.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
@@ -24,6 +24,11 @@ QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$settings" "$build/gui/lbsim-gui" \
   examples/teaching/least-connections.yaml --animate-at 5.3 --screenshots "$shots" >/dev/null
 cp "$shots/animation.png" docs/images/animation.png
 echo docs/images/animation.png
+# The study chart (the Study tab's, drawn by lbsim plot): algorithm-table.yaml's p99 against the algorithm.
+"$build/cli/lbsim" study examples/studies/algorithm-table.yaml --out "$settings/study" > /dev/null
+QT_QPA_PLATFORM=offscreen "$build/cli/lbsim" plot "$settings/study" --out "$shots" > /dev/null
+cp "$shots/study_latency_s.p99.png" docs/images/study.png
+echo docs/images/study.png
 QT_QPA_PLATFORM=offscreen XDG_CONFIG_HOME="$settings" "$build/gui/lbsim-gui" \
   examples/api-gateway.yaml --set "duration=20 s" --presentation --screenshots "$shots" >/dev/null
 cp "$shots/presentation.png" docs/images/presentation.png
