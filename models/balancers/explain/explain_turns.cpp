@@ -17,10 +17,11 @@ std::string number(int64_t n) { return std::to_string(n); }
 std::string next_in_turn(const PickFacts& f, ServerChoice previous)
 {
   const auto n = static_cast<uint32_t>(f.before.size());
+  if (previous && *previous >= n) previous = std::nullopt;
   const uint32_t chosen = *f.chosen;
   if (n == 1) return "the only server";
   std::vector<std::string> skipped;
-  uint32_t i = previous && *previous < n ? (*previous + 1) % n : 0;
+  uint32_t i = previous ? (*previous + 1) % n : 0;
   for (uint32_t steps = 0; i != chosen && steps < n; ++steps, i = (i + 1) % n) {
     if (f.before[i].eligible) return "its turn in the cycle";  // the cursor moved without us
     skipped.push_back(f.names[i]);
@@ -41,6 +42,7 @@ int64_t eligible_weight(const PickFacts& f)
 std::string weighted_turn(const PickFacts& f, ServerChoice previous)
 {
   if (equal_weights(f)) return next_in_turn(f, previous);
+  if (previous && *previous >= f.before.size()) previous = std::nullopt;
   const std::string& variant = f.config.options.variant;
   const char* order = variant == "classic" ? "HAProxy's static-rr map"
                       : variant == "fwrr"  ? "HAProxy's roundrobin tree"
@@ -101,6 +103,8 @@ std::string sticky(const PickFacts& f, PickExplainer::Memory& memory)
   } else if (f.now - seen->second.last >= timeout) {
     out = client + " is back after its pin expired (unused for " + seconds(timeout) + "): a new client again, " +
           f.names[c] + " by round robin (then remembered)";
+  } else if (seen->second.member >= f.names.size()) {
+    out = client + "'s server left the pool: pinned again, to " + f.names[c] + ", the next in round robin";
   } else if (seen->second.member == c) {
     out = client + " is a returning client: sticky to " + f.names[c];
   } else {
