@@ -29,6 +29,21 @@ void add_product(uint64_t& hi, uint64_t& lo, uint64_t a, uint64_t b)
   hi += product_hi + (lo < product_lo ? 1u : 0u);
 }
 
+// The k-th smallest (1-based) of the values in [lower, lower + width), of which there are
+// `in_range`. Selecting among one bucket's few values, not among all of them, spares
+// nth_element's unpredictable branches over the whole interval: a row's p50 and p99 cost a pass
+// over the values with a predictable test.
+int64_t kth_in_range(const std::vector<int64_t>& values, int64_t lower, int64_t width, uint64_t in_range, uint64_t k)
+{
+  std::vector<int64_t> inside;
+  inside.reserve(static_cast<std::size_t>(in_range));
+  for (const int64_t v : values)
+    if (static_cast<uint64_t>(v - lower) < static_cast<uint64_t>(width)) inside.push_back(v);
+  const auto at = inside.begin() + static_cast<std::ptrdiff_t>(k - 1);
+  std::nth_element(inside.begin(), at, inside.end());
+  return *at;
+}
+
 }  // namespace
 
 LatencyHistogram::LatencyHistogram() : counts_(kBucketCount, 0) {}
@@ -42,11 +57,20 @@ void LatencyHistogram::record_n(int64_t ns, uint64_t n)
 {
   if (ns < 0) reject_negative(ns);
   if (n == 0) return;
-  counts_[bucket_index(ns)] += n;
-  if (count_ + n <= kExactLimit) exact_.insert(exact_.end(), n, ns);
-  else release_exact();
+  if (count_ + n <= kExactLimit) {
+    exact_.insert(exact_.end(), n, ns);
+  } else {
+    if (exact()) bucket_exact_values();
+    counts_[bucket_index(ns)] += n;
+  }
   note(ns, n);
   add_product(sum_hi_, sum_lo_, static_cast<uint64_t>(ns), n);
+}
+
+void LatencyHistogram::bucket_exact_values()
+{
+  for (const int64_t v : exact_) ++counts_[bucket_index(v)];
+  std::vector<int64_t>().swap(exact_);
 }
 
 int64_t LatencyHistogram::bucket_lower(std::size_t index)
@@ -75,35 +99,45 @@ int64_t LatencyHistogram::quantile(double q) const
   // The extreme ranks are known exactly; no need for a bucket estimate.
   if (rank == 1) return min_;
   if (rank == count_) return max_;
-  if (exact()) {
-    std::vector<int64_t> values = exact_;
-    const auto at = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-    std::nth_element(values.begin(), at, values.end());
-    return *at;
-  }
 
-  const std::size_t first = bucket_index(min_), last = bucket_index(max_);
-  const auto at = [&](std::size_t i) {
-    const int64_t midpoint = bucket_lower(i) + (bucket_width(i) - 1) / 2;
-    return std::clamp(midpoint, min_, max_);
-  };
-  // From the nearer end: a high percentile (p99) is a few buckets below the maximum, while a
+  // The bucket holding the value of that rank, and how many values lie in the buckets below it,
+  // from the nearer end: a high percentile (p99) is a few buckets below the maximum, while a
   // latency distribution spreads over thousands of buckets (a time-series row asks for both).
+  const std::size_t first = bucket_index(min_), last = bucket_index(max_);
+  // Kept values have no bucket counts yet: count the buckets between min and max here.
+  std::vector<uint64_t> kept_counts;
+  if (exact()) {
+    kept_counts.assign(last - first + 1, 0);
+    for (const int64_t v : exact_) ++kept_counts[bucket_index(v) - first];
+  }
+  const auto counts = [&](std::size_t i) { return exact() ? kept_counts[i - first] : counts_[i]; };
+  std::size_t bucket = first;
+  uint64_t below = 0;
   if (rank > count_ / 2) {
     const uint64_t from_top = count_ - rank + 1;  // the rank counted from the largest value
     uint64_t seen = 0;
     for (std::size_t i = last + 1; i-- > first;) {
-      seen += counts_[i];
-      if (seen >= from_top) return at(i);
+      seen += counts(i);
+      if (seen >= from_top) {
+        bucket = i;
+        below = count_ - seen;
+        break;
+      }
     }
-    return min_;  // unreachable while counts_ sums to count_
+  } else {
+    uint64_t seen = 0;
+    for (std::size_t i = first; i <= last; ++i) {
+      if (seen + counts(i) >= rank) {
+        bucket = i;
+        below = seen;
+        break;
+      }
+      seen += counts(i);
+    }
   }
-  uint64_t seen = 0;
-  for (std::size_t i = first; i <= last; ++i) {
-    seen += counts_[i];
-    if (seen >= rank) return at(i);
-  }
-  return max_;  // unreachable while counts_ sums to count_
+  if (exact()) return kth_in_range(exact_, bucket_lower(bucket), bucket_width(bucket), counts(bucket), rank - below);
+  const int64_t midpoint = bucket_lower(bucket) + (bucket_width(bucket) - 1) / 2;
+  return std::clamp(midpoint, min_, max_);
 }
 
 double LatencyHistogram::mean() const
@@ -115,7 +149,7 @@ double LatencyHistogram::mean() const
 
 void LatencyHistogram::clear()
 {
-  if (count_ > 0) {
+  if (!exact()) {
     const auto first = counts_.begin() + static_cast<std::ptrdiff_t>(bucket_index(min_));
     const auto last = counts_.begin() + static_cast<std::ptrdiff_t>(bucket_index(max_)) + 1;
     std::fill(first, last, uint64_t{0});
@@ -131,28 +165,30 @@ void LatencyHistogram::clear()
 void LatencyHistogram::merge(const LatencyHistogram& other)
 {
   if (other.count_ == 0) return;
-  const std::size_t last = bucket_index(other.max_);
-  for (std::size_t i = bucket_index(other.min_); i <= last; ++i) counts_[i] += other.counts_[i];
-  // Copies first, so that h.merge(h) doubles correctly.
-  const uint64_t other_lo = other.sum_lo_;
-  const uint64_t other_hi = other.sum_hi_;
+  if (&other == this) {  // h.merge(h) doubles h
+    const LatencyHistogram copy = *this;
+    merge(copy);
+    return;
+  }
   if (count_ + other.count_ <= kExactLimit) {
     // insert() grows the storage geometrically: a run merges one interval at a time, and an exact
     // reserve here would reallocate (and page in) the whole vector at every interval.
-    if (&other == this) {
-      const std::vector<int64_t> copy = exact_;
-      exact_.insert(exact_.end(), copy.begin(), copy.end());
-    } else {
-      exact_.insert(exact_.end(), other.exact_.begin(), other.exact_.end());
-    }
+    exact_.insert(exact_.end(), other.exact_.begin(), other.exact_.end());
   } else {
-    release_exact();
+    if (exact()) bucket_exact_values();
+    if (other.exact()) {
+      for (const int64_t v : other.exact_) ++counts_[bucket_index(v)];
+    } else {
+      const std::size_t last = bucket_index(other.max_);
+      for (std::size_t i = bucket_index(other.min_); i <= last; ++i) counts_[i] += other.counts_[i];
+    }
   }
+  const uint64_t other_lo = other.sum_lo_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
   count_ += other.count_;
   sum_lo_ += other_lo;
-  sum_hi_ += other_hi + (sum_lo_ < other_lo ? 1u : 0u);
+  sum_hi_ += other.sum_hi_ + (sum_lo_ < other_lo ? 1u : 0u);
 }
 
 }  // namespace lbsim::engine

@@ -121,27 +121,28 @@ TEST_CASE("histogram quantiles of log-uniform values from 1 us to 10 days", "[st
 
 TEST_CASE("histogram quantile is the midpoint of the exact quantile's bucket, from either end", "[stats]")
 {
-  // quantile() scans from the minimum for low ranks and from the maximum for high ones: both must
-  // land on the bucket that holds the value of rank ceil(q n), for every rank of small and large sets.
+  // Past kExactLimit values quantile() answers from the buckets, scanning from the minimum for low
+  // ranks and from the maximum for high ones: both must land on the bucket that holds the value of
+  // rank ceil(q n). Every rank near either end, and every 97th between them.
   RngStream rng(5);
-  for (const int n : {2, 3, 7, 100, 4001}) {
-    LatencyHistogram h;
-    std::vector<int64_t> values;
-    for (int i = 0; i < n; ++i) {
-      const auto v = static_cast<int64_t>(std::exp(std::log(1e3) + 20 * rng.uniform01()));
-      h.record(v);
-      values.push_back(v);
-    }
-    std::sort(values.begin(), values.end());
-    for (int rank = 1; rank <= n; ++rank) {
-      const double q = (rank - 0.5) / n;  // ceil(q n) == rank
-      const int64_t exact = exact_quantile(values, q);
-      const std::size_t b = LatencyHistogram::bucket_index(exact);
-      const int64_t expected =
-          std::clamp(LatencyHistogram::bucket_lower(b) + (LatencyHistogram::bucket_width(b) - 1) / 2, values.front(), values.back());
-      INFO("n = " << n << ", rank = " << rank);
-      CHECK(h.quantile(q) == (rank == 1 ? values.front() : rank == n ? values.back() : expected));
-    }
+  const int n = static_cast<int>(LatencyHistogram::kExactLimit) + 4001;
+  LatencyHistogram h;
+  std::vector<int64_t> values;
+  for (int i = 0; i < n; ++i) {
+    const auto v = static_cast<int64_t>(std::exp(std::log(1e3) + 20 * rng.uniform01()));
+    h.record(v);
+    values.push_back(v);
+  }
+  REQUIRE_FALSE(h.exact());
+  std::sort(values.begin(), values.end());
+  for (int rank = 1; rank <= n; rank += (rank < 300 || rank > n - 300) ? 1 : 97) {
+    const double q = (rank - 0.5) / n;  // ceil(q n) == rank
+    const int64_t exact = exact_quantile(values, q);
+    const std::size_t b = LatencyHistogram::bucket_index(exact);
+    const int64_t expected =
+        std::clamp(LatencyHistogram::bucket_lower(b) + (LatencyHistogram::bucket_width(b) - 1) / 2, values.front(), values.back());
+    INFO("rank = " << rank);
+    CHECK(h.quantile(q) == (rank == 1 ? values.front() : rank == n ? values.back() : expected));
   }
 }
 
@@ -279,6 +280,36 @@ TEST_CASE("histogram quantiles are exact up to kExactLimit values, then within 1
   h.record_n(5'000'000'017, 3);
   CHECK(h.exact());
   CHECK(h.quantile(0.5) == 5'000'000'017);
+}
+
+TEST_CASE("histogram exact quantiles equal the sorted values at every rank", "[stats]")
+{
+  // Every rank of small samples mixing 1-ns buckets, wide buckets and repeated values, against the
+  // sorted sample: the exact answer selects within the rank's bucket, so buckets shared by many
+  // values, by equal values and by values at a bucket's edges must all come out right.
+  RngStream rng(31);
+  for (const int n : {2, 3, 7, 64, 500, 1441}) {
+    LatencyHistogram h;
+    std::vector<int64_t> values;
+    for (int i = 0; i < n; ++i) {
+      int64_t v = 0;
+      switch (rng.below(4)) {
+        case 0: v = static_cast<int64_t>(rng.below(300)); break;                        // 1-ns buckets
+        case 1: v = 1'000'000'000 + static_cast<int64_t>(rng.below(10'000'000)); break;  // one wide bucket
+        case 2: v = 5'000'000 * static_cast<int64_t>(1 + rng.below(3)); break;           // repeats
+        default: v = static_cast<int64_t>(rng.below(uint64_t{1} << 40)); break;          // anywhere
+      }
+      h.record(v);
+      values.push_back(v);
+    }
+    REQUIRE(h.exact());
+    std::sort(values.begin(), values.end());
+    for (int rank = 1; rank <= n; ++rank) {
+      const double q = static_cast<double>(rank) / n;
+      INFO("n = " << n << ", rank = " << rank);
+      CHECK(h.quantile(q) == exact_quantile(values, q));
+    }
+  }
 }
 
 TEST_CASE("histogram argument checks", "[stats]")
