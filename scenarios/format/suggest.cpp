@@ -39,6 +39,10 @@ std::optional<std::string> closest_match(std::string_view word, const std::vecto
   const std::string* best = nullptr;
   std::size_t best_distance = limit + 1;
   for (const std::string& candidate : candidates) {
+    // The distance is at least the difference in length: a candidate that cannot beat the best so
+    // far is skipped, so a long garbled word costs no word.size() x candidate.size() table.
+    const std::size_t gap = word.size() > candidate.size() ? word.size() - candidate.size() : candidate.size() - word.size();
+    if (gap >= best_distance) continue;
     const std::size_t distance = osa_distance(word, candidate);
     if (distance < best_distance) {  // strict: the earlier candidate wins a tie
       best = &candidate;
